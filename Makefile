@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: GPL-2.0
+# trafficgen: `make deps`, `make`, `make test`, `make demo`, `make bench`,
+# `make install`. Everything built goes under build/; V=1 shows commands.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+# Debian 12 packages, by what they give the build.
+DEB_BUILD := make gcc clang llvm bpftool pkg-config libbpf-dev libelf-dev \
+	zlib1g-dev libpcap-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev \
+	libcmocka-dev linux-libc-dev
+# What the tests and the bench use to judge frames from outside.
+DEB_TEST := iproute2 ethtool tcpdump tshark socat netsniff-ng iperf3 gnuplot-nox
+DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
+
+PKGS := libbpf libelf zlib libnl-genl-3.0 libnl-route-3.0 libnl-3.0 libpcap
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread \
+	-Ilib -Ibpf -I$(BUILD)/skel $(PKG_CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS) -pthread
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
+	-Ibpf -idirafter /usr/include/$(MULTIARCH)
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
+LIB := $(BUILD)/libtrafficgen.a
+
+CLI_SRCS := $(wildcard trafficgen/*.c)
+CLI_OBJS := $(patsubst trafficgen/%.c,$(BUILD)/cli/%.o,$(CLI_SRCS))
+BIN := $(BUILD)/trafficgen
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
+BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(BPFT_SRCS))
+TEST_BINS := $(UNIT_BINS) $(BPFT_BINS)
+
+.DELETE_ON_ERROR:
+.SECONDARY: $(BPF_OBJS)
+.PHONY: all deps test test-unit test-bpf test-e2e demo bench install clean fuzz
+
+all: $(BIN)
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf,,$(basename $(notdir $<)))_bpf > $@
+
+$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h bpf/*.h) $(SKELS) | $(BUILD)/lib
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/cli/%.o: trafficgen/%.c $(wildcard lib/*.h bpf/*.h trafficgen/*.h) $(SKELS) | $(BUILD)/cli
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itrafficgen -c $< -o $@
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) $(wildcard tests/*.h) | $(BUILD)/tests/unit
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(ALL_LDFLAGS)
+
+$(BUILD)/tests/bpf/%: tests/bpf/%.c $(LIB) $(SKELS) $(wildcard tests/*.h) | $(BUILD)/tests/bpf
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(ALL_LDFLAGS)
+
+$(BUILD)/bpf $(BUILD)/skel $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests/unit $(BUILD)/tests/bpf:
+	$(Q)mkdir -p $@
+
+# The three tiers, then one closing line "N passed, N failed".
+test: $(BIN) $(TEST_BINS)
+	$(Q)BUILD=$(BUILD) tests/run.sh all
+
+test-unit: $(BIN) $(UNIT_BINS)
+	$(Q)BUILD=$(BUILD) tests/run.sh unit
+
+test-bpf: $(BPFT_BINS)
+	$(Q)BUILD=$(BUILD) tests/run.sh bpf
+
+test-e2e: $(BIN)
+	$(Q)BUILD=$(BUILD) tests/run.sh e2e
+
+demo: $(BIN)
+	$(Q)BUILD=$(BUILD) tests/demo.sh
+
+bench: $(BIN)
+	$(Q)BUILD=$(BUILD) tests/bench/bench.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/trafficgen
+	install -m 0644 man/trafficgen.8 $(DESTDIR)$(PREFIX)/share/man/man8/trafficgen.8
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TG_SEQTRACK_H
+#define TG_SEQTRACK_H
+
+/*
+ * Per-stream sequence accounting, shared word for word by bpf/sink.bpf.c and
+ * the unit tests, so that the tests exercise the code the kernel runs. No
+ * loops and no calls: the sink runs this under a bpf_spin_lock, where the
+ * verifier refuses function calls, so everything is forced inline.
+ *
+ * Definitions, per stream, at any moment:
+ *   next       highest seq seen + 1 (0 before the first frame)
+ *   distinct   seqs received at least once, as far as the window can tell
+ *   lost       next - distinct: gaps that nothing has filled (yet); a late
+ *              arrival inside the window fills its gap and lowers it
+ *   reordered  arrived below the highest seq, not seen before
+ *   duplicates arrived below the highest seq, seen before
+ *   late       arrived more than SEQ_WINDOW below the highest seq: too old
+ *              to tell a reordered frame from a duplicate, so counted only
+ *              here, neither as distinct nor as reordered or duplicate
+ * So stamped frames = distinct + duplicates + late, and lost is at most the
+ * number of late frames too high.
+ *
+ * The window is a bitmap of SEQ_WORDS words, each holding one aligned block
+ * of 64 seqs and tagged with that block's number. A word whose tag is not
+ * the block asked about holds an older block: nothing of the block asked
+ * about was seen. Tags make advancing the window free (no clearing loop,
+ * whatever the jump). The window is one word shorter than the bitmap, so the
+ * (unaligned) window never covers two blocks that share a word.
+ */
+#include <linux/types.h>
+
+#define SEQ_WORDS 64				/* a power of two */
+#define SEQ_WINDOW ((SEQ_WORDS - 1) * 64)	/* 4032 seqs */
+
+struct seqtrack {
+	__u64 next;
+	__u64 distinct;
+	__u64 reordered;
+	__u64 duplicates;
+	__u64 late;
+	__u64 block[SEQ_WORDS];		/* block number (seq / 64) a word holds */
+	__u64 bits[SEQ_WORDS];		/* bit seq % 64: seq seen */
+};
+
+enum seq_verdict {
+	SEQ_IN_ORDER,		/* a new highest seq (gaps before it count as lost) */
+	SEQ_REORDERED,
+	SEQ_DUPLICATE,
+	SEQ_LATE,
+};
+
+#define SEQ_INLINE static inline __attribute__((always_inline))
+
+/* Marks seq as seen; returns whether it had been seen already. */
+SEQ_INLINE int seqtrack_test_and_set(struct seqtrack *t, __u64 seq)
+{
+	__u64 blk = seq >> 6, bit = 1ULL << (seq & 63);
+	__u32 w = blk & (SEQ_WORDS - 1);
+	int seen;
+
+	if (t->block[w] != blk) {
+		t->block[w] = blk;
+		t->bits[w] = 0;
+	}
+	seen = (t->bits[w] & bit) != 0;
+	t->bits[w] |= bit;
+	return seen;
+}
+
+SEQ_INLINE enum seq_verdict seqtrack_add(struct seqtrack *t, __u64 seq)
+{
+	/* next = seq + 1 would wrap to "nothing seen": no sender gets here. */
+	if (seq == ~0ULL) {
+		t->late++;
+		return SEQ_LATE;
+	}
+	if (seq >= t->next) {
+		seqtrack_test_and_set(t, seq);
+		t->next = seq + 1;
+		t->distinct++;
+		return SEQ_IN_ORDER;
+	}
+	if (t->next - seq > SEQ_WINDOW) {
+		t->late++;
+		return SEQ_LATE;
+	}
+	if (seqtrack_test_and_set(t, seq)) {
+		t->duplicates++;
+		return SEQ_DUPLICATE;
+	}
+	t->distinct++;
+	t->reordered++;
+	return SEQ_REORDERED;
+}
+
+SEQ_INLINE __u64 seqtrack_lost(const struct seqtrack *t)
+{
+	return t->next - t->distinct;
+}
+
+#endif

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sink: attached to a receiving interface, it counts what arrives,
+ * tracks the sequence and latency of frames stamped by `udp --stamp`,
+ * optionally records frames into a ring buffer for a pcap file, and gives
+ * every matching frame the configured verdict. Frames the filter does not
+ * match go to the stack untouched and uncounted.
+ */
+#include "compat.bpf.h"
+#include <linux/tcp.h>
+#include "sink.h"
+#include "stamp.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct sink_cfg cfg = {
+	.action = XDP_DROP,
+	.snaplen = SINK_SNAP_MAX,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sink_pcpu);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sink_lat);
+} lat SEC(".maps");
+
+/*
+ * Streams arrive on any CPU (several RX queues, or several sending threads
+ * whose veth NAPI runs on their own CPUs), so their state is shared and
+ * taken under its spin lock. Preallocated: inserting never allocates in the
+ * fast path, and a full map fails cleanly with E2BIG.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SINK_MAX_STREAMS);
+	__type(key, __u32);
+	__type(value, struct sink_stream);
+} streams SEC(".maps");
+
+/* Userspace shrinks it to one page when nothing is recorded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24);
+} pcap_rb SEC(".maps");
+
+/* A new stream's initial value: too big for the 512-byte stack. */
+static __u8 stream_zero[sizeof(struct sink_stream)];
+
+/*
+ * ICMP's header is 8 bytes (RFC 792), ICMPv6's 4 (RFC 4443). Not from
+ * <linux/icmp.h>: it drags in libc's socket headers, which do not build
+ * for the BPF target.
+ */
+#define ICMP4_HLEN 8
+#define ICMP6_HLEN 4
+
+struct vlan_tag {
+	__be16 tci;
+	__be16 proto;
+};
+
+/* What parse() found; l4 is IPPROTO_ICMP for ICMPv6 too, 0 for anything not parsed. */
+struct pkt {
+	__u8 l4;
+	__u16 dport;		/* UDP/TCP, host order */
+	void *payload;		/* UDP payload */
+	__u32 udp_len;		/* from the UDP header */
+};
+
+enum { PARSE_OK, PARSE_TRUNCATED };
+
+static __always_inline int parse_l4(void *l4, void *end, __u8 proto, struct pkt *p)
+{
+	switch (proto) {
+	case IPPROTO_UDP: {
+		struct udphdr *udp = l4;
+
+		if ((void *)(udp + 1) > end)
+			return PARSE_TRUNCATED;
+		p->l4 = IPPROTO_UDP;
+		p->dport = bpf_ntohs(udp->dest);
+		p->payload = udp + 1;
+		p->udp_len = bpf_ntohs(udp->len);
+		return PARSE_OK;
+	}
+	case IPPROTO_TCP: {
+		struct tcphdr *tcp = l4;
+
+		if ((void *)(tcp + 1) > end)
+			return PARSE_TRUNCATED;
+		p->l4 = IPPROTO_TCP;
+		p->dport = bpf_ntohs(tcp->dest);
+		return PARSE_OK;
+	}
+	case IPPROTO_ICMP:
+		if (l4 + ICMP4_HLEN > end)
+			return PARSE_TRUNCATED;
+		p->l4 = IPPROTO_ICMP;
+		return PARSE_OK;
+	case IPPROTO_ICMPV6:
+		if (l4 + ICMP6_HLEN > end)
+			return PARSE_TRUNCATED;
+		p->l4 = IPPROTO_ICMP;
+		return PARSE_OK;
+	}
+	return PARSE_OK;
+}
+
+static __always_inline int parse_ipv4(void *l3, void *end, struct pkt *p)
+{
+	struct iphdr *ip = l3;
+	__u32 hlen;
+
+	if ((void *)(ip + 1) > end)
+		return PARSE_TRUNCATED;
+	hlen = ip->ihl * 4;
+	if (hlen < sizeof(*ip))
+		return PARSE_OK;	/* not IPv4 as we know it: "other" */
+	if (l3 + hlen > end || l3 + bpf_ntohs(ip->tot_len) > end)
+		return PARSE_TRUNCATED;
+	/* Only the first fragment carries the transport header. */
+	if (ip->frag_off & bpf_htons(0x1fff))
+		return PARSE_OK;
+	return parse_l4(l3 + hlen, end, ip->protocol, p);
+}
+
+static __always_inline int parse_ipv6(void *l3, void *end, struct pkt *p)
+{
+	struct ipv6hdr *ip6 = l3;
+	__u16 plen;
+
+	if ((void *)(ip6 + 1) > end)
+		return PARSE_TRUNCATED;
+	plen = bpf_ntohs(ip6->payload_len);
+	/* 0 is a jumbogram (RFC 2675), whose length is in an option. */
+	if (plen && (void *)(ip6 + 1) + plen > end)
+		return PARSE_TRUNCATED;
+	/* Extension headers are not walked: their next header is "other". */
+	return parse_l4(ip6 + 1, end, ip6->nexthdr, p);
+}
+
+static __always_inline int parse(void *data, void *end, struct pkt *p)
+{
+	struct ethhdr *eth = data;
+	void *l3 = eth + 1;
+	__u16 proto;
+	int i;
+
+	if (l3 > end)
+		return PARSE_TRUNCATED;
+	proto = eth->h_proto;
+	/* 802.1ad outer and 802.1Q inner, or a single tag of either kind. */
+#pragma unroll
+	for (i = 0; i < 2; i++) {
+		struct vlan_tag *tag = l3;
+
+		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((void *)(tag + 1) > end)
+			return PARSE_TRUNCATED;
+		proto = tag->proto;
+		l3 = tag + 1;
+	}
+	if (proto == bpf_htons(ETH_P_IP))
+		return parse_ipv4(l3, end, p);
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return parse_ipv6(l3, end, p);
+	return PARSE_OK;
+}
+
+static __always_inline int filter_any(void)
+{
+	return cfg.proto == SINK_PROTO_ANY && !cfg.port_filter;
+}
+
+static __always_inline int matches(const struct pkt *p)
+{
+	if (cfg.proto != SINK_PROTO_ANY && p->l4 != cfg.proto)
+		return 0;
+	if (cfg.port_filter &&
+	    ((p->l4 != IPPROTO_UDP && p->l4 != IPPROTO_TCP) ||
+	     p->dport < cfg.port_lo || p->dport > cfg.port_hi))
+		return 0;
+	return 1;
+}
+
+static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq)
+{
+	struct sink_stream *s;
+
+	s = bpf_map_lookup_elem(&streams, &id);
+	if (!s) {
+		/* EEXIST: another CPU inserted it first; E2BIG: the map is full. */
+		bpf_map_update_elem(&streams, &id, stream_zero, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&streams, &id);
+		if (!s) {
+			pc->stream_overflow++;
+			return;
+		}
+	}
+	bpf_spin_lock(&s->lock);
+	seqtrack_add(&s->st, seq);
+	bpf_spin_unlock(&s->lock);
+}
+
+static __always_inline void record_latency(struct sink_pcpu *pc, __u64 tx_ns)
+{
+	__u64 now = bpf_ktime_get_ns(), d;
+	struct sink_lat *l;
+	__u32 key = 0, b;
+
+	/* Sent "after" it arrived: the clocks are not one (see the man page). */
+	if (tx_ns > now) {
+		pc->clock_skew++;
+		return;
+	}
+	l = bpf_map_lookup_elem(&lat, &key);
+	if (!l)
+		return;
+	d = now - tx_ns;
+	if (!l->count || d < l->min)
+		l->min = d;
+	if (d > l->max)
+		l->max = d;
+	l->count++;
+	l->sum += d;
+	b = lathist_bucket(d);
+	/* The bound holds by construction; the verifier needs to see it. */
+	barrier_var(b);
+	if (b < LATHIST_BUCKETS)
+		l->buckets[b]++;
+}
+
+static __always_inline void handle_stamp(struct sink_pcpu *pc, const struct pkt *p,
+					 void *end)
+{
+	struct tg_stamp *st = p->payload;
+
+	if (p->l4 != IPPROTO_UDP || (void *)(st + 1) > end ||
+	    p->udp_len < sizeof(struct udphdr) + sizeof(*st) ||
+	    st->magic != bpf_htonl(TG_STAMP_MAGIC))
+		return;
+	pc->stamped++;
+	track_seq(pc, bpf_ntohl(st->stream), bpf_be64_to_cpu(st->seq));
+	record_latency(pc, bpf_be64_to_cpu(st->tx_ns));
+}
+
+/* Copies up to `size` bytes of the frame into a ring buffer record of that size. */
+static __always_inline void record_n(struct xdp_md *ctx, struct sink_pcpu *pc,
+				     __u64 len, __u64 size)
+{
+	struct sink_rec *r;
+	__u64 cap = len < size ? len : size;
+
+	r = bpf_ringbuf_reserve(&pcap_rb, sizeof(*r) + size, 0);
+	if (!r) {
+		pc->pcap_dropped++;
+		return;
+	}
+	/*
+	 * The verifier must see cap bounded by the record in the register that
+	 * goes to the helper: hide its origin so the check stays, on that register.
+	 */
+	barrier_var(cap);
+	if (cap < 1 || cap > size || bpf_xdp_load_bytes(ctx, 0, r + 1, cap)) {
+		bpf_ringbuf_discard(r, 0);
+		pc->pcap_dropped++;
+		return;
+	}
+	r->ts_ns = bpf_ktime_get_ns();
+	r->len = len;
+	r->caplen = cap;
+	bpf_ringbuf_submit(r, 0);
+}
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/*
+ * The reserved size must be a constant, so frames go into records of a few
+ * fixed sizes: small frames do not each take a page of the ring.
+ */
+static __always_inline void record(struct xdp_md *ctx, struct sink_pcpu *pc, __u64 len)
+{
+	if (len <= 128 || cfg.snaplen <= 128)
+		record_n(ctx, pc, len, MIN(128, cfg.snaplen));
+	else if (len <= 512 || cfg.snaplen <= 512)
+		record_n(ctx, pc, len, MIN(512, cfg.snaplen));
+	else if (len <= 1536 || cfg.snaplen <= 1536)
+		record_n(ctx, pc, len, MIN(1536, cfg.snaplen));
+	else
+		record_n(ctx, pc, len, MIN(SINK_SNAP_MAX, cfg.snaplen));
+}
+
+SEC("xdp")
+int sink(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct pkt p = {};
+	struct sink_pcpu *pc;
+	__u32 key = 0, len = end - data, act;
+	int ret;
+
+	pc = bpf_map_lookup_elem(&stats, &key);
+	if (!pc)
+		return XDP_PASS;
+	ret = parse(data, end, &p);
+	if (ret == PARSE_TRUNCATED) {
+		pc->truncated++;
+		/* Under a filter we cannot tell whether it was meant to match. */
+		if (!filter_any())
+			return XDP_PASS;
+	} else if (!matches(&p)) {
+		pc->ignored++;
+		return XDP_PASS;
+	} else if (p.payload) {
+		handle_stamp(pc, &p, end);
+	}
+	if (cfg.pcap)
+		record(ctx, pc, len);
+
+	/*
+	 * bpf_redirect() returns XDP_REDIRECT, or XDP_ABORTED on bad flags.
+	 * Written as a choice of constants so the counter index stays one.
+	 */
+	act = cfg.action;
+	if (act == XDP_REDIRECT)
+		act = bpf_redirect(cfg.redirect_ifindex, 0) == XDP_REDIRECT ?
+		      XDP_REDIRECT : XDP_ABORTED;
+	else if (act >= SINK_NACTIONS)
+		act = XDP_ABORTED;
+	pc->packets[act]++;
+	pc->bytes[act] += len;
+	return act;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TG_SINK_H
+#define TG_SINK_H
+
+/*
+ * Shared by bpf/sink.bpf.c and userspace: the sink's configuration (a const
+ * volatile struct set through the skeleton before load, so the verifier
+ * prunes the filters and the recording a run does not use), its per-CPU
+ * counters, its per-stream state and its pcap records.
+ */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include "lathist.h"
+#include "seqtrack.h"
+
+/* Counters are indexed by XDP verdict: XDP_ABORTED (0) .. XDP_REDIRECT (4). */
+#define SINK_NACTIONS 5
+
+/* Streams tracked at once; stamped frames of further streams are counted only. */
+#define SINK_MAX_STREAMS 1024
+
+/*
+ * Largest frame recorded. The program does not take multi-buffer frames,
+ * so no frame is longer than a page.
+ */
+#define SINK_SNAP_MAX 4096
+
+/* --proto values: IP protocol numbers, ICMP standing for ICMPv6 too. */
+#define SINK_PROTO_ANY 0
+
+struct sink_cfg {
+	__u32 action;		/* XDP verdict for matching frames */
+	__u32 redirect_ifindex;	/* with XDP_REDIRECT */
+	__u8 proto;		/* SINK_PROTO_ANY, IPPROTO_UDP, IPPROTO_TCP, IPPROTO_ICMP */
+	__u8 port_filter;	/* match UDP/TCP destination ports port_lo..port_hi */
+	__u16 port_lo, port_hi;
+	__u8 pcap;		/* record matching frames in the ring buffer */
+	__u8 pad;
+	__u32 snaplen;		/* 1..SINK_SNAP_MAX */
+};
+
+struct sink_pcpu {
+	__u64 packets[SINK_NACTIONS];	/* matching frames, by verdict */
+	__u64 bytes[SINK_NACTIONS];	/* their length, FCS excluded */
+	__u64 truncated;	/* frames shorter than their headers say */
+	__u64 ignored;		/* frames the filter passed on uncounted */
+	__u64 stamped;		/* matching frames carrying a tg_stamp */
+	__u64 stream_overflow;	/* stamped frames of streams that found no slot */
+	__u64 clock_skew;	/* stamped frames sent "in the future": no latency */
+	__u64 pcap_dropped;	/* frames the ring buffer had no room for */
+};
+
+/* Latency of stamped frames, per CPU; min and max exact. */
+struct sink_lat {
+	__u64 count;
+	__u64 sum;
+	__u64 min;		/* valid when count > 0 */
+	__u64 max;
+	__u64 buckets[LATHIST_BUCKETS];
+};
+
+/* Value of the stream map (key: the stamp's stream id, host order). */
+struct sink_stream {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	struct seqtrack st;
+};
+
+/* A pcap record in the ring buffer: this header, then caplen frame bytes. */
+struct sink_rec {
+	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 len;		/* frame length */
+	__u32 caplen;		/* bytes that follow */
+};
+
+#endif

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "lf.h"
+
+/* How long stopping may take before the driver gives up on a thread. */
+#define STOP_TIMEOUT_NS (5ULL * 1000000000ULL)
+#define STOP_RESEND_NS (5ULL * 1000000ULL)
+#define CHECK_EVERY_NS (250ULL * 1000000ULL)
+
+struct worker {
+	const struct tg_lf_cfg *cfg;
+	unsigned int idx;
+	pthread_t tid;
+	pthread_t main;
+	bool started;
+	uint64_t quota;			/* 0: until stopped */
+	uint64_t done;			/* frames of completed calls */
+	int error;
+	atomic_bool *stop;
+	atomic_bool exited;
+};
+
+uint64_t tg_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int tg_lf_cpus(int *cpus, int max)
+{
+	cpu_set_t set;
+	int cpu, n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -errno;
+	for (cpu = 0; cpu < CPU_SETSIZE && n < max; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			cpus[n++] = cpu;
+	return n;
+}
+
+static void on_sigusr1(int sig)
+{
+	/* Only here so that the signal interrupts the test run with EINTR. */
+	(void)sig;
+}
+
+static int pin(pthread_t tid, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return -pthread_setaffinity_np(tid, sizeof(set), &set);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	const struct tg_lf_cfg *cfg = w->cfg;
+	uint32_t max_repeat = cfg->max_repeat ? cfg->max_repeat : TG_LF_DEFAULT_REPEAT;
+	sigset_t usr1;
+	int ret;
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = cfg->frame,
+		.data_size_in = cfg->frame_len,
+		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+		.batch_size = cfg->batch_size,
+	);
+
+	ret = pin(pthread_self(), cfg->cpus[w->idx]);
+	if (ret) {
+		w->error = ret;
+		goto out;
+	}
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+
+	while (!atomic_load(w->stop)) {
+		uint64_t n = max_repeat;
+
+		if (w->quota) {
+			if (w->done >= w->quota)
+				break;
+			if (w->quota - w->done < n)
+				n = w->quota - w->done;
+		}
+		opts.repeat = n;
+		ret = bpf_prog_test_run_opts(cfg->prog_fd, &opts);
+		if (ret < 0) {
+			if (ret == -EINTR && atomic_load(w->stop))
+				break;
+			/*
+			 * An interrupted call returns no count, so a stray signal
+			 * would make -n inexact: ask the program what it sent.
+			 */
+			if (ret == -EINTR && cfg->thread_sent) {
+				w->done = cfg->thread_sent(cfg->arg, w->idx);
+				continue;
+			}
+			w->error = ret;
+			break;
+		}
+		w->done += n;
+	}
+out:
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	atomic_store(&w->exited, true);
+	pthread_kill(w->main, SIGUSR2);
+	return NULL;
+}
+
+static unsigned int count_exited(struct worker *w, unsigned int n)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += !w[i].started || atomic_load(&w[i].exited);
+	return k;
+}
+
+static int first_error(struct worker *w, unsigned int n, unsigned int *idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (w[i].error) {
+			*idx = i;
+			return w[i].error;
+		}
+	}
+	return 0;
+}
+
+static int wait_signal(const sigset_t *set, uint64_t timeout_ns)
+{
+	struct timespec ts = {
+		.tv_sec = timeout_ns / 1000000000ULL,
+		.tv_nsec = timeout_ns % 1000000000ULL,
+	};
+	int sig;
+
+	do {
+		sig = sigtimedwait(set, NULL, &ts);
+	} while (sig < 0 && errno == EINTR);
+	return sig;
+}
+
+/* Sets the stop flag and signals every worker until all have left. */
+static void stop_workers(struct worker *w, unsigned int n, atomic_bool *stop,
+			 const sigset_t *usr2)
+{
+	uint64_t give_up = tg_now_ns() + STOP_TIMEOUT_NS;
+	unsigned int i;
+
+	atomic_store(stop, true);
+	while (count_exited(w, n) < n && tg_now_ns() < give_up) {
+		/*
+		 * Resent because a worker may be between its check of the flag
+		 * and its next call, where one signal would be lost.
+		 */
+		for (i = 0; i < n; i++)
+			if (w[i].started && !atomic_load(&w[i].exited))
+				pthread_kill(w[i].tid, SIGUSR1);
+		wait_signal(usr2, STOP_RESEND_NS);
+	}
+}
+
+static void drain(const sigset_t *set)
+{
+	struct timespec zero = { 0 };
+
+	while (sigtimedwait(set, NULL, &zero) > 0)
+		;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The main thread's loop: ticks, deadline, signals, workers leaving. */
+static void supervise(const struct tg_lf_cfg *cfg, struct worker *w,
+		      uint64_t start, struct tg_lf_result *res)
+{
+	uint64_t deadline = cfg->duration_ns ? start + cfg->duration_ns : UINT64_MAX;
+	uint64_t tick = cfg->interval_ns ? start + cfg->interval_ns : UINT64_MAX;
+	unsigned int n = cfg->nthreads;
+	sigset_t wait_set;
+
+	sigemptyset(&wait_set);
+	sigaddset(&wait_set, SIGINT);
+	sigaddset(&wait_set, SIGTERM);
+	sigaddset(&wait_set, SIGHUP);
+	sigaddset(&wait_set, SIGUSR2);
+
+	for (;;) {
+		uint64_t now = tg_now_ns(), until;
+		int sig;
+
+		if (first_error(w, n, &res->error_thread)) {
+			res->stop = TG_LF_ERROR;
+			return;
+		}
+		if (cfg->check) {
+			int ret = cfg->check(cfg->arg);
+
+			if (ret < 0) {
+				res->stop = TG_LF_ERROR;
+				res->error = ret;
+				res->check_failed = true;
+				return;
+			}
+		}
+		if (count_exited(w, n) == n) {
+			res->stop = TG_LF_DONE;
+			return;
+		}
+		if (now >= deadline) {
+			res->stop = TG_LF_DEADLINE;
+			return;
+		}
+		if (now >= tick) {
+			cfg->on_interval(cfg->arg, now - start);
+			tick += cfg->interval_ns;
+			if (tick <= now)	/* a slow callback: skip missed ticks */
+				tick = now + cfg->interval_ns;
+			continue;
+		}
+		until = min_u64(min_u64(deadline, tick), now + CHECK_EVERY_NS);
+		sig = wait_signal(&wait_set, until - now);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			res->stop = TG_LF_SIGNAL;
+			res->signo = sig;
+			return;
+		}
+	}
+}
+
+int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
+	      struct tg_err *err)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 }, old_sa;
+	sigset_t block, old_mask, usr2;
+	atomic_bool stop = false;
+	struct worker *w;
+	uint64_t start;
+	unsigned int i;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (!cfg->nthreads || cfg->nthreads > TG_LF_MAX_THREADS)
+		return tg_fail(err, EINVAL, "thread count %u is out of range (1-%d)",
+			       cfg->nthreads, TG_LF_MAX_THREADS);
+	w = calloc(cfg->nthreads, sizeof(*w));
+	if (!w)
+		return tg_fail(err, ENOMEM, "out of memory for %u threads", cfg->nthreads);
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+	sigaction(SIGUSR1, &sa, &old_sa);	/* no SA_RESTART: we want EINTR */
+
+	start = tg_now_ns();
+	for (i = 0; i < cfg->nthreads; i++) {
+		w[i] = (struct worker){
+			.cfg = cfg, .idx = i, .main = pthread_self(), .stop = &stop,
+			.quota = cfg->count ? cfg->count / cfg->nthreads +
+				 (i < cfg->count % cfg->nthreads) : 0,
+		};
+		/* A thread with nothing to do would otherwise run unbounded. */
+		if (cfg->count && !w[i].quota)
+			continue;
+		ret = -pthread_create(&w[i].tid, NULL, worker_main, &w[i]);
+		if (ret) {
+			tg_fail(err, -ret, "could not start thread %u: %s", i, strerror(-ret));
+			break;
+		}
+		w[i].started = true;
+	}
+
+	if (!ret)
+		supervise(cfg, w, start, res);
+	stop_workers(w, cfg->nthreads, &stop, &usr2);
+	for (i = 0; i < cfg->nthreads; i++) {
+		if (!w[i].started)
+			continue;
+		if (atomic_load(&w[i].exited))
+			pthread_join(w[i].tid, NULL);
+		else
+			pthread_detach(w[i].tid);	/* stuck in the kernel: leave it */
+		res->calls_completed += w[i].done;
+	}
+	res->elapsed_ns = tg_now_ns() - start;
+	if (!ret && res->stop != TG_LF_ERROR &&
+	    first_error(w, cfg->nthreads, &res->error_thread))
+		res->stop = TG_LF_ERROR;
+	if (res->stop == TG_LF_ERROR && !res->check_failed)
+		res->error = w[res->error_thread].error;
+
+	/*
+	 * Signals that came in while stopping would act with their default
+	 * action once unblocked (SIGUSR2 would kill us, a second Ctrl-C would
+	 * lose the summary): take them now.
+	 */
+	drain(&block);
+	sigaction(SIGUSR1, &old_sa, NULL);
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	free(w);
+	return ret;
+}

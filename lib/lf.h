@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TG_LF_H
+#define TG_LF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "errbuf.h"
+
+/*
+ * The live-frame driver: N threads, each pinned to its own CPU, each calling
+ * BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES on one template frame.
+ *
+ * Why it looks the way it does (see shared/LIVE_FRAMES.md):
+ * - every call costs a fixed ~24 ms on top of the frames, so calls are made
+ *   as large as possible (max_repeat frames);
+ * - a pending signal ends a call at once with EINTR and no count comes back,
+ *   which is how -D and Ctrl-C stop a long call: the main thread sends each
+ *   worker SIGUSR1 until it has left; the frames that were really sent are
+ *   counted by the BPF program, not here;
+ * - `count` is exact because calls that complete run exactly `repeat`
+ *   frames, and the threads split the count between them.
+ */
+
+#define TG_LF_MAX_THREADS 256
+#define TG_LF_MAX_BATCH 256	/* the kernel refuses more with E2BIG */
+#define TG_LF_DEFAULT_BATCH 64
+#define TG_LF_DEFAULT_REPEAT (1u << 24)
+
+struct tg_lf_cfg {
+	int prog_fd;
+	const void *frame;
+	uint32_t frame_len;
+	uint32_t batch_size;		/* 1..TG_LF_MAX_BATCH */
+	uint32_t max_repeat;		/* frames per call at most; 0 = default */
+	unsigned int nthreads;
+	const int *cpus;		/* CPU of each thread */
+	uint64_t count;			/* frames in all; 0 = until stopped */
+	uint64_t duration_ns;		/* 0 = no limit */
+	uint64_t interval_ns;		/* 0 = no on_interval calls */
+	/* Called from the main thread every interval_ns while threads run. */
+	void (*on_interval)(void *arg, uint64_t elapsed_ns);
+	/*
+	 * Optional: frames thread `thread` has sent so far, as counted by the
+	 * BPF program. Used only if a stray signal interrupts a call, whose
+	 * frames would otherwise be unknown.
+	 */
+	uint64_t (*thread_sent)(void *arg, unsigned int thread);
+	/*
+	 * Optional: called from the main thread at least every 250 ms; a
+	 * negative errno return ends the run with TG_LF_ERROR (e.g. the
+	 * target interface went away).
+	 */
+	int (*check)(void *arg);
+	void *arg;
+};
+
+enum tg_lf_stop {
+	TG_LF_DONE,			/* every thread ran its share of count */
+	TG_LF_DEADLINE,			/* duration_ns passed */
+	TG_LF_SIGNAL,			/* SIGINT, SIGTERM or SIGHUP */
+	TG_LF_ERROR,			/* a thread's call failed */
+};
+
+struct tg_lf_result {
+	enum tg_lf_stop stop;
+	int signo;			/* with TG_LF_SIGNAL */
+	uint64_t elapsed_ns;		/* from the first call to the last return */
+	uint64_t calls_completed;	/* frames of completed calls, all threads */
+	int error;			/* with TG_LF_ERROR: -errno of the call */
+	unsigned int error_thread;
+	bool check_failed;		/* the error came from cfg->check */
+};
+
+/*
+ * Runs until the count is sent, the duration passes, a signal arrives or a
+ * call fails. Blocks SIGINT, SIGTERM and SIGHUP for its duration and
+ * restores the signal mask and handlers after. Returns 0 when the run
+ * happened (whatever ended it: see res->stop) or -errno when it could not
+ * start (threads, affinity), with err set.
+ */
+int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
+	      struct tg_err *err);
+
+/* The CPUs this process may run on, in order; returns how many (<= max). */
+int tg_lf_cpus(int *cpus, int max);
+
+/* Monotonic clock in ns. */
+uint64_t tg_now_ns(void);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TG_PACKET_H
+#define TG_PACKET_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "errbuf.h"
+#include "parse.h"
+
+/*
+ * Frame sizes. Users give sizes on the wire including the 4-byte FCS, as
+ * xdp-trafficgen does; frames in memory are 4 bytes shorter.
+ */
+#define TG_FCS_LEN 4
+#define TG_ETH_HLEN 14
+#define TG_UDP4_HDRS (14 + 20 + 8)	/* 42 */
+#define TG_UDP6_HDRS (14 + 40 + 8)	/* 62 */
+#define TG_MIN_WIRE_SIZE4 64		/* Ethernet minimum */
+#define TG_MIN_WIRE_SIZE6 66		/* 62 bytes of headers + FCS */
+/*
+ * Live frames must fit one page with the kernel's headroom and
+ * skb_shared_info tailroom; 3408 bytes is the largest frame the kernel's
+ * selftests use and is known to work (3450 fails here with EINVAL).
+ */
+#define TG_MAX_FRAME_LEN 3408
+#define TG_MAX_WIRE_SIZE (TG_MAX_FRAME_LEN + TG_FCS_LEN)
+
+struct tg_udp_spec {
+	uint8_t dst_mac[6];
+	uint8_t src_mac[6];
+	int family;			/* AF_INET or AF_INET6 */
+	union tg_addr src, dst;
+	uint16_t sport, dport;		/* host order */
+	uint8_t ttl;			/* IPv4 TTL or IPv6 hop limit */
+	uint32_t frame_len;		/* bytes in memory, FCS excluded */
+};
+
+/* Where things are in a built frame. */
+struct tg_layout {
+	uint16_t l3_off;
+	uint16_t l4_off;
+	uint16_t payload_off;
+	uint16_t len;			/* whole frame */
+};
+
+/* Smallest frame (no FCS) for a family: headers only, at least 60 bytes. */
+uint32_t tg_udp_min_frame_len(int family);
+
+/*
+ * Builds Ethernet + IPv4 (DF, id 0, no options) or IPv6 + UDP + payload into
+ * buf. The payload is tg_fill_payload's pattern; every checksum is computed
+ * in full with lib/csum. Returns 0 or -EINVAL (size out of range, unknown
+ * family) with a message in err.
+ */
+int tg_build_udp(const struct tg_udp_spec *spec, uint8_t *buf, size_t buflen,
+		 struct tg_layout *layout, struct tg_err *err);
+
+/*
+ * Payload pattern: byte i is (i % 251) + 1, never zero, so a checksum that
+ * skipped the payload would be caught.
+ */
+void tg_fill_payload(uint8_t *p, size_t len);
+
+#endif

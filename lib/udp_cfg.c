@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From the user's ranges to the UDP generator's BPF config, and the C
+ * reference of what the generator must send. The reference rebuilds every
+ * frame from scratch with full checksums, so it shares nothing with the
+ * incremental updates it is there to check.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "udp_cfg.h"
+
+static const char *fam_name(int family)
+{
+	switch (family) {
+	case AF_INET:
+		return "IPv4";
+	case AF_INET6:
+		return "IPv6";
+	default:
+		return "of unknown family";
+	}
+}
+
+/* The generator counts in the last 32 bits of an address, in host order. */
+static uint32_t addr_low32(int family, const union tg_addr *a)
+{
+	uint32_t w;
+
+	if (family == AF_INET6)
+		memcpy(&w, &a->v6.s6_addr[12], 4);
+	else
+		memcpy(&w, &a->v4.s_addr, 4);
+	return ntohl(w);
+}
+
+static int check_addr_range(const char *what, const struct tg_addr_range *r,
+			    struct tg_err *err)
+{
+	uint64_t low = addr_low32(r->family, &r->first);
+
+	/* The BPF program adds offsets to 32 bits only: a carry would be lost. */
+	if (r->count < 1)
+		return tg_fail(err, EINVAL, "%s address range is empty", what);
+	if (low + r->count - 1 > UINT32_MAX)
+		return tg_fail(err, EINVAL,
+			       "%s address range of %llu addresses from last word %#x carries past the last 32 bits",
+			       what, (unsigned long long)r->count, (unsigned int)low);
+	return 0;
+}
+
+static int check_port_range(const char *what, const struct tg_port_range *r,
+			    struct tg_err *err)
+{
+	uint32_t last = (uint32_t)r->first + r->count - 1;
+
+	if (r->count < 1)
+		return tg_fail(err, EINVAL, "%s port range starting at %u is empty",
+			       what, r->first);
+	if (last > UINT16_MAX)
+		return tg_fail(err, EINVAL, "%s ports %u-%u go past 65535",
+			       what, r->first, last);
+	return 0;
+}
+
+static int check_params(const struct tg_udp_params *p, struct tg_err *err)
+{
+	int fam = p->spec.family;
+	int ret;
+
+	if (p->src.family != fam || p->dst.family != fam)
+		return tg_fail(err, EINVAL,
+			       "source addresses are %s and destination addresses %s: both must be %s like the frame",
+			       fam_name(p->src.family), fam_name(p->dst.family),
+			       fam_name(fam));
+	if (p->nthreads < 1)
+		return tg_fail(err, EINVAL, "thread count %u is not at least 1", p->nthreads);
+	ret = check_addr_range("source", &p->src, err);
+	if (!ret)
+		ret = check_addr_range("destination", &p->dst, err);
+	if (!ret)
+		ret = check_port_range("source", &p->sport, err);
+	if (!ret)
+		ret = check_port_range("destination", &p->dport, err);
+	return ret;
+}
+
+static void set_field(struct udp_gen_field *f, uint32_t base, uint64_t count,
+		      unsigned int nthreads)
+{
+	f->base = base;
+	f->span = count;
+	f->stride = nthreads % count;
+}
+
+int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
+		     uint8_t *frame, struct tg_layout *layout,
+		     struct tg_err *err)
+{
+	struct tg_udp_spec spec = p->spec;
+	struct tg_layout l;
+	int ret;
+
+	ret = check_params(p, err);
+	if (ret)
+		return ret;
+	spec.src = p->src.first;
+	spec.dst = p->dst.first;
+	spec.sport = p->sport.first;
+	spec.dport = p->dport.first;
+	ret = tg_build_udp(&spec, frame, TG_MAX_FRAME_LEN, &l, err);
+	if (ret)
+		return ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ifindex = p->ifindex;
+	cfg->l3_off = l.l3_off;
+	cfg->l4_off = l.l4_off;
+	cfg->hdr_len = l.l4_off + 8;
+	cfg->ipv6 = spec.family == AF_INET6;
+	cfg->random = p->random;
+	cfg->varies = p->src.count > 1 || p->dst.count > 1 ||
+		      p->sport.count > 1 || p->dport.count > 1;
+	set_field(&cfg->sport, p->sport.first, p->sport.count, p->nthreads);
+	set_field(&cfg->dport, p->dport.first, p->dport.count, p->nthreads);
+	set_field(&cfg->saddr, addr_low32(spec.family, &p->src.first),
+		  p->src.count, p->nthreads);
+	set_field(&cfg->daddr, addr_low32(spec.family, &p->dst.first),
+		  p->dst.count, p->nthreads);
+	memcpy(cfg->hdr, frame, cfg->hdr_len);
+	if (layout)
+		*layout = l;
+	return 0;
+}
+
+/* A single value has no cursor to move; the program never reads it. */
+static uint64_t start(const struct udp_gen_field *f, unsigned int thread)
+{
+	return f->span > 1 ? thread % f->span : 0;
+}
+
+void tg_udp_cfg_thread_init(const struct udp_gen_cfg *cfg,
+			    unsigned int thread, struct udp_gen_pcpu *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->cur_sport = start(&cfg->sport, thread);
+	pc->cur_dport = start(&cfg->dport, thread);
+	pc->cur_saddr = start(&cfg->saddr, thread);
+	pc->cur_daddr = start(&cfg->daddr, thread);
+}
+
+int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
+			uint64_t k, uint8_t *buf, struct tg_err *err)
+{
+	struct tg_udp_spec spec = p->spec;
+	unsigned int n = p->nthreads;
+	int ret;
+
+	ret = check_params(p, err);
+	if (ret)
+		return ret;
+	tg_addr_range_at(&p->src, tg_seq_offset(p->src.count, n, thread, k), &spec.src);
+	tg_addr_range_at(&p->dst, tg_seq_offset(p->dst.count, n, thread, k), &spec.dst);
+	spec.sport = (uint16_t)(p->sport.first +
+				tg_seq_offset(p->sport.count, n, thread, k));
+	spec.dport = (uint16_t)(p->dport.first +
+				tg_seq_offset(p->dport.count, n, thread, k));
+	return tg_build_udp(&spec, buf, spec.frame_len, NULL, err);
+}

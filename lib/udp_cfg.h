@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TG_UDP_CFG_H
+#define TG_UDP_CFG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "errbuf.h"
+#include "packet.h"
+#include "parse.h"
+#include "udp_gen.h"
+
+/*
+ * From what the user asked for to the UDP generator's BPF config, and the C
+ * reference of what the generator must put on the wire. Pure C.
+ */
+struct tg_udp_params {
+	struct tg_udp_spec spec;	/* MACs, family, ttl, frame_len; addresses
+					 * and ports are taken from the ranges */
+	struct tg_addr_range src, dst;
+	struct tg_port_range sport, dport;
+	bool random;
+	uint32_t ifindex;		/* redirect target */
+	unsigned int nthreads;		/* >= 1 */
+};
+
+/*
+ * Builds the template frame (the first value of every range) into frame and
+ * fills cfg. frame must hold TG_MAX_FRAME_LEN bytes. Returns 0 or -EINVAL
+ * (families of src and dst differ, size out of range) with err set.
+ */
+int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
+		     uint8_t *frame, struct tg_layout *layout,
+		     struct tg_err *err);
+
+/* Starting per-CPU state of the thread with index `thread` (0-based). */
+void tg_udp_cfg_thread_init(const struct udp_gen_cfg *cfg,
+			    unsigned int thread, struct udp_gen_pcpu *pc);
+
+/*
+ * The reference: the frame that thread `thread` must send as its k-th frame
+ * (k from 0) in sequential mode, built from scratch with full checksums.
+ * buf holds at least p->spec.frame_len bytes.
+ */
+int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
+			uint64_t k, uint8_t *buf, struct tg_err *err);
+
+/* Offset into a span of `span` values for thread's k-th frame. */
+static inline uint64_t tg_seq_offset(uint64_t span, unsigned int nthreads,
+				     unsigned int thread, uint64_t k)
+{
+	return span ? (thread + (k % span) * (nthreads % span)) % span : 0;
+}
+
+#endif

@@ -1,0 +1,679 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The UDP generator under BPF_PROG_TEST_RUN (normal mode, data_in/data_out):
+ * every output frame is compared byte for byte with the C reference
+ * (tg_udp_cfg_expected, which rebuilds each frame with full checksums), and
+ * its checksums are verified once more with lib/csum.
+ *
+ * Live mode hands the program frames it already rewrote and frames a GRO
+ * receiver changed in place, so each case is fed three ways: the template
+ * every time, the previous output, and the previous output mangled the way
+ * a receiver mangles it. The output must not depend on which.
+ *
+ * Needs root (or CAP_BPF + CAP_NET_ADMIN). The test pins itself to one CPU
+ * so that the per-CPU state it sets and reads is the one the program uses.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "csum.h"
+#include "packet.h"
+#include "parse.h"
+#include "udp_cfg.h"
+#include "udp_gen.skel.h"
+
+#define FRAMES 3000
+
+static int test_cpu;		/* the CPU this process is pinned to */
+
+enum feed { FEED_TEMPLATE, FEED_PREVIOUS, FEED_MANGLED, FEED_N };
+
+static const char *const feed_name[FEED_N] = {
+	"template", "previous output", "mangled output",
+};
+
+/* One row of the table: ranges as a user would type them. */
+struct fixture {
+	const char *desc;
+	int family;
+	const char *src, *dst, *sport, *dport;
+	uint32_t frame_len;
+	unsigned int nthreads, thread;
+	bool random;
+};
+
+#define V4(d, s, ds, sp, dp, len, n, t, rnd) \
+	{ d, AF_INET, s, ds, sp, dp, len, n, t, rnd }
+#define V6(d, s, ds, sp, dp, len, n, t, rnd) \
+	{ d, AF_INET6, s, ds, sp, dp, len, n, t, rnd }
+
+static const struct fixture fixtures[] = {
+	V4("v4 nothing varies, 60 bytes", "10.0.0.1", "10.1.0.1", "1234", "5678", 60, 1, 0, false),
+	V4("v4 nothing varies, 3408 bytes", "10.0.0.1", "10.1.0.1", "1234", "5678", 3408, 1, 0, false),
+	V4("v4 sport 1000 ports", "10.0.0.1", "10.1.0.1", "10000-10999", "5678", 60, 1, 0, false),
+	V4("v4 dport ending at 65535", "10.0.0.1", "10.1.0.1", "1234", "65000-65535", 60, 1, 0, false),
+	V4("v4 saddr 37", "10.0.0.1-10.0.0.37", "10.1.0.1", "1234", "5678", 60, 1, 0, false),
+	V4("v4 daddr 37 across a 16-bit boundary", "10.0.0.1", "10.1.255.240-10.2.0.20", "1234", "5678", 60, 1, 0, false),
+	V4("v4 all four", "10.0.0.1-10.0.0.37", "10.1.255.240-10.2.0.20", "10000-10999", "65000-65535", 60, 1, 0, false),
+	V4("v4 all four, 3 threads, thread 0", "10.0.0.1-10.0.0.37", "10.1.255.240-10.2.0.20", "10000-10999", "65000-65535", 60, 3, 0, false),
+	V4("v4 all four, 3 threads, thread 2", "10.0.0.1-10.0.0.37", "10.1.255.240-10.2.0.20", "10000-10999", "65000-65535", 60, 3, 2, false),
+	V4("v4 saddr whole space via A-B, 3 threads, thread 2", "0.0.0.0-255.255.255.255", "10.1.0.1", "0-65535", "5678", 60, 3, 2, false),
+	V4("v4 all four, 1514 bytes", "10.0.0.1-10.0.0.37", "10.1.255.240-10.2.0.20", "10000-10999", "65000-65535", 1514, 1, 0, false),
+	V4("v4 all four, 3408 bytes, 3 threads, thread 2", "10.0.0.1-10.0.0.37", "10.1.255.240-10.2.0.20", "10000-10999", "65000-65535", 3408, 3, 2, false),
+	V4("v4 random, all four", "10.0.0.1-10.0.0.37", "10.1.255.240-10.2.0.20", "10000-10999", "65000-65535", 60, 1, 0, true),
+	V4("v4 random, whole space, 1514 bytes", "0.0.0.0-255.255.255.255", "10.1.0.0-10.1.0.1", "0-65535", "7", 1514, 3, 2, true),
+	V4("v4 random, nothing varies", "10.0.0.1", "10.1.0.1", "1234", "5678", 60, 1, 0, true),
+
+	V6("v6 nothing varies, 62 bytes", "2001:db8::1", "2001:db8:1::1", "1234", "5678", 62, 1, 0, false),
+	V6("v6 nothing varies, 3408 bytes", "2001:db8::1", "2001:db8:1::1", "1234", "5678", 3408, 1, 0, false),
+	V6("v6 sport 1000 ports", "2001:db8::1", "2001:db8:1::1", "10000-10999", "5678", 62, 1, 0, false),
+	V6("v6 dport ending at 65535", "2001:db8::1", "2001:db8:1::1", "1234", "65000-65535", 62, 1, 0, false),
+	V6("v6 saddr 37", "2001:db8::a-2001:db8::2e", "2001:db8:1::1", "1234", "5678", 62, 1, 0, false),
+	V6("v6 daddr 37 across a 16-bit boundary", "2001:db8::1", "2001:db8:1::1:fff0-2001:db8:1::2:14", "1234", "5678", 62, 1, 0, false),
+	V6("v6 all four", "2001:db8::a-2001:db8::2e", "2001:db8:1::1:fff0-2001:db8:1::2:14", "10000-10999", "65000-65535", 62, 1, 0, false),
+	V6("v6 all four, 3 threads, thread 0", "2001:db8::a-2001:db8::2e", "2001:db8:1::1:fff0-2001:db8:1::2:14", "10000-10999", "65000-65535", 62, 3, 0, false),
+	V6("v6 all four, 3 threads, thread 2", "2001:db8::a-2001:db8::2e", "2001:db8:1::1:fff0-2001:db8:1::2:14", "10000-10999", "65000-65535", 62, 3, 2, false),
+	V6("v6 saddr /96 via A-B", "2001:db8::-2001:db8::ffff:ffff", "2001:db8:1::1", "1234", "5678", 62, 1, 0, false),
+	V6("v6 daddr /96 via A-B, all four, 3 threads, thread 2", "2001:db8::a-2001:db8::2e", "2001:db8:1::-2001:db8:1::ffff:ffff", "10000-10999", "65000-65535", 62, 3, 2, false),
+	V6("v6 all four, 1514 bytes", "2001:db8::a-2001:db8::2e", "2001:db8:1::1:fff0-2001:db8:1::2:14", "10000-10999", "65000-65535", 1514, 1, 0, false),
+	V6("v6 all four, 3408 bytes, 3 threads, thread 2", "2001:db8::a-2001:db8::2e", "2001:db8:1::1:fff0-2001:db8:1::2:14", "10000-10999", "65000-65535", 3408, 3, 2, false),
+	V6("v6 random, all four", "2001:db8::a-2001:db8::2e", "2001:db8:1::1:fff0-2001:db8:1::2:14", "10000-10999", "65000-65535", 62, 1, 0, true),
+	V6("v6 random, /96 both ways, 3408 bytes", "2001:db8::-2001:db8::ffff:ffff", "2001:db8:1::-2001:db8:1::ffff:ffff", "0-65535", "1-2", 3408, 3, 2, true),
+	V6("v6 random, nothing varies", "2001:db8::1", "2001:db8:1::1", "1234", "5678", 62, 1, 0, true),
+};
+
+static const struct fixture *fixture_named(const char *desc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
+		if (!strcmp(fixtures[i].desc, desc))
+			return &fixtures[i];
+	fail_msg("no fixture '%s'", desc);
+	return NULL;
+}
+
+/* A loaded generator and the frames of one run. */
+struct gen {
+	struct udp_gen_bpf *skel;
+	struct udp_gen_cfg cfg;
+	struct tg_udp_params p;
+	unsigned int thread;
+	const char *desc;
+	uint8_t tmpl[TG_MAX_FRAME_LEN];
+	uint8_t in[TG_MAX_FRAME_LEN];
+	uint8_t out[TG_MAX_FRAME_LEN];
+	uint8_t ref[TG_MAX_FRAME_LEN];
+};
+
+/* What a run saw, for the tests that look for particular frames. */
+struct seen {
+	uint64_t word_below;	/* frames with a rewritten 16-bit word below the template's */
+	uint64_t ip_csum_zero;	/* IPv4 header checksum 0000 */
+	uint64_t udp_csum_ffff;	/* UDP checksum computed as 0, sent as ffff */
+	uint64_t below_prev;	/* frames with a word below the previous frame's */
+	uint8_t prev[UDP_GEN_HDR_MAX];
+};
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static struct tg_udp_params params_of(const struct fixture *f)
+{
+	struct tg_udp_params p = {
+		.spec = {
+			.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
+			.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
+			.family = f->family,
+			.ttl = 64,
+			.frame_len = f->frame_len,
+		},
+		.random = f->random,
+		.ifindex = 1,
+		.nthreads = f->nthreads,
+	};
+	struct tg_err err = { "" };
+
+	if (tg_parse_addr_range(f->src, &p.src, &err) ||
+	    tg_parse_addr_range(f->dst, &p.dst, &err) ||
+	    tg_parse_port_range(f->sport, &p.sport, &err) ||
+	    tg_parse_port_range(f->dport, &p.dport, &err))
+		fail_msg("%s: %s", f->desc, err.msg);
+	return p;
+}
+
+static void gen_load(struct gen *g, const char *desc,
+		     const struct tg_udp_params *p, unsigned int thread)
+{
+	struct tg_err err = { "" };
+	int ret;
+
+	g->desc = desc;
+	g->p = *p;
+	g->thread = thread;
+	if (tg_udp_cfg_build(p, &g->cfg, g->tmpl, NULL, &err))
+		fail_msg("%s: %s", desc, err.msg);
+	g->skel = udp_gen_bpf__open();
+	if (!g->skel)
+		fail_msg("%s: opening the skeleton: %s", desc, strerror(errno));
+	g->skel->rodata->cfg = g->cfg;
+	ret = udp_gen_bpf__load(g->skel);
+	if (ret)
+		fail_msg("%s: loading udp_gen: %s", desc, strerror(-ret));
+}
+
+static void gen_free(struct gen *g)
+{
+	udp_gen_bpf__destroy(g->skel);
+	free(g);
+}
+
+/* Per-CPU values are one slot per possible CPU, each rounded up to 8 bytes. */
+static size_t pcpu_slot(void)
+{
+	return (sizeof(struct udp_gen_pcpu) + 7) & ~(size_t)7;
+}
+
+/* Thread `thread`'s starting state on our CPU, zero on every other. */
+static void pcpu_init(struct gen *g, unsigned int thread)
+{
+	size_t slot = pcpu_slot(), n = libbpf_num_possible_cpus();
+	uint8_t *vals = calloc(n, slot);
+	uint32_t key = 0;
+
+	assert_non_null(vals);
+	tg_udp_cfg_thread_init(&g->cfg, thread, (void *)(vals + test_cpu * slot));
+	assert_int_equal(bpf_map__update_elem(g->skel->maps.pcpu, &key, sizeof(key),
+					      vals, n * slot, BPF_ANY), 0);
+	free(vals);
+}
+
+/* Our CPU's counters; every other CPU's must still be zero. */
+static struct udp_gen_pcpu pcpu_read(struct gen *g)
+{
+	size_t slot = pcpu_slot(), n = libbpf_num_possible_cpus(), i;
+	uint8_t *vals = calloc(n, slot);
+	struct udp_gen_pcpu pc, other;
+	uint32_t key = 0;
+
+	assert_non_null(vals);
+	assert_int_equal(bpf_map__lookup_elem(g->skel->maps.pcpu, &key, sizeof(key),
+					      vals, n * slot, 0), 0);
+	for (i = 0; i < n; i++) {
+		if ((int)i == test_cpu)
+			continue;
+		memcpy(&other, vals + i * slot, sizeof(other));
+		if (other.packets || other.bytes || other.short_frames)
+			fail_msg("%s: CPU %zu counted frames, the test runs on CPU %d",
+				 g->desc, i, test_cpu);
+	}
+	memcpy(&pc, vals + test_cpu * slot, sizeof(pc));
+	free(vals);
+	return pc;
+}
+
+/* One BPF_PROG_TEST_RUN of len bytes from g->in into g->out; returns the XDP verdict. */
+static int gen_run(struct gen *g, uint32_t len, uint32_t *out_len)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = g->in,
+		.data_size_in = len,
+		.data_out = g->out,
+		.data_size_out = sizeof(g->out),
+		.repeat = 1,
+	);
+	int ret;
+
+	ret = bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.udp_gen), &opts);
+	if (ret)
+		fail_msg("%s: BPF_PROG_TEST_RUN of %u bytes: %s", g->desc, len,
+			 strerror(-ret));
+	*out_len = opts.data_size_out;
+	return (int)opts.retval;
+}
+
+/*
+ * What a GRO receiver does to a frame in our page: it rewrites the IP
+ * length (and so the IPv4 header checksum) for the merged packet, and the
+ * UDP length and checksum.
+ */
+static void mangle(uint8_t *f, const struct udp_gen_cfg *cfg)
+{
+	if (cfg->ipv6) {
+		put16(f + cfg->l3_off + 4, 2872);
+	} else {
+		put16(f + cfg->l3_off + 2, 2872);
+		put16(f + cfg->l3_off + 10, 0x5a5a);
+	}
+	put16(f + cfg->l4_off + 4, 0xbeef);
+	put16(f + cfg->l4_off + 6, 0x1234);
+}
+
+static void assert_csums_ok(const struct gen *g, const uint8_t *f, uint64_t k)
+{
+	uint32_t len = g->p.spec.frame_len;
+	uint16_t ip = 0, udp;
+
+	if (!g->cfg.ipv6) {
+		struct in_addr s, d;
+
+		memcpy(&s, f + 26, 4);
+		memcpy(&d, f + 30, 4);
+		ip = tg_csum(f + 14, 20);
+		udp = tg_l4_csum4(&s, &d, IPPROTO_UDP, f + 34, len - 34);
+	} else {
+		struct in6_addr s, d;
+
+		memcpy(&s, f + 22, 16);
+		memcpy(&d, f + 38, 16);
+		udp = tg_l4_csum6(&s, &d, IPPROTO_UDP, f + 54, len - 54);
+	}
+	if (ip || udp || !be16(f + g->cfg.l4_off + 6))
+		fail_msg("%s: frame %llu: checksums do not verify (IP sums to ~%#06x, UDP to ~%#06x, UDP field %#06x)",
+			 g->desc, (unsigned long long)k, ip, udp, be16(f + g->cfg.l4_off + 6));
+}
+
+static void assert_same(const struct gen *g, enum feed feed, uint64_t k)
+{
+	uint32_t i, len = g->p.spec.frame_len;
+
+	for (i = 0; i < len; i++)
+		if (g->out[i] != g->ref[i])
+			fail_msg("%s, fed the %s: frame %llu differs from the reference at byte %u: %#04x, expected %#04x",
+				 g->desc, feed_name[feed], (unsigned long long)k, i,
+				 g->out[i], g->ref[i]);
+}
+
+/* Whether a rewritten header word (checksums aside) of f is below ref's, as stored. */
+static bool word_below(const struct gen *g, const uint8_t *f, const uint8_t *ref)
+{
+	uint32_t i;
+
+	for (i = g->cfg.l3_off; i + 1 < g->cfg.hdr_len; i += 2) {
+		bool csum = (!g->cfg.ipv6 && i == g->cfg.l3_off + 10u) ||
+			    i == g->cfg.l4_off + 6u;
+
+		if (!csum && be16(f + i) < be16(ref + i))
+			return true;
+	}
+	return false;
+}
+
+/* Notes the corner cases a frame exercises; see struct seen. */
+static void note(const struct gen *g, const uint8_t *f, uint64_t k,
+		 struct seen *s)
+{
+	s->word_below += word_below(g, f, g->tmpl);
+	s->below_prev += k && word_below(g, f, s->prev);
+	s->ip_csum_zero += !g->cfg.ipv6 && be16(f + g->cfg.l3_off + 10) == 0;
+	s->udp_csum_ffff += be16(f + g->cfg.l4_off + 6) == 0xffff;
+	memcpy(s->prev, f, g->cfg.hdr_len);
+}
+
+static void prepare_input(struct gen *g, enum feed feed, uint64_t k)
+{
+	uint32_t len = g->p.spec.frame_len;
+
+	if (feed == FEED_TEMPLATE || k == 0)
+		memcpy(g->in, g->tmpl, len);
+	else
+		memcpy(g->in, g->out, len);
+	if (feed == FEED_MANGLED)
+		mangle(g->in, &g->cfg);
+}
+
+static void run_frame(struct gen *g, enum feed feed, uint64_t k)
+{
+	uint32_t out_len, len = g->p.spec.frame_len;
+	int verdict;
+
+	prepare_input(g, feed, k);
+	verdict = gen_run(g, len, &out_len);
+	if (verdict != XDP_REDIRECT)
+		fail_msg("%s, fed the %s: frame %llu: verdict %d, expected XDP_REDIRECT (%d)",
+			 g->desc, feed_name[feed], (unsigned long long)k, verdict, XDP_REDIRECT);
+	assert_int_equal(out_len, len);
+}
+
+static void assert_counters(struct gen *g, uint64_t frames)
+{
+	struct udp_gen_pcpu pc = pcpu_read(g);
+
+	assert_int_equal(pc.packets, frames);
+	assert_int_equal(pc.bytes, frames * g->p.spec.frame_len);
+	assert_int_equal(pc.short_frames, 0);
+}
+
+/* Sequential mode: every frame equals the reference, fed each of the three ways. */
+static void run_sequential(struct gen *g, uint64_t frames, struct seen *s)
+{
+	struct tg_err err = { "" };
+	enum feed feed;
+	uint64_t k;
+
+	for (feed = 0; feed < FEED_N; feed++) {
+		pcpu_init(g, g->thread);
+		for (k = 0; k < frames; k++) {
+			run_frame(g, feed, k);
+			if (tg_udp_cfg_expected(&g->p, g->thread, k, g->ref, &err))
+				fail_msg("%s: %s", g->desc, err.msg);
+			assert_same(g, feed, k);
+			assert_csums_ok(g, g->out, k);
+			if (s)
+				note(g, g->out, k, s);
+		}
+		assert_counters(g, frames);
+	}
+}
+
+/* The address field's last 32 bits in host order, if the rest is the range's. */
+static bool addr_in(const struct tg_addr_range *r, const uint8_t *a,
+		    union tg_addr *out)
+{
+	size_t alen = r->family == AF_INET6 ? 16 : 4;
+	uint32_t first, v;
+
+	memcpy(out, a, alen);
+	if (memcmp(a, &r->first, alen - 4))
+		return false;
+	memcpy(&first, (const uint8_t *)&r->first + alen - 4, 4);
+	memcpy(&v, a + alen - 4, 4);
+	return (uint64_t)(uint32_t)(ntohl(v) - ntohl(first)) < r->count;
+}
+
+static bool port_in(const struct tg_port_range *r, uint16_t v)
+{
+	return v >= r->first && (uint32_t)(v - r->first) < r->count;
+}
+
+/*
+ * Random mode: values cannot be predicted, so each field must be within its
+ * range and the frame must equal the reference built from the values seen.
+ */
+static void run_random(struct gen *g, uint64_t frames)
+{
+	const struct tg_udp_params *p = &g->p;
+	uint32_t sa_off = g->cfg.ipv6 ? 22 : 26, da_off = g->cfg.ipv6 ? 38 : 30;
+	uint64_t moved[4];
+	enum feed feed;
+	uint64_t k;
+
+	for (feed = 0; feed < FEED_N; feed++) {
+		memset(moved, 0, sizeof(moved));
+		pcpu_init(g, g->thread);
+		for (k = 0; k < frames; k++) {
+			struct tg_udp_spec spec = p->spec;
+			const uint8_t *l4 = g->out + g->cfg.l4_off;
+
+			run_frame(g, feed, k);
+			spec.sport = be16(l4);
+			spec.dport = be16(l4 + 2);
+			if (!addr_in(&p->src, g->out + sa_off, &spec.src) ||
+			    !addr_in(&p->dst, g->out + da_off, &spec.dst) ||
+			    !port_in(&p->sport, spec.sport) || !port_in(&p->dport, spec.dport))
+				fail_msg("%s, fed the %s: frame %llu has a field out of its range",
+					 g->desc, feed_name[feed], (unsigned long long)k);
+			assert_int_equal(tg_build_udp(&spec, g->ref, sizeof(g->ref), NULL, NULL), 0);
+			assert_same(g, feed, k);
+			assert_csums_ok(g, g->out, k);
+			moved[0] += spec.sport != p->sport.first;
+			moved[1] += spec.dport != p->dport.first;
+			moved[2] += memcmp(&spec.src, &p->src.first, sizeof(spec.src)) != 0;
+			moved[3] += memcmp(&spec.dst, &p->dst.first, sizeof(spec.dst)) != 0;
+		}
+		assert_counters(g, frames);
+		/* A varying field must have varied: random is not "always the first". */
+		assert_true((p->sport.count > 1) == (moved[0] > 0));
+		assert_true((p->dport.count > 1) == (moved[1] > 0));
+		assert_true((p->src.count > 1) == (moved[2] > 0));
+		assert_true((p->dst.count > 1) == (moved[3] > 0));
+	}
+}
+
+static void test_fixture(void **state)
+{
+	const struct fixture *f = *state;
+	struct tg_udp_params p = params_of(f);
+	struct gen *g = calloc(1, sizeof(*g));
+
+	assert_non_null(g);
+	gen_load(g, f->desc, &p, f->thread);
+	if (f->random)
+		run_random(g, FRAMES);
+	else
+		run_sequential(g, FRAMES, NULL);
+	gen_free(g);
+}
+
+/* Frames shorter than the headers are dropped and counted, never touched. */
+static void test_short_frames(void **state)
+{
+	static const char *const rows[] = { "v4 all four", "v6 all four" };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		struct tg_udp_params p = params_of(fixture_named(rows[i]));
+		struct gen *g = calloc(1, sizeof(*g));
+		struct udp_gen_pcpu pc;
+		uint32_t out_len, hl;
+
+		assert_non_null(g);
+		gen_load(g, rows[i], &p, 0);
+		hl = g->cfg.hdr_len;
+		pcpu_init(g, 0);
+		memcpy(g->in, g->tmpl, hl);
+		assert_int_equal(gen_run(g, hl - 1, &out_len), XDP_DROP);
+		assert_int_equal(out_len, hl - 1);
+		assert_memory_equal(g->out, g->tmpl, hl - 1);
+		assert_int_equal(gen_run(g, TG_ETH_HLEN, &out_len), XDP_DROP);
+		/* Exactly the headers is enough to be rewritten. */
+		assert_int_equal(gen_run(g, hl, &out_len), XDP_REDIRECT);
+		pc = pcpu_read(g);
+		assert_int_equal(pc.short_frames, 2);
+		assert_int_equal(pc.packets, 1);
+		assert_int_equal(pc.bytes, hl);
+		gen_free(g);
+	}
+}
+
+/* Counters accumulate over runs of different sizes; bytes exclude the FCS. */
+static void test_counters(void **state)
+{
+	struct tg_udp_params p = params_of(fixture_named("v4 all four"));
+	struct gen *g = calloc(1, sizeof(*g));
+	struct udp_gen_pcpu pc;
+	uint32_t out_len;
+	int i;
+
+	assert_non_null(g);
+	p.spec.frame_len = 1514;
+	gen_load(g, "counters", &p, 0);
+	pcpu_init(g, 0);
+	for (i = 0; i < 1000; i++) {
+		memcpy(g->in, g->tmpl, 1514);
+		assert_int_equal(gen_run(g, i % 2 ? 1514 : 100, &out_len), XDP_REDIRECT);
+	}
+	pc = pcpu_read(g);
+	assert_int_equal(pc.packets, 1000);
+	assert_int_equal(pc.bytes, 500 * 1514 + 500 * 100);
+	assert_int_equal(pc.short_frames, 0);
+	/* The cursors moved on by one stride per frame. */
+	assert_int_equal(pc.cur_sport, 1000 % 1000);
+	assert_int_equal(pc.cur_saddr, 1000 % 37);
+	gen_free(g);
+}
+
+/*
+ * RFC 1624: the incremental update must be right when a word's new value is
+ * below its old one. The program restores the template before each update,
+ * so "old" is always the template's word and "new" the rewritten one; these
+ * ranges make rewritten words fall below the template's (the address ranges
+ * cross a 16-bit boundary: ...:fff0 -> ...:0014), and every frame fed back
+ * after a cursor wraps carries values above the ones that replace them.
+ */
+static void test_rfc1624_new_below_old(void **state)
+{
+	static const char *const rows[] = { "v4 all four", "v6 all four" };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		struct tg_udp_params p = params_of(fixture_named(rows[i]));
+		struct gen *g = calloc(1, sizeof(*g));
+		struct seen s = { 0 };
+
+		assert_non_null(g);
+		gen_load(g, rows[i], &p, 0);
+		run_sequential(g, FRAMES, &s);
+		if (s.word_below < 1000 || s.below_prev < 100)
+			fail_msg("%s: %llu frames with a word below the template's, %llu below the previous frame's",
+				 g->desc, (unsigned long long)s.word_below,
+				 (unsigned long long)s.below_prev);
+		gen_free(g);
+	}
+}
+
+/* The address whose last 16 bits, as stored, are w. */
+static void set_low16(struct tg_addr_range *r, uint16_t w)
+{
+	uint8_t *a = (uint8_t *)&r->first + (r->family == AF_INET6 ? 14 : 2);
+
+	put16(a, w);
+}
+
+/* The 16-bit word at off of the template for p. */
+static uint16_t template_word(const struct tg_udp_params *p, uint32_t off)
+{
+	static uint8_t f[TG_MAX_FRAME_LEN];
+	struct udp_gen_cfg cfg;
+
+	assert_int_equal(tg_udp_cfg_build(p, &cfg, f, NULL, NULL), 0);
+	return be16(f + off);
+}
+
+/* 37 values centred on v, kept within 0..65535. */
+static uint16_t around(uint16_t v)
+{
+	return v < 18 ? 0 : v > 65535 - 18 ? 65535 - 36 : v - 18;
+}
+
+static void run_corner(const char *desc, const struct tg_udp_params *p,
+		       bool want_ip_zero)
+{
+	struct gen *g = calloc(1, sizeof(*g));
+	struct seen s = { 0 };
+
+	assert_non_null(g);
+	gen_load(g, desc, p, 0);
+	run_sequential(g, FRAMES, &s);
+	if (want_ip_zero ? !s.ip_csum_zero : !s.udp_csum_ffff)
+		fail_msg("%s: no frame hit the corner (%llu UDP ffff, %llu IP 0000)",
+			 desc, (unsigned long long)s.udp_csum_ffff,
+			 (unsigned long long)s.ip_csum_zero);
+	gen_free(g);
+}
+
+/*
+ * RFC 1624's corner: results of exactly 0000 (IPv4 header) and of 0 sent as
+ * ffff (UDP). Each range is centred on the value that produces one, found
+ * from a template with that word zero (the checksum is then ~rest, and a
+ * word equal to it makes the sum ffff); the run must contain such frames for
+ * the test to mean anything.
+ */
+static void test_rfc1624_zero_results(void **state)
+{
+	static const char *const rows[] = { "v4 nothing varies, 60 bytes",
+					    "v6 nothing varies, 62 bytes" };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		struct tg_udp_params p = params_of(fixture_named(rows[i]));
+		bool v4 = p.spec.family == AF_INET;
+		struct tg_udp_params q = p;
+		uint16_t c;
+
+		q.sport.first = 0;
+		c = template_word(&q, v4 ? 40 : 60);
+		q.sport.first = around(c);
+		q.sport.count = 37;
+		run_corner(v4 ? "v4 UDP checksum 0 sent as ffff" :
+			   "v6 UDP checksum 0 sent as ffff", &q, false);
+		if (!v4)
+			continue;
+		q = p;
+		set_low16(&q.dst, 0);
+		c = template_word(&q, 24);
+		set_low16(&q.dst, around(c));
+		q.dst.count = 37;
+		run_corner("v4 header checksum 0000", &q, true);
+	}
+}
+
+/* Pins to the first CPU we may run on, so test runs use that CPU's state. */
+static int pin(void)
+{
+	cpu_set_t set;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -errno;
+	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
+		;
+	if (cpu == CPU_SETSIZE)
+		return -ENOENT;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -errno;
+	test_cpu = cpu;
+	return 0;
+}
+
+int main(void)
+{
+	const size_t nfix = sizeof(fixtures) / sizeof(fixtures[0]);
+	const struct CMUnitTest extra[] = {
+		cmocka_unit_test(test_short_frames),
+		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_rfc1624_new_below_old),
+		cmocka_unit_test(test_rfc1624_zero_results),
+	};
+	const size_t nextra = sizeof(extra) / sizeof(extra[0]);
+	struct CMUnitTest *tests = calloc(nfix + nextra, sizeof(*tests));
+	size_t i;
+	int ret;
+
+	if (!tests || pin()) {
+		fprintf(stderr, "test_udp_gen: cannot pin to a CPU\n");
+		return 1;
+	}
+	for (i = 0; i < nfix; i++) {
+		tests[i].name = fixtures[i].desc;
+		tests[i].test_func = test_fixture;
+		tests[i].initial_state = (void *)&fixtures[i];
+	}
+	memcpy(tests + nfix, extra, sizeof(extra));
+	ret = _cmocka_run_group_tests("udp_gen", tests, nfix + nextra, NULL, NULL);
+	free(tests);
+	return ret;
+}

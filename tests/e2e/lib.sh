@@ -1,0 +1,166 @@
+# shellcheck shell=bash
+# Shared by the end-to-end tests: throwaway namespaces joined by a veth pair,
+# TAP verdicts, receiver counters. Source it; it installs a trap that removes
+# everything the test made on every exit path.
+#
+# Topology: namespace $NSG holds the generator's end $VG, namespace $NSR the
+# receiver's end $VR. Addresses are from the benchmarking ranges (RFC 2544
+# 198.18.0.0/15, RFC 5180 2001:2::/48) and exist only inside $NSR; local
+# routes make whole ranges local there, so every generated destination is
+# delivered to its UDP layer and nothing is forwarded anywhere.
+
+set -u
+BUILD=${BUILD:-build}
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TG=$TOP/$BUILD/trafficgen
+BPF_OBJ=$TOP/$BUILD/bpf
+ID=$(printf '%05x' $(( ($$ + RANDOM) % 1048576 )))
+NSG=tg-e2e-g-$ID
+NSR=tg-e2e-r-$ID
+VG=tg${ID}g
+VR=tg${ID}r
+R4=198.18.0.1
+R6=2001:2::1
+G4=198.18.0.2
+G6=2001:2::2
+TAP_N=0
+TAP_FAILED=0
+TMP=$(mktemp -d /tmp/tg-e2e.XXXXXX)
+
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
+not_ok() {
+	TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N - $1"
+	shift
+	local line
+	for line in "$@"; do echo "# $line"; done
+}
+skip_all() { echo "ok 1 - all # SKIP $1"; exit 0; }
+
+# check NAME EXPECTED ACTUAL: equality, with both shown on failure.
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi
+}
+# check_true NAME CMD...: the command succeeds.
+check_true() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+
+# Every command in a namespace is bounded in time.
+in_g() { timeout -k 5 120 ip netns exec "$NSG" "$@"; }
+in_r() { timeout -k 5 120 ip netns exec "$NSR" "$@"; }
+
+cleanup() {
+	local i
+	[ -n "${CLEANUP_EXTRA:-}" ] && eval "$CLEANUP_EXTRA"
+	ip netns pids "$NSG" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	ip netns pids "$NSR" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	ip netns del "$NSG" 2>/dev/null
+	ip netns del "$NSR" 2>/dev/null
+	# Namespaces go away asynchronously; wait (bounded) so the next test
+	# starts clean.
+	for i in $(seq 50); do
+		ip link show "$VG" >/dev/null 2>&1 || break
+		sleep 0.1
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+require_root() {
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root"
+	[ -x "$TG" ] || skip_all "no $TG: run make first"
+}
+
+# setup_pair gro|xdp|none: the receiver's end gets GRO, an XDP pass program,
+# or neither (then the veth cannot take redirects).
+setup_pair() {
+	local mode=$1
+	ip netns add "$NSG" && ip netns add "$NSR" || return 1
+	# As many queues as sending threads: each sending CPU fills its own
+	# ring, so two threads do not overflow one (LIVE_FRAMES.md).
+	ip link add "$VG" netns "$NSG" numtxqueues 2 numrxqueues 2 type veth \
+		peer name "$VR" netns "$NSR" numtxqueues 2 numrxqueues 2 || return 1
+	# The generator's end must not send anything of its own (IPv6 DAD, RS):
+	# the receiver's counters must count only generated frames.
+	in_g sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	in_g sysctl -qw "net.ipv6.conf.$VG.disable_ipv6=1"
+	in_r sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	in_r sysctl -qw net.ipv4.icmp_ratelimit=0 2>/dev/null
+	# No address on the generator's end: it must not answer the ARP that
+	# the receiver's ICMP errors cause, or that reply would be counted.
+	ip -n "$NSR" addr add "$R4/24" dev "$VR"
+	ip -n "$NSR" addr add "$R6/64" dev "$VR" nodad
+	ip -n "$NSG" link set dev "$VG" up
+	ip -n "$NSR" link set dev "$VR" up
+	ip -n "$NSR" link set dev lo up
+	ip -n "$NSR" route add local 198.18.1.0/24 dev lo || return 1
+	ip -n "$NSR" -6 route add local 2001:2:0:1::/64 dev lo || return 1
+	case $mode in
+	gro) in_r ethtool -K "$VR" gro on >/dev/null ;;
+	xdp) ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_pass.bpf.o" sec xdp ;;
+	none) ;;
+	esac
+	VR_MAC=$(ip -n "$NSR" -br link show dev "$VR" | awk '{print $3}')
+	VG_MAC=$(ip -n "$NSG" -br link show dev "$VG" | awk '{print $3}')
+}
+
+rx_packets() { in_r cat "/sys/class/net/$VR/statistics/rx_packets"; }
+
+# snmp FIELD: a counter from /proc/net/snmp (Udp: ...) or snmp6 in $NSR.
+snmp() {
+	case $1 in
+	Udp6*) in_r awk -v k="$1" '$1 == k { print $2 }' /proc/net/snmp6 ;;
+	*) in_r awk -v k="$1" '
+		$1 == "Udp:" && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
+		$1 == "Udp:" && hdr { print $col[k] }' /proc/net/snmp ;;
+	esac
+}
+
+# udp_in 4|6: datagrams the receiver's UDP layer took, to a socket or not.
+udp_in() {
+	if [ "$1" = 4 ]; then
+		echo $(( $(snmp InDatagrams) + $(snmp NoPorts) ))
+	else
+		echo $(( $(snmp Udp6InDatagrams) + $(snmp Udp6NoPorts) ))
+	fi
+}
+udp_csum_errors() {
+	if [ "$1" = 4 ]; then snmp InCsumErrors; else snmp Udp6InCsumErrors; fi
+}
+
+# JSON field of the last line (the summary) of a file: json_field FILE KEY.
+json_field() {
+	tail -n 1 "$1" | grep -o "\"$2\":[^,}]*" | head -n 1 | cut -d: -f2 | tr -d '"'
+}
+
+# Nothing of ours attached to either end.
+no_xdp_on_gen() { ! ip -n "$NSG" link show dev "$VG" | grep -q 'prog/xdp'; }
+no_xdp_on_recv() { ! ip -n "$NSR" link show dev "$VR" | grep -q 'prog/xdp'; }
+
+# alive PID: the process exists and is not a zombie (kill -0 succeeds on those).
+alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
+# wait_exit PID SECONDS: waits (bounded) for a background job of this shell;
+# returns its exit status, or kills it and returns 124 if it did not end.
+wait_exit() {
+	local pid=$1 i
+	for i in $(seq $(($2 * 10))); do
+		alive "$pid" || break
+		sleep 0.1
+	done
+	if alive "$pid"; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		return 124
+	fi
+	wait "$pid"
+}
+
+finish() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" -eq 0 ]
+}

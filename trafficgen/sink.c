@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trafficgen sink: attaches bpf/sink.bpf.c to a receiving interface and
+ * reports what arrives: counts by verdict, loss, reordering, duplicates and
+ * one-way latency of stamped frames, and optionally a pcap file.
+ *
+ * The program is attached through a bpf_link, never through netlink: the
+ * link belongs to this process, so the kernel detaches the program when the
+ * process dies, however it dies (SIGKILL included).
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "cmds.h"
+#include "iface.h"
+#include "json.h"
+#include "lf.h"
+#include "log.h"
+#include "netdev_compat.h"
+#include "parse.h"
+#include "pcapw.h"
+#include "sink_maps.h"
+#include "sink_out.h"
+#include "sink.h"
+#include "sink.skel.h"
+
+#define NS_PER_SEC 1000000000ULL
+#define NS_PER_MS 1000000ULL
+/* The bound on how late -c may notice its count. */
+#define POLL_NS (100 * NS_PER_MS)
+/* Ring buffer for recording: 16 MiB is ~100k small frames of slack. */
+#define PCAP_RING_BYTES (1u << 24)
+#define SNAPLEN_DEFAULT 262144
+
+struct sink_action {
+	int verdict;			/* XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT */
+	char ifname[IF_NAMESIZE];	/* with XDP_REDIRECT */
+};
+
+enum { PROTO_ANY, PROTO_UDP, PROTO_TCP, PROTO_ICMP };
+
+static const char *const proto_names[] = { "any", "udp", "tcp", "icmp", NULL };
+static const __u8 proto_numbers[] = { SINK_PROTO_ANY, IPPROTO_UDP, IPPROTO_TCP, IPPROTO_ICMP };
+
+struct sink_opts {
+	struct sink_action action;
+	int proto;
+	struct tg_port_range port;
+	uint64_t interval;
+	uint64_t duration;
+	uint64_t count;
+	const char *pcap;
+	uint64_t snaplen;
+	bool json;
+	bool verbose;
+};
+
+static const struct sink_opts sink_defaults = {
+	.action = { .verdict = XDP_DROP },
+	.proto = PROTO_ANY,
+	.interval = NS_PER_SEC,
+	.snaplen = SNAPLEN_DEFAULT,
+};
+
+static int parse_action(const char *s, void *field, struct tg_err *err)
+{
+	static const char redirect[] = "redirect:";
+	struct sink_action *a = field;
+
+	memset(a, 0, sizeof(*a));
+	if (!strcmp(s, "drop"))
+		a->verdict = XDP_DROP;
+	else if (!strcmp(s, "pass"))
+		a->verdict = XDP_PASS;
+	else if (!strcmp(s, "tx"))
+		a->verdict = XDP_TX;
+	else if (!strncmp(s, redirect, sizeof(redirect) - 1)) {
+		const char *name = s + sizeof(redirect) - 1;
+
+		if (!name[0] || strlen(name) >= IF_NAMESIZE)
+			return tg_fail(err, EINVAL, "'%s': give an interface name after "
+				       "'redirect:' (at most %d characters)", s, IF_NAMESIZE - 1);
+		a->verdict = XDP_REDIRECT;
+		strcpy(a->ifname, name);
+	} else {
+		return tg_fail(err, EINVAL, "'%s' is not one of: drop, pass, tx, "
+			       "redirect:IFNAME", s);
+	}
+	return 0;
+}
+
+#define OPT(field) offsetof(struct sink_opts, field)
+
+static const struct tg_opt sink_opts[] = {
+	{ "action", 0, TG_OPT_CUSTOM, OPT(action), "drop|pass|tx|redirect:IFNAME",
+	  "what to do with each matching frame (default drop)",
+	  .parse = parse_action },
+	{ "proto", 0, TG_OPT_ENUM, OPT(proto), NULL,
+	  "count only this transport protocol, ICMPv6 included in icmp (default any)",
+	  .choices = proto_names },
+	{ "port", 'p', TG_OPT_PORT_RANGE, OPT(port), "PORT[-PORT]",
+	  "count only UDP or TCP frames to these destination ports" },
+	{ "interval", 'I', TG_OPT_DURATION, OPT(interval), "TIME",
+	  "print statistics every TIME, 0 for none (default 1s)", 0, 0 },
+	{ "duration", 'D', TG_OPT_DURATION, OPT(duration), "TIME",
+	  "stop after TIME (10, 500ms, 2m)", 1, 0 },
+	{ "count", 'c', TG_OPT_COUNT, OPT(count), "COUNT",
+	  "stop once COUNT matching frames have arrived", 1, 0 },
+	{ "pcap", 'w', TG_OPT_STRING, OPT(pcap), "FILE",
+	  "write the matching frames to FILE (pcap, nanosecond timestamps)" },
+	{ "snaplen", 's', TG_OPT_UINT, OPT(snaplen), "BYTES",
+	  "bytes of each frame to record (default 262144, capped at 4096: a page)",
+	  1, SNAPLEN_DEFAULT },
+	{ "json", 0, TG_OPT_FLAG, OPT(json), NULL,
+	  "print every line as one JSON object" },
+	{ "verbose", 'v', TG_OPT_FLAG, OPT(verbose), NULL,
+	  "say more, libbpf's messages included" },
+	{ NULL },
+};
+
+const struct tg_cmd_def sink_cmd_def = {
+	.name = "sink",
+	.summary = "count, check and record what arrives on an interface",
+	.args = "<ifname>",
+	.min_pos = 1,
+	.max_pos = 1,
+	.opts = sink_opts,
+	.cfg_size = sizeof(struct sink_opts),
+	.defaults = &sink_defaults,
+};
+
+enum sink_stop { STOP_NONE, STOP_DEADLINE, STOP_COUNT, STOP_SIGNAL, STOP_ERROR };
+
+/* Everything one run holds; torn down by sink_run_close() on every path. */
+struct sink_run {
+	struct sink_opts o;
+	const char *ifname;
+	struct tg_iface iface;
+	struct sink_cfg cfg;
+	struct sink_bpf *skel;
+	struct bpf_link *link;
+	struct tg_sink_maps maps;
+	struct ring_buffer *rb;
+	struct tg_pcapw pcap;
+	sigset_t sigs, old_mask;
+	bool masked;
+	int sigfd, epfd;
+	struct tg_sink_out out;
+	struct tg_sink_totals last;
+	uint64_t start_ns, last_ns;
+	enum sink_stop stop;
+};
+
+static int usage_error(const char *fmt, const char *a)
+{
+	fprintf(stderr, "trafficgen sink: ");
+	fprintf(stderr, fmt, a);
+	fprintf(stderr, "\nSee 'trafficgen sink --help'.\n");
+	return TG_EXIT_USAGE;
+}
+
+static int resolve_redirect(struct sink_run *r)
+{
+	const char *name = r->o.action.ifname;
+	struct tg_err err = { "" };
+	uint64_t features;
+	int ifindex;
+
+	ifindex = if_nametoindex(name);
+	if (!ifindex)
+		return usage_error("--action redirect:%s: no such interface in this "
+				   "network namespace", name);
+	r->cfg.redirect_ifindex = ifindex;
+	/* Known only on kernels with the netdev family (6.3+): warn, don't refuse. */
+	if (!tg_iface_xdp_features(ifindex, &features, &err) &&
+	    !(features & NETDEV_XDP_ACT_NDO_XMIT))
+		tg_warn("%s does not take XDP redirects now (no ndo-xmit): frames "
+			"redirected there will be lost (a veth needs an XDP program or "
+			"GRO on its peer)\n", name);
+	return -1;
+}
+
+/* Checks the options against each other and the interface; -1 to go on. */
+static int resolve(struct sink_run *r, const struct tg_opts_result *res)
+{
+	struct tg_err err = { "" };
+	int ret;
+
+	/* The command line first: its mistakes are usage errors (exit 2). */
+	if (!tg_opt_given(&sink_cmd_def, res, "pcap") &&
+	    tg_opt_given(&sink_cmd_def, res, "snaplen"))
+		return usage_error("--snaplen is for recording: give --pcap FILE too%s", "");
+	r->cfg = (struct sink_cfg){
+		.action = r->o.action.verdict,
+		.proto = proto_numbers[r->o.proto],
+		.port_filter = tg_opt_given(&sink_cmd_def, res, "port"),
+		.port_lo = r->o.port.first,
+		.port_hi = r->o.port.first + r->o.port.count - 1,
+		.pcap = r->o.pcap != NULL,
+		.snaplen = r->o.snaplen < SINK_SNAP_MAX ? r->o.snaplen : SINK_SNAP_MAX,
+	};
+	if (r->cfg.port_filter && r->cfg.proto != SINK_PROTO_ANY &&
+	    r->cfg.proto != IPPROTO_UDP && r->cfg.proto != IPPROTO_TCP)
+		return usage_error("--port needs UDP or TCP, not --proto %s",
+				   proto_names[r->o.proto]);
+	if (r->cfg.action == XDP_REDIRECT) {
+		ret = resolve_redirect(r);
+		if (ret >= 0)
+			return ret;
+	}
+
+	if (tg_iface_get(r->ifname, &r->iface, &err)) {
+		tg_error("%s\n", err.msg);
+		return TG_EXIT_FAIL;
+	}
+	if (r->iface.xdp_prog_id) {
+		tg_error("%s already has an XDP program attached (id %u): the sink would "
+			 "replace it. See 'bpftool net show dev %s'; detach it first "
+			 "('ip link set dev %s xdp off') if it is not needed\n", r->ifname,
+			 r->iface.xdp_prog_id, r->ifname, r->ifname);
+		return TG_EXIT_FAIL;
+	}
+	return -1;
+}
+
+static int load_program(struct sink_run *r)
+{
+	struct tg_err err = { "" };
+	int ret;
+
+	r->skel = sink_bpf__open();
+	if (!r->skel) {
+		ret = -errno;
+		tg_error("could not open the sink program: %s\n", strerror(-ret));
+		return ret;
+	}
+	r->skel->rodata->cfg = r->cfg;
+	/* Not recording: the smallest ring the kernel takes (one page). */
+	ret = bpf_map__set_max_entries(r->skel->maps.pcap_rb,
+				       r->cfg.pcap ? PCAP_RING_BYTES : (__u32)getpagesize());
+	if (!ret)
+		ret = sink_bpf__load(r->skel);
+	if (ret) {
+		tg_error("could not load the sink program: %s (run with -v for the "
+			 "verifier's log; is this kernel >= 5.18 and are you root?)\n",
+			 strerror(-ret));
+		return ret;
+	}
+	ret = tg_sink_maps_open(&r->maps, bpf_map__fd(r->skel->maps.stats),
+				bpf_map__fd(r->skel->maps.lat),
+				bpf_map__fd(r->skel->maps.streams), &err);
+	if (ret)
+		tg_error("%s\n", err.msg);
+	return ret;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct sink_run *r = ctx;
+	const struct sink_rec *rec = data;
+
+	if (size < sizeof(*rec) || size - sizeof(*rec) < rec->caplen)
+		return 0;	/* cannot happen: the program reserved it so */
+	tg_pcapw_write(&r->pcap, rec->ts_ns, rec->len, rec + 1, rec->caplen);
+	return 0;
+}
+
+/* Signals go to a signalfd, polled with the ring buffer in one epoll set. */
+static int setup_events(struct sink_run *r)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	sigemptyset(&r->sigs);
+	sigaddset(&r->sigs, SIGINT);
+	sigaddset(&r->sigs, SIGTERM);
+	sigaddset(&r->sigs, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &r->sigs, &r->old_mask))
+		return -errno;
+	r->masked = true;
+	r->sigfd = signalfd(-1, &r->sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->sigfd < 0 || r->epfd < 0)
+		return -errno;
+	ev.data.u32 = 0;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->sigfd, &ev))
+		return -errno;
+	if (!r->rb)
+		return 0;
+	ev.data.u32 = 1;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(r->rb), &ev))
+		return -errno;
+	return 0;
+}
+
+static int open_recording(struct sink_run *r)
+{
+	struct tg_err err = { "" };
+	int ret;
+
+	if (!r->cfg.pcap)
+		return 0;
+	ret = tg_pcapw_open(&r->pcap, r->o.pcap, r->cfg.snaplen, &err);
+	if (ret) {
+		tg_error("%s\n", err.msg);
+		return ret;
+	}
+	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.pcap_rb), on_record, r, NULL);
+	if (!r->rb) {
+		ret = -errno;
+		tg_error("could not open the sink's ring buffer: %s\n", strerror(-ret));
+	}
+	return ret;
+}
+
+static int attach(struct sink_run *r)
+{
+	int ret;
+
+	r->link = bpf_program__attach_xdp(r->skel->progs.sink, r->iface.ifindex);
+	if (r->link)
+		return 0;
+	ret = -errno;
+	if (ret == -EBUSY || ret == -EEXIST)
+		tg_error("could not attach the sink to %s: %s: another XDP program is "
+			 "attached. See 'bpftool net show dev %s'\n", r->ifname,
+			 strerror(-ret), r->ifname);
+	else
+		tg_error("could not attach the sink to %s: %s (run with -v for "
+			 "libbpf's messages)\n", r->ifname, strerror(-ret));
+	return ret;
+}
+
+/* Counters summed over CPUs; with `all`, streams and latency too. */
+static struct tg_sink_totals read_totals(struct sink_run *r, bool all)
+{
+	struct tg_sink_totals t = { 0 };
+
+	if (tg_sink_maps_read(&r->maps, all, &t))
+		return r->last;
+	t.pcap_written = r->pcap.written;
+	return t;
+}
+
+static void print_start(struct sink_run *r)
+{
+	const char *action = r->o.action.verdict == XDP_DROP ? "drop" :
+			     r->o.action.verdict == XDP_PASS ? "pass" :
+			     r->o.action.verdict == XDP_TX ? "tx" : "redirect";
+	char ports[16] = "";
+	struct tg_json j;
+
+	if (r->cfg.port_filter)
+		snprintf(ports, sizeof(ports), "%u-%u", r->cfg.port_lo, r->cfg.port_hi);
+	if (r->o.json) {
+		tg_json_begin(&j, stdout);
+		tg_json_str(&j, "type", "start");
+		tg_json_str(&j, "interface", r->ifname);
+		tg_json_str(&j, "action", action);
+		if (r->cfg.action == XDP_REDIRECT)
+			tg_json_str(&j, "redirect_to", r->o.action.ifname);
+		tg_json_str(&j, "proto", proto_names[r->o.proto]);
+		if (ports[0])
+			tg_json_str(&j, "ports", ports);
+		if (r->o.pcap)
+			tg_json_str(&j, "pcap", r->o.pcap);
+		tg_json_end(&j);
+		return;
+	}
+	printf("sink on %s: %s%s%s each %s%sframe%s%s%s%s; Ctrl-C to stop\n", r->ifname,
+	       action, r->cfg.action == XDP_REDIRECT ? " to " : "", r->o.action.ifname,
+	       r->o.proto == PROTO_ANY ? "" : proto_names[r->o.proto],
+	       r->o.proto == PROTO_ANY ? "" : " ", ports[0] ? " to ports " : "", ports,
+	       r->o.pcap ? ", recording to " : "", r->o.pcap ? r->o.pcap : "");
+	fflush(stdout);
+}
+
+/* Reads what woke us: a signal ends the run, records go to the file. */
+static void handle_events(struct sink_run *r, uint64_t timeout_ns)
+{
+	struct epoll_event ev[2];
+	struct signalfd_siginfo si;
+	int n, i, ret;
+
+	n = epoll_wait(r->epfd, ev, 2, (timeout_ns + NS_PER_MS - 1) / NS_PER_MS);
+	for (i = 0; i < n; i++) {
+		if (ev[i].data.u32 == 0) {
+			if (read(r->sigfd, &si, sizeof(si)) == sizeof(si))
+				r->stop = STOP_SIGNAL;
+			continue;
+		}
+		ret = ring_buffer__consume(r->rb);
+		if (ret < 0) {
+			tg_error("reading the sink's ring buffer failed: %s\n", strerror(-ret));
+			r->stop = STOP_ERROR;
+		}
+	}
+}
+
+static bool iface_gone(struct sink_run *r)
+{
+	char name[IF_NAMESIZE];
+
+	return !if_indextoname(r->iface.ifindex, name);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Until -D, -c, a signal or an error; intervals on the way. */
+static void run_loop(struct sink_run *r)
+{
+	uint64_t deadline = r->o.duration ? r->start_ns + r->o.duration : 0;
+	uint64_t tick = r->o.interval ? r->start_ns + r->o.interval : 0;
+	uint64_t now, wait;
+	struct tg_sink_totals t;
+
+	while (r->stop == STOP_NONE) {
+		now = tg_now_ns();
+		if (deadline && now >= deadline) {
+			r->stop = STOP_DEADLINE;
+			break;
+		}
+		if (r->o.count) {
+			t = read_totals(r, false);
+			if (tg_sink_received(&t) >= r->o.count) {
+				r->stop = STOP_COUNT;
+				break;
+			}
+		}
+		if (iface_gone(r)) {
+			tg_error("interface %s went away during the run\n", r->ifname);
+			r->stop = STOP_ERROR;
+			break;
+		}
+		if (tick && now >= tick) {
+			t = read_totals(r, true);
+			tg_sink_interval(&r->out, now - r->start_ns, &t, &r->last,
+					 now - r->last_ns);
+			r->last = t;
+			r->last_ns = now;
+			/* A stall skips the missed ticks rather than bursting them out. */
+			while (tick <= now)
+				tick += r->o.interval;
+		}
+		wait = POLL_NS;
+		if (deadline)
+			wait = min_u64(wait, deadline - now);
+		if (tick)
+			wait = min_u64(wait, tick > now ? tick - now : 0);
+		handle_events(r, wait);
+	}
+}
+
+/* Detach first: after that no record or count can change under us. */
+static int finish(struct sink_run *r)
+{
+	struct tg_err err = { "" };
+	struct tg_sink_totals t;
+	uint64_t elapsed = tg_now_ns() - r->start_ns;
+	int ret = r->stop == STOP_ERROR ? TG_EXIT_FAIL : TG_EXIT_OK;
+
+	bpf_link__destroy(r->link);
+	r->link = NULL;
+	if (r->rb && ring_buffer__consume(r->rb) < 0)
+		ret = TG_EXIT_FAIL;
+	t = read_totals(r, true);
+	if (r->cfg.pcap && tg_pcapw_close(&r->pcap, &err)) {
+		tg_error("%s\n", err.msg);
+		ret = TG_EXIT_FAIL;
+	}
+	tg_sink_summary(&r->out, &t, elapsed);
+	if (t.pcap_dropped)
+		tg_warn("%llu frames could not be recorded: the ring buffer was full "
+			"(the disk or this process could not keep up)\n",
+			(unsigned long long)t.pcap_dropped);
+	return ret;
+}
+
+static void sink_run_close(struct sink_run *r)
+{
+	struct tg_err err = { "" };
+
+	bpf_link__destroy(r->link);
+	ring_buffer__free(r->rb);
+	tg_pcapw_close(&r->pcap, &err);
+	sink_bpf__destroy(r->skel);
+	if (r->epfd >= 0)
+		close(r->epfd);
+	if (r->sigfd >= 0)
+		close(r->sigfd);
+	/* Signals that came after the summary were answered by it: drop them. */
+	if (r->masked) {
+		struct timespec zero = { 0 };
+
+		while (sigtimedwait(&r->sigs, NULL, &zero) > 0)
+			;
+		sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
+	}
+	tg_sink_maps_close(&r->maps);
+}
+
+int cmd_sink(int argc, char **argv)
+{
+	struct tg_opts_result res;
+	struct sink_run *r;
+	int ret;
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return TG_EXIT_FAIL;
+	r->sigfd = r->epfd = -1;
+	ret = tg_cmd_parse(&sink_cmd_def, argc, argv, &r->o, &res);
+	if (ret >= 0)
+		goto out;
+	if (r->o.verbose)
+		tg_log_set_level(TG_LOG_DEBUG);
+	r->ifname = res.pos[0];
+	ret = resolve(r, &res);
+	if (ret >= 0)
+		goto out;
+
+	ret = TG_EXIT_FAIL;
+	if (load_program(r) || open_recording(r))
+		goto out;
+	if (setup_events(r)) {
+		tg_error("could not set up signal handling: %s\n", strerror(errno));
+		goto out;
+	}
+	if (attach(r))
+		goto out;
+	r->out = (struct tg_sink_out){
+		.f = stdout, .json = r->o.json, .pcap = r->cfg.pcap,
+		.ifname = r->ifname, .pcap_path = r->o.pcap,
+	};
+	r->start_ns = r->last_ns = tg_now_ns();
+	print_start(r);
+	run_loop(r);
+	ret = finish(r);
+out:
+	sink_run_close(r);
+	free(r);
+	return ret;
+}
