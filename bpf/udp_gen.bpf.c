@@ -12,6 +12,7 @@
  */
 #include "compat.bpf.h"
 #include "csum.bpf.h"
+#include "stamp.h"
 #include "udp_gen.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -80,20 +81,52 @@ static __always_inline int hdr_differs_len(const void *data, const int len)
 	return d != 0;
 }
 
-/* Constant lengths let clang unroll into wide loads and stores. */
+/*
+ * Constant lengths let clang unroll into wide loads and stores: headers of
+ * IPv4 or IPv6, each with or without the stamp.
+ */
 static __always_inline void restore_hdr(void *data)
 {
-	if (cfg.hdr_len == 62)
-		copy_hdr(data, 62);
-	else
-		copy_hdr(data, 42);
+	switch (cfg.hdr_len) {
+	case 42: copy_hdr(data, 42); break;
+	case 62: copy_hdr(data, 62); break;
+	case 42 + TG_STAMP_LEN: copy_hdr(data, 42 + TG_STAMP_LEN); break;
+	default: copy_hdr(data, 62 + TG_STAMP_LEN); break;
+	}
 }
 
+/* Only the fixed path asks, and it never stamps. */
 static __always_inline int hdr_differs(const void *data)
 {
 	if (cfg.hdr_len == 62)
 		return hdr_differs_len(data, 62);
 	return hdr_differs_len(data, 42);
+}
+
+/*
+ * Writes stream, sequence number and transmit time into the stamp the
+ * template carries (magic and zeros), and accounts for them in the UDP
+ * checksum, word by word from the bytes in the frame.
+ */
+static __always_inline __u32 stamp(struct udphdr *udp, struct udp_gen_pcpu *pc,
+				   __u32 ucsum)
+{
+	__u32 *w = (__u32 *)(udp + 1);
+	__u64 seq = pc->seq++, now = bpf_ktime_get_ns();
+	__u32 nw[5] = {
+		bpf_htonl(pc->stream),
+		bpf_htonl(seq >> 32), bpf_htonl((__u32)seq),
+		bpf_htonl(now >> 32), bpf_htonl((__u32)now),
+	};
+	int i;
+
+	/* Word 0 is the magic, already in the template. */
+#pragma unroll
+	for (i = 0; i < 5; i++) {
+		ucsum = csum_word32(ucsum, w[i + 1], nw[i]);
+		w[i + 1] = nw[i];
+	}
+	return ucsum;
 }
 
 SEC("xdp")
@@ -174,6 +207,8 @@ int udp_gen(struct xdp_md *ctx)
 			if (!cfg.ipv6)
 				ip->check = csum_end(icsum);
 		}
+		if (cfg.stamp)
+			ucsum = stamp(udp, pc, ucsum);
 		nv = csum_end(ucsum);
 		/* RFC 768: a computed zero goes out as all ones. */
 		udp->check = nv ? nv : 0xffff;

@@ -9,8 +9,11 @@
  */
 #include <linux/types.h>
 
-/* Longest header block restored on each frame: Ethernet + 2 VLAN tags + IPv6 + UDP. */
-#define UDP_GEN_HDR_MAX 72
+/*
+ * Longest block restored on each frame: Ethernet + 2 VLAN tags + IPv6 + UDP
+ * + the stamp at the start of the payload.
+ */
+#define UDP_GEN_HDR_MAX 96
 
 /*
  * A field that takes `span` values base, base+1, ..., base+span-1 (host
@@ -33,8 +36,11 @@ struct udp_gen_cfg {
 	__u16 hdr_len;		/* bytes of hdr[] restored on every frame */
 	__u8 ipv6;
 	__u8 random;		/* uniform random pick instead of sequential */
-	__u8 varies;		/* any field's span > 1 */
-	__u8 pad[7];
+	__u8 varies;		/* any field's span > 1, or stamping */
+	__u8 stamp;		/* write struct tg_stamp (bpf/stamp.h) into the payload */
+	__u8 pad[6];
+	__u32 stream_base;	/* stamp stream of thread t: stream_base | t */
+	__u32 pad2;
 	struct udp_gen_field sport, dport, saddr, daddr;
 	__u8 hdr[UDP_GEN_HDR_MAX];	/* the template's headers */
 };
@@ -45,6 +51,9 @@ struct udp_gen_pcpu {
 	__u64 bytes;		/* their length, FCS excluded */
 	__u64 short_frames;	/* frames shorter than the headers: a bug */
 	__u64 cur_sport, cur_dport, cur_saddr, cur_daddr;	/* offsets into the spans */
+	__u64 seq;		/* next stamp sequence number */
+	__u32 stream;		/* this thread's stream id */
+	__u32 pad;
 };
 
 #endif

@@ -24,7 +24,7 @@
 #define TG_LF_MAX_THREADS 256
 #define TG_LF_MAX_BATCH 256	/* the kernel refuses more with E2BIG */
 #define TG_LF_DEFAULT_BATCH 64
-#define TG_LF_DEFAULT_REPEAT (1u << 24)
+#define TG_LF_DEFAULT_REPEAT (1u << 30)	/* opts.repeat is an int */
 
 struct tg_lf_cfg {
 	int prog_fd;

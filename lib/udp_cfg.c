@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "csum.h"
+#include "stamp.h"
 #include "udp_cfg.h"
 
 static const char *fam_name(int family)
@@ -64,10 +66,54 @@ static int check_port_range(const char *what, const struct tg_port_range *r,
 	return 0;
 }
 
+uint32_t tg_udp_cfg_min_frame_len(int family, bool stamp)
+{
+	uint32_t hdrs = family == AF_INET6 ? TG_UDP6_HDRS : TG_UDP4_HDRS;
+	uint32_t min = tg_udp_min_frame_len(family);
+
+	return stamp && hdrs + TG_STAMP_LEN > min ? hdrs + TG_STAMP_LEN : min;
+}
+
+/*
+ * Writes the stamp into a built frame and recomputes the UDP checksum in
+ * full: the reference never updates incrementally.
+ */
+static void put_stamp(uint8_t *frame, int family, uint32_t stream,
+		      uint64_t seq, uint64_t tx_ns)
+{
+	uint32_t l3 = TG_ETH_HLEN, l4 = l3 + (family == AF_INET6 ? 40 : 20);
+	uint16_t ulen, check = 0;
+	struct tg_stamp st = {
+		.magic = htonl(TG_STAMP_MAGIC),
+		.stream = htonl(stream),
+		.seq = htobe64(seq),
+		.tx_ns = htobe64(tx_ns),
+	};
+
+	memcpy(frame + l4 + 8, &st, sizeof(st));
+	memcpy(&ulen, frame + l4 + 4, 2);
+	memcpy(frame + l4 + 6, &check, 2);
+	if (family == AF_INET6)
+		check = tg_l4_csum6((const void *)(frame + l3 + 8), (const void *)(frame + l3 + 24),
+				    IPPROTO_UDP, frame + l4, ntohs(ulen));
+	else
+		check = tg_l4_csum4((const void *)(frame + l3 + 12), (const void *)(frame + l3 + 16),
+				    IPPROTO_UDP, frame + l4, ntohs(ulen));
+	check = tg_udp_csum_nonzero(check);
+	memcpy(frame + l4 + 6, &check, 2);
+}
+
 static int check_params(const struct tg_udp_params *p, struct tg_err *err)
 {
 	int fam = p->spec.family;
 	int ret;
+
+	if (p->stamp && p->spec.frame_len < tg_udp_cfg_min_frame_len(fam, true))
+		return tg_fail(err, EINVAL,
+			       "a %u-byte frame has no room for the %d-byte stamp: --stamp needs frames of at least %u bytes on the wire with %s",
+			       p->spec.frame_len + TG_FCS_LEN, TG_STAMP_LEN,
+			       tg_udp_cfg_min_frame_len(fam, true) + TG_FCS_LEN,
+			       fam_name(fam));
 
 	if (p->src.family != fam || p->dst.family != fam)
 		return tg_fail(err, EINVAL,
@@ -118,10 +164,17 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 	cfg->l3_off = l.l3_off;
 	cfg->l4_off = l.l4_off;
 	cfg->hdr_len = l.l4_off + 8;
+	if (p->stamp) {
+		/* The template carries the magic and zeros; the program fills in the rest. */
+		put_stamp(frame, spec.family, 0, 0, 0);
+		cfg->hdr_len += TG_STAMP_LEN;
+		cfg->stamp = 1;
+		cfg->stream_base = p->stream_base;
+	}
 	cfg->ipv6 = spec.family == AF_INET6;
 	cfg->random = p->random;
 	cfg->varies = p->src.count > 1 || p->dst.count > 1 ||
-		      p->sport.count > 1 || p->dport.count > 1;
+		      p->sport.count > 1 || p->dport.count > 1 || p->stamp;
 	set_field(&cfg->sport, p->sport.first, p->sport.count, p->nthreads);
 	set_field(&cfg->dport, p->dport.first, p->dport.count, p->nthreads);
 	set_field(&cfg->saddr, addr_low32(spec.family, &p->src.first),
@@ -148,10 +201,12 @@ void tg_udp_cfg_thread_init(const struct udp_gen_cfg *cfg,
 	pc->cur_dport = start(&cfg->dport, thread);
 	pc->cur_saddr = start(&cfg->saddr, thread);
 	pc->cur_daddr = start(&cfg->daddr, thread);
+	pc->stream = cfg->stream_base | thread;
 }
 
 int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
-			uint64_t k, uint8_t *buf, struct tg_err *err)
+			uint64_t k, uint64_t tx_ns, uint8_t *buf,
+			struct tg_err *err)
 {
 	struct tg_udp_spec spec = p->spec;
 	unsigned int n = p->nthreads;
@@ -166,5 +221,8 @@ int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
 				tg_seq_offset(p->sport.count, n, thread, k));
 	spec.dport = (uint16_t)(p->dport.first +
 				tg_seq_offset(p->dport.count, n, thread, k));
-	return tg_build_udp(&spec, buf, spec.frame_len, NULL, err);
+	ret = tg_build_udp(&spec, buf, spec.frame_len, NULL, err);
+	if (!ret && p->stamp)
+		put_stamp(buf, spec.family, p->stream_base | thread, k, tx_ns);
+	return ret;
 }

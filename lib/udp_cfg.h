@@ -19,6 +19,8 @@ struct tg_udp_params {
 	struct tg_addr_range src, dst;
 	struct tg_port_range sport, dport;
 	bool random;
+	bool stamp;			/* trafficgen header at the payload's start */
+	uint32_t stream_base;		/* stream id of thread t: stream_base | t */
 	uint32_t ifindex;		/* redirect target */
 	unsigned int nthreads;		/* >= 1 */
 };
@@ -39,10 +41,16 @@ void tg_udp_cfg_thread_init(const struct udp_gen_cfg *cfg,
 /*
  * The reference: the frame that thread `thread` must send as its k-th frame
  * (k from 0) in sequential mode, built from scratch with full checksums.
+ * With p->stamp the stamp carries sequence number k and transmit time tx_ns
+ * (which only the program knows: tests take it from the frame it sent).
  * buf holds at least p->spec.frame_len bytes.
  */
 int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
-			uint64_t k, uint8_t *buf, struct tg_err *err);
+			uint64_t k, uint64_t tx_ns, uint8_t *buf,
+			struct tg_err *err);
+
+/* The smallest frame (FCS excluded) for a family, with or without a stamp. */
+uint32_t tg_udp_cfg_min_frame_len(int family, bool stamp);
 
 /* Offset into a span of `span` values for thread's k-th frame. */
 static inline uint64_t tg_seq_offset(uint64_t span, unsigned int nthreads,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -40,6 +41,7 @@ struct udp_opts {
 	uint64_t ttl;
 	uint64_t batch;
 	bool random;
+	bool stamp;
 	bool json;
 	bool verbose;
 };
@@ -84,6 +86,8 @@ static const struct tg_opt udp_opts[] = {
 	  "print statistics every TIME, 0 for none (default 1s)", 0, 0 },
 	{ "random", 0, TG_OPT_FLAG, OPT(random), NULL,
 	  "pick each varying field uniformly at random instead of in sequence" },
+	{ "stamp", 0, TG_OPT_FLAG, OPT(stamp), NULL,
+	  "start each payload with a sequence number and send time for 'trafficgen sink'" },
 	{ "ttl", 0, TG_OPT_UINT, OPT(ttl), "N",
 	  "IPv4 TTL or IPv6 hop limit (default 1: the frames stay on the link)", 1, 255 },
 	{ "batch", 0, TG_OPT_UINT, OPT(batch), "N",
@@ -195,15 +199,16 @@ static int resolve_ports(struct udp_run *r, const struct tg_opts_result *res)
 
 static int resolve_size(struct udp_run *r, const struct tg_opts_result *res)
 {
-	uint32_t min = tg_udp_min_frame_len(r->o.dst.family) + TG_FCS_LEN;
+	uint32_t min = tg_udp_cfg_min_frame_len(r->o.dst.family, r->o.stamp) + TG_FCS_LEN;
 	char s[24], m[48];
 
 	if (!tg_opt_given(&udp_cmd_def, res, "pkt-size"))
 		r->o.pkt_size = min;
 	if (r->o.pkt_size < min) {
 		snprintf(s, sizeof(s), "%llu", (unsigned long long)r->o.pkt_size);
-		snprintf(m, sizeof(m), "%u bytes for %s", min,
-			 r->o.dst.family == AF_INET ? "IPv4" : "IPv6");
+		snprintf(m, sizeof(m), "%u bytes for %s%s", min,
+			 r->o.dst.family == AF_INET ? "IPv4" : "IPv6",
+			 r->o.stamp ? " with --stamp" : "");
 		return usage_error("--pkt-size %s is below the minimum of %s", s, m);
 	}
 	return -1;
@@ -223,6 +228,19 @@ static int resolve_threads(struct udp_run *r)
 				   "process may use %s", t, c);
 	}
 	return -1;
+}
+
+/*
+ * Stream ids are run << 8 | thread: a random run part keeps two runs into
+ * one sink apart.
+ */
+static uint32_t stream_base(void)
+{
+	uint32_t run = 0;
+
+	if (getrandom(&run, sizeof(run), 0) != sizeof(run))
+		run = (uint32_t)tg_now_ns();
+	return (run & 0xffffff) << 8;
 }
 
 /* Checks the options against each other and the interface; -1 to go on. */
@@ -256,6 +274,8 @@ static int resolve(struct udp_run *r, const struct tg_opts_result *res)
 		.src = r->o.src, .dst = r->o.dst,
 		.sport = r->o.sport, .dport = r->o.dport,
 		.random = r->o.random,
+		.stamp = r->o.stamp,
+		.stream_base = stream_base(),
 		.ifindex = r->iface.ifindex,
 		.nthreads = r->o.threads,
 	};

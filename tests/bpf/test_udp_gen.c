@@ -376,7 +376,7 @@ static void run_sequential(struct gen *g, uint64_t frames, struct seen *s)
 		pcpu_init(g, g->thread);
 		for (k = 0; k < frames; k++) {
 			run_frame(g, feed, k);
-			if (tg_udp_cfg_expected(&g->p, g->thread, k, g->ref, &err))
+			if (tg_udp_cfg_expected(&g->p, g->thread, k, 0, g->ref, &err))
 				fail_msg("%s: %s", g->desc, err.msg);
 			assert_same(g, feed, k);
 			assert_csums_ok(g, g->out, k);

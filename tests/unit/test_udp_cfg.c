@@ -195,7 +195,7 @@ static void expect_refused(const struct tg_udp_params *p, const char *a,
 	if (!strstr(err.msg, a) || (b && !strstr(err.msg, b)))
 		fail_msg("message '%s' does not name '%s' and '%s'", err.msg, a, b ? b : "");
 	err.msg[0] = '\0';
-	assert_int_equal(tg_udp_cfg_expected(p, 0, 0, ref, &err), -EINVAL);
+	assert_int_equal(tg_udp_cfg_expected(p, 0, 0, 0, ref, &err), -EINVAL);
 	assert_true(err.msg[0] != '\0');
 }
 
@@ -289,7 +289,7 @@ static void assert_expected(const struct tg_udp_params *p, unsigned int t,
 	struct tg_udp_spec s = p->spec;
 	struct tg_err err = { "" };
 
-	if (tg_udp_cfg_expected(p, t, k, frame, &err))
+	if (tg_udp_cfg_expected(p, t, k, 0, frame, &err))
 		fail_msg("%s", err.msg);
 	inet_pton(s.family, saddr, &s.src);
 	inet_pton(s.family, daddr, &s.dst);
@@ -307,7 +307,7 @@ static void test_expected_values(void **state)
 	struct udp_gen_cfg cfg;
 
 	assert_int_equal(tg_udp_cfg_build(&p, &cfg, ref, NULL, NULL), 0);
-	assert_int_equal(tg_udp_cfg_expected(&p, 0, 0, frame, NULL), 0);
+	assert_int_equal(tg_udp_cfg_expected(&p, 0, 0, 0, frame, NULL), 0);
 	assert_memory_equal(frame, ref, 60);
 
 	/* t 2, k 20, n 3: saddr (2 + 60) % 37 = 25, sport (2 + 60) % 1000 = 62. */
