@@ -67,7 +67,7 @@ TEST_BINS := $(UNIT_BINS) $(BPFT_BINS)
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: all deps test test-unit test-bpf test-e2e demo bench install clean fuzz
+.PHONY: man all deps test test-unit test-bpf test-e2e demo bench install clean fuzz
 
 all: $(BIN)
 
@@ -143,3 +143,14 @@ install: $(BIN)
 
 clean:
 	rm -rf $(BUILD)
+
+# man/trafficgen.8 is put together from man/trafficgen.8.in and one part per
+# command; tests/unit/docs.sh checks it is up to date and covers every option.
+MAN_PARTS := $(addprefix man/,$(filter $(notdir $(wildcard man/*.part.8)),udp.part.8 sink.part.8 probe.part.8)) \
+	$(filter-out man/udp.part.8 man/sink.part.8 man/probe.part.8,$(wildcard man/*.part.8))
+man: man/trafficgen.8
+man/trafficgen.8: man/trafficgen.8.in $(MAN_PARTS)
+	$(call msg,MAN,$@)
+	$(Q)awk -v parts="$(MAN_PARTS)" '/^\.\\" @PARTS@/ { n = split(parts, p, " "); \
+		for (i = 1; i <= n; i++) { while ((getline l < p[i]) > 0) if (l !~ /^\.\\"/) print l; } next } \
+		{ print }' $< > $@
