@@ -64,6 +64,9 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
 BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(BPFT_SRCS))
 TEST_BINS := $(UNIT_BINS) $(BPFT_BINS)
+# `make bench`'s own tools: linked like the tests, without cmocka.
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(BENCH_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
@@ -114,11 +117,17 @@ $(BUILD)/tests/bpf/%: tests/bpf/%.c $(LIB) $(SKELS) $(wildcard tests/*.h) | $(BU
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(ALL_LDFLAGS)
 
-$(BUILD)/bpf $(BUILD)/skel $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests/unit $(BUILD)/tests/bpf:
+$(BUILD)/tests/bench/%: tests/bench/%.c $(LIB) $(SKELS) | $(BUILD)/tests/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
+
+$(BUILD)/bpf $(BUILD)/skel $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests/unit $(BUILD)/tests/bpf \
+$(BUILD)/tests/bench:
 	$(Q)mkdir -p $@
 
-# The three tiers, then one closing line "N passed, N failed".
-test: $(BIN) $(TEST_BINS)
+# The three tiers, then one closing line "N passed, N failed". The e2e tier
+# includes a short run of the bench (tests/e2e/test_bench.sh).
+test: $(BIN) $(TEST_BINS) $(BENCH_BINS)
 	$(Q)BUILD=$(BUILD) tests/run.sh all
 
 test-unit: $(BIN) $(UNIT_BINS)
@@ -127,13 +136,16 @@ test-unit: $(BIN) $(UNIT_BINS)
 test-bpf: $(BPFT_BINS)
 	$(Q)BUILD=$(BUILD) tests/run.sh bpf
 
-test-e2e: $(BIN)
+test-e2e: $(BIN) $(BENCH_BINS)
 	$(Q)BUILD=$(BUILD) tests/run.sh e2e
 
 demo: $(BIN)
 	$(Q)BUILD=$(BUILD) tests/demo.sh
 
-bench: $(BIN)
+# Pps of each generator mode against the framework's ceiling and other
+# tools, into $(BUILD)/bench/ (results.json, results.md, pps.png).
+# BENCH_SECONDS, BENCH_ROUNDS, BENCH_OUT: see tests/bench/bench.sh.
+bench: $(BIN) $(BENCH_BINS) $(BPF_OBJS)
 	$(Q)BUILD=$(BUILD) tests/bench/bench.sh
 
 install: $(BIN)

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,10 +132,16 @@ struct udp_run {
 	uint64_t last_ns;
 };
 
-static int usage_error(const char *fmt, const char *a, const char *b)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "trafficgen udp: ");
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nSee 'trafficgen udp --help'.\n");
 	return TG_EXIT_USAGE;
 }
@@ -154,8 +161,7 @@ static int resolve_addrs(struct udp_run *r, const struct tg_opts_result *res)
 	char a[INET6_ADDRSTRLEN * 2 + 2], b[INET6_ADDRSTRLEN * 2 + 2];
 
 	if (!have_dst && have_src && r->o.src.family == AF_INET)
-		return usage_error("an IPv4 source needs an IPv4 destination: give --dst-addr%s%s",
-				   "", "");
+		return usage_error("an IPv4 source needs an IPv4 destination: give --dst-addr");
 	if (!have_dst)
 		set_single(&r->o.dst, AF_INET6, "fe80::2");
 	if (!have_src) {
@@ -166,8 +172,8 @@ static int resolve_addrs(struct udp_run *r, const struct tg_opts_result *res)
 			r->o.src.count = 1;
 			r->o.src.first.v4 = r->iface.ipv4;
 		} else {
-			return usage_error("%s has no IPv4 address to send from: give --src-addr%s",
-					   r->ifname, "");
+			return usage_error("%s has no IPv4 address to send from: give --src-addr",
+					   r->ifname);
 		}
 	}
 	if (r->o.src.family != r->o.dst.family) {
@@ -181,52 +187,44 @@ static int resolve_addrs(struct udp_run *r, const struct tg_opts_result *res)
 
 static int resolve_ports(struct udp_run *r, const struct tg_opts_result *res)
 {
-	char first[8], n[24];
+	unsigned long long n = r->o.dyn_ports;
 
-	if (!r->o.dyn_ports)
+	if (!n)
 		return -1;
-	snprintf(first, sizeof(first), "%u", r->o.dport.first);
-	snprintf(n, sizeof(n), "%llu", (unsigned long long)r->o.dyn_ports);
 	if (r->o.dport.count > 1)
-		return usage_error("--dyn-ports %s and a --dst-port range (from %s) exclude each other",
-				   n, first);
+		return usage_error("--dyn-ports %llu and a --dst-port range (from %u) exclude each other",
+				   n, r->o.dport.first);
 	/* xdp-trafficgen wraps through port 0 here; a range that does is refused. */
-	if (r->o.dport.first + r->o.dyn_ports - 1 > 65535)
-		return usage_error("--dyn-ports %s from port %s goes past port 65535", n, first);
-	r->o.dport.count = r->o.dyn_ports;
+	if (r->o.dport.first + n - 1 > 65535)
+		return usage_error("--dyn-ports %llu from port %u goes past port 65535",
+				   n, r->o.dport.first);
+	r->o.dport.count = n;
 	return -1;
 }
 
 static int resolve_size(struct udp_run *r, const struct tg_opts_result *res)
 {
 	uint32_t min = tg_udp_cfg_min_frame_len(r->o.dst.family, r->o.stamp) + TG_FCS_LEN;
-	char s[24], m[48];
 
 	if (!tg_opt_given(&udp_cmd_def, res, "pkt-size"))
 		r->o.pkt_size = min;
-	if (r->o.pkt_size < min) {
-		snprintf(s, sizeof(s), "%llu", (unsigned long long)r->o.pkt_size);
-		snprintf(m, sizeof(m), "%u bytes for %s%s", min,
-			 r->o.dst.family == AF_INET ? "IPv4" : "IPv6",
-			 r->o.stamp ? " with --stamp" : "");
-		return usage_error("--pkt-size %s is below the minimum of %s", s, m);
-	}
+	if (r->o.pkt_size < min)
+		return usage_error("--pkt-size %llu is below the minimum of %u bytes for %s%s",
+				   (unsigned long long)r->o.pkt_size, min,
+				   r->o.dst.family == AF_INET ? "IPv4" : "IPv6",
+				   r->o.stamp ? " with --stamp" : "");
 	return -1;
 }
 
 static int resolve_threads(struct udp_run *r)
 {
 	int n = tg_lf_cpus(r->cpus, TG_LF_MAX_THREADS);
-	char t[24], c[24];
 
 	if (n < 0)
 		n = 1;
-	if (r->o.threads > (uint64_t)n) {
-		snprintf(t, sizeof(t), "%llu", (unsigned long long)r->o.threads);
-		snprintf(c, sizeof(c), "%d", n);
-		return usage_error("--threads %s: each thread needs a CPU of its own and this "
-				   "process may use %s", t, c);
-	}
+	if (r->o.threads > (uint64_t)n)
+		return usage_error("--threads %llu: each thread needs a CPU of its own and this "
+				   "process may use %d", (unsigned long long)r->o.threads, n);
 	return -1;
 }
 

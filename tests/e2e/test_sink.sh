@@ -251,15 +251,17 @@ if "$TG" udp --help 2>/dev/null | grep -q -- '--stamp'; then
 	echo "# stamped latency: $(tail -n 1 "$TMP/stamped.json" | jq -c .latency_ns)"
 
 	# Two threads, two streams, IPv6. Two senders can overflow a one-queue
-	# veth's ring (shared/LIVE_FRAMES.md): whatever did not arrive must be
-	# what the sink calls lost, no more, no less.
+	# veth's ring (shared/LIVE_FRAMES.md): what did not arrive is what the
+	# sink calls lost, except frames lost after a stream's last arrival,
+	# which no receiver can see (at most a 256-frame ring's worth each).
 	start_sink stamped6 -D 3 -I 0 || sink_fails stamped6
 	send -n 100000 --stamp -t 2 -a "$R6" -A "$G6"
 	wait_exit "$SINK_PID" 10
-	got=$(sf stamped6 stamped)
-	echo "# stamped6: $got of 100000 arrived"
+	got=$(sf stamped6 stamped) lost=$(sf stamped6 lost)
+	echo "# stamped6: $got of 100000 arrived, $lost lost"
 	check_eq "stamped6: two streams" 2 "$(sf stamped6 streams)"
-	check_eq "stamped6: lost is what did not arrive" $((100000 - got)) "$(sf stamped6 lost)"
+	check_true "stamped6: lost ($lost) is what did not arrive ($((100000 - got))) but the tails" \
+		test "$lost" -le $((100000 - got)) -a $((100000 - got - lost)) -le 512
 	check_eq "stamped6: 0 duplicates" 0 "$(sf stamped6 duplicates)"
 
 	# The sink sees only the even frames of a stream alternating two ports:

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The framework's ceiling for `make bench`: the template `trafficgen udp`
+ * would build for single addresses and ports, redirected untouched by
+ * bpf/ceiling.bpf.c through the same live-frame driver (lib/lf.c) with the
+ * same batch size and largest repeat. Whatever a generator mode costs on
+ * top of this is the cost of its rewriting.
+ *
+ * The program counts nothing, and a call interrupted at the deadline
+ * returns no count (shared/LIVE_FRAMES.md): the receiving end counts. We
+ * print the run's duration, the frames of calls that completed (usually 0:
+ * one call of 2^30 frames outlives the run) and, for the benchmark's other
+ * contenders, can write the template as a netsniff-ng trafgen config (-W)
+ * so that they send the very same bytes.
+ *
+ * A test tool: plain getopt, messages to stderr, exit 1 on any failure.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "lf.h"
+#include "log.h"
+#include "packet.h"
+#include "parse.h"
+#include "target.h"
+#include "udp_cfg.h"
+#include "ceiling.skel.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: ceiling [options] <ifname>\n"
+		"Redirects trafficgen udp's template untouched out of <ifname> (the bench's ceiling).\n"
+		"  -s BYTES  frame size on the wire with FCS (default 64 IPv4, 66 IPv6)\n"
+		"  -f 4|6    address family (default 4; sets the default addresses)\n"
+		"  -a ADDR   destination address (default 198.18.0.1 or 2001:2::1)\n"
+		"  -A ADDR   source address (default 198.18.0.2 or 2001:2::2)\n"
+		"  -m MAC    destination MAC (default ff:ff:ff:ff:ff:ff)\n"
+		"  -t N      threads, each pinned to its own CPU (default 1)\n"
+		"  -b N      frames per kernel batch (default %d)\n"
+		"  -D TIME   duration (default 3s)\n"
+		"  -W FILE   only write the template as a trafgen config to FILE\n",
+		TG_LF_DEFAULT_BATCH);
+}
+
+static int die(const char *what, const char *msg)
+{
+	fprintf(stderr, "ceiling: %s: %s\n", what, msg);
+	return 1;
+}
+
+/* The frame as a netsniff-ng trafgen(8) packet: one byte literal each. */
+static int write_trafgen(const char *path, const uint8_t *frame, uint32_t len)
+{
+	FILE *f = fopen(path, "w");
+	uint32_t i;
+
+	if (!f)
+		return -errno;
+	fprintf(f, "/* %u-byte frame (FCS excluded), written by tests/bench/ceiling */\n{\n",
+		len);
+	for (i = 0; i < len; i++)
+		fprintf(f, "%s0x%02x%s", i % 12 ? " " : "  ", frame[i],
+			i + 1 == len ? "\n" : (i % 12 == 11 ? ",\n" : ","));
+	fprintf(f, "}\n");
+	return fclose(f) ? -errno : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tg_err err = { "" };
+	struct tg_addr_range dst = { 0 }, src = { 0 };
+	struct tg_udp_params p = { 0 };
+	struct udp_gen_cfg cfg;
+	struct tg_layout layout;
+	static uint8_t frame[TG_MAX_FRAME_LEN];
+	struct tg_target target;
+	struct tg_iface iface;
+	struct ceiling_bpf *skel = NULL;
+	struct tg_lf_result res;
+	struct tg_lf_cfg lf;
+	int cpus[TG_LF_MAX_THREADS], ncpus, family = AF_INET, ret = 1, opt;
+	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint64_t size = 0, threads = 1, batch = TG_LF_DEFAULT_BATCH, v;
+	uint64_t duration = 3000000000ULL;
+	const char *dst_s = NULL, *src_s = NULL, *trafgen = NULL;
+	bool target_open = false;
+
+	while ((opt = getopt(argc, argv, "s:f:a:A:m:t:b:D:W:h")) != -1) {
+		switch (opt) {
+		case 's':
+			if (tg_parse_uint(optarg, TG_MIN_WIRE_SIZE4, TG_MAX_WIRE_SIZE, &size, &err))
+				return die("-s", err.msg);
+			break;
+		case 'f':
+			if (tg_parse_uint(optarg, 4, 6, &v, &err) || v == 5)
+				return die("-f", "give 4 or 6");
+			family = v == 4 ? AF_INET : AF_INET6;
+			break;
+		case 'a':
+			dst_s = optarg;
+			break;
+		case 'A':
+			src_s = optarg;
+			break;
+		case 'm':
+			if (tg_parse_mac(optarg, dst_mac, &err))
+				return die("-m", err.msg);
+			break;
+		case 't':
+			if (tg_parse_uint(optarg, 1, TG_LF_MAX_THREADS, &threads, &err))
+				return die("-t", err.msg);
+			break;
+		case 'b':
+			if (tg_parse_uint(optarg, 1, TG_LF_MAX_BATCH, &batch, &err))
+				return die("-b", err.msg);
+			break;
+		case 'D':
+			if (tg_parse_duration(optarg, &duration, &err) || !duration)
+				return die("-D", err.msg[0] ? err.msg : "give a duration above 0");
+			break;
+		case 'W':
+			trafgen = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (!dst_s)
+		dst_s = family == AF_INET ? "198.18.0.1" : "2001:2::1";
+	if (!src_s)
+		src_s = family == AF_INET ? "198.18.0.2" : "2001:2::2";
+	if (tg_parse_addr_range(dst_s, &dst, &err) || dst.count != 1)
+		return die("-a", err.msg[0] ? err.msg : "one address, not a range");
+	if (tg_parse_addr_range(src_s, &src, &err) || src.count != 1)
+		return die("-A", err.msg[0] ? err.msg : "one address, not a range");
+	if (!size)
+		size = tg_udp_cfg_min_frame_len(dst.family, false) + TG_FCS_LEN;
+
+	ncpus = tg_lf_cpus(cpus, TG_LF_MAX_THREADS);
+	if (ncpus < (int)threads)
+		return die("-t", "each thread needs a CPU of its own");
+	tg_log_libbpf();
+	if (tg_iface_get(argv[optind], &iface, &err))
+		return die(argv[optind], err.msg);
+
+	/* What `trafficgen udp -m MAC -a DST -A SRC -s SIZE` builds: same defaults. */
+	p = (struct tg_udp_params){
+		.spec = {
+			.family = dst.family,
+			.ttl = 1,
+			.frame_len = size - TG_FCS_LEN,
+		},
+		.src = src, .dst = dst,
+		.sport = { .first = 1, .count = 1 },
+		.dport = { .first = 1, .count = 1 },
+		.ifindex = iface.ifindex,
+		.nthreads = threads,
+	};
+	memcpy(p.spec.dst_mac, dst_mac, 6);
+	memcpy(p.spec.src_mac, iface.mac, 6);
+	if (tg_udp_cfg_build(&p, &cfg, frame, &layout, &err)) {
+		die("template", err.msg);
+		goto out;
+	}
+	if (trafgen) {
+		ret = write_trafgen(trafgen, frame, layout.len);
+		if (ret) {
+			die(trafgen, strerror(-ret));
+			ret = 1;
+		}
+		goto out;
+	}
+
+	/* As trafficgen udp does: the target must take redirects. */
+	if (tg_target_open(argv[optind], &target, &err)) {
+		die(argv[optind], err.msg);
+		goto out;
+	}
+	target_open = true;
+	skel = ceiling_bpf__open();
+	if (!skel) {
+		die("open ceiling program", strerror(errno));
+		goto out;
+	}
+	skel->rodata->target_ifindex = iface.ifindex;
+	if (ceiling_bpf__load(skel)) {
+		die("load ceiling program", strerror(errno));
+		goto out;
+	}
+	lf = (struct tg_lf_cfg){
+		.prog_fd = bpf_program__fd(skel->progs.ceiling),
+		.frame = frame,
+		.frame_len = layout.len,
+		.batch_size = batch,
+		.nthreads = threads,
+		.cpus = cpus,
+		.duration_ns = duration,
+	};
+	if (tg_lf_run(&lf, &res, &err)) {
+		die("run", err.msg);
+		goto out;
+	}
+	if (res.stop == TG_LF_ERROR) {
+		die("run", strerror(-res.error));
+		goto out;
+	}
+	printf("{\"type\":\"summary\",\"sent\":null,\"completed_calls_frames\":%llu,"
+	       "\"duration_s\":%.6f,\"pkt_size\":%llu,\"threads\":%llu,\"batch\":%llu}\n",
+	       (unsigned long long)res.calls_completed, res.elapsed_ns / 1e9,
+	       (unsigned long long)size, (unsigned long long)threads,
+	       (unsigned long long)batch);
+	ret = 0;
+out:
+	ceiling_bpf__destroy(skel);
+	if (target_open)
+		tg_target_close(&target);
+	return ret;
+}
