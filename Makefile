@@ -4,6 +4,10 @@
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+# Sanitized objects must not mix with plain ones: they get a folder of their own.
+ifeq ($(SANITIZE),1)
+BUILD ?= build-asan
+endif
 BUILD ?= build
 
 CC ?= gcc
@@ -17,7 +21,9 @@ DEB_BUILD := make gcc clang llvm bpftool pkg-config libbpf-dev libelf-dev \
 	libcmocka-dev linux-libc-dev
 # What the tests and the bench use to judge frames from outside.
 DEB_TEST := iproute2 ethtool tcpdump tshark socat netsniff-ng iperf3 gnuplot-nox
-DEB_PKGS := $(DEB_BUILD) $(DEB_TEST)
+# libFuzzer's runtime for `make fuzz`: clang only recommends it.
+DEB_FUZZ := libclang-rt-dev
+DEB_PKGS := $(DEB_BUILD) $(DEB_TEST) $(DEB_FUZZ)
 
 PKGS := libbpf libelf zlib libnl-genl-3.0 libnl-route-3.0 libnl-3.0 libpcap
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -69,7 +75,7 @@ BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(BENCH_SRCS))
 
 .DELETE_ON_ERROR:
-.SECONDARY: $(BPF_OBJS)
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 .PHONY: man all deps test test-unit test-bpf test-e2e demo bench install clean fuzz
 
 all: $(BIN)
@@ -146,12 +152,51 @@ demo: $(BIN)
 # tools, into $(BUILD)/bench/ (results.json, results.md, pps.png).
 # BENCH_SECONDS, BENCH_ROUNDS, BENCH_OUT: see tests/bench/bench.sh.
 bench: $(BIN) $(BENCH_BINS) $(BPF_OBJS)
-	$(Q)BUILD=$(BUILD) tests/bench/bench.sh
+	$(Q)BUILD=$(BUILD) bash tests/bench/bench.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/trafficgen
 	install -m 0644 man/trafficgen.8 $(DESTDIR)$(PREFIX)/share/man/man8/trafficgen.8
+
+# libFuzzer targets, built with clang: the value parsers, and the option
+# tables of the real commands. Each runs FUZZ_SECONDS; a crash fails the
+# target and leaves the input under $(BUILD)/fuzz/. (lib/ has no pcap reader
+# to fuzz: pcapw only writes.)
+FUZZ_SECONDS ?= 30
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	$(WARN) -std=gnu11 -D_GNU_SOURCE -pthread -Ilib -Ibpf -Itrafficgen -I$(BUILD)/skel
+FUZZERS := $(FUZZ_DIR)/fuzz_parse $(FUZZ_DIR)/fuzz_options
+
+$(FUZZ_DIR)/fuzz_parse: tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c $(wildcard lib/*.h)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c -o $@
+
+# The tables sit in the commands' files, which need all of lib/ to link;
+# main() is renamed so that libFuzzer's runs.
+$(FUZZ_DIR)/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRCS) $(CLI_SRCS) \
+		$(wildcard lib/*.h bpf/*.h trafficgen/*.h) $(SKELS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(FUZZ_DIR)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -Dmain=trafficgen_main -o $@ \
+		tests/fuzz/fuzz_options.c $(LIB_SRCS) $(CLI_SRCS) $(PKG_LIBS)
+
+fuzz: $(FUZZERS)
+	$(Q)for f in $(FUZZERS); do \
+		n=$$(basename $$f) dict=tests/fuzz/$$(basename $$f).dict; \
+		mkdir -p $(FUZZ_DIR)/corpus-$$n; \
+		printf '  %-8s %s\n' RUN "$$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_DIR)/$$n- $$([ -f $$dict ] && echo -dict=$$dict) \
+			$(FUZZ_DIR)/corpus-$$n >$(FUZZ_DIR)/$$n.log 2>&1 || { \
+			tail -n 40 $(FUZZ_DIR)/$$n.log; \
+			echo "$$n failed: see $(FUZZ_DIR)/$$n.log; the input is $(FUZZ_DIR)/$$n-*"; \
+			exit 1; }; \
+		grep -E 'stat::(number_of_executed_units|new_units_added)' $(FUZZ_DIR)/$$n.log | \
+			sed "s/^/           $$n /"; \
+	done
 
 clean:
 	rm -rf $(BUILD)

@@ -32,7 +32,8 @@ int tg_pcapw_open(struct tg_pcapw *w, const char *path, uint32_t snaplen,
 		return tg_fail(err, ENOMEM, "could not set up a pcap writer for %s", path);
 	w->dumper = pcap_dump_open(p, path);
 	if (!w->dumper) {
-		tg_fail(err, EIO, "could not create pcap file %s: %s", path, pcap_geterr(p));
+		/* libpcap's message names the file and says why. */
+		tg_fail(err, EIO, "could not create the pcap file: %s", pcap_geterr(p));
 		pcap_close(p);
 		return -EIO;
 	}

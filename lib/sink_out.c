@@ -120,6 +120,17 @@ static void json_summary(const struct tg_sink_out *o, const struct tg_sink_total
 	tg_json_end(&j);
 }
 
+void tg_sink_json_far_end(struct tg_json *j, const struct tg_sink_totals *t)
+{
+	tg_json_u64(j, "received", tg_sink_received(t));
+	tg_json_u64(j, "received_bytes", tg_sink_bytes(t));
+	tg_json_u64(j, "stamped", t->stamped);
+	tg_json_u64(j, "lost", t->lost);
+	tg_json_u64(j, "reordered", t->reordered);
+	tg_json_u64(j, "duplicates", t->duplicates);
+	json_latency(j, &t->lat);
+}
+
 /* "950ns", "12.3us", "4.56ms", "1.234s": latencies span nine decades. */
 static void fmt_ns(uint64_t ns, char *buf, size_t len)
 {

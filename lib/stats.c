@@ -71,6 +71,8 @@ void tg_tx_summary(const struct tg_out *o, const struct tg_tx_counts *t,
 		json_counts(&j, o, t, ns);
 		if (o->ifname)
 			tg_json_str(&j, "interface", o->ifname);
+		if (o->json_extra)
+			o->json_extra(&j, o->extra_arg);
 		tg_json_end(&j);
 		return;
 	}

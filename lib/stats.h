@@ -17,11 +17,16 @@ struct tg_tx_counts {
 	uint64_t errors;		/* refused by the target or failed to redirect */
 };
 
+struct tg_json;
+
 struct tg_out {
 	FILE *f;
 	bool json;
 	bool errors_counted;		/* false: the kernel gave us no way to count */
 	const char *ifname;
+	/* Optional: more keys for the JSON summary (the far end of --veth). */
+	void (*json_extra)(struct tg_json *j, void *arg);
+	void *extra_arg;
 };
 
 void tg_tx_interval(const struct tg_out *o, uint64_t elapsed_ns,

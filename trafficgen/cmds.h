@@ -20,6 +20,8 @@ extern const struct tg_cmd_def udp_cmd_def;
 int cmd_udp(int argc, char **argv);
 extern const struct tg_cmd_def sink_cmd_def;
 int cmd_sink(int argc, char **argv);
+extern const struct tg_cmd_def probe_cmd_def;
+int cmd_probe(int argc, char **argv);
 
 /*
  * Parses argv with the command's table. Returns -1 when the caller should

@@ -11,6 +11,7 @@
 static const struct tg_cmd commands[] = {
 	{ &udp_cmd_def, cmd_udp },
 	{ &sink_cmd_def, cmd_sink },
+	{ &probe_cmd_def, cmd_probe },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

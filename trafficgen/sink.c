@@ -198,6 +198,9 @@ static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 	if (!tg_opt_given(&sink_cmd_def, res, "pcap") &&
 	    tg_opt_given(&sink_cmd_def, res, "snaplen"))
 		return usage_error("--snaplen is for recording: give --pcap FILE too%s", "");
+	if (r->o.pcap && !strcmp(r->o.pcap, "-"))
+		return usage_error("--pcap %s: stdout carries the sink's own output; give a "
+				   "file name", r->o.pcap);
 	r->cfg = (struct sink_cfg){
 		.action = r->o.action.verdict,
 		.proto = proto_numbers[r->o.proto],

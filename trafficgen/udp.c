@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cmds.h"
+#include "farend.h"
 #include "json.h"
 #include "lf.h"
 #include "log.h"
@@ -43,6 +44,7 @@ struct udp_opts {
 	uint64_t batch;
 	bool random;
 	bool stamp;
+	bool veth;
 	bool json;
 	bool verbose;
 };
@@ -89,6 +91,8 @@ static const struct tg_opt udp_opts[] = {
 	  "pick each varying field uniformly at random instead of in sequence" },
 	{ "stamp", 0, TG_OPT_FLAG, OPT(stamp), NULL,
 	  "start each payload with a sequence number and send time for 'trafficgen sink'" },
+	{ "veth", 0, TG_OPT_FLAG, OPT(veth), NULL,
+	  "send into a veth pair of throwaway namespaces with a sink at the far end (no <ifname>)" },
 	{ "ttl", 0, TG_OPT_UINT, OPT(ttl), "N",
 	  "IPv4 TTL or IPv6 hop limit (default 1: the frames stay on the link)", 1, 255 },
 	{ "batch", 0, TG_OPT_UINT, OPT(batch), "N",
@@ -103,8 +107,8 @@ static const struct tg_opt udp_opts[] = {
 const struct tg_cmd_def udp_cmd_def = {
 	.name = "udp",
 	.summary = "send UDP traffic out of an interface",
-	.args = "<ifname>",
-	.min_pos = 1,
+	.args = "<ifname> | --veth",
+	.min_pos = 0,
 	.max_pos = 1,
 	.opts = udp_opts,
 	.cfg_size = sizeof(struct udp_opts),
@@ -127,6 +131,9 @@ struct udp_run {
 	int cpus[TG_LF_MAX_THREADS];
 	int ncpus;			/* possible CPUs: per-CPU map value count */
 	struct udp_gen_pcpu *pcpu;
+	struct tg_farend far;		/* with --veth */
+	bool far_open;
+	struct tg_sink_totals far_totals;
 	struct tg_out out;
 	struct tg_tx_counts last;
 	uint64_t last_ns;
@@ -253,6 +260,8 @@ static int resolve(struct udp_run *r, const struct tg_opts_result *res)
 	}
 	if (!tg_opt_given(&udp_cmd_def, res, "src-mac"))
 		memcpy(r->o.src_mac, r->iface.mac, 6);
+	if (r->far_open && !tg_opt_given(&udp_cmd_def, res, "dst-mac"))
+		memcpy(r->o.dst_mac, r->far.env.sink_mac, 6);
 	ret = resolve_addrs(r, res);
 	if (ret < 0)
 		ret = resolve_ports(r, res);
@@ -423,6 +432,13 @@ static int report_stop(struct udp_run *r, const struct tg_lf_result *res)
 	return TG_EXIT_FAIL;
 }
 
+static void far_end_json(struct tg_json *j, void *arg)
+{
+	struct udp_run *r = arg;
+
+	tg_sink_json_far_end(j, &r->far_totals);
+}
+
 static int send_frames(struct udp_run *r)
 {
 	struct tg_err err = { "" };
@@ -448,13 +464,22 @@ static int send_frames(struct udp_run *r)
 	tg_txerr_open(&r->txerr, &ifindex, 1);
 	r->out = (struct tg_out){ .f = stdout, .json = r->o.json,
 				  .errors_counted = r->txerr.counting, .ifname = r->ifname };
+	if (r->far_open) {
+		r->out.json_extra = far_end_json;
+		r->out.extra_arg = r;
+	}
 	print_start(r);
 	if (tg_lf_run(&lf, &res, &err)) {
 		tg_error("%s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}
 	total = read_counts(r);
+	if (r->far_open && tg_farend_read(&r->far, &r->far_totals))
+		tg_warn("could not read the far end's counters\n");
 	tg_tx_summary(&r->out, &total, res.elapsed_ns);
+	if (r->far_open && !r->o.json)
+		tg_sink_summary(&(struct tg_sink_out){ .f = stdout, .ifname = r->far.env.sink_if },
+				&r->far_totals, res.elapsed_ns);
 	return report_stop(r, &res);
 }
 
@@ -464,7 +489,30 @@ static void udp_run_close(struct udp_run *r)
 	udp_gen_bpf__destroy(r->skel);
 	if (r->target_open)
 		tg_target_close(&r->target);
+	if (r->far_open)
+		tg_farend_close(&r->far);
 	free(r->pcpu);
+}
+
+/* --veth or an interface, and with --veth the pair and the sink at its far end. */
+static int open_far_end(struct udp_run *r, const struct tg_opts_result *res)
+{
+	struct tg_err err = { "" };
+
+	if (r->o.veth == (res->npos == 1))
+		return usage_error(r->o.veth ? "--veth makes its own interface: give no <ifname>"
+				   : "give the interface to send on, or --veth");
+	if (!r->o.veth) {
+		r->ifname = res->pos[0];
+		return -1;
+	}
+	r->far_open = true;
+	if (tg_farend_open(&r->far, r->o.threads, &err)) {
+		tg_error("--veth: %s\n", err.msg);
+		return TG_EXIT_FAIL;
+	}
+	r->ifname = r->far.env.gen_if;
+	return -1;
 }
 
 int cmd_udp(int argc, char **argv)
@@ -482,7 +530,9 @@ int cmd_udp(int argc, char **argv)
 		goto out;
 	if (r->o.verbose)
 		tg_log_set_level(TG_LOG_DEBUG);
-	r->ifname = res.pos[0];
+	ret = open_far_end(r, &res);
+	if (ret >= 0)
+		goto out;
 	ret = resolve(r, &res);
 	if (ret >= 0)
 		goto out;

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TG_VETHENV_H
+#define TG_VETHENV_H
+
+#include <stdint.h>
+#include "errbuf.h"
+#include "iface.h"
+
+/*
+ * A self-contained test bed for `--veth`: two new network namespaces
+ * joined by a veth pair, the generator's end in one, the receiver's in the
+ * other. The namespaces are anonymous (no /run/netns entry) and held only
+ * by file descriptors of this process, so when it exits, however it exits,
+ * they and the veth pair are gone with it.
+ *
+ * The calling thread is moved between namespaces; threads created while it
+ * is in the generator's namespace stay there (a thread's namespace is fixed
+ * when it is created).
+ */
+struct tg_vethenv {
+	int orig_ns;			/* the caller's namespace, to return to */
+	int gen_ns, sink_ns;
+	char gen_if[IF_NAMESIZE], sink_if[IF_NAMESIZE];
+	int gen_ifindex, sink_ifindex;	/* each in its own namespace */
+	uint8_t sink_mac[6];
+};
+
+/*
+ * Creates both namespaces and the pair, with `queues` queues each way on
+ * both ends (one per sending thread, so that no receive ring is shared),
+ * both ends up, 198.18.0.2/24 on the generator's end. Leaves the calling
+ * thread in the generator's namespace.
+ */
+int tg_vethenv_create(struct tg_vethenv *e, unsigned int queues,
+		      struct tg_err *err);
+
+/* Moves the calling thread into one of the namespaces. */
+int tg_vethenv_enter_gen(struct tg_vethenv *e, struct tg_err *err);
+int tg_vethenv_enter_sink(struct tg_vethenv *e, struct tg_err *err);
+
+/* Back to the caller's namespace; closing the namespaces removes it all. */
+void tg_vethenv_destroy(struct tg_vethenv *e);
+
+#endif

@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# `make bench`: packets per second of each generator mode against the
+# framework's ceiling (tests/bench/ceiling.c: the same template redirected
+# untouched through the same driver) and against what a user could pick
+# instead (netsniff-ng's trafgen, a plain UDP socket).
+#
+# One veth pair in throwaway namespaces (tests/e2e/lib.sh), two queues on
+# each end so that two sending threads do not share one receive ring
+# (shared/LIVE_FRAMES.md). The receiving end runs `trafficgen sink --action
+# drop`, which counts every frame exactly; each measurement gets a fresh sink
+# and pps = frames the sink received / the sender's own duration.
+#
+# Machine noise: the contenders run in rounds, each round in the opposite
+# order to the one before, so slow drifts hit all alike; each mode's ratio
+# to the ceiling (same frame size and threads) is taken within each round,
+# and min/median/max are over rounds.
+#
+# Environment:
+#   BENCH_SECONDS  seconds per measurement (default 3; 0.3 for a quick run)
+#   BENCH_ROUNDS   rounds (default 3)
+#   BENCH_OUT      output folder (default $BUILD/bench): results.json,
+#                  results.md, pps.png, raw.tsv
+#   BENCH_MODES    ids of the modes to run, space-separated (default: all;
+#                  see MODES below)
+#
+# Traffic goes only to the receiver's namespace (RFC 2544 range); every
+# command is bounded in time; the namespaces go on every exit path.
+set -u
+
+. "$(dirname "$0")/../e2e/lib.sh"
+# lib.sh named things for the e2e tests; the bench's are its own.
+NSG=tg-bench-g-$ID
+NSR=tg-bench-r-$ID
+VG=tb${ID}g
+VR=tb${ID}r
+
+SECS=${BENCH_SECONDS:-3}
+ROUNDS=${BENCH_ROUNDS:-3}
+OUT=${BENCH_OUT:-$TOP/$BUILD/bench}
+CEIL=$TOP/$BUILD/tests/bench/ceiling
+SOCK=$TOP/$BUILD/tests/bench/sock_sender
+SINK_PID=
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "needs root (namespaces, XDP)"
+for f in "$TG" "$CEIL" "$SOCK" "$BPF_OBJ/xdp_pass.bpf.o"; do
+	[ -x "$f" ] || [ -f "$f" ] || die "no $f: run 'make bench'"
+done
+awk -v s="$SECS" 'BEGIN { exit !(s > 0 && s <= 60) }' || die "BENCH_SECONDS=$SECS: give 0 < s <= 60"
+case $ROUNDS in '' | *[!0-9]*) die "BENCH_ROUNDS=$ROUNDS: give a count" ;; esac
+[ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ] || die "BENCH_ROUNDS=$ROUNDS: give 1 to 20"
+mkdir -p "$OUT" || die "cannot create $OUT"
+# Sender and sink are each bounded: the measurement plus generous slack.
+BOUND=$(awk -v s="$SECS" 'BEGIN { printf "%d", s + 30 }')
+
+# The modes: id|contender|label|wire size|threads|extra arguments.
+# Contender is ceiling, udp, trafgen or socket. Ratios are taken to the
+# ceiling row of the same size and threads. --stamp needs 70 bytes over
+# IPv4 (42 bytes of headers + the 24-byte stamp + FCS), so it has a 70-byte
+# ceiling of its own.
+MODES="
+ceil64|ceiling|ceiling|64|1|
+udp64|udp|udp fixed|64|1|
+dyn64|udp|udp -d 1000|64|1|-d 1000
+ranges64|udp|udp -a 256 -A 64|64|1|-a 198.18.1.0-198.18.1.255 -A 198.18.2.0-198.18.2.63
+ceil70|ceiling|ceiling|70|1|
+stamp70|udp|udp --stamp|70|1|--stamp
+ceil64t2|ceiling|ceiling|64|2|
+udp64t2|udp|udp fixed|64|2|
+ceil1500|ceiling|ceiling|1500|1|
+udp1500|udp|udp fixed|1500|1|
+trafgen64|trafgen|trafgen -P 1|64|1|
+socket64|socket|socket sendmmsg|64|1|
+trafgen1500|trafgen|trafgen -P 1|1500|1|
+socket1500|socket|socket sendmmsg|1500|1|
+"
+# Hook: TCP contenders (iperf3 against `trafficgen tcp`) come once the
+# generator has a TCP mode; add their rows here and a case in run_one.
+
+mode_ids() {
+	local line
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		id=${line%%|*}
+		if [ -z "${BENCH_MODES:-}" ] || [[ " $BENCH_MODES " == *" $id "* ]]; then
+			echo "$id"
+		fi
+	done <<<"$MODES"
+}
+mode_field() { # mode_field ID N: field N (1-based) of mode ID's line.
+	awk -F'|' -v id="$1" -v n="$2" '$1 == id { print $n }' <<<"$MODES"
+}
+
+have_trafgen() { command -v trafgen >/dev/null 2>&1; }
+
+# The sink on $VR, in the background; returns once it is attached (its
+# start line). Not through in_r: $! must be the sink's pid.
+start_sink() {
+	local i
+	ip netns exec "$NSR" timeout -k 5 "$BOUND" "$TG" sink --action drop --json -I 0 \
+		"$VR" >"$TMP/sink.json" 2>"$TMP/sink.err" &
+	SINK_PID=$!
+	for i in $(seq 100); do
+		grep -q '"type":"start"' "$TMP/sink.json" 2>/dev/null && return 0
+		alive "$SINK_PID" || break
+		sleep 0.05
+	done
+	echo "bench: the sink did not start: $(cat "$TMP/sink.err")" >&2
+	return 1
+}
+
+# Stops the sink and prints what it received.
+stop_sink() {
+	kill -INT "$SINK_PID" 2>/dev/null
+	wait_exit "$SINK_PID" 10 >/dev/null 2>&1
+	SINK_PID=
+	json_field "$TMP/sink.json" received
+}
+
+# Runs one sender; prints its duration in seconds (its own measure of its
+# sending time) or nothing on failure.
+run_sender() {
+	local kind=$1 size=$2 threads=$3 extra=$4 out=$TMP/sender.out
+	: >"$out"
+	case $kind in
+	ceiling)
+		in_g timeout -k 5 "$BOUND" "$CEIL" -m "$VR_MAC" -a "$R4" -A "$G4" -s "$size" \
+			-t "$threads" -D "$SECS" "$VG" >"$out" 2>>"$TMP/sender.err" &&
+			json_field "$out" duration_s
+		;;
+	udp)
+		# shellcheck disable=SC2086 # extra holds several arguments
+		in_g timeout -k 5 "$BOUND" "$TG" udp --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" \
+			-s "$size" -t "$threads" -D "$SECS" $extra "$VG" >"$out" 2>>"$TMP/sender.err" &&
+			json_field "$out" duration_s
+		;;
+	trafgen)
+		# The same bytes as the others (ceiling -W writes the template). One
+		# process (-P 1); no system-wide socket memory or IRQ changes
+		# (--no-sock-mem: this Debian build's getopt lacks -A; -Q). Its
+		# duration is the one it prints: "S sec, U usec on CPU0".
+		in_g timeout -s INT -k 5 "$SECS" trafgen --no-sock-mem -Q -P 1 -o "$VG" \
+			-i "$TMP/trafgen$size.cfg" >"$out" 2>>"$TMP/sender.err"
+		awk '/usec on CPU/ { for (i = 1; i < NF; i++) {
+				if ($(i + 1) == "sec,") s = $i; if ($(i + 1) == "usec") u = $i }
+			printf "%.6f\n", s + u / 1e6; exit }' "$out"
+		;;
+	socket)
+		in_g timeout -k 5 "$BOUND" "$SOCK" -a "$R4" -A "$G4" -s "$size" -D "$SECS" \
+			>"$out" 2>>"$TMP/sender.err" && json_field "$out" duration_s
+		;;
+	esac
+}
+
+# One measurement: appends "round id received duration pps" to raw.tsv.
+measure() {
+	local round=$1 id=$2 kind size threads extra dur rx pps
+	kind=$(mode_field "$id" 2) size=$(mode_field "$id" 4)
+	threads=$(mode_field "$id" 5) extra=$(mode_field "$id" 6)
+	start_sink || return 1
+	dur=$(run_sender "$kind" "$size" "$threads" "$extra")
+	rx=$(stop_sink)
+	if [ -z "$dur" ] || [ -z "$rx" ]; then
+		echo "bench: $id (round $round) failed: $(tail -n 3 "$TMP/sender.err")" >&2
+		return 1
+	fi
+	pps=$(awk -v r="$rx" -v d="$dur" 'BEGIN { printf "%.0f", (d > 0 ? r / d : 0) }')
+	printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$id" "$rx" "$dur" "$pps" >>"$OUT/raw.tsv"
+	printf '  round %d  %-12s %10s pps  (%s frames in %.3f s)\n' "$round" "$id" "$pps" "$rx" "$dur"
+}
+
+# The generator's end gets an address and a permanent neighbour entry for
+# the receiver, for the socket contender only: no ARP is ever sent. The
+# sink drops every frame before the receiver's stack, so nothing answers.
+setup() {
+	setup_pair none || return 1
+	ip -n "$NSG" addr add "$G4/24" dev "$VG" || return 1
+	ip -n "$NSG" neigh replace "$R4" lladdr "$VR_MAC" dev "$VG" nud permanent || return 1
+	if have_trafgen; then
+		for size in 64 1500; do
+			in_g "$CEIL" -m "$VR_MAC" -a "$R4" -A "$G4" -s "$size" \
+				-W "$TMP/trafgen$size.cfg" "$VG" || return 1
+		done
+	fi
+}
+
+# stats FILE: "min median max" of the numbers in FILE, one a line.
+stats() {
+	sort -g "$1" | awk '{ v[NR] = $1 } END {
+		if (!NR) exit
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%s %s %s\n", v[1], m, v[NR] }'
+}
+
+ceiling_of() { # the ceiling mode id for a mode's size and threads
+	local size threads
+	size=$(mode_field "$1" 4) threads=$(mode_field "$1" 5)
+	awk -F'|' -v s="$size" -v t="$threads" '$2 == "ceiling" && $4 == s && $5 == t { print $1; exit }' <<<"$MODES"
+}
+
+json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+
+# From raw.tsv to rows: id label size threads min med max rmin rmed rmax skipped
+summarise() {
+	local id ceil kind r
+	: >"$TMP/rows"
+	for id in $IDS; do
+		kind=$(mode_field "$id" 2)
+		if [ "$kind" = trafgen ] && ! have_trafgen; then
+			echo "$id skipped" >>"$TMP/rows"
+			continue
+		fi
+		awk -v id="$id" '$2 == id { print $5 }' "$OUT/raw.tsv" >"$TMP/pps"
+		if [ ! -s "$TMP/pps" ]; then
+			echo "$id failed" >>"$TMP/rows"
+			continue
+		fi
+		ceil=$(ceiling_of "$id")
+		: >"$TMP/ratio"
+		if [ -n "$ceil" ]; then
+			for r in $(seq "$ROUNDS"); do
+				awk -v id="$id" -v c="$ceil" -v r="$r" '
+					$1 == r && $2 == id { m = $5 } $1 == r && $2 == c { cp = $5 }
+					END { if (m != "" && cp > 0) printf "%.4f\n", m / cp }' "$OUT/raw.tsv"
+			done >"$TMP/ratio"
+		fi
+		echo "$id ok $(stats "$TMP/pps") $(stats "$TMP/ratio" || true)" >>"$TMP/rows"
+	done
+}
+
+mpps() { awk -v v="$1" 'BEGIN { printf "%.3f", v / 1e6 }'; }
+
+report() {
+	local id status min med max rmin rmed rmax label size threads first
+	local md=$OUT/results.md json=$OUT/results.json dat=$OUT/pps.dat
+	{
+		echo "# trafficgen bench"
+		echo
+		echo "$(nproc) CPUs, $CPU_MODEL, kernel $(uname -r); $ROUNDS round(s) of ${SECS} s per mode;"
+		echo "load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg)."
+		echo "pps = frames the sink (XDP_DROP) received / the sender's duration; ratio to the"
+		echo "ceiling of the same frame size and threads, taken within each round."
+		echo "--stamp needs 70-byte frames over IPv4; the sink's stamp tracking runs on the"
+		echo "sender's CPU (veth receive is softirq there), so stamped rates include it."
+		echo
+		echo "| mode | frame | threads | Mpps median | Mpps min–max | ratio to ceiling (min–max) |"
+		echo "|---|---:|---:|---:|---:|---:|"
+	} >"$md"
+	printf '{\n  "machine": {"nproc": %s, "cpu_model": %s, "kernel": %s, "loadavg_before": %s, "loadavg_after": %s},\n' \
+		"$(nproc)" "$(json_str "$CPU_MODEL")" "$(json_str "$(uname -r)")" \
+		"$(json_str "$LOAD0")" "$(json_str "$(cut -d' ' -f1-3 /proc/loadavg)")" >"$json"
+	printf '  "seconds_per_run": %s, "rounds": %s, "batch": 64,\n  "rows": [\n' "$SECS" "$ROUNDS" >>"$json"
+	: >"$dat"
+	printf '\n%-18s %6s %3s %10s %23s %18s\n' mode frame thr "pps median" "pps min-max" "ratio (min-max)"
+	first=1
+	while read -r id status min med max rmin rmed rmax; do
+		label=$(mode_field "$id" 3) size=$(mode_field "$id" 4) threads=$(mode_field "$id" 5)
+		[ "$first" = 1 ] || printf ',\n' >>"$json"
+		first=0
+		case $status in
+		skipped | failed)
+			local why="not installed"
+			[ "$status" = failed ] && why="failed (see the messages above)"
+			printf '    {"id": "%s", "mode": %s, "frame_size": %s, "threads": %s, "skipped": "%s"}' \
+				"$id" "$(json_str "$label")" "$size" "$threads" "$why" >>"$json"
+			echo "| $label | $size | $threads | skipped: $why | | |" >>"$md"
+			printf '%-18s %6s %3s %s\n' "$label" "$size" "$threads" "skipped: $why"
+			continue
+			;;
+		esac
+		printf '    {"id": "%s", "mode": %s, "frame_size": %s, "threads": %s, "pps": {"min": %s, "median": %s, "max": %s}, "ratio": ' \
+			"$id" "$(json_str "$label")" "$size" "$threads" "$min" "$med" "$max" >>"$json"
+		if [ -n "$rmed" ]; then
+			printf '{"min": %s, "median": %s, "max": %s}}' "$rmin" "$rmed" "$rmax" >>"$json"
+			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | $rmed ($rmin–$rmax) |" >>"$md"
+			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f %6s (%s-%s)\n' "$label" "$size" "$threads" \
+				"$med" "$min" "$max" "$rmed" "$rmin" "$rmax"
+		else
+			printf 'null}' >>"$json"
+			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | |" >>"$md"
+			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f\n' "$label" "$size" "$threads" "$med" "$min" "$max"
+		fi
+		# Plot data: label, Mpps median/min/max, colour by frame size.
+		printf '"%s %sB%s"\t%s\t%s\t%s\t%s\n' "$label" "$size" \
+			"$([ "$threads" -gt 1 ] && echo " t$threads")" "$(mpps "$med")" "$(mpps "$min")" \
+			"$(mpps "$max")" "$(case $size in 64) echo 1 ;; 70) echo 2 ;; *) echo 3 ;; esac)" >>"$dat"
+	done <"$TMP/rows"
+	printf '\n  ]\n}\n' >>"$json"
+	echo
+	echo "bench: wrote $md, $json"
+}
+
+plot() {
+	if ! command -v gnuplot >/dev/null 2>&1; then
+		echo "bench: no gnuplot (Debian gnuplot-nox): no $OUT/pps.png" >&2
+		return 0
+	fi
+	[ -s "$OUT/pps.dat" ] || return 0
+	gnuplot <<EOF 2>"$TMP/gnuplot.err" || { echo "bench: gnuplot failed: $(cat "$TMP/gnuplot.err")" >&2; return 0; }
+set terminal pngcairo size 1200,650 font "sans,10"
+set output "$OUT/pps.png"
+set title "trafficgen bench: median Mpps, min–max bars ($ROUNDS round(s) × ${SECS} s; $(nproc) CPUs, kernel $(uname -r))"
+set ylabel "Mpps received by the sink (XDP_DROP)"
+set style fill solid 0.8 border -1
+set boxwidth 0.7
+set grid ytics
+set yrange [0:*]
+set xtics rotate by -35 left nomirror
+set bmargin 8
+set key top right
+set datafile separator "\t"
+set palette maxcolors 3
+set linetype 11 lc rgb "#4878cf"
+set linetype 12 lc rgb "#e8a33d"
+set linetype 13 lc rgb "#6aa84f"
+plot "$OUT/pps.dat" using 0:(\$5 == 1 ? \$2 : 1/0):xtic(1) with boxes lt 11 title "64-byte frames", \
+     "" using 0:(\$5 == 2 ? \$2 : 1/0) with boxes lt 12 title "70-byte frames", \
+     "" using 0:(\$5 == 3 ? \$2 : 1/0) with boxes lt 13 title "1500-byte frames", \
+     "" using 0:2:3:4 with yerrorbars lc rgb "black" pt -1 notitle, \
+     "" using 0:(\$4):(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle
+EOF
+	echo "bench: wrote $OUT/pps.png"
+}
+
+IDS=$(mode_ids)
+[ -n "$IDS" ] || die "BENCH_MODES=${BENCH_MODES:-} names no mode"
+CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+[ -n "$CPU_MODEL" ] || CPU_MODEL=$(uname -m)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+CLEANUP_EXTRA='[ -n "$SINK_PID" ] && kill -9 "$SINK_PID" 2>/dev/null'
+rm -f "$OUT/raw.tsv" "$OUT/results.json" "$OUT/results.md" "$OUT/pps.png" "$OUT/pps.dat"
+
+setup || die "could not set up the veth pair"
+echo "bench: $ROUNDS round(s) × ${SECS} s per mode on $VG -> $VR ($(nproc) CPUs, $CPU_MODEL, load $LOAD0)"
+
+# A first, unrecorded run: the first live-frame call after loading pays for
+# warming caches and the page allocator.
+start_sink && run_sender ceiling 64 1 "" >/dev/null
+[ -n "$SINK_PID" ] && stop_sink >/dev/null
+
+for round in $(seq "$ROUNDS"); do
+	order=$IDS
+	[ $((round % 2)) -eq 0 ] && order=$(tac <<<"$IDS")
+	for id in $order; do
+		[ "$(mode_field "$id" 2)" = trafgen ] && ! have_trafgen && continue
+		measure "$round" "$id"
+	done
+done
+
+summarise
+report
+plot
