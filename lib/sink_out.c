@@ -117,6 +117,8 @@ static void json_summary(const struct tg_sink_out *o, const struct tg_sink_total
 	tg_json_double(&j, "mbps", tg_rate(bytes * 8, ns) / 1e6);
 	if (o->ifname)
 		tg_json_str(&j, "interface", o->ifname);
+	if (o->gate && o->gate_result)
+		tg_gate_json(&j, o->gate, o->gate_result);
 	tg_json_end(&j);
 }
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "gate.h"
 #include "hist.h"
 
 /*
@@ -31,6 +32,9 @@ struct tg_sink_out {
 	bool pcap;			/* recording: report the file */
 	const char *ifname;
 	const char *pcap_path;
+	/* Optional: thresholds and how the run did against them. */
+	const struct tg_gate *gate;
+	const struct tg_gate_result *gate_result;
 };
 
 uint64_t tg_sink_received(const struct tg_sink_totals *t);

@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cmds.h"
+#include "gate.h"
 #include "iface.h"
 #include "json.h"
 #include "lf.h"
@@ -31,6 +32,7 @@
 #include "sink_out.h"
 #include "sink.h"
 #include "sink.skel.h"
+#include "stats.h"
 
 #define NS_PER_SEC 1000000000ULL
 #define NS_PER_MS 1000000ULL
@@ -59,6 +61,7 @@ struct sink_opts {
 	uint64_t count;
 	const char *pcap;
 	uint64_t snaplen;
+	struct tg_gate gate;
 	bool json;
 	bool verbose;
 };
@@ -68,6 +71,7 @@ static const struct sink_opts sink_defaults = {
 	.proto = PROTO_ANY,
 	.interval = NS_PER_SEC,
 	.snaplen = SNAPLEN_DEFAULT,
+	.gate = { .max_loss_pct = -1 },
 };
 
 static int parse_action(const char *s, void *field, struct tg_err *err)
@@ -119,6 +123,13 @@ static const struct tg_opt sink_opts[] = {
 	{ "snaplen", 's', TG_OPT_UINT, OPT(snaplen), "BYTES",
 	  "bytes of each frame to record (default 262144, capped at 4096: a page)",
 	  1, SNAPLEN_DEFAULT },
+	{ "max-loss", 0, TG_OPT_CUSTOM, OPT(gate.max_loss_pct), "PCT",
+	  "exit 3 if more than PCT percent of stamped frames were lost",
+	  0, 0, NULL, tg_gate_parse_pct },
+	{ "min-pps", 0, TG_OPT_COUNT, OPT(gate.min_pps), "RATE",
+	  "exit 3 if fewer matching frames per second arrived", 1, 0 },
+	{ "max-latency-p99", 0, TG_OPT_DURATION, OPT(gate.max_p99_ns), "TIME",
+	  "exit 3 if the 99th percentile latency of stamped frames is above TIME", 1, 0 },
 	{ "json", 0, TG_OPT_FLAG, OPT(json), NULL,
 	  "print every line as one JSON object" },
 	{ "verbose", 'v', TG_OPT_FLAG, OPT(verbose), NULL,
@@ -154,6 +165,7 @@ struct sink_run {
 	bool masked;
 	int sigfd, epfd;
 	struct tg_sink_out out;
+	struct tg_gate_result gate;
 	struct tg_sink_totals last;
 	uint64_t start_ns, last_ns;
 	enum sink_stop stop;
@@ -231,6 +243,12 @@ static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 			 r->iface.xdp_prog_id, r->ifname, r->ifname);
 		return TG_EXIT_FAIL;
 	}
+	/* After every check (a refused command line leaves no file), before any load. */
+	if (r->cfg.pcap && tg_pcapw_open(&r->pcap, r->o.pcap, r->cfg.snaplen, &err)) {
+		tg_error("%s (does the directory exist, and may this user write there?)\n",
+			 err.msg);
+		return TG_EXIT_FAIL;
+	}
 	return -1;
 }
 
@@ -252,9 +270,9 @@ static int load_program(struct sink_run *r)
 	if (!ret)
 		ret = sink_bpf__load(r->skel);
 	if (ret) {
-		tg_error("could not load the sink program: %s (run with -v for the "
-			 "verifier's log; is this kernel >= 5.18 and are you root?)\n",
-			 strerror(-ret));
+		tg_error("could not load the sink program: %s (%s)\n", strerror(-ret),
+			 ret == -EPERM ? "needs root or CAP_BPF and CAP_NET_ADMIN" :
+			 "run with -v for the verifier's log; is this kernel >= 5.18?");
 		return ret;
 	}
 	ret = tg_sink_maps_open(&r->maps, bpf_map__fd(r->skel->maps.stats),
@@ -305,16 +323,10 @@ static int setup_events(struct sink_run *r)
 
 static int open_recording(struct sink_run *r)
 {
-	struct tg_err err = { "" };
-	int ret;
+	int ret = 0;
 
 	if (!r->cfg.pcap)
 		return 0;
-	ret = tg_pcapw_open(&r->pcap, r->o.pcap, r->cfg.snaplen, &err);
-	if (ret) {
-		tg_error("%s\n", err.msg);
-		return ret;
-	}
 	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.pcap_rb), on_record, r, NULL);
 	if (!r->rb) {
 		ret = -errno;
@@ -465,6 +477,27 @@ static void run_loop(struct sink_run *r)
 }
 
 /* Detach first: after that no record or count can change under us. */
+/* Thresholds: loss is judged on stamped frames, the only ones with a count. */
+static bool judge(struct sink_run *r, const struct tg_sink_totals *t, uint64_t ns)
+{
+	struct tg_gate_input in = {
+		.loss_known = t->stamped > 0,
+		.expected = t->stamped + t->lost,
+		.lost = t->lost,
+		.pps = tg_rate(tg_sink_received(t), ns),
+		.lat = &t->lat,
+	};
+	int i;
+
+	r->out.gate = &r->o.gate;
+	r->out.gate_result = &r->gate;
+	if (tg_gate_check(&r->o.gate, &in, &r->gate))
+		return true;
+	for (i = 0; i < r->gate.nmissed; i++)
+		tg_error("threshold missed: %s\n", r->gate.missed[i]);
+	return false;
+}
+
 static int finish(struct sink_run *r)
 {
 	struct tg_err err = { "" };
@@ -477,6 +510,8 @@ static int finish(struct sink_run *r)
 	if (r->rb && ring_buffer__consume(r->rb) < 0)
 		ret = TG_EXIT_FAIL;
 	t = read_totals(r, true);
+	if (ret == TG_EXIT_OK && !judge(r, &t, elapsed))
+		ret = TG_GATE_EXIT;
 	if (r->cfg.pcap && tg_pcapw_close(&r->pcap, &err)) {
 		tg_error("%s\n", err.msg);
 		ret = TG_EXIT_FAIL;

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "cmds.h"
 #include "farend.h"
+#include "gate.h"
 #include "json.h"
 #include "lf.h"
 #include "log.h"
@@ -45,6 +46,7 @@ struct udp_opts {
 	bool random;
 	bool stamp;
 	bool veth;
+	struct tg_gate gate;		/* with --veth */
 	bool json;
 	bool verbose;
 };
@@ -57,6 +59,7 @@ static const struct udp_opts udp_defaults = {
 	.interval = NS_PER_SEC,
 	.ttl = 1,
 	.batch = TG_LF_DEFAULT_BATCH,
+	.gate = { .max_loss_pct = -1 },
 };
 
 #define OPT(field) offsetof(struct udp_opts, field)
@@ -93,6 +96,13 @@ static const struct tg_opt udp_opts[] = {
 	  "start each payload with a sequence number and send time for 'trafficgen sink'" },
 	{ "veth", 0, TG_OPT_FLAG, OPT(veth), NULL,
 	  "send into a veth pair of throwaway namespaces with a sink at the far end (no <ifname>)" },
+	{ "max-loss", 0, TG_OPT_CUSTOM, OPT(gate.max_loss_pct), "PCT",
+	  "with --veth: exit 3 if more than PCT percent of the frames did not arrive",
+	  0, 0, NULL, tg_gate_parse_pct },
+	{ "min-pps", 0, TG_OPT_COUNT, OPT(gate.min_pps), "RATE",
+	  "with --veth: exit 3 if fewer frames per second arrived", 1, 0 },
+	{ "max-latency-p99", 0, TG_OPT_DURATION, OPT(gate.max_p99_ns), "TIME",
+	  "with --veth --stamp: exit 3 if the 99th percentile latency is above TIME", 1, 0 },
 	{ "ttl", 0, TG_OPT_UINT, OPT(ttl), "N",
 	  "IPv4 TTL or IPv6 hop limit (default 1: the frames stay on the link)", 1, 255 },
 	{ "batch", 0, TG_OPT_UINT, OPT(batch), "N",
@@ -134,6 +144,7 @@ struct udp_run {
 	struct tg_farend far;		/* with --veth */
 	bool far_open;
 	struct tg_sink_totals far_totals;
+	struct tg_gate_result gate;
 	struct tg_out out;
 	struct tg_tx_counts last;
 	uint64_t last_ns;
@@ -313,9 +324,9 @@ static int load_program(struct udp_run *r)
 	r->skel->rodata->cfg = r->cfg;
 	ret = udp_gen_bpf__load(r->skel);
 	if (ret) {
-		tg_error("could not load the UDP generator program: %s (run with -v for the "
-			 "verifier's log; is this kernel >= 5.18 and are you root?)\n",
-			 strerror(-ret));
+		tg_error("could not load the UDP generator program: %s (%s)\n", strerror(-ret),
+			 ret == -EPERM ? "needs root or CAP_BPF and CAP_NET_ADMIN" :
+			 "run with -v for the verifier's log; is this kernel >= 5.18?");
 		return ret;
 	}
 	r->ncpus = libbpf_num_possible_cpus();
@@ -437,6 +448,28 @@ static void far_end_json(struct tg_json *j, void *arg)
 	struct udp_run *r = arg;
 
 	tg_sink_json_far_end(j, &r->far_totals);
+	tg_gate_json(j, &r->o.gate, &r->gate);
+}
+
+/* --veth's thresholds, judged at the far end; exit code to return. */
+static int judge(struct udp_run *r, const struct tg_tx_counts *sent, uint64_t ns)
+{
+	uint64_t generated = sent->packets + sent->errors;
+	uint64_t received = tg_sink_received(&r->far_totals);
+	struct tg_gate_input in = {
+		.loss_known = true,
+		.expected = generated,
+		.lost = received < generated ? generated - received : 0,
+		.pps = tg_rate(received, ns),
+		.lat = &r->far_totals.lat,
+	};
+	int i;
+
+	if (tg_gate_check(&r->o.gate, &in, &r->gate))
+		return TG_EXIT_OK;
+	for (i = 0; i < r->gate.nmissed; i++)
+		tg_error("threshold missed: %s\n", r->gate.missed[i]);
+	return TG_GATE_EXIT;
 }
 
 static int send_frames(struct udp_run *r)
@@ -460,6 +493,7 @@ static int send_frames(struct udp_run *r)
 		.arg = r,
 	};
 	struct tg_tx_counts total;
+	int gate, ret;
 
 	tg_txerr_open(&r->txerr, &ifindex, 1);
 	r->out = (struct tg_out){ .f = stdout, .json = r->o.json,
@@ -476,11 +510,13 @@ static int send_frames(struct udp_run *r)
 	total = read_counts(r);
 	if (r->far_open && tg_farend_read(&r->far, &r->far_totals))
 		tg_warn("could not read the far end's counters\n");
+	gate = r->far_open ? judge(r, &total, res.elapsed_ns) : TG_EXIT_OK;
 	tg_tx_summary(&r->out, &total, res.elapsed_ns);
 	if (r->far_open && !r->o.json)
 		tg_sink_summary(&(struct tg_sink_out){ .f = stdout, .ifname = r->far.env.sink_if },
 				&r->far_totals, res.elapsed_ns);
-	return report_stop(r, &res);
+	ret = report_stop(r, &res);
+	return ret == TG_EXIT_OK ? gate : ret;
 }
 
 static void udp_run_close(struct udp_run *r)
@@ -503,6 +539,10 @@ static int open_far_end(struct udp_run *r, const struct tg_opts_result *res)
 		return usage_error(r->o.veth ? "--veth makes its own interface: give no <ifname>"
 				   : "give the interface to send on, or --veth");
 	if (!r->o.veth) {
+		if (tg_gate_active(&r->o.gate))
+			return usage_error("--max-loss, --min-pps and --max-latency-p99 need --veth "
+					   "(a far end to count at); on a receiver, give them to "
+					   "'trafficgen sink'");
 		r->ifname = res->pos[0];
 		return -1;
 	}
