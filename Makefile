@@ -4,9 +4,10 @@
 
 PREFIX ?= /usr/local
 DESTDIR ?=
-# Sanitized objects must not mix with plain ones: they get a folder of their own.
+# Sanitized objects must not mix with plain ones: they get a folder of their
+# own, inside build/ so that one .gitignore line and `make clean` cover both.
 ifeq ($(SANITIZE),1)
-BUILD ?= build-asan
+BUILD ?= build/asan
 endif
 BUILD ?= build
 
@@ -73,6 +74,9 @@ TEST_BINS := $(UNIT_BINS) $(BPFT_BINS)
 # `make bench`'s own tools: linked like the tests, without cmocka.
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(BENCH_SRCS))
+# Helpers of the e2e tests (tests/tools/tcp_discard: a TCP receiver that counts).
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -127,13 +131,17 @@ $(BUILD)/tests/bench/%: tests/bench/%.c $(LIB) $(SKELS) | $(BUILD)/tests/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
 
+$(BUILD)/tests/tools/%: tests/tools/%.c | $(BUILD)/tests/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
 $(BUILD)/bpf $(BUILD)/skel $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests/unit $(BUILD)/tests/bpf \
-$(BUILD)/tests/bench:
+$(BUILD)/tests/bench $(BUILD)/tests/tools:
 	$(Q)mkdir -p $@
 
 # The three tiers, then one closing line "N passed, N failed". The e2e tier
 # includes a short run of the bench (tests/e2e/test_bench.sh).
-test: $(BIN) $(TEST_BINS) $(BENCH_BINS)
+test: $(BIN) $(TEST_BINS) $(BENCH_BINS) $(TOOL_BINS)
 	$(Q)BUILD=$(BUILD) tests/run.sh all
 
 test-unit: $(BIN) $(UNIT_BINS)
@@ -142,7 +150,7 @@ test-unit: $(BIN) $(UNIT_BINS)
 test-bpf: $(BPFT_BINS)
 	$(Q)BUILD=$(BUILD) tests/run.sh bpf
 
-test-e2e: $(BIN) $(BENCH_BINS)
+test-e2e: $(BIN) $(BENCH_BINS) $(TOOL_BINS)
 	$(Q)BUILD=$(BUILD) tests/run.sh e2e
 
 demo: $(BIN)
@@ -175,13 +183,14 @@ $(FUZZ_DIR)/fuzz_parse: tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c $(wildc
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c -o $@
 
 # The tables sit in the commands' files, which need all of lib/ to link;
-# main() is renamed so that libFuzzer's runs.
-$(FUZZ_DIR)/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRCS) $(CLI_SRCS) \
+# not main.c, whose main() would displace libFuzzer's.
+FUZZ_CMDS := trafficgen/udp.c trafficgen/sink.c trafficgen/probe.c
+$(FUZZ_DIR)/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRCS) $(FUZZ_CMDS) \
 		$(wildcard lib/*.h bpf/*.h trafficgen/*.h) $(SKELS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(FUZZ_DIR)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -Dmain=trafficgen_main -o $@ \
-		tests/fuzz/fuzz_options.c $(LIB_SRCS) $(CLI_SRCS) $(PKG_LIBS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ \
+		tests/fuzz/fuzz_options.c $(LIB_SRCS) $(FUZZ_CMDS) $(PKG_LIBS)
 
 fuzz: $(FUZZERS)
 	$(Q)for f in $(FUZZERS); do \

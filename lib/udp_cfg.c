@@ -83,6 +83,7 @@ static void put_stamp(uint8_t *frame, int family, uint32_t stream,
 {
 	uint32_t l3 = TG_ETH_HLEN, l4 = l3 + (family == AF_INET6 ? 40 : 20);
 	uint16_t ulen, check = 0;
+	union tg_addr src, dst;
 	struct tg_stamp st = {
 		.magic = htonl(TG_STAMP_MAGIC),
 		.stream = htonl(stream),
@@ -93,12 +94,16 @@ static void put_stamp(uint8_t *frame, int family, uint32_t stream,
 	memcpy(frame + l4 + 8, &st, sizeof(st));
 	memcpy(&ulen, frame + l4 + 4, 2);
 	memcpy(frame + l4 + 6, &check, 2);
-	if (family == AF_INET6)
-		check = tg_l4_csum6((const void *)(frame + l3 + 8), (const void *)(frame + l3 + 24),
-				    IPPROTO_UDP, frame + l4, ntohs(ulen));
-	else
-		check = tg_l4_csum4((const void *)(frame + l3 + 12), (const void *)(frame + l3 + 16),
-				    IPPROTO_UDP, frame + l4, ntohs(ulen));
+	/* Addresses sit at offsets no in_addr may be read from: copy them out. */
+	if (family == AF_INET6) {
+		memcpy(&src.v6, frame + l3 + 8, 16);
+		memcpy(&dst.v6, frame + l3 + 24, 16);
+		check = tg_l4_csum6(&src.v6, &dst.v6, IPPROTO_UDP, frame + l4, ntohs(ulen));
+	} else {
+		memcpy(&src.v4, frame + l3 + 12, 4);
+		memcpy(&dst.v4, frame + l3 + 16, 4);
+		check = tg_l4_csum4(&src.v4, &dst.v4, IPPROTO_UDP, frame + l4, ntohs(ulen));
+	}
 	check = tg_udp_csum_nonzero(check);
 	memcpy(frame + l4 + 6, &check, 2);
 }

@@ -22,6 +22,8 @@ extern const struct tg_cmd_def sink_cmd_def;
 int cmd_sink(int argc, char **argv);
 extern const struct tg_cmd_def probe_cmd_def;
 int cmd_probe(int argc, char **argv);
+extern const struct tg_cmd_def tcp_cmd_def;
+int cmd_tcp(int argc, char **argv);
 
 /*
  * Parses argv with the command's table. Returns -1 when the caller should

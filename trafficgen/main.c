@@ -12,6 +12,7 @@ static const struct tg_cmd commands[] = {
 	{ &udp_cmd_def, cmd_udp },
 	{ &sink_cmd_def, cmd_sink },
 	{ &probe_cmd_def, cmd_probe },
+	{ &tcp_cmd_def, cmd_tcp },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -43,6 +43,7 @@ struct udp_opts {
 	uint64_t duration;
 	uint64_t ttl;
 	uint64_t batch;
+	uint64_t repeat;
 	bool random;
 	bool stamp;
 	bool veth;
@@ -59,6 +60,7 @@ static const struct udp_opts udp_defaults = {
 	.interval = NS_PER_SEC,
 	.ttl = 1,
 	.batch = TG_LF_DEFAULT_BATCH,
+	.repeat = TG_LF_DEFAULT_REPEAT,
 	.gate = { .max_loss_pct = -1 },
 };
 
@@ -107,6 +109,9 @@ static const struct tg_opt udp_opts[] = {
 	  "IPv4 TTL or IPv6 hop limit (default 1: the frames stay on the link)", 1, 255 },
 	{ "batch", 0, TG_OPT_UINT, OPT(batch), "N",
 	  "frames per kernel batch (default 64)", 1, TG_LF_MAX_BATCH },
+	{ "repeat", 0, TG_OPT_COUNT, OPT(repeat), "N",
+	  "frames per kernel call at most (default 2^30; each call has a fixed cost)",
+	  1, TG_LF_DEFAULT_REPEAT },
 	{ "json", 0, TG_OPT_FLAG, OPT(json), NULL,
 	  "print every line as one JSON object" },
 	{ "verbose", 'v', TG_OPT_FLAG, OPT(verbose), NULL,
@@ -482,6 +487,7 @@ static int send_frames(struct udp_run *r)
 		.frame = r->frame,
 		.frame_len = r->layout.len,
 		.batch_size = r->o.batch,
+		.max_repeat = r->o.repeat,
 		.nthreads = r->o.threads,
 		.cpus = r->cpus,
 		.count = r->o.num,

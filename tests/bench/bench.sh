@@ -10,16 +10,23 @@
 # drop`, which counts every frame exactly; each measurement gets a fresh sink
 # and pps = frames the sink received / the sender's own duration.
 #
-# Machine noise: the contenders run in rounds, each round in the opposite
-# order to the one before, so slow drifts hit all alike; each mode's ratio
-# to the ceiling (same frame size and threads) is taken within each round,
-# and min/median/max are over rounds.
+# Machine noise (a shared 2-CPU VM swings by 30% from one minute to the
+# next): every contender runs between two runs of the ceiling of its frame
+# size and thread count (ceiling, A, ceiling, B, ceiling, ...), and its ratio
+# is its pps over the mean of those two neighbours, so both sides of a ratio
+# see the same conditions. Rounds repeat the schedule, each in the opposite
+# order to the one before; min/median/max are over rounds (over every run
+# for a ceiling).
 #
 # Environment:
-#   BENCH_SECONDS  seconds per measurement (default 3; 0.3 for a quick run)
+#   BENCH_SECONDS  seconds per measurement (default 2.5; 0.3 for a quick
+#                  run). With the ceiling runs in between, a round is 24
+#                  measurements: 3 rounds take about 3.5 minutes.
 #   BENCH_ROUNDS   rounds (default 3)
 #   BENCH_OUT      output folder (default $BUILD/bench): results.json,
 #                  results.md, pps.png, raw.tsv
+#   BENCH_TRAFGEN  the trafgen to run (default: trafgen from PATH; a
+#                  missing one gives a "skipped: not installed" row)
 #   BENCH_MODES    ids of the modes to run, space-separated (default: all;
 #                  see MODES below)
 #
@@ -34,7 +41,7 @@ NSR=tg-bench-r-$ID
 VG=tb${ID}g
 VR=tb${ID}r
 
-SECS=${BENCH_SECONDS:-3}
+SECS=${BENCH_SECONDS:-2.5}
 ROUNDS=${BENCH_ROUNDS:-3}
 OUT=${BENCH_OUT:-$TOP/$BUILD/bench}
 CEIL=$TOP/$BUILD/tests/bench/ceiling
@@ -92,7 +99,8 @@ mode_field() { # mode_field ID N: field N (1-based) of mode ID's line.
 	awk -F'|' -v id="$1" -v n="$2" '$1 == id { print $n }' <<<"$MODES"
 }
 
-have_trafgen() { command -v trafgen >/dev/null 2>&1; }
+TRAFGEN=${BENCH_TRAFGEN:-trafgen}
+have_trafgen() { command -v "$TRAFGEN" >/dev/null 2>&1; }
 
 # The sink on $VR, in the background; returns once it is attached (its
 # start line). Not through in_r: $! must be the sink's pid.
@@ -140,7 +148,7 @@ run_sender() {
 		# process (-P 1); no system-wide socket memory or IRQ changes
 		# (--no-sock-mem: this Debian build's getopt lacks -A; -Q). Its
 		# duration is the one it prints: "S sec, U usec on CPU0".
-		in_g timeout -s INT -k 5 "$SECS" trafgen --no-sock-mem -Q -P 1 -o "$VG" \
+		in_g timeout -s INT -k 5 "$SECS" "$TRAFGEN" --no-sock-mem -Q -P 1 -o "$VG" \
 			-i "$TMP/trafgen$size.cfg" >"$out" 2>>"$TMP/sender.err"
 		awk '/usec on CPU/ { for (i = 1; i < NF; i++) {
 				if ($(i + 1) == "sec,") s = $i; if ($(i + 1) == "usec") u = $i }
@@ -153,9 +161,9 @@ run_sender() {
 	esac
 }
 
-# One measurement: appends "round id received duration pps" to raw.tsv.
+# One measurement: appends "round seq id received duration pps" to raw.tsv.
 measure() {
-	local round=$1 id=$2 kind size threads extra dur rx pps
+	local round=$1 seq=$2 id=$3 kind size threads extra dur rx pps
 	kind=$(mode_field "$id" 2) size=$(mode_field "$id" 4)
 	threads=$(mode_field "$id" 5) extra=$(mode_field "$id" 6)
 	start_sink || return 1
@@ -166,7 +174,7 @@ measure() {
 		return 1
 	fi
 	pps=$(awk -v r="$rx" -v d="$dur" 'BEGIN { printf "%.0f", (d > 0 ? r / d : 0) }')
-	printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$id" "$rx" "$dur" "$pps" >>"$OUT/raw.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$seq" "$id" "$rx" "$dur" "$pps" >>"$OUT/raw.tsv"
 	printf '  round %d  %-12s %10s pps  (%s frames in %.3f s)\n' "$round" "$id" "$pps" "$rx" "$dur"
 }
 
@@ -193,7 +201,7 @@ stats() {
 		printf "%s %s %s\n", v[1], m, v[NR] }'
 }
 
-ceiling_of() { # the ceiling mode id for a mode's size and threads
+ceiling_of() { # the ceiling mode id for a mode's size and threads (itself for a ceiling)
 	local size threads
 	size=$(mode_field "$1" 4) threads=$(mode_field "$1" 5)
 	awk -F'|' -v s="$size" -v t="$threads" '$2 == "ceiling" && $4 == s && $5 == t { print $1; exit }' <<<"$MODES"
@@ -205,25 +213,36 @@ json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')";
 summarise() {
 	local id ceil kind r
 	: >"$TMP/rows"
-	for id in $IDS; do
+	for id in $ROW_IDS; do
 		kind=$(mode_field "$id" 2)
 		if [ "$kind" = trafgen ] && ! have_trafgen; then
 			echo "$id skipped" >>"$TMP/rows"
 			continue
 		fi
-		awk -v id="$id" '$2 == id { print $5 }' "$OUT/raw.tsv" >"$TMP/pps"
+		awk -v id="$id" '$3 == id { print $6 }' "$OUT/raw.tsv" >"$TMP/pps"
 		if [ ! -s "$TMP/pps" ]; then
 			echo "$id failed" >>"$TMP/rows"
 			continue
 		fi
 		ceil=$(ceiling_of "$id")
 		: >"$TMP/ratio"
-		if [ -n "$ceil" ]; then
-			for r in $(seq "$ROUNDS"); do
-				awk -v id="$id" -v c="$ceil" -v r="$r" '
-					$1 == r && $2 == id { m = $5 } $1 == r && $2 == c { cp = $5 }
-					END { if (m != "" && cp > 0) printf "%.4f\n", m / cp }' "$OUT/raw.tsv"
-			done >"$TMP/ratio"
+		if [ "$ceil" = "$id" ]; then
+			echo 1 >"$TMP/ratio"
+		elif [ -n "$ceil" ]; then
+			# Over the mean of the ceiling runs just before and after.
+			awk -v id="$id" -v c="$ceil" '
+				{ k = $1 " " $2; who[k] = $3; pps[k] = $6 }
+				$3 == id { runs[++n] = $1 " " $2 }
+				END {
+					for (i = 1; i <= n; i++) {
+						split(runs[i], rs, " "); s = 0; m = 0
+						for (d = -1; d <= 1; d += 2) {
+							k = rs[1] " " rs[2] + d
+							if (who[k] == c) { s += pps[k]; m++ }
+						}
+						if (m && s > 0) printf "%.4f\n", pps[runs[i]] / (s / m)
+					}
+				}' "$OUT/raw.tsv" >"$TMP/ratio"
 		fi
 		echo "$id ok $(stats "$TMP/pps") $(stats "$TMP/ratio" || true)" >>"$TMP/rows"
 	done
@@ -240,7 +259,8 @@ report() {
 		echo "$(nproc) CPUs, $CPU_MODEL, kernel $(uname -r); $ROUNDS round(s) of ${SECS} s per mode;"
 		echo "load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg)."
 		echo "pps = frames the sink (XDP_DROP) received / the sender's duration; ratio to the"
-		echo "ceiling of the same frame size and threads, taken within each round."
+		echo "mean of the ceiling runs (same frame size and threads) just before and after each run;"
+		echo "min/median/max over rounds (for a ceiling, over all its runs)."
 		echo "--stamp needs 70-byte frames over IPv4; the sink's stamp tracking runs on the"
 		echo "sender's CPU (veth receive is softirq there), so stamped rates include it."
 		echo
@@ -298,7 +318,7 @@ plot() {
 	fi
 	[ -s "$OUT/pps.dat" ] || return 0
 	gnuplot <<EOF 2>"$TMP/gnuplot.err" || { echo "bench: gnuplot failed: $(cat "$TMP/gnuplot.err")" >&2; return 0; }
-set terminal pngcairo size 1200,650 font "sans,10"
+set terminal pngcairo noenhanced size 1200,650 font "sans,10"
 set output "$OUT/pps.png"
 set title "trafficgen bench: median Mpps, min–max bars ($ROUNDS round(s) × ${SECS} s; $(nproc) CPUs, kernel $(uname -r))"
 set ylabel "Mpps received by the sink (XDP_DROP)"
@@ -308,6 +328,8 @@ set grid ytics
 set yrange [0:*]
 set xtics rotate by -35 left nomirror
 set bmargin 8
+set rmargin 12
+set offsets 0.5, 0.5, 0, 0
 set key top right
 set datafile separator "\t"
 set palette maxcolors 3
@@ -317,12 +339,13 @@ set linetype 13 lc rgb "#6aa84f"
 plot "$OUT/pps.dat" using 0:(\$5 == 1 ? \$2 : 1/0):xtic(1) with boxes lt 11 title "64-byte frames", \
      "" using 0:(\$5 == 2 ? \$2 : 1/0) with boxes lt 12 title "70-byte frames", \
      "" using 0:(\$5 == 3 ? \$2 : 1/0) with boxes lt 13 title "1500-byte frames", \
-     "" using 0:2:3:4 with yerrorbars lc rgb "black" pt -1 notitle, \
+     "" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0 lw 1.5 notitle, \
      "" using 0:(\$4):(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle
 EOF
 	echo "bench: wrote $OUT/pps.png"
 }
 
+ALL_IDS=$(BENCH_MODES= mode_ids)
 IDS=$(mode_ids)
 [ -n "$IDS" ] || die "BENCH_MODES=${BENCH_MODES:-} names no mode"
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -339,15 +362,43 @@ echo "bench: $ROUNDS round(s) × ${SECS} s per mode on $VG -> $VR ($(nproc) CPUs
 start_sink && run_sender ceiling 64 1 "" >/dev/null
 [ -n "$SINK_PID" ] && stop_sink >/dev/null
 
+# The schedule: for each ceiling, in the modes' order, the ceiling, then each
+# contender that compares with it followed by the ceiling again.
+schedule() {
+	local c id
+	for c in $ALL_IDS; do
+		[ "$(ceiling_of "$c")" = "$c" ] || continue
+		local deps=
+		for id in $IDS; do
+			[ "$id" != "$c" ] && [ "$(ceiling_of "$id")" = "$c" ] || continue
+			[ "$(mode_field "$id" 2)" = trafgen ] && ! have_trafgen && continue
+			deps="$deps $id"
+		done
+		if [ -n "$deps" ]; then
+			echo "$c"
+			for id in $deps; do echo "$id"; echo "$c"; done
+		elif [[ " $IDS " == *" $c "* ]]; then
+			echo "$c"
+		fi
+	done
+}
+SCHEDULE=$(schedule)
+echo "bench: $(wc -l <<<"$SCHEDULE") measurements a round"
+
 for round in $(seq "$ROUNDS"); do
-	order=$IDS
-	[ $((round % 2)) -eq 0 ] && order=$(tac <<<"$IDS")
+	order=$SCHEDULE
+	[ $((round % 2)) -eq 0 ] && order=$(tac <<<"$SCHEDULE")
+	seq=0
 	for id in $order; do
-		[ "$(mode_field "$id" 2)" = trafgen ] && ! have_trafgen && continue
-		measure "$round" "$id"
+		seq=$((seq + 1))
+		measure "$round" "$seq" "$id"
 	done
 done
 
+# Rows: the modes asked for and the ceilings they were compared with.
+ROW_IDS=$(for id in $ALL_IDS; do
+	[[ " $IDS " == *" $id "* ]] || grep -qx "$id" <<<"$SCHEDULE" && echo "$id"
+done)
 summarise
 report
 plot

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP generator's companion: attached (through a bpf_link) to the
+ * interface the generator sends on, it sees the peer's segments of the
+ * tracked flows before the kernel does.
+ *
+ * - While connect() is under way (TCP_FLOW_HANDSHAKE) it records from the
+ *   SYN-ACK what the generator needs (the peer's ISS, our ISS + 1, window,
+ *   window scale, MSS, TSval, the next hop's MAC) and passes everything:
+ *   the kernel completes the handshake.
+ * - Once the generator owns the flow (TCP_FLOW_OWNED) it consumes every
+ *   segment and drops it, so the kernel socket, which knows nothing of the
+ *   data sent in its name, never sees or answers them: new ACKs advance
+ *   snd_una, windows are scaled by the peer's window scale, duplicate ACKs
+ *   are counted and the third sends the generator back to snd_una, the
+ *   peer's FIN and its ACK of ours are noted for the close.
+ *
+ * Anything else (other flows, other protocols, frames too short to name a
+ * flow) passes untouched. The state is shared with the generator on every
+ * CPU, so it is changed only under the flow's spin lock.
+ */
+#include <stdbool.h>
+#include "compat.bpf.h"
+#include <linux/tcp.h>
+#include "tcp_maps.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tcp_ack_stats);
+} ack_stats SEC(".maps");
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_ACK 0x10
+
+#define IP_MF_OFFSET 0x3fff
+#define TCP_MAX_OPTLEN 40
+
+/* What one segment says, read before the lock is taken. */
+struct seg {
+	__u32 seq, ack;
+	__u32 payload;		/* bytes of data, per the IP length */
+	__u32 tsval;
+	__u16 win;
+	__u16 mss;
+	__u8 flags;
+	__u8 has_ts, has_ws, has_sack;
+	__u8 ws;
+};
+
+/*
+ * TCP options (RFC 9293 3.1): kinds 0 and 1 are one byte, the others carry
+ * a length. A malformed list ends the parse; what was read stays. The loop
+ * runs under bpf_loop() and reads with bpf_xdp_load_bytes(): an open-coded
+ * loop over packet pointers made the verifier walk every combination of
+ * options and offsets (past its million instructions).
+ */
+struct opt_ctx {
+	struct xdp_md *xdp;
+	__u32 off;		/* from ctx->data */
+	__u32 end;
+	struct seg s;
+};
+
+static long opt_step(__u32 idx, void *arg)
+{
+	struct opt_ctx *c = arg;
+	__u8 b[10];
+	__u32 len;
+
+	if (c->off >= c->end || bpf_xdp_load_bytes(c->xdp, c->off, b, 1) || b[0] == 0)
+		return 1;
+	if (b[0] == 1) {
+		c->off++;
+		return 0;
+	}
+	if (c->off + 2 > c->end || bpf_xdp_load_bytes(c->xdp, c->off, b, 2))
+		return 1;
+	len = b[1];
+	if (len < 2 || c->off + len > c->end)
+		return 1;
+	switch (b[0]) {
+	case 2:
+		if (len == 4 && !bpf_xdp_load_bytes(c->xdp, c->off, b, 4))
+			c->s.mss = (__u16)b[2] << 8 | b[3];
+		break;
+	case 3:
+		if (len == 3 && !bpf_xdp_load_bytes(c->xdp, c->off, b, 3)) {
+			c->s.has_ws = 1;
+			c->s.ws = b[2];
+		}
+		break;
+	case 4:
+		if (len == 2)
+			c->s.has_sack = 1;
+		break;
+	case 8:
+		if (len == 10 && !bpf_xdp_load_bytes(c->xdp, c->off, b, 10)) {
+			c->s.has_ts = 1;
+			c->s.tsval = (__u32)b[2] << 24 | (__u32)b[3] << 16 |
+				     (__u32)b[4] << 8 | b[5];
+		}
+		break;
+	}
+	c->off += len;
+	return 0;
+}
+
+/*
+ * After the handshake Linux puts NOP, NOP, timestamps first (SACK blocks, if
+ * any, follow): the one option needed then is read without the loop.
+ */
+static __always_inline void parse_opts(struct xdp_md *ctx, const __u8 *p,
+				       const void *data_end, __u32 off, __u32 optlen,
+				       struct seg *s)
+{
+	struct opt_ctx c = { .xdp = ctx, .off = off, .end = off + optlen };
+
+	if (!(s->flags & TH_SYN) && optlen >= TCP_GEN_TSOPT_LEN &&
+	    (const void *)(p + 12) <= data_end &&
+	    p[0] == 1 && p[1] == 1 && p[2] == 8 && p[3] == 10) {
+		s->has_ts = 1;
+		s->tsval = bpf_ntohl(*(const __u32 *)(p + 4));
+		return;
+	}
+	c.s = *s;
+	bpf_loop(TCP_MAX_OPTLEN, opt_step, &c, 0);
+	*s = c.s;
+}
+
+static __always_inline void record_synack(struct tcp_flow *st, const struct seg *s,
+					  const __u8 *smac)
+{
+	__u32 f = TCP_FLOW_F_SYNACK;
+
+	st->irs = s->seq;
+	st->rcv_nxt = s->seq + 1;
+	st->iss1 = s->ack;
+	st->snd_una = st->snd_nxt = st->snd_max = 0;
+	/* RFC 7323 2.2: the window of a SYN segment is never scaled. */
+	st->wnd = s->win;
+	st->peer_mss = s->mss;
+	/* RFC 7323 2.3: a shift above 14 is taken as 14. */
+	st->wscale = s->has_ws ? (s->ws > 14 ? 14 : s->ws) : 0;
+	if (s->has_ts) {
+		f |= TCP_FLOW_F_TS;
+		st->ts_recent = s->tsval;
+	}
+	if (s->has_ws)
+		f |= TCP_FLOW_F_WS;
+	if (s->has_sack)
+		f |= TCP_FLOW_F_SACK;
+	st->flags = f;
+	__builtin_memcpy(st->peer_mac, smac, 6);
+}
+
+/* A segment of an owned flow. Runs under st->lock: no helper calls. */
+static __always_inline void consume(struct tcp_flow *st,
+				    const struct tcp_flow_ctl *ctl,
+				    const struct seg *s, __u64 now)
+{
+	__u64 max_off = st->snd_max;
+	__u32 una32, d, wnd;
+
+	if (s->flags & TH_RST) {
+		/* RFC 5961 3.2: only an exactly placed RST is believed. */
+		if (s->seq == st->rcv_nxt)
+			st->flags |= TCP_FLOW_F_RST;
+		return;
+	}
+	if (!(s->flags & TH_ACK))
+		return;
+	/* RFC 7323 4.3, simplified: the peer sends no data, so the newest TSval wins. */
+	if (s->has_ts && (__s32)(s->tsval - st->ts_recent) >= 0)
+		st->ts_recent = s->tsval;
+	if (ctl->closing && ctl->fin_seq + 1 > max_off)
+		max_off = ctl->fin_seq + 1;
+
+	una32 = st->iss1 + (__u32)st->snd_una;
+	d = s->ack - una32;
+	wnd = (__u32)s->win << st->wscale;
+	/* An old ACK, or one for data never sent: its window is not news either. */
+	if ((__s32)d < 0 || st->snd_una + d > max_off)
+		goto fin;
+	if (d) {
+		st->snd_una += d;
+		st->dupacks = 0;
+		st->acks++;
+		st->last_ack_ns = now;
+		if (st->snd_nxt < st->snd_una)
+			st->snd_nxt = st->snd_una;
+		if (ctl->closing && st->snd_una == ctl->fin_seq + 1)
+			st->flags |= TCP_FLOW_F_FIN_ACKED;
+	} else if (!s->payload && !(s->flags & (TH_SYN | TH_FIN)) && wnd == st->wnd &&
+		   st->snd_una < st->snd_max) {
+		/* RFC 5681 2: no data, no window change, data outstanding. */
+		st->dup_acks++;
+		if (++st->dupacks == 3) {
+			st->snd_nxt = st->snd_una;
+			st->fast_retransmits++;
+		}
+	}
+	st->wnd = wnd;
+fin:
+	if ((s->flags & TH_FIN) && !(st->flags & TCP_FLOW_F_PEER_FIN) &&
+	    s->seq + s->payload == st->rcv_nxt) {
+		st->rcv_nxt++;
+		st->flags |= TCP_FLOW_F_PEER_FIN;
+	}
+}
+
+SEC("xdp")
+int tcp_ack(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct tcp_flow_key key = {};
+	struct tcp_ack_stats *stats;
+	struct tcp_flow_ctl *ctl;
+	struct tcp_flow *st;
+	struct tcphdr *th;
+	struct seg s = {};
+	__u32 l4_len, hl, zero = 0, *idx;
+	bool owned;
+	int verdict;
+	__u64 now;
+
+	if ((void *)(eth + 1) > data_end)
+		return XDP_PASS;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+		__u32 tot;
+
+		if ((void *)(ip + 1) > data_end || ip->protocol != IPPROTO_TCP ||
+		    (ip->frag_off & bpf_htons(IP_MF_OFFSET)))
+			return XDP_PASS;
+		hl = ip->ihl * 4;
+		tot = bpf_ntohs(ip->tot_len);
+		/* The kernel drops these; there is nothing to name a flow by. */
+		if (hl < sizeof(*ip) || tot < hl)
+			return XDP_PASS;
+		th = (void *)ip + hl;
+		l4_len = tot - hl;
+		key.family = 4;
+		key.local[0] = ip->daddr;
+		key.remote[0] = ip->saddr;
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+		/* Extension headers are not followed: such segments are not ours. */
+		if ((void *)(ip6 + 1) > data_end || ip6->nexthdr != IPPROTO_TCP)
+			return XDP_PASS;
+		th = (void *)(ip6 + 1);
+		l4_len = bpf_ntohs(ip6->payload_len);
+		key.family = 6;
+		__builtin_memcpy(key.local, &ip6->daddr, 16);
+		__builtin_memcpy(key.remote, &ip6->saddr, 16);
+	} else {
+		return XDP_PASS;
+	}
+	if ((void *)th + 4 > data_end || l4_len > 0xffff)
+		return XDP_PASS;
+	key.lport = th->dest;
+	key.rport = th->source;
+	idx = bpf_map_lookup_elem(&flow_keys, &key);
+	if (!idx)
+		return XDP_PASS;
+	st = bpf_map_lookup_elem(&flows, idx);
+	ctl = bpf_map_lookup_elem(&flow_ctl, idx);
+	stats = bpf_map_lookup_elem(&ack_stats, &zero);
+	if (!st || !ctl || !stats)
+		return XDP_PASS;
+	owned = *(volatile __u32 *)&st->phase == TCP_FLOW_OWNED;
+
+	/*
+	 * Ours, but too short or inconsistent to act on: the kernel must not
+	 * see it either while we own the flow (it would answer with its own,
+	 * stale, sequence numbers). No state changes.
+	 */
+	hl = 0;
+	if ((void *)(th + 1) <= data_end)
+		hl = th->doff * 4;
+	if (hl < sizeof(*th) || hl > l4_len || (void *)th + l4_len > data_end) {
+		stats->malformed++;
+		goto out_untouched;
+	}
+	s.seq = bpf_ntohl(th->seq);
+	s.ack = bpf_ntohl(th->ack_seq);
+	s.win = bpf_ntohs(th->window);
+	s.flags = ((__u8 *)th)[13];
+	s.payload = l4_len - hl;
+	if (hl > sizeof(*th))
+		parse_opts(ctx, (const __u8 *)(th + 1), data_end,
+			   (__u32)((void *)(th + 1) - data), hl - sizeof(*th), &s);
+
+	now = bpf_ktime_get_ns();
+	verdict = XDP_PASS;
+	bpf_spin_lock(&st->lock);
+	if (st->phase == TCP_FLOW_HANDSHAKE) {
+		if ((s.flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+			record_synack(st, &s, eth->h_source);
+		else if (s.has_ts && (st->flags & TCP_FLOW_F_TS) &&
+			 (__s32)(s.tsval - st->ts_recent) >= 0)
+			st->ts_recent = s.tsval;
+	} else if (st->phase == TCP_FLOW_OWNED) {
+		consume(st, ctl, &s, now);
+		verdict = XDP_DROP;
+	}
+	bpf_spin_unlock(&st->lock);
+	if (verdict == XDP_DROP)
+		stats->consumed++;
+	else
+		stats->passed++;
+	return verdict;
+
+out_untouched:
+	if (owned) {
+		stats->consumed++;
+		return XDP_DROP;
+	}
+	stats->passed++;
+	return XDP_PASS;
+}

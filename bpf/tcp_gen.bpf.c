@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP generator: runs once per live frame. Each frame becomes the next
+ * segment of one of this CPU's flows that has room for it in the peer's
+ * window: the flow's template headers are written back, then the sequence
+ * number, acknowledgment number and timestamps, with the TCP checksum
+ * updated by RFC 1624 from the restored template's words.
+ *
+ * Restoring first matters for the same reasons as in udp_gen: live-frame
+ * pages are recycled with whatever they last held (another flow's headers,
+ * an earlier sequence number), and a GRO receiver on a veth rewrites the IP
+ * length, the TCP flags and checksum of our pages in place.
+ *
+ * A frame for which no flow has room is dropped and counted: a segment
+ * outside the window would only be thrown away by the receiver. Userspace
+ * sizes each call's repeat to keep those few.
+ *
+ * tcp_ctl sends userspace's own crafted segments (FIN, ACK, RST, window
+ * probes) out of the same interface, one frame per call, unchanged.
+ */
+#include <stdbool.h>
+#include "compat.bpf.h"
+#include <linux/tcp.h>
+#include "csum.bpf.h"
+#include "tcp_maps.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile struct tcp_gen_cfg cfg = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tcp_gen_pcpu);
+} pcpu SEC(".maps");
+
+/*
+ * The template is read through volatile pointers: cfg is a const object
+ * initialised to zeros here, and plain reads could be folded to those
+ * zeros instead of the values set at load.
+ */
+static __always_inline void copy_hdr(void *data, const volatile __u8 *src, const int len)
+{
+	const volatile __u64 *s8 = (const volatile __u64 *)src;
+	__u64 *dst = data;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < len / 8; i++)
+		dst[i] = s8[i];
+	if (len & 4)
+		*(__u32 *)(data + (len & ~7)) = *(const volatile __u32 *)(src + (len & ~7));
+	if (len & 2)
+		*(__u16 *)(data + (len & ~3)) = *(const volatile __u16 *)(src + (len & ~3));
+}
+
+/* Constant lengths let clang unroll: IPv4 or IPv6, with or without timestamps. */
+static __always_inline void restore_hdr(void *data, __u32 f)
+{
+	const volatile __u8 *src = cfg.flow[f].hdr;
+
+	switch (cfg.hdr_len) {
+	case 54: copy_hdr(data, src, 54); break;
+	case 66: copy_hdr(data, src, 66); break;
+	case 74: copy_hdr(data, src, 74); break;
+	default: copy_hdr(data, src, 86); break;
+	}
+}
+
+/* What a taken segment needs from the flow, copied out under the lock. */
+struct taken {
+	__u32 seq, ack, tsecr;
+	bool retransmit;
+};
+
+/*
+ * Takes the next segment of flow st if it fits: inside the peer's window,
+ * and either a retransmission (below snd_max) or new data up to the limit.
+ * Runs under st->lock: no helper calls.
+ */
+static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
+				 __u32 rto_req, __u32 len, struct taken *t)
+{
+	__u64 nxt = st->snd_nxt, end;
+
+	if (st->phase != TCP_FLOW_OWNED || (st->flags & TCP_FLOW_F_RST))
+		return false;
+	if (rto_req != st->rto_seen) {
+		/* Userspace saw no progress for an RTO: go back to snd_una. */
+		st->rto_seen = rto_req;
+		st->timeouts++;
+		st->dupacks = 0;
+		nxt = st->snd_una;
+		st->snd_nxt = nxt;
+	}
+	end = nxt + len;
+	if (end > st->snd_una + st->wnd)
+		return false;
+	if (end > st->snd_max && end > ctl->limit)
+		return false;
+	st->snd_nxt = end;
+	t->retransmit = nxt < st->snd_max;
+	if (end > st->snd_max)
+		st->snd_max = end;
+	t->seq = st->iss1 + (__u32)nxt;
+	t->ack = st->rcv_nxt;
+	t->tsecr = st->ts_recent;
+	return true;
+}
+
+/* A lock-free look first, so that full flows cost no locking. */
+static __always_inline bool may_fit(const struct tcp_flow *st,
+				    const struct tcp_flow_ctl *ctl,
+				    __u32 rto_req, __u32 len)
+{
+	const volatile struct tcp_flow *v = st;
+	__u64 end;
+
+	if (rto_req != v->rto_seen)
+		return true;
+	end = v->snd_nxt + len;
+	if (end > v->snd_una + v->wnd)
+		return false;
+	return end <= v->snd_max || end <= ctl->limit;
+}
+
+SEC("xdp")
+int tcp_gen(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 len = cfg.payload_len, key = 0, k, n, f = 0;
+	struct tcp_gen_pcpu *pc;
+	struct taken t = {};
+	bool found = false;
+	struct tcphdr *th;
+	__u32 ucsum;
+	__u64 now;
+
+	pc = bpf_map_lookup_elem(&pcpu, &key);
+	if (!pc)
+		return XDP_ABORTED;
+	/* frame_len >= hdr_len is a load-time constant: this bounds the header accesses. */
+	if (data + cfg.hdr_len > data_end || data_end - data != cfg.frame_len) {
+		pc->short_frames++;
+		return XDP_DROP;
+	}
+	n = pc->nflows;
+	for (k = 0; k < TCP_GEN_MAX_FLOWS; k++) {
+		struct tcp_flow_ctl *ctl;
+		struct tcp_flow *st;
+		__u32 slot, rto_req;
+		bool ok;
+
+		if (k >= n)
+			break;
+		slot = pc->cursor + k;
+		if (slot >= n)
+			slot -= n;
+		f = pc->first + slot * pc->stride;
+		if (f >= cfg.nflows || f >= TCP_GEN_MAX_FLOWS)
+			continue;
+		st = bpf_map_lookup_elem(&flows, &f);
+		ctl = bpf_map_lookup_elem(&flow_ctl, &f);
+		if (!st || !ctl)
+			continue;
+		rto_req = *(volatile __u32 *)&ctl->rto_req;
+		if (!may_fit(st, ctl, rto_req, len))
+			continue;
+		bpf_spin_lock(&st->lock);
+		ok = take(st, ctl, rto_req, len, &t);
+		bpf_spin_unlock(&st->lock);
+		if (ok) {
+			found = true;
+			pc->cursor = slot + 1 >= n ? 0 : slot + 1;
+			break;
+		}
+	}
+	if (!found) {
+		pc->window_drops++;
+		return XDP_DROP;
+	}
+	/* f < TCP_GEN_MAX_FLOWS already; the mask tells the verifier, which lost track. */
+	f &= TCP_GEN_MAX_FLOWS - 1;
+
+	restore_hdr(data, f);
+	th = data + cfg.l4_off;
+	ucsum = csum_begin(th->check);
+	ucsum = csum_word32(ucsum, th->seq, bpf_htonl(t.seq));
+	th->seq = bpf_htonl(t.seq);
+	ucsum = csum_word32(ucsum, th->ack_seq, bpf_htonl(t.ack));
+	th->ack_seq = bpf_htonl(t.ack);
+	if (cfg.ts) {
+		/* NOP, NOP, kind, length | TSval | TSecr */
+		__u32 *opt = (__u32 *)(th + 1), tsval;
+
+		now = bpf_ktime_get_ns();
+		/*
+		 * A clock of 2^20 ns (about 1 ms) ticks: RFC 7323 asks only
+		 * that it be monotonic and between 1 ms and 1 s a tick.
+		 */
+		tsval = bpf_htonl(cfg.flow[f].ts_base + (__u32)((now - cfg.ts_t0_ns) >> 20));
+		ucsum = csum_word32(ucsum, opt[1], tsval);
+		opt[1] = tsval;
+		ucsum = csum_word32(ucsum, opt[2], bpf_htonl(t.tsecr));
+		opt[2] = bpf_htonl(t.tsecr);
+	}
+	th->check = csum_end(ucsum);
+
+	pc->segments++;
+	pc->bytes += cfg.frame_len;
+	pc->payload += len;
+	if (t.retransmit)
+		pc->retransmitted++;
+	return bpf_redirect(cfg.ifindex, 0);
+}
+
+SEC("xdp")
+int tcp_ctl(struct xdp_md *ctx)
+{
+	return bpf_redirect(cfg.ifindex, 0);
+}

@@ -1,0 +1,706 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP generator (bpf/tcp_gen.bpf.c) under BPF_PROG_TEST_RUN (normal
+ * mode, data_in/data_out), with its maps shared with the ACK program as in
+ * a run. Every output segment is compared byte for byte with the C
+ * reference (tg_build_tcp, which computes every checksum in full) built
+ * from the flow and sequence number it must carry, and its checksums are
+ * verified once more with lib/csum.
+ *
+ * Live mode hands the program frames it already rewrote (of any flow) and
+ * frames a GRO receiver changed in place, so each fixture is fed three
+ * ways: the template every time, the previous output, and the previous
+ * output mangled the way a receiver mangles it (lengths, flags, checksums)
+ * and worse (sequence numbers, timestamps). The output must not depend on
+ * which.
+ *
+ * Then the sending rules: the window (a segment that does not fit is
+ * dropped and counted), round robin among flows with room, a thread's share
+ * of the flows, the RTO request, the third duplicate ACK (through the ACK
+ * program), the limit of new data, flows not owned or reset.
+ *
+ * Needs root. Pins itself to one CPU: the per-CPU state it sets is the one
+ * the program uses.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "csum.h"
+#include "lf.h"
+#include "packet_tcp.h"
+#include "tcp_gen.h"
+#include "tcp_ack.skel.h"
+#include "tcp_gen.skel.h"
+
+#define FRAMES 1500
+#define LPORT0 40000		/* flow i sends from LPORT0 + i */
+#define RPORT 10000
+#define RCV0 0x12345678u	/* flow i acknowledges RCV0 + i */
+#define TSR0 0xabcd0000u	/* flow i echoes TSR0 + i */
+#define BIG_WND (1u << 30)
+
+static int test_cpu;
+
+enum feed { FEED_TEMPLATE, FEED_PREVIOUS, FEED_MANGLED, FEED_N };
+
+static const char *const feed_name[FEED_N] = {
+	"template", "previous output", "mangled output",
+};
+
+struct fixture {
+	const char *desc;
+	int family;
+	bool ts;
+	uint32_t payload;
+	unsigned int nflows;
+	uint32_t iss1;		/* flow i starts at iss1 + i * 0x01000000 */
+	uint32_t ts_base;	/* flow i's is ts_base + i * 100000 */
+};
+
+static const struct fixture fixtures[] = {
+	{ "v4, timestamps, 1448 bytes, one flow", AF_INET, true, 1448, 1, 1000, 5000 },
+	{ "v4, no timestamps, 1460 bytes", AF_INET, false, 1460, 1, 1000, 0 },
+	{ "v4, no timestamps, 1 byte (a padded 60-byte frame)", AF_INET, false, 1, 1, 1000, 0 },
+	{ "v4, timestamps, largest frame", AF_INET, true, TG_MAX_FRAME_LEN - 66, 1, 77, 5000 },
+	{ "v4, timestamps, 4 flows", AF_INET, true, 1448, 4, 0x10000000, 5000 },
+	{ "v4, sequence numbers wrap during the run", AF_INET, true, 1448, 2,
+	  0xffffffff - 700000, 5000 },
+	{ "v4, TSval wraps", AF_INET, true, 1000, 1, 1, 0xffffffff - 3 },
+	{ "v6, timestamps, 1428 bytes", AF_INET6, true, 1428, 1, 1000, 5000 },
+	{ "v6, no timestamps, 1440 bytes", AF_INET6, false, 1440, 1, 0xfffff000, 0 },
+	{ "v6, timestamps, 3 flows, wrapping", AF_INET6, true, 1208, 3, 0xfff00000, 123 },
+	{ "v6, timestamps, largest frame", AF_INET6, true, TG_MAX_FRAME_LEN - 86, 2, 5, 5 },
+};
+
+struct gen {
+	const struct fixture *fx;
+	struct tcp_ack_bpf *ack;
+	struct tcp_gen_bpf *gen;
+	struct tcp_gen_cfg cfg;
+	struct tg_tcp_spec spec;	/* flow 0's, seq/ack/ts/sport set per segment */
+	uint8_t tmpl[TG_MAX_FRAME_LEN];
+	uint8_t in[TG_MAX_FRAME_LEN];
+	uint8_t out[TG_MAX_FRAME_LEN];
+	uint8_t ref[TG_MAX_FRAME_LEN];
+};
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint32_t flow_iss1(const struct fixture *fx, unsigned int i)
+{
+	return fx->iss1 + i * 0x01000000u;
+}
+
+static void set_flow(struct gen *g, unsigned int i, const struct tcp_flow *st)
+{
+	assert_int_equal(bpf_map__update_elem(g->ack->maps.flows, &i, sizeof(i), st,
+					      sizeof(*st), BPF_F_LOCK), 0);
+}
+
+static struct tcp_flow get_flow(struct gen *g, unsigned int i)
+{
+	struct tcp_flow st;
+
+	assert_int_equal(bpf_map__lookup_elem(g->ack->maps.flows, &i, sizeof(i), &st,
+					      sizeof(st), BPF_F_LOCK), 0);
+	return st;
+}
+
+static void set_ctl(struct gen *g, unsigned int i, const struct tcp_flow_ctl *c)
+{
+	assert_int_equal(bpf_map__update_elem(g->ack->maps.flow_ctl, &i, sizeof(i), c,
+					      sizeof(*c), 0), 0);
+}
+
+/* Every flow owned, nothing sent, a big window, no limit. */
+static void reset_flows(struct gen *g)
+{
+	struct tcp_flow_ctl c = { .limit = UINT64_MAX };
+	unsigned int i;
+
+	for (i = 0; i < g->fx->nflows; i++) {
+		struct tcp_flow st = {
+			.phase = TCP_FLOW_OWNED, .iss1 = flow_iss1(g->fx, i),
+			.rcv_nxt = RCV0 + i, .ts_recent = TSR0 + i, .wnd = BIG_WND,
+		};
+
+		set_flow(g, i, &st);
+		set_ctl(g, i, &c);
+	}
+}
+
+static size_t pcpu_slot(void)
+{
+	return (sizeof(struct tcp_gen_pcpu) + 7) & ~(size_t)7;
+}
+
+/* This CPU sends flows first, first + stride, ...; every other CPU nothing. */
+static void set_pcpu(struct gen *g, unsigned int first, unsigned int stride, unsigned int n)
+{
+	size_t slot = pcpu_slot(), ncpu = libbpf_num_possible_cpus();
+	uint8_t *vals = calloc(ncpu, slot);
+	struct tcp_gen_pcpu *pc = (void *)(vals + test_cpu * slot);
+	__u32 key = 0;
+
+	assert_non_null(vals);
+	pc->first = first;
+	pc->stride = stride;
+	pc->nflows = n;
+	assert_int_equal(bpf_map__update_elem(g->gen->maps.pcpu, &key, sizeof(key), vals,
+					      ncpu * slot, BPF_ANY), 0);
+	free(vals);
+}
+
+static struct tcp_gen_pcpu get_pcpu(struct gen *g)
+{
+	size_t slot = pcpu_slot(), ncpu = libbpf_num_possible_cpus();
+	uint8_t *vals = calloc(ncpu, slot);
+	struct tcp_gen_pcpu pc;
+	__u32 key = 0;
+
+	assert_non_null(vals);
+	assert_int_equal(bpf_map__lookup_elem(g->gen->maps.pcpu, &key, sizeof(key), vals,
+					      ncpu * slot, 0), 0);
+	memcpy(&pc, vals + test_cpu * slot, sizeof(pc));
+	free(vals);
+	return pc;
+}
+
+static struct gen *gen_load(const struct fixture *fx)
+{
+	struct gen *g = calloc(1, sizeof(*g));
+	struct tcp_gen_cfg *c;
+	struct tg_layout l;
+	unsigned int i;
+	int ret;
+
+	assert_non_null(g);
+	g->fx = fx;
+	c = &g->cfg;
+	g->spec = (struct tg_tcp_spec){
+		.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 }, .src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
+		.family = fx->family, .dport = RPORT, .ttl = 64, .flags = TG_TCP_ACK,
+		.window = 502, .ts = fx->ts, .payload_len = fx->payload,
+	};
+	if (fx->family == AF_INET) {
+		inet_pton(AF_INET, "198.18.0.2", &g->spec.src.v4);
+		inet_pton(AF_INET, "198.18.0.1", &g->spec.dst.v4);
+	} else {
+		inet_pton(AF_INET6, "2001:2::2", &g->spec.src.v6);
+		inet_pton(AF_INET6, "2001:2::1", &g->spec.dst.v6);
+	}
+	for (i = 0; i < fx->nflows; i++) {
+		struct tg_tcp_spec s = g->spec;
+
+		s.sport = LPORT0 + i;
+		assert_int_equal(tg_build_tcp(&s, g->ref, sizeof(g->ref), &l, NULL), 0);
+		memcpy(c->flow[i].hdr, g->ref, l.payload_off);
+		c->flow[i].ts_base = fx->ts_base + i * 100000;
+		if (!i)
+			memcpy(g->tmpl, g->ref, l.len);
+	}
+	c->ifindex = 1;
+	c->l3_off = l.l3_off;
+	c->l4_off = l.l4_off;
+	c->hdr_len = l.payload_off;
+	c->frame_len = l.len;
+	c->payload_len = fx->payload;
+	c->ipv6 = fx->family == AF_INET6;
+	c->ts = fx->ts;
+	c->nflows = fx->nflows;
+	/* 3 ticks back: a TSval base just below 2^32 wraps at once. */
+	c->ts_t0_ns = tg_now_ns() - (3ULL << 20);
+
+	g->ack = tcp_ack_bpf__open_and_load();
+	assert_non_null(g->ack);
+	g->gen = tcp_gen_bpf__open();
+	assert_non_null(g->gen);
+	g->gen->rodata->cfg = *c;
+	assert_int_equal(bpf_map__reuse_fd(g->gen->maps.flows, bpf_map__fd(g->ack->maps.flows)), 0);
+	assert_int_equal(bpf_map__reuse_fd(g->gen->maps.flow_ctl,
+					   bpf_map__fd(g->ack->maps.flow_ctl)), 0);
+	assert_int_equal(bpf_map__reuse_fd(g->gen->maps.flow_keys,
+					   bpf_map__fd(g->ack->maps.flow_keys)), 0);
+	ret = tcp_gen_bpf__load(g->gen);
+	if (ret)
+		fail_msg("%s: loading tcp_gen: %s", fx->desc, strerror(-ret));
+	reset_flows(g);
+	set_pcpu(g, 0, 1, fx->nflows);
+	return g;
+}
+
+static void gen_free(struct gen *g)
+{
+	tcp_gen_bpf__destroy(g->gen);
+	tcp_ack_bpf__destroy(g->ack);
+	free(g);
+}
+
+static int run_prog(struct gen *g, int prog_fd, uint32_t len, uint32_t *out_len)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = g->in,
+		.data_size_in = len,
+		.data_out = g->out,
+		.data_size_out = sizeof(g->out),
+		.repeat = 1,
+	);
+
+	assert_int_equal(bpf_prog_test_run_opts(prog_fd, &opts), 0);
+	if (out_len)
+		*out_len = opts.data_size_out;
+	return (int)opts.retval;
+}
+
+/* One frame through tcp_gen, fed `in` as it stands. */
+static int gen_run(struct gen *g)
+{
+	uint32_t out_len;
+	int v = run_prog(g, bpf_program__fd(g->gen->progs.tcp_gen), g->cfg.frame_len, &out_len);
+
+	assert_int_equal(out_len, g->cfg.frame_len);
+	return v;
+}
+
+/*
+ * What a GRO receiver does to the frame in our page (IP length, IPv4
+ * checksum, PSH, TCP checksum), and what no one does but could be left by
+ * an earlier segment (sequence numbers, timestamps, another port).
+ */
+static void mangle(struct gen *g, uint8_t *f)
+{
+	uint32_t l3 = g->cfg.l3_off, l4 = g->cfg.l4_off;
+
+	if (g->cfg.ipv6) {
+		put16(f + l3 + 4, 2872);
+	} else {
+		put16(f + l3 + 2, 2872);
+		put16(f + l3 + 10, 0x5a5a);
+	}
+	put32(f + l4 + 4, 0xdeadbeef);
+	put32(f + l4 + 8, 0xfeedface);
+	f[l4 + 13] |= 0x08;
+	put16(f + l4 + 16, 0x1234);
+	put16(f, 0xffff);
+	if (g->cfg.ts) {
+		put32(f + l4 + 24, 0x01010101);
+		put32(f + l4 + 28, 0x02020202);
+	}
+}
+
+static void prepare(struct gen *g, enum feed feed, uint64_t k)
+{
+	if (feed == FEED_TEMPLATE || k == 0)
+		memcpy(g->in, g->tmpl, g->cfg.frame_len);
+	else
+		memcpy(g->in, g->out, g->cfg.frame_len);
+	if (feed == FEED_MANGLED)
+		mangle(g, g->in);
+}
+
+/*
+ * The output must be flow `flow`'s segment at offset `off`: rebuilt by
+ * tg_build_tcp with the TSval the program chose, which must lie between
+ * the clock readings around the run.
+ */
+static void assert_segment(struct gen *g, enum feed feed, uint64_t k, unsigned int flow,
+			   uint64_t off, uint64_t t0, uint64_t t1)
+{
+	struct tg_tcp_spec s = g->spec;
+	uint32_t l4 = g->cfg.l4_off, i;
+
+	s.sport = LPORT0 + flow;
+	s.seq = flow_iss1(g->fx, flow) + (uint32_t)off;
+	s.ack = RCV0 + flow;
+	if (s.ts) {
+		uint32_t base = g->cfg.flow[flow].ts_base;
+		uint32_t lo = base + (uint32_t)((t0 - g->cfg.ts_t0_ns) >> 20);
+		uint32_t hi = base + (uint32_t)((t1 - g->cfg.ts_t0_ns) >> 20);
+
+		s.tsval = be32(g->out + l4 + 24);
+		s.tsecr = TSR0 + flow;
+		if ((uint32_t)(s.tsval - lo) > (uint32_t)(hi - lo))
+			fail_msg("%s, fed the %s: segment %llu: TSval %u outside [%u, %u]",
+				 g->fx->desc, feed_name[feed], (unsigned long long)k, s.tsval, lo, hi);
+	}
+	assert_int_equal(tg_build_tcp(&s, g->ref, sizeof(g->ref), NULL, NULL), 0);
+	for (i = 0; i < g->cfg.frame_len; i++)
+		if (g->out[i] != g->ref[i])
+			fail_msg("%s, fed the %s: segment %llu (flow %u, offset %llu) differs from the "
+				 "reference at byte %u: %#04x, expected %#04x", g->fx->desc,
+				 feed_name[feed], (unsigned long long)k, flow,
+				 (unsigned long long)off, i, g->out[i], g->ref[i]);
+	if (tg_tcp_verify_csums(g->out, g->cfg.frame_len))
+		fail_msg("%s, fed the %s: segment %llu: checksums do not verify", g->fx->desc,
+			 feed_name[feed], (unsigned long long)k);
+}
+
+/* Segment k goes to flow k % n at offset (k / n) * payload: round robin, all windows open. */
+static void test_fixture(void **state)
+{
+	const struct fixture *fx = *state;
+	struct gen *g = gen_load(fx);
+	struct tcp_gen_pcpu pc;
+	enum feed feed;
+	uint64_t k;
+	unsigned int i;
+
+	for (feed = 0; feed < FEED_N; feed++) {
+		reset_flows(g);
+		set_pcpu(g, 0, 1, fx->nflows);
+		for (k = 0; k < FRAMES; k++) {
+			uint64_t t0, t1;
+			int v;
+
+			prepare(g, feed, k);
+			t0 = tg_now_ns();
+			v = gen_run(g);
+			t1 = tg_now_ns();
+			if (v != XDP_REDIRECT)
+				fail_msg("%s, fed the %s: frame %llu: verdict %d, expected XDP_REDIRECT",
+					 fx->desc, feed_name[feed], (unsigned long long)k, v);
+			assert_segment(g, feed, k, k % fx->nflows, (k / fx->nflows) * fx->payload,
+				       t0, t1);
+		}
+		pc = get_pcpu(g);
+		assert_int_equal(pc.segments, FRAMES);
+		assert_int_equal(pc.bytes, FRAMES * (uint64_t)g->cfg.frame_len);
+		assert_int_equal(pc.payload, FRAMES * (uint64_t)fx->payload);
+		assert_int_equal(pc.retransmitted, 0);
+		assert_int_equal(pc.window_drops, 0);
+		assert_int_equal(pc.short_frames, 0);
+		for (i = 0; i < fx->nflows; i++) {
+			struct tcp_flow st = get_flow(g, i);
+			uint64_t sent = (FRAMES / fx->nflows + (i < FRAMES % fx->nflows)) *
+					(uint64_t)fx->payload;
+
+			assert_int_equal(st.snd_nxt, sent);
+			assert_int_equal(st.snd_max, sent);
+		}
+	}
+	gen_free(g);
+}
+
+static const struct fixture one4 = { "one v4 flow", AF_INET, true, 1000, 1, 5000, 100 };
+static const struct fixture four6 = { "four v6 flows", AF_INET6, true, 1000, 4, 5000, 100 };
+
+/* Runs one frame from the template; returns the verdict. */
+static int one(struct gen *g)
+{
+	prepare(g, FEED_TEMPLATE, 0);
+	return gen_run(g);
+}
+
+static uint32_t out_seq(struct gen *g)
+{
+	return be32(g->out + g->cfg.l4_off + 4);
+}
+
+static uint16_t out_sport(struct gen *g)
+{
+	return be16(g->out + g->cfg.l4_off);
+}
+
+/* Only whole segments inside the window go out; the others are dropped and counted. */
+static void test_window(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow st = get_flow(g, 0);
+	int i;
+
+	st.wnd = 5500;		/* five segments and a half */
+	set_flow(g, 0, &st);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(one(g), XDP_REDIRECT);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(one(g), XDP_DROP);
+	assert_int_equal(get_pcpu(g).window_drops, 3);
+	assert_int_equal(get_pcpu(g).segments, 5);
+	/* Two segments acknowledged: two more fit. */
+	st = get_flow(g, 0);
+	st.snd_una = 2000;
+	set_flow(g, 0, &st);
+	assert_int_equal(one(g), XDP_REDIRECT);
+	assert_int_equal(out_seq(g), 5000 + 5000);
+	assert_int_equal(one(g), XDP_REDIRECT);
+	assert_int_equal(one(g), XDP_DROP);
+	/* A zero window: nothing. */
+	st = get_flow(g, 0);
+	st.snd_una = st.snd_max;
+	st.wnd = 0;
+	set_flow(g, 0, &st);
+	assert_int_equal(one(g), XDP_DROP);
+	assert_int_equal(get_pcpu(g).window_drops, 5);
+	gen_free(g);
+}
+
+/* A flow without room is skipped; the others take turns. */
+static void test_round_robin_skips_full(void **state)
+{
+	struct gen *g = gen_load(&four6);
+	struct tcp_flow st = get_flow(g, 1);
+	uint16_t want[] = { LPORT0, LPORT0 + 2, LPORT0 + 3, LPORT0, LPORT0 + 2, LPORT0 + 3 };
+	unsigned int i;
+
+	st.wnd = 0;
+	set_flow(g, 1, &st);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(one(g), XDP_REDIRECT);
+		assert_int_equal(out_sport(g), want[i]);
+	}
+	gen_free(g);
+}
+
+/* A thread (CPU) sends only its share: first 1, stride 2 of 4 flows. */
+static void test_thread_share(void **state)
+{
+	struct gen *g = gen_load(&four6);
+	unsigned int i;
+
+	set_pcpu(g, 1, 2, 2);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(one(g), XDP_REDIRECT);
+		assert_int_equal(out_sport(g), LPORT0 + 1 + 2 * (i % 2));
+	}
+	assert_int_equal(get_flow(g, 0).snd_max, 0);
+	assert_int_equal(get_flow(g, 2).snd_max, 0);
+	assert_int_equal(get_flow(g, 3).snd_max, 3000);
+	gen_free(g);
+}
+
+/* Userspace's RTO request: the next segment is snd_una's, retransmitted, once. */
+static void test_rto_request(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow_ctl c = { .limit = UINT64_MAX, .rto_req = 1 };
+	struct tcp_flow st;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		assert_int_equal(one(g), XDP_REDIRECT);
+	st = get_flow(g, 0);
+	st.snd_una = 4000;
+	set_flow(g, 0, &st);
+	set_ctl(g, 0, &c);
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(one(g), XDP_REDIRECT);
+		assert_int_equal(out_seq(g), 5000 + 4000 + 1000 * i);
+	}
+	st = get_flow(g, 0);
+	assert_int_equal(st.timeouts, 1);
+	assert_int_equal(st.rto_seen, 1);
+	assert_int_equal(st.snd_max, 12000);
+	assert_int_equal(get_pcpu(g).retransmitted, 6);
+	gen_free(g);
+}
+
+/* Three duplicate ACKs through the ACK program send the generator back to snd_una. */
+static void test_fast_retransmit(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow_key key = { .lport = htons(LPORT0), .rport = htons(RPORT), .family = 4 };
+	struct tg_tcp_spec ack = g->spec;
+	struct tg_layout l;
+	__u32 idx = 0;
+	int i;
+
+	memcpy(key.local, &g->spec.src.v4, 4);
+	memcpy(key.remote, &g->spec.dst.v4, 4);
+	assert_int_equal(bpf_map__update_elem(g->ack->maps.flow_keys, &key, sizeof(key), &idx,
+					      sizeof(idx), BPF_ANY), 0);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(one(g), XDP_REDIRECT);
+	/* The peer's duplicate ACKs of offset 3000 (the window field unchanged). */
+	ack.src = g->spec.dst;
+	ack.dst = g->spec.src;
+	ack.sport = RPORT;
+	ack.dport = LPORT0;
+	ack.seq = RCV0;
+	ack.ack = 5000 + 3000;
+	ack.window = BIG_WND >> 16;
+	ack.payload_len = 0;
+	ack.tsval = TSR0 + 1;
+	assert_int_equal(tg_build_tcp(&ack, g->in, sizeof(g->in), &l, NULL), 0);
+	{
+		struct tcp_flow st = get_flow(g, 0);
+
+		st.wscale = 16 - 2;	/* window field << 14 */
+		st.wnd = (BIG_WND >> 16) << 14;
+		set_flow(g, 0, &st);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(run_prog(g, bpf_program__fd(g->ack->progs.tcp_ack), l.len, NULL),
+				 XDP_DROP);
+		assert_int_equal(get_flow(g, 0).snd_nxt, i < 3 ? 10000u : 3000u);
+		if (i == 0)
+			assert_int_equal(get_flow(g, 0).snd_una, 3000);
+	}
+	assert_int_equal(get_flow(g, 0).fast_retransmits, 1);
+	assert_int_equal(one(g), XDP_REDIRECT);
+	assert_int_equal(out_seq(g), 5000 + 3000);
+	assert_int_equal(be32(g->out + g->cfg.l4_off + 28), TSR0 + 1);	/* echoes the ACK's TSval */
+	assert_int_equal(get_pcpu(g).retransmitted, 1);
+	gen_free(g);
+}
+
+/* New data stops at the limit; retransmissions below snd_max go on. */
+static void test_limit(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow_ctl c = { .limit = 3000 };
+	int i;
+
+	set_ctl(g, 0, &c);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(one(g), XDP_REDIRECT);
+	assert_int_equal(one(g), XDP_DROP);
+	c.rto_req = 1;
+	c.limit = 0;		/* draining: nothing new at all */
+	set_ctl(g, 0, &c);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(one(g), XDP_REDIRECT);
+		assert_int_equal(out_seq(g), 5000 + 1000 * i);
+	}
+	assert_int_equal(one(g), XDP_DROP);
+	assert_int_equal(get_pcpu(g).retransmitted, 3);
+	gen_free(g);
+}
+
+/* A flow still in its handshake, or reset by the peer, gets nothing. */
+static void test_not_owned_or_reset(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow st = get_flow(g, 0);
+
+	st.phase = TCP_FLOW_HANDSHAKE;
+	set_flow(g, 0, &st);
+	assert_int_equal(one(g), XDP_DROP);
+	st.phase = TCP_FLOW_OWNED;
+	st.flags = TCP_FLOW_F_RST;
+	set_flow(g, 0, &st);
+	assert_int_equal(one(g), XDP_DROP);
+	assert_int_equal(get_flow(g, 0).snd_max, 0);
+	gen_free(g);
+}
+
+/* A frame of another length than the template's is dropped and counted, untouched. */
+static void test_short_frame(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	uint32_t out_len;
+
+	prepare(g, FEED_TEMPLATE, 0);
+	assert_int_equal(run_prog(g, bpf_program__fd(g->gen->progs.tcp_gen),
+				  g->cfg.hdr_len - 1, &out_len), XDP_DROP);
+	assert_memory_equal(g->out, g->tmpl, g->cfg.hdr_len - 1);
+	assert_int_equal(run_prog(g, bpf_program__fd(g->gen->progs.tcp_gen),
+				  g->cfg.frame_len - 1, &out_len), XDP_DROP);
+	assert_int_equal(get_pcpu(g).short_frames, 2);
+	assert_int_equal(get_pcpu(g).segments, 0);
+	assert_int_equal(get_flow(g, 0).snd_max, 0);
+	gen_free(g);
+}
+
+/* tcp_ctl sends userspace's segment as it is. */
+static void test_ctl(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tg_tcp_spec s = g->spec;
+	struct tg_layout l;
+	uint32_t out_len;
+
+	s.flags = TG_TCP_FIN | TG_TCP_ACK;
+	s.payload_len = 0;
+	assert_int_equal(tg_build_tcp(&s, g->in, sizeof(g->in), &l, NULL), 0);
+	assert_int_equal(run_prog(g, bpf_program__fd(g->gen->progs.tcp_ctl), l.len, &out_len),
+			 XDP_REDIRECT);
+	assert_int_equal(out_len, l.len);
+	assert_memory_equal(g->out, g->in, l.len);
+	gen_free(g);
+}
+
+static int pin(void)
+{
+	cpu_set_t set;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -errno;
+	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
+		;
+	if (cpu == CPU_SETSIZE)
+		return -ENOENT;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -errno;
+	test_cpu = cpu;
+	return 0;
+}
+
+int main(void)
+{
+	const size_t nfix = sizeof(fixtures) / sizeof(fixtures[0]);
+	const struct CMUnitTest extra[] = {
+		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_round_robin_skips_full),
+		cmocka_unit_test(test_thread_share),
+		cmocka_unit_test(test_rto_request),
+		cmocka_unit_test(test_fast_retransmit),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_not_owned_or_reset),
+		cmocka_unit_test(test_short_frame),
+		cmocka_unit_test(test_ctl),
+	};
+	const size_t nextra = sizeof(extra) / sizeof(extra[0]);
+	struct CMUnitTest *tests = calloc(nfix + nextra, sizeof(*tests));
+	size_t i;
+	int ret;
+
+	if (!tests || pin()) {
+		fprintf(stderr, "test_tcp_gen: cannot pin to a CPU\n");
+		return 1;
+	}
+	for (i = 0; i < nfix; i++) {
+		tests[i].name = fixtures[i].desc;
+		tests[i].test_func = test_fixture;
+		tests[i].initial_state = (void *)&fixtures[i];
+	}
+	memcpy(tests + nfix, extra, sizeof(extra));
+	ret = _cmocka_run_group_tests("tcp_gen", tests, nfix + nextra, NULL, NULL);
+	free(tests);
+	return ret;
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# End to end: a very short `make bench` (tests/bench/bench.sh) into a
+# temporary folder. Judges the shape of what it writes, not the numbers:
+# results.json well-formed with one row per mode, results.md a table with a
+# header and one row per mode, pps.png a PNG. Structure is checked with
+# grep and awk (Debian's base has neither jq nor python3); python3's JSON
+# parser is used as well where it exists.
+. "$(dirname "$0")/lib.sh"
+require_root
+
+BENCH=$TOP/tests/bench/bench.sh
+[ -x "$TOP/$BUILD/tests/bench/ceiling" ] && [ -x "$TOP/$BUILD/tests/bench/sock_sender" ] ||
+	skip_all "no bench tools: run 'make test' or 'make bench'"
+
+# The modes bench.sh promises, in its order.
+MODE_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 ceil1500 udp1500
+trafgen64 socket64 trafgen1500 socket1500"
+NMODES=$(echo $MODE_IDS | wc -w)
+OUT=$TMP/bench
+NS_BEFORE=$(ip netns list | grep -c '^tg-bench-')
+
+start=$(date +%s)
+BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_OUT=$OUT timeout -k 5 90 bash "$BENCH" \
+	>"$TMP/bench.out" 2>"$TMP/bench.err"
+rc=$?
+echo "# bench took $(($(date +%s) - start)) s"
+sed 's/^/# /' "$TMP/bench.out"
+check_eq "bench.sh exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || sed 's/^/# stderr: /' "$TMP/bench.err"
+check_eq "bench.sh left no namespace" "$NS_BEFORE" "$(ip netns list | grep -c '^tg-bench-')"
+
+J=$OUT/results.json
+check_true "results.json written" test -s "$J"
+
+# Well-formed without a JSON parser: an object; braces and brackets balance
+# outside strings and never go negative; no trailing commas; keys quoted.
+json_balanced() {
+	awk '
+	{ line = $0; gsub(/"([^"\\]|\\.)*"/, "\"\"", line); s = s line "\n" }
+	END {
+		if (s !~ /^[ \t\n]*\{/ || s !~ /\}[ \t\n]*$/) exit 1
+		n = length(s); b = 0; k = 0
+		for (i = 1; i <= n; i++) {
+			c = substr(s, i, 1)
+			if (c == "{") b++; else if (c == "}") b--
+			else if (c == "[") k++; else if (c == "]") k--
+			if (b < 0 || k < 0) exit 1
+		}
+		if (b || k) exit 1
+		if (s ~ /,[ \t\n]*[\]\}]/) exit 1
+		if (s ~ /[\{,][ \t\n]*[^"{\[ \t\n\}\]]/) exit 1
+	}' "$1"
+}
+check_true "results.json: balanced, no trailing commas, keys quoted" json_balanced "$J"
+if command -v python3 >/dev/null 2>&1; then
+	check_true "results.json: python3 -m json.tool reads it" \
+		sh -c "python3 -m json.tool '$J' >/dev/null"
+fi
+for key in '"machine"' '"nproc": [0-9]' '"cpu_model": "' '"kernel": "' '"rows": \['; do
+	check_true "results.json has $key" grep -q "$key" "$J"
+done
+check_eq "results.json: one row per mode" "$NMODES" "$(grep -c '"id": "' "$J")"
+for id in $MODE_IDS; do
+	# Each row has numbers (min/median/max and, but for a skip, a ratio) or
+	# says why it has none.
+	row=$(grep "\"id\": \"$id\"" "$J")
+	if echo "$row" | grep -q '"skipped": "'; then
+		ok "results.json: $id skipped: $(echo "$row" | grep -o '"skipped": "[^"]*"')"
+	elif echo "$row" | grep -qE '"pps": \{"min": [0-9]+, "median": [0-9.]+, "max": [0-9]+\}, "ratio": \{"min": [0-9.]+, "median": [0-9.]+, "max": [0-9.]+\}'; then
+		ok "results.json: $id has pps and ratio min/median/max"
+	else
+		not_ok "results.json: $id has pps and ratio min/median/max" "row: $row"
+	fi
+done
+ceil=$(grep '"id": "ceil64"' "$J" | grep -o '"median": [0-9]*' | head -n 1 | cut -d' ' -f2)
+check_true "the 64-byte ceiling reached the sink (${ceil:-?} pps)" test "${ceil:-0}" -gt 0
+
+M=$OUT/results.md
+check_true "results.md: table header" grep -q '^| mode | frame | threads | Mpps median |' "$M"
+check_true "results.md: header separator" grep -q '^|---|' "$M"
+check_eq "results.md: one row per mode" "$NMODES" \
+	"$(grep '^| ' "$M" | grep -vc '^| mode |')"
+
+P=$OUT/pps.png
+if command -v gnuplot >/dev/null 2>&1; then
+	check_eq "pps.png starts with the PNG magic" "89504e47" \
+		"$(head -c 4 "$P" 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+else
+	ok "pps.png # SKIP no gnuplot"
+fi
+
+finish

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pure parts of `trafficgen tcp`: tg_build_tcp against checksums
+ * computed by a separate Python implementation, sizes and padding, the
+ * checksum verifier; then the sender's arithmetic (lib/tcp_pace): segments
+ * that fit a window, the repeat of the next live-frame call, the
+ * retransmission timer.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "csum.h"
+#include "packet_tcp.h"
+#include "tcp_pace.h"
+
+#define MS 1000000ULL
+
+static uint8_t buf[TG_MAX_FRAME_LEN + 64];
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static struct tg_tcp_spec spec4(void)
+{
+	struct tg_tcp_spec s = {
+		.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
+		.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
+		.family = AF_INET, .sport = 1234, .dport = 5678, .ttl = 64,
+		.seq = 0x11223344, .ack = 0x55667788, .flags = TG_TCP_ACK | TG_TCP_PSH,
+		.window = 502, .ts = true, .tsval = 0xa1b2c3d4, .tsecr = 0x01020304,
+		.payload_len = 10,
+	};
+
+	inet_pton(AF_INET, "10.0.0.1", &s.src.v4);
+	inet_pton(AF_INET, "10.0.0.2", &s.dst.v4);
+	return s;
+}
+
+static struct tg_tcp_spec spec6(void)
+{
+	struct tg_tcp_spec s = {
+		.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
+		.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
+		.family = AF_INET6, .sport = 1234, .dport = 5678, .ttl = 9,
+		.seq = 0xfffffff0, .ack = 7, .flags = TG_TCP_ACK | TG_TCP_FIN,
+		.window = 65535, .payload_len = 1000,
+	};
+
+	inet_pton(AF_INET6, "fd00::1", &s.src.v6);
+	inet_pton(AF_INET6, "fd00::2", &s.dst.v6);
+	return s;
+}
+
+static void test_ipv4_segment_bytes(void **state)
+{
+	struct tg_tcp_spec s = spec4();
+	struct tg_layout l;
+	uint8_t *ip = buf + 14, *th = buf + 34;
+
+	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), &l, NULL), 0);
+	assert_int_equal(l.len, 14 + 20 + 32 + 10);
+	assert_int_equal(l.l3_off, 14);
+	assert_int_equal(l.l4_off, 34);
+	assert_int_equal(l.payload_off, 66);
+	assert_int_equal(be16(buf + 12), 0x0800);
+	assert_int_equal(ip[0], 0x45);
+	assert_int_equal(be16(ip + 2), 20 + 32 + 10);
+	assert_int_equal(be16(ip + 6), 0x4000);
+	assert_int_equal(ip[8], 64);
+	assert_int_equal(ip[9], IPPROTO_TCP);
+	assert_int_equal(be16(ip + 10), 0x26b8);	/* from Python */
+	assert_int_equal(be16(th), 1234);
+	assert_int_equal(be16(th + 2), 5678);
+	assert_int_equal(be32(th + 4), 0x11223344);
+	assert_int_equal(be32(th + 8), 0x55667788);
+	assert_int_equal(th[12], 8 << 4);
+	assert_int_equal(th[13], 0x18);
+	assert_int_equal(be16(th + 14), 502);
+	assert_int_equal(be32(th + 20), 0x0101080a);
+	assert_int_equal(be32(th + 24), 0xa1b2c3d4);
+	assert_int_equal(be32(th + 28), 0x01020304);
+	assert_int_equal(buf[66], 1);
+	assert_int_equal(buf[75], 10);
+	assert_int_equal(be16(th + 16), 0xb1b2);	/* from Python */
+	assert_int_equal(tg_tcp_verify_csums(buf, l.len), 0);
+}
+
+static void test_ipv6_segment_bytes(void **state)
+{
+	struct tg_tcp_spec s = spec6();
+	struct tg_layout l;
+	uint8_t *ip = buf + 14, *th = buf + 54;
+
+	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), &l, NULL), 0);
+	assert_int_equal(l.len, 14 + 40 + 20 + 1000);
+	assert_int_equal(l.l4_off, 54);
+	assert_int_equal(l.payload_off, 74);
+	assert_int_equal(be16(buf + 12), 0x86dd);
+	assert_int_equal(be32(ip), 6u << 28);
+	assert_int_equal(be16(ip + 4), 1020);
+	assert_int_equal(ip[6], IPPROTO_TCP);
+	assert_int_equal(ip[7], 9);
+	assert_int_equal(th[12], 5 << 4);
+	assert_int_equal(th[13], 0x11);
+	assert_int_equal(be32(th + 4), 0xfffffff0);
+	assert_int_equal(be16(th + 16), 0x7ed9);	/* from Python */
+	assert_int_equal(tg_tcp_verify_csums(buf, l.len), 0);
+}
+
+/* A header-only segment is padded to 60 bytes; the padding is not in the IP length. */
+static void test_padding_and_sizes(void **state)
+{
+	struct tg_tcp_spec s = spec4();
+	struct tg_layout l;
+
+	s.ts = false;
+	s.payload_len = 0;
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), &l, NULL), 0);
+	assert_int_equal(l.len, 60);
+	assert_int_equal(be16(buf + 16), 40);
+	assert_int_equal(buf[54], 0);
+	assert_int_equal(buf[59], 0);
+	assert_int_equal(tg_tcp_verify_csums(buf, l.len), 0);
+
+	assert_int_equal(tg_tcp_hdrs_len(AF_INET, false), 54);
+	assert_int_equal(tg_tcp_hdrs_len(AF_INET, true), 66);
+	assert_int_equal(tg_tcp_hdrs_len(AF_INET6, false), 74);
+	assert_int_equal(tg_tcp_hdrs_len(AF_INET6, true), 86);
+	assert_int_equal(tg_tcp_frame_len(AF_INET6, true, 1448), 1534);
+	assert_int_equal(tg_tcp_payload_for_wire(AF_INET, true, 1518), 1448);
+	assert_int_equal(tg_tcp_payload_for_wire(AF_INET, true, 1500), 1430);
+	assert_int_equal(tg_tcp_payload_for_wire(AF_INET6, false, 78), 0);
+	assert_int_equal(tg_tcp_payload_for_wire(AF_INET6, false, 79), 1);
+}
+
+static void test_limits(void **state)
+{
+	struct tg_tcp_spec s = spec6();
+	struct tg_err err = { "" };
+
+	s.ts = true;
+	s.payload_len = TG_MAX_FRAME_LEN - 86;
+	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), NULL, &err), 0);
+	s.payload_len++;
+	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "maximum"));
+	s.payload_len = 100;
+	assert_int_equal(tg_build_tcp(&s, buf, 150, NULL, &err), -EINVAL);
+	s.family = 99;
+	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), NULL, &err), -EINVAL);
+}
+
+/* Every byte of the segment counts: a flipped bit anywhere is caught. */
+static void test_verify_catches_damage(void **state)
+{
+	struct tg_tcp_spec s = spec4();
+	struct tg_layout l;
+	uint32_t i;
+
+	s.payload_len = 300;
+	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), &l, NULL), 0);
+	for (i = 14; i < l.len; i += 7) {
+		buf[i] ^= 0x10;
+		assert_int_not_equal(tg_tcp_verify_csums(buf, l.len), 0);
+		buf[i] ^= 0x10;
+	}
+	assert_int_equal(tg_tcp_verify_csums(buf, l.len), 0);
+}
+
+static void test_free_segs(void **state)
+{
+	struct tg_tcp_view v = { .una = 0, .nxt = 0, .max = 0, .wnd = 10000, .limit = UINT64_MAX };
+
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 10);
+	v.nxt = v.max = 9500;		/* 500 left in the window: no whole segment */
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 0);
+	v.una = 5000;
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 5);
+	/* Limited new data: 2 more segments allowed past snd_max. */
+	v.limit = 11500;
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 2);
+	/* No new data, going back to snd_una: only what was sent fits. */
+	v.limit = 0;
+	v.rto_pending = true;
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 4);
+	v.rto_pending = false;
+	v.nxt = 7000;			/* after three duplicate ACKs: from snd_una... */
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 2);
+	v.wnd = 0;			/* zero window */
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 0);
+	v.wnd = 1u << 30;		/* scaled window, 64-bit offsets past 4 GiB */
+	v.una = v.nxt = v.max = 5ULL << 32;
+	v.limit = UINT64_MAX;
+	assert_int_equal(tg_tcp_free_segs(&v, 1448), (1u << 30) / 1448);
+	assert_int_equal(tg_tcp_free_segs(&v, 0), 0);
+}
+
+static void test_pace(void **state)
+{
+	struct tg_tcp_pace p = { 0 };
+
+	/* The first call asks for at least the floor, and at least the window. */
+	assert_int_equal(tg_tcp_pace_next(&p, 45, 0, 0), TG_TCP_REPEAT_MIN);
+	p = (struct tg_tcp_pace){ 0 };
+	assert_int_equal(tg_tcp_pace_next(&p, 50000, 0, 0), 50000);
+	/* Not window-bound: doubles. */
+	assert_int_equal(tg_tcp_pace_next(&p, 100, 50000, 0), 100000);
+	/* Window-bound: what the ACK clock carried, and a quarter more. */
+	assert_int_equal(tg_tcp_pace_next(&p, 100, 40000, 60000), 50000);
+	/* Never below the free window, nor the floor, nor above the cap. */
+	assert_int_equal(tg_tcp_pace_next(&p, 70000, 40000, 10000), 70000);
+	assert_int_equal(tg_tcp_pace_next(&p, 10, 10, 69990), TG_TCP_REPEAT_MIN);
+	p.repeat = TG_TCP_REPEAT_MAX;
+	assert_int_equal(tg_tcp_pace_next(&p, 0, TG_TCP_REPEAT_MAX, 0), TG_TCP_REPEAT_MAX);
+	p.max = 1000;
+	assert_int_equal(tg_tcp_pace_next(&p, 5000, 10, 0), 1000);
+}
+
+static void test_rto(void **state)
+{
+	struct tg_tcp_rto r;
+	uint64_t t = 1000 * MS;
+
+	tg_tcp_rto_init(&r);
+	/* Nothing outstanding: never fires. */
+	assert_false(tg_tcp_rto_tick(&r, t, 100, 100));
+	assert_false(tg_tcp_rto_tick(&r, t + 5000 * MS, 100, 100));
+	/* Outstanding: armed now, fires after 200 ms without progress. */
+	t += 5000 * MS;
+	assert_false(tg_tcp_rto_tick(&r, t, 100, 200));
+	assert_false(tg_tcp_rto_tick(&r, t + 199 * MS, 100, 200));
+	assert_true(tg_tcp_rto_tick(&r, t + 200 * MS, 100, 200));
+	/* Then doubles: 400 ms, 800 ms, and stops at the cap. */
+	assert_false(tg_tcp_rto_tick(&r, t + 599 * MS, 100, 200));
+	assert_true(tg_tcp_rto_tick(&r, t + 600 * MS, 100, 200));
+	assert_true(tg_tcp_rto_tick(&r, t + 1400 * MS, 100, 200));
+	assert_true(tg_tcp_rto_tick(&r, t + 3000 * MS, 100, 200));
+	assert_int_equal(r.rto_ns, TG_TCP_RTO_MAX_NS);
+	assert_true(tg_tcp_rto_tick(&r, t + 4600 * MS, 100, 200));
+	assert_int_equal(r.fired, 5);
+	/* Progress restarts the timer at the initial timeout. */
+	t += 5000 * MS;
+	assert_false(tg_tcp_rto_tick(&r, t, 150, 200));
+	assert_int_equal(r.rto_ns, TG_TCP_RTO_INIT_NS);
+	assert_false(tg_tcp_rto_tick(&r, t + 150 * MS, 150, 200));
+	assert_true(tg_tcp_rto_tick(&r, t + 200 * MS, 150, 200));
+	/* All acknowledged: disarmed. */
+	assert_false(tg_tcp_rto_tick(&r, t + 10000 * MS, 200, 200));
+	assert_false(r.armed);
+}
+
+static void test_goodput(void **state)
+{
+	assert_true(tg_tcp_goodput_bps(1000000000, 1000000000) == 8e9);
+	assert_true(tg_tcp_goodput_bps(1, 0) == 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4_segment_bytes),
+		cmocka_unit_test(test_ipv6_segment_bytes),
+		cmocka_unit_test(test_padding_and_sizes),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_verify_catches_damage),
+		cmocka_unit_test(test_free_segs),
+		cmocka_unit_test(test_pace),
+		cmocka_unit_test(test_rto),
+		cmocka_unit_test(test_goodput),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trafficgen tcp: the connections. Each flow is a real kernel socket that
+ * does the handshake (connect()); the ACK program records the SYN-ACK on the
+ * way in (the peer's ISS, ours + 1, window, window scale, MSS, TSval, the
+ * next hop's MAC), and TCP_INFO says what was negotiated. Then the flow is
+ * handed to the generator: from that moment the ACK program consumes the
+ * peer's segments, and the kernel socket, which knows nothing of the data
+ * sent in its name, must never see them or speak again.
+ *
+ * At the end each flow is closed with segments crafted here (lib/packet_tcp,
+ * full checksums) and sent with a one-frame live run of tcp_ctl: our FIN,
+ * the peer's ACK and FIN seen by the ACK program, our ACK of its FIN. A peer
+ * that does not close within the bound is reset. Then the kernel socket is
+ * put in TCP_REPAIR mode and closed: a socket closed in repair mode sends
+ * nothing (tcp_disconnect skips the RST), and is freed at once.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+#include "neigh.h"
+#include "packet_tcp.h"
+#include "tcp.h"
+#include "tcp_ack.skel.h"
+#include "tcp_gen.skel.h"
+
+#define NS_PER_MS 1000000ULL
+#define CONNECT_TIMEOUT_MS 3000
+#define CLOSE_BOUND_NS (1000ULL * NS_PER_MS)
+#define FIN_RESEND_NS (200ULL * NS_PER_MS)
+
+/* glibc's <netinet/tcp.h> may predate these. */
+#ifndef TCP_REPAIR
+#define TCP_REPAIR 19
+#endif
+#ifndef TCP_TIMESTAMP
+#define TCP_TIMESTAMP 24
+#endif
+#ifndef TCPI_OPT_TIMESTAMPS
+#define TCPI_OPT_TIMESTAMPS 1
+#endif
+#ifndef TCPI_OPT_WSCALE
+#define TCPI_OPT_WSCALE 4
+#endif
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000ULL, .tv_nsec = ns % 1000000000ULL };
+
+	nanosleep(&ts, NULL);
+}
+
+int tcp_ack_open(struct tcp_run *r)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int ret;
+
+	r->ack = tcp_ack_bpf__open_and_load();
+	if (!r->ack) {
+		ret = -errno;
+		tg_error("could not load the TCP ACK program: %s (run with -v for the verifier's "
+			 "log; are you root?)\n", strerror(-ret));
+		return ret;
+	}
+	r->ack_link = bpf_program__attach_xdp(r->ack->progs.tcp_ack, r->iface.ifindex);
+	if (!r->ack_link) {
+		ret = -errno;
+		tg_error("could not attach the TCP ACK program to %s: %s%s\n", r->o.ifname,
+			 strerror(-ret), ret == -EBUSY || ret == -EEXIST ?
+			 " (is another XDP program attached? See 'ip link show dev' it)" : "");
+		return ret;
+	}
+	r->ctl_len = (sizeof(struct tcp_flow_ctl) * TCP_GEN_MAX_FLOWS + page - 1) / page * page;
+	r->ctl = mmap(NULL, r->ctl_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      bpf_map__fd(r->ack->maps.flow_ctl), 0);
+	if (r->ctl == MAP_FAILED) {
+		ret = -errno;
+		r->ctl = NULL;
+		tg_error("could not map the flows' control block: %s\n", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+int tcp_flow_read(const struct tcp_run *r, unsigned int i, struct tcp_flow *st)
+{
+	return bpf_map_lookup_elem_flags(bpf_map__fd(r->ack->maps.flows), &i, st, BPF_F_LOCK);
+}
+
+static int flow_write(const struct tcp_run *r, unsigned int i, const struct tcp_flow *st)
+{
+	return bpf_map_update_elem(bpf_map__fd(r->ack->maps.flows), &i, st, BPF_F_LOCK);
+}
+
+uint64_t tcp_flow_acked(const struct tcp_run *r, unsigned int i, const struct tcp_flow *st)
+{
+	uint64_t end = __atomic_load_n(&r->ctl[i].closing, __ATOMIC_ACQUIRE) ?
+		       r->ctl[i].fin_seq : st->snd_max;
+
+	return st->snd_una < end ? st->snd_una : end;
+}
+
+uint32_t tcp_tsval_now(const struct tcp_run *r, unsigned int i)
+{
+	/* The generator's clock: ticks of 2^20 ns from ts_t0_ns (bpf/tcp_gen.bpf.c). */
+	return r->flow[i].ts_base + (uint32_t)((tg_now_ns() - r->ts_t0_ns) >> 20);
+}
+
+/* The address the kernel would send from to the host, out of the interface. */
+static int source_addr(struct tcp_run *r)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN];
+	int fd, ret = 0;
+
+	fd = socket(r->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, r->o.ifname, strlen(r->o.ifname) + 1) ||
+	    connect(fd, (struct sockaddr *)&r->peer, r->peer_len) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
+		ret = -errno;
+		inet_ntop(r->family, &r->dst, host, sizeof(host));
+		tg_error("no route to %s out of %s: %s (does %s have an address on the host's "
+			 "network?)\n", host, r->o.ifname, strerror(-ret), r->o.ifname);
+	} else if (r->family == AF_INET) {
+		r->src.v4 = ((struct sockaddr_in *)&ss)->sin_addr;
+	} else {
+		r->src.v6 = ((struct sockaddr_in6 *)&ss)->sin6_addr;
+	}
+	close(fd);
+	return ret;
+}
+
+static void addr_words(int family, const union tg_addr *a, __u32 w[4])
+{
+	memset(w, 0, 16);
+	memcpy(w, a, family == AF_INET ? 4 : 16);
+}
+
+/* Socket bound to the interface and a port, its 4-tuple tracked, state HANDSHAKE. */
+static int flow_register(struct tcp_run *r, unsigned int i)
+{
+	struct tcp_flow_user *fu = &r->flow[i];
+	struct tcp_flow st = { .phase = TCP_FLOW_HANDSHAKE };
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int ret;
+
+	fu->fd = socket(r->family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fu->fd < 0)
+		return -errno;
+	ss.ss_family = r->family;
+	if (r->family == AF_INET) {
+		((struct sockaddr_in *)&ss)->sin_addr = r->src.v4;
+		len = sizeof(struct sockaddr_in);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_addr = r->src.v6;
+		s6->sin6_scope_id = ((struct sockaddr_in6 *)&r->peer)->sin6_scope_id;
+		len = sizeof(struct sockaddr_in6);
+	}
+	/* Bound to the interface: the flow must run where the ACK program listens. */
+	if (setsockopt(fu->fd, SOL_SOCKET, SO_BINDTODEVICE, r->o.ifname, strlen(r->o.ifname) + 1) ||
+	    bind(fu->fd, (struct sockaddr *)&ss, len) ||
+	    getsockname(fu->fd, (struct sockaddr *)&ss, &len))
+		return -errno;
+
+	fu->key.family = r->family == AF_INET ? 4 : 6;
+	addr_words(r->family, &r->src, fu->key.local);
+	addr_words(r->family, &r->dst, fu->key.remote);
+	fu->key.lport = r->family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					     : ((struct sockaddr_in6 *)&ss)->sin6_port;
+	fu->key.rport = htons((uint16_t)r->o.dport);
+	r->ctl[i] = (struct tcp_flow_ctl){ .limit = UINT64_MAX };
+	ret = flow_write(r, i, &st);
+	if (!ret)
+		ret = bpf_map_update_elem(bpf_map__fd(r->ack->maps.flow_keys), &fu->key, &i,
+					  BPF_NOEXIST);
+	if (ret)
+		return ret;
+	fu->registered = true;
+	return 0;
+}
+
+static int flow_connect(struct tcp_run *r, unsigned int i)
+{
+	struct tcp_flow_user *fu = &r->flow[i];
+	struct pollfd p = { .fd = fu->fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int ret, soerr = 0;
+
+	if (!connect(fu->fd, (struct sockaddr *)&r->peer, r->peer_len))
+		return 0;
+	if (errno != EINPROGRESS)
+		return -errno;
+	do {
+		ret = poll(&p, 1, CONNECT_TIMEOUT_MS);
+	} while (ret < 0 && errno == EINTR);
+	if (ret == 0)
+		return -ETIMEDOUT;
+	if (ret < 0)
+		return -errno;
+	if (getsockopt(fu->fd, SOL_SOCKET, SO_ERROR, &soerr, &len))
+		return -errno;
+	return -soerr;
+}
+
+/* What the handshake negotiated, from the kernel and from the SYN-ACK. */
+static int flow_learn(struct tcp_run *r, unsigned int i, struct tcp_info *ti)
+{
+	struct tcp_flow_user *fu = &r->flow[i];
+	socklen_t len = sizeof(*ti);
+	uint32_t tsnow = 0;
+	uint64_t now;
+
+	if (getsockopt(fu->fd, IPPROTO_TCP, TCP_INFO, ti, &len))
+		return -errno;
+	len = sizeof(tsnow);
+	now = tg_now_ns();
+	if ((ti->tcpi_options & TCPI_OPT_TIMESTAMPS) &&
+	    getsockopt(fu->fd, IPPROTO_TCP, TCP_TIMESTAMP, &tsnow, &len))
+		return -errno;
+	/* Our TSval at ts_t0_ns, such that at `now` it is the socket's own. */
+	fu->ts_base = tsnow - (uint32_t)((now - r->ts_t0_ns) >> 20);
+	return 0;
+}
+
+static void describe_peer(const struct tcp_run *r, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(r->family, &r->dst, a, sizeof(a));
+	snprintf(buf, len, r->family == AF_INET6 ? "[%s]:%llu" : "%s:%llu", a,
+		 (unsigned long long)r->o.dport);
+}
+
+int tcp_flows_connect(struct tcp_run *r)
+{
+	struct tcp_info ti, first = { 0 };
+	char peer[INET6_ADDRSTRLEN + 16];
+	struct tcp_flow st;
+	unsigned int i;
+	int ret;
+
+	describe_peer(r, peer, sizeof(peer));
+	ret = source_addr(r);
+	if (ret)
+		return ret;
+	r->ts_t0_ns = tg_now_ns();
+	for (i = 0; i < r->nflows; i++) {
+		ret = flow_register(r, i);
+		if (ret) {
+			tg_error("could not set up flow %u's socket on %s: %s\n", i, r->o.ifname,
+				 strerror(-ret));
+			return ret;
+		}
+		ret = flow_connect(r, i);
+		if (ret) {
+			tg_error("could not connect flow %u to %s: %s%s\n", i, peer, strerror(-ret),
+				 ret == -ECONNREFUSED ? " (is something listening there?)" : "");
+			return ret;
+		}
+		ret = flow_learn(r, i, &ti);
+		if (ret) {
+			tg_error("could not read flow %u's TCP state: %s\n", i, strerror(-ret));
+			return ret;
+		}
+		ret = tcp_flow_read(r, i, &st);
+		if (ret || !(st.flags & TCP_FLOW_F_SYNACK)) {
+			tg_error("the SYN-ACK from %s did not come in through %s: is the host reached "
+				 "through another interface? The generator must own the interface "
+				 "the peer's segments arrive on\n", peer, r->o.ifname);
+			return -EHOSTUNREACH;
+		}
+		if (!i) {
+			first = ti;
+			if (!r->mac_source) {
+				if (!tg_neigh_lookup(r->iface.ifindex, r->family, &r->dst, r->dst_mac,
+						     NULL)) {
+					r->mac_source = "the neighbour table";
+				} else {
+					/* Behind a router: the next hop that delivered the SYN-ACK. */
+					memcpy(r->dst_mac, st.peer_mac, 6);
+					r->mac_source = "the SYN-ACK's source";
+				}
+			}
+		} else if ((ti.tcpi_options ^ first.tcpi_options) &
+			   (TCPI_OPT_TIMESTAMPS | TCPI_OPT_WSCALE)) {
+			tg_error("flows 0 and %u to %s negotiated different TCP options\n", i, peer);
+			return -EPROTO;
+		}
+		if (!i || ti.tcpi_snd_mss < r->mss)
+			r->mss = ti.tcpi_snd_mss;
+	}
+	r->ts = first.tcpi_options & TCPI_OPT_TIMESTAMPS;
+	/* Our window field: what the socket would advertise, in its scale. */
+	{
+		uint32_t w = first.tcpi_rcv_space >>
+			     ((first.tcpi_options & TCPI_OPT_WSCALE) ? first.tcpi_rcv_wscale : 0);
+
+		r->window = w > 65535 ? 65535 : w ? w : 1;
+	}
+	return 0;
+}
+
+int tcp_gen_open(struct tcp_run *r)
+{
+	struct tcp_tmpl_buf { uint8_t b[TG_MAX_FRAME_LEN]; } *buf;
+	struct tg_err err = { "" };
+	struct tg_tcp_spec spec = {
+		.family = r->family, .src = r->src, .dst = r->dst,
+		.dport = (uint16_t)r->o.dport, .ttl = (uint8_t)r->o.ttl,
+		.flags = TG_TCP_ACK, .window = r->window, .ts = r->ts,
+		.payload_len = r->mss,
+	};
+	struct tcp_gen_cfg *c = &r->cfg;
+	struct tg_layout l = { 0 };
+	struct tcp_gen_pcpu *v;
+	unsigned int i, t;
+	__u32 zero = 0;
+	int ret;
+
+	memcpy(spec.dst_mac, r->dst_mac, 6);
+	memcpy(spec.src_mac, r->iface.mac, 6);
+	buf = malloc(sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < r->nflows; i++) {
+		spec.sport = ntohs(r->flow[i].key.lport);
+		ret = tg_build_tcp(&spec, buf->b, sizeof(buf->b), &l, &err);
+		if (ret) {
+			tg_error("%s\n", err.msg);
+			free(buf);
+			return ret;
+		}
+		memcpy(c->flow[i].hdr, buf->b, l.payload_off);
+		c->flow[i].ts_base = r->flow[i].ts_base;
+		if (!i)
+			memcpy(r->frame, buf->b, l.len);
+	}
+	free(buf);
+	c->ifindex = r->iface.ifindex;
+	c->l3_off = l.l3_off;
+	c->l4_off = l.l4_off;
+	c->hdr_len = l.payload_off;
+	c->frame_len = l.len;
+	c->payload_len = r->mss;
+	c->ipv6 = r->family == AF_INET6;
+	c->ts = r->ts;
+	c->nflows = r->nflows;
+	c->ts_t0_ns = r->ts_t0_ns;
+
+	r->gen = tcp_gen_bpf__open();
+	if (!r->gen)
+		return -errno;
+	r->gen->rodata->cfg = *c;
+	ret = bpf_map__reuse_fd(r->gen->maps.flows, bpf_map__fd(r->ack->maps.flows));
+	if (!ret)
+		ret = bpf_map__reuse_fd(r->gen->maps.flow_ctl, bpf_map__fd(r->ack->maps.flow_ctl));
+	if (!ret)
+		ret = bpf_map__reuse_fd(r->gen->maps.flow_keys, bpf_map__fd(r->ack->maps.flow_keys));
+	if (!ret)
+		ret = tcp_gen_bpf__load(r->gen);
+	if (ret) {
+		tg_error("could not load the TCP generator program: %s (run with -v for the "
+			 "verifier's log)\n", strerror(-ret));
+		return ret;
+	}
+	r->ncpus = libbpf_num_possible_cpus();
+	if (r->ncpus <= 0)
+		return r->ncpus ? r->ncpus : -EINVAL;
+	r->pcpu = calloc(r->ncpus, sizeof(*r->pcpu));
+	if (!r->pcpu)
+		return -ENOMEM;
+	/* Thread t sends flows t, t + T, t + 2T, ... */
+	for (t = 0; t < r->nthreads; t++) {
+		v = &r->pcpu[r->cpus[t]];
+		v->first = t;
+		v->stride = r->nthreads;
+		v->nflows = (r->nflows - t + r->nthreads - 1) / r->nthreads;
+	}
+	ret = bpf_map__update_elem(r->gen->maps.pcpu, &zero, sizeof(zero), r->pcpu,
+				   sizeof(*r->pcpu) * r->ncpus, 0);
+	if (ret)
+		tg_error("could not initialise the generator's per-CPU state: %s\n", strerror(-ret));
+	return ret;
+}
+
+int tcp_flows_own(struct tcp_run *r)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	struct tcp_flow st;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < r->nflows; i++) {
+		if (getsockopt(r->flow[i].fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+			return -errno;
+		ret = tcp_flow_read(r, i, &st);
+		if (ret)
+			return ret;
+		/* The peer's scale applies only if both sides offered one (RFC 7323 2.2). */
+		st.wscale = (ti.tcpi_options & TCPI_OPT_WSCALE) ? ti.tcpi_snd_wscale : 0;
+		st.phase = TCP_FLOW_OWNED;
+		ret = flow_write(r, i, &st);
+		if (ret)
+			return ret;
+		r->flow[i].owned = true;
+	}
+	return 0;
+}
+
+/* One crafted segment of flow i, sent by a one-frame live run of tcp_ctl. */
+static int send_ctl(struct tcp_run *r, unsigned int i, uint8_t flags, uint64_t seq_off,
+		    const struct tcp_flow *st)
+{
+	uint8_t frame[128];
+	struct tg_tcp_spec spec = {
+		.family = r->family, .src = r->src, .dst = r->dst,
+		.sport = ntohs(r->flow[i].key.lport), .dport = (uint16_t)r->o.dport,
+		.ttl = (uint8_t)r->o.ttl, .flags = flags, .window = r->window,
+		.seq = st->iss1 + (uint32_t)seq_off, .ack = st->rcv_nxt,
+		.ts = r->ts, .tsval = r->ts ? tcp_tsval_now(r, i) : 0, .tsecr = st->ts_recent,
+	};
+	struct tg_layout l;
+	int ret, tries;
+
+	memcpy(spec.dst_mac, r->dst_mac, 6);
+	memcpy(spec.src_mac, r->iface.mac, 6);
+	ret = tg_build_tcp(&spec, frame, sizeof(frame), &l, NULL);
+	if (ret)
+		return ret;
+	for (tries = 0; tries < 3; tries++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts,
+			.data_in = frame,
+			.data_size_in = l.len,
+			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+			.repeat = 1,
+		);
+
+		ret = bpf_prog_test_run_opts(bpf_program__fd(r->gen->progs.tcp_ctl), &opts);
+		if (ret != -EINTR)
+			break;
+	}
+	if (ret)
+		tg_debug("sending a control segment of flow %u failed: %s\n", i, strerror(-ret));
+	return ret;
+}
+
+static void set_fin(struct tcp_run *r, unsigned int i, uint64_t fin)
+{
+	r->flow[i].fin_seq = fin;
+	__atomic_store_n(&r->ctl[i].fin_seq, fin, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->ctl[i].closing, 1, __ATOMIC_RELEASE);
+}
+
+/* One step of flow i's close; true when it is over. */
+static bool close_step(struct tcp_run *r, unsigned int i, uint64_t now)
+{
+	struct tcp_flow_user *fu = &r->flow[i];
+	struct tcp_flow st;
+
+	if (tcp_flow_read(r, i, &st))
+		return false;
+	if (st.flags & TCP_FLOW_F_RST) {
+		fu->how = TCP_CLOSE_RESET_RCVD;
+		return true;
+	}
+	if ((st.flags & TCP_FLOW_F_FIN_ACKED) && (st.flags & TCP_FLOW_F_PEER_FIN)) {
+		send_ctl(r, i, TG_TCP_ACK, fu->fin_seq + 1, &st);
+		fu->how = TCP_CLOSE_CLEAN;
+		return true;
+	}
+	if (st.flags & TCP_FLOW_F_FIN_ACKED)
+		return false;	/* the peer's application has yet to close */
+	if (st.snd_una > fu->fin_seq) {
+		/*
+		 * The peer had data past our FIN (its ACK was late) and took the
+		 * FIN for an old segment: send it again where it now belongs.
+		 */
+		set_fin(r, i, st.snd_una < st.snd_max ? st.snd_una : st.snd_max);
+	} else if (now - fu->fin_sent_ns < FIN_RESEND_NS) {
+		return false;
+	}
+	send_ctl(r, i, TG_TCP_FIN | TG_TCP_ACK, fu->fin_seq, &st);
+	fu->fin_sent_ns = now;
+	return false;
+}
+
+void tcp_flows_close(struct tcp_run *r)
+{
+	uint64_t deadline = tg_now_ns() + CLOSE_BOUND_NS, now;
+	unsigned int i, pending = 0;
+	struct tcp_flow st;
+
+	for (i = 0; i < r->nflows; i++) {
+		struct tcp_flow_user *fu = &r->flow[i];
+
+		if (!fu->owned || fu->how != TCP_CLOSE_NONE || tcp_flow_read(r, i, &st))
+			continue;
+		__atomic_store_n(&r->ctl[i].limit, 0, __ATOMIC_RELAXED);
+		if (st.flags & TCP_FLOW_F_RST) {
+			fu->how = TCP_CLOSE_RESET_RCVD;
+			continue;
+		}
+		/*
+		 * The FIN goes at snd_una: anything sent past it and not
+		 * acknowledged is given up (RFC 9293 3.10.7.4: the receiver
+		 * drops its out-of-order queue on an in-order FIN), so the
+		 * bytes the peer's application reads are exactly those
+		 * acknowledged.
+		 */
+		set_fin(r, i, st.snd_una);
+		fu->fin_sent_ns = tg_now_ns();
+		send_ctl(r, i, TG_TCP_FIN | TG_TCP_ACK, st.snd_una, &st);
+		pending++;
+	}
+	while (pending && (now = tg_now_ns()) < deadline) {
+		pending = 0;
+		for (i = 0; i < r->nflows; i++) {
+			struct tcp_flow_user *fu = &r->flow[i];
+
+			if (!fu->owned || fu->how != TCP_CLOSE_NONE)
+				continue;
+			if (!close_step(r, i, now))
+				pending++;
+		}
+		if (pending)
+			sleep_ns(NS_PER_MS);
+	}
+	r->closed_clean = r->closed_reset = 0;
+	for (i = 0; i < r->nflows; i++) {
+		struct tcp_flow_user *fu = &r->flow[i];
+
+		if (!fu->owned)
+			continue;
+		if (fu->how == TCP_CLOSE_NONE && !tcp_flow_read(r, i, &st)) {
+			/* The peer never closed: reset it where it expects us. */
+			send_ctl(r, i, TG_TCP_RST | TG_TCP_ACK,
+				 (st.flags & TCP_FLOW_F_FIN_ACKED) ? fu->fin_seq + 1 : fu->fin_seq, &st);
+			fu->how = TCP_CLOSE_RESET_SENT;
+		}
+		if (fu->how == TCP_CLOSE_CLEAN)
+			r->closed_clean++;
+		else
+			r->closed_reset++;
+	}
+}
+
+/*
+ * Every exit path: kernel sockets the generator owned are closed in repair
+ * mode (silently); the others normally. Then the tracking goes, and the
+ * bpf_link with it.
+ */
+void tcp_flows_release(struct tcp_run *r)
+{
+	int one = 1;
+	unsigned int i;
+
+	for (i = 0; i < TCP_GEN_MAX_FLOWS; i++) {
+		struct tcp_flow_user *fu = &r->flow[i];
+
+		if (fu->fd < 0)
+			continue;
+		if (fu->owned && setsockopt(fu->fd, IPPROTO_TCP, TCP_REPAIR, &one, sizeof(one)))
+			tg_warn("could not put flow %u's socket in repair mode (%s): closing it "
+				"sends a stale FIN\n", i, strerror(errno));
+		close(fu->fd);
+		fu->fd = -1;
+		if (fu->registered && r->ack)
+			bpf_map_delete_elem(bpf_map__fd(r->ack->maps.flow_keys), &fu->key);
+		fu->registered = false;
+	}
+	bpf_link__destroy(r->ack_link);
+	r->ack_link = NULL;
+	if (r->ctl)
+		munmap(r->ctl, r->ctl_len);
+	r->ctl = NULL;
+	tcp_gen_bpf__destroy(r->gen);
+	r->gen = NULL;
+	tcp_ack_bpf__destroy(r->ack);
+	r->ack = NULL;
+}
