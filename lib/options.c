@@ -290,6 +290,9 @@ static int check_positionals(const struct tg_cmd_def *def, int seen,
 		return 0;
 	if (def->max_pos == 0)
 		snprintf(want, sizeof(want), "no arguments");
+	else if (def->min_pos == 0)
+		snprintf(want, sizeof(want), "at most %d argument%s", def->max_pos,
+			 def->max_pos == 1 ? "" : "s");
 	else if (def->min_pos == def->max_pos)
 		snprintf(want, sizeof(want), "%d argument%s", def->min_pos,
 			 def->min_pos == 1 ? "" : "s");
@@ -297,10 +300,8 @@ static int check_positionals(const struct tg_cmd_def *def, int seen,
 		snprintf(want, sizeof(want), "%d to %d arguments",
 			 def->min_pos, def->max_pos);
 	if (def->max_pos && args[0])
-		return tg_fail(err, EINVAL, "%s: expected %s (%s), got %d",
-			       def->name, want, args, seen);
-	return tg_fail(err, EINVAL, "%s: expected %s, got %d", def->name,
-		       want, seen);
+		return tg_fail(err, EINVAL, "expected %s (%s), got %d", want, args, seen);
+	return tg_fail(err, EINVAL, "expected %s, got %d", want, seen);
 }
 
 int tg_opts_parse(const struct tg_cmd_def *def, int argc, char **argv,

@@ -41,7 +41,7 @@ static int veth_advice(const struct tg_target *t, struct tg_err *err)
 		       "veth %s cannot take redirected frames now: a veth accepts them only "
 		       "while %s has an XDP program attached or GRO on "
 		       "(e.g. 'ethtool -K <peer> gro on'), and the peer has no more TX "
-		       "queues than RX queues", t->iface.name, peer);
+		       "queues than %s has RX queues", t->iface.name, peer, t->iface.name);
 }
 
 /* Attaches the pass program and checks whether that enabled ndo_xdp_xmit. */

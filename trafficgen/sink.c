@@ -233,7 +233,7 @@ static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 	}
 
 	if (tg_iface_get(r->ifname, &r->iface, &err)) {
-		tg_error("%s\n", err.msg);
+		fprintf(stderr, "trafficgen sink: %s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}
 	if (r->iface.xdp_prog_id) {

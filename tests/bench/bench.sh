@@ -34,6 +34,7 @@
 # command is bounded in time; the namespaces go on every exit path.
 set -u
 
+# shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/../e2e/lib.sh"
 # lib.sh named things for the e2e tests; the bench's are its own.
 NSG=tg-bench-g-$ID
@@ -83,7 +84,7 @@ trafgen1500|trafgen|trafgen -P 1|1500|1|
 socket1500|socket|socket sendmmsg|1500|1|
 "
 # Hook: TCP contenders (iperf3 against `trafficgen tcp`) come once the
-# generator has a TCP mode; add their rows here and a case in run_one.
+# generator has a TCP mode; add their rows here and a case in run_sender.
 
 mode_ids() {
 	local line
@@ -105,11 +106,11 @@ have_trafgen() { command -v "$TRAFGEN" >/dev/null 2>&1; }
 # The sink on $VR, in the background; returns once it is attached (its
 # start line). Not through in_r: $! must be the sink's pid.
 start_sink() {
-	local i
+	local _
 	ip netns exec "$NSR" timeout -k 5 "$BOUND" "$TG" sink --action drop --json -I 0 \
 		"$VR" >"$TMP/sink.json" 2>"$TMP/sink.err" &
 	SINK_PID=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -q '"type":"start"' "$TMP/sink.json" 2>/dev/null && return 0
 		alive "$SINK_PID" || break
 		sleep 0.05
@@ -193,12 +194,13 @@ setup() {
 	fi
 }
 
-# stats FILE: "min median max" of the numbers in FILE, one a line.
+# stats FILE FORMAT: "min median max" of the numbers in FILE, one a line,
+# each printed with FORMAT (awk printf).
 stats() {
-	sort -g "$1" | awk '{ v[NR] = $1 } END {
+	sort -g "$1" | awk -v f="$2" '{ v[NR] = $1 } END {
 		if (!NR) exit
 		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "%s %s %s\n", v[1], m, v[NR] }'
+		printf f " " f " " f "\n", v[1], m, v[NR] }'
 }
 
 ceiling_of() { # the ceiling mode id for a mode's size and threads (itself for a ceiling)
@@ -211,7 +213,7 @@ json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')";
 
 # From raw.tsv to rows: id label size threads min med max rmin rmed rmax skipped
 summarise() {
-	local id ceil kind r
+	local id ceil kind
 	: >"$TMP/rows"
 	for id in $ROW_IDS; do
 		kind=$(mode_field "$id" 2)
@@ -244,7 +246,7 @@ summarise() {
 					}
 				}' "$OUT/raw.tsv" >"$TMP/ratio"
 		fi
-		echo "$id ok $(stats "$TMP/pps") $(stats "$TMP/ratio" || true)" >>"$TMP/rows"
+		echo "$id ok $(stats "$TMP/pps" %.0f) $(stats "$TMP/ratio" %.4f)" >>"$TMP/rows"
 	done
 }
 
@@ -291,7 +293,12 @@ report() {
 		esac
 		printf '    {"id": "%s", "mode": %s, "frame_size": %s, "threads": %s, "pps": {"min": %s, "median": %s, "max": %s}, "ratio": ' \
 			"$id" "$(json_str "$label")" "$size" "$threads" "$min" "$med" "$max" >>"$json"
-		if [ -n "$rmed" ]; then
+		if [ "$(ceiling_of "$id")" = "$id" ]; then
+			printf '{"min": 1, "median": 1, "max": 1}, "reference": true}' >>"$json"
+			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | reference |" >>"$md"
+			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f %s\n' "$label" "$size" "$threads" \
+				"$med" "$min" "$max" reference
+		elif [ -n "$rmed" ]; then
 			printf '{"min": %s, "median": %s, "max": %s}}' "$rmin" "$rmed" "$rmax" >>"$json"
 			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | $rmed ($rmin–$rmax) |" >>"$md"
 			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f %6s (%s-%s)\n' "$label" "$size" "$threads" \
@@ -345,12 +352,13 @@ EOF
 	echo "bench: wrote $OUT/pps.png"
 }
 
-ALL_IDS=$(BENCH_MODES= mode_ids)
+ALL_IDS=$(BENCH_MODES='' mode_ids)
 IDS=$(mode_ids)
 [ -n "$IDS" ] || die "BENCH_MODES=${BENCH_MODES:-} names no mode"
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 [ -n "$CPU_MODEL" ] || CPU_MODEL=$(uname -m)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+# shellcheck disable=SC2034,SC2016 # lib.sh's cleanup evaluates it
 CLEANUP_EXTRA='[ -n "$SINK_PID" ] && kill -9 "$SINK_PID" 2>/dev/null'
 rm -f "$OUT/raw.tsv" "$OUT/results.json" "$OUT/results.md" "$OUT/pps.png" "$OUT/pps.dat"
 
@@ -383,6 +391,7 @@ schedule() {
 	done
 }
 SCHEDULE=$(schedule)
+FAILED=0
 echo "bench: $(wc -l <<<"$SCHEDULE") measurements a round"
 
 for round in $(seq "$ROUNDS"); do
@@ -391,7 +400,7 @@ for round in $(seq "$ROUNDS"); do
 	seq=0
 	for id in $order; do
 		seq=$((seq + 1))
-		measure "$round" "$seq" "$id"
+		measure "$round" "$seq" "$id" || FAILED=$((FAILED + 1))
 	done
 done
 
@@ -402,3 +411,7 @@ done)
 summarise
 report
 plot
+if [ "$FAILED" -gt 0 ]; then
+	echo "bench: $FAILED measurement(s) failed" >&2
+	exit 1
+fi

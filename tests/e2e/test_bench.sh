@@ -5,6 +5,7 @@
 # header and one row per mode, pps.png a PNG. Structure is checked with
 # grep and awk (Debian's base has neither jq nor python3); python3's JSON
 # parser is used as well where it exists.
+# shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 require_root
 
@@ -15,7 +16,7 @@ BENCH=$TOP/tests/bench/bench.sh
 # The modes bench.sh promises, in its order.
 MODE_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 ceil1500 udp1500
 trafgen64 socket64 trafgen1500 socket1500"
-NMODES=$(echo $MODE_IDS | wc -w)
+NMODES=$(echo "$MODE_IDS" | wc -w)
 OUT=$TMP/bench
 NS_BEFORE=$(ip netns list | grep -c '^tg-bench-')
 

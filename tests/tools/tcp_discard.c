@@ -9,7 +9,9 @@
  *
  * "eof" means read() returned 0 (the peer's FIN, in order); a connection
  * that ended otherwise says "error <strerror>". Exit 0 only when all N
- * connections reached end of stream. Bounded: -T seconds in all.
+ * connections reached end of stream. Bounded: -T seconds in all. With -k,
+ * a connection stays open K seconds after its end of stream before it is
+ * closed (a peer that is slow to close, for the sender's fallback).
  *
  * A test tool: plain getopt, messages to stderr.
  */
@@ -33,6 +35,7 @@ struct conn {
 	unsigned long long bytes;
 	int err;		/* 0 while open or after EOF */
 	int eof;
+	double closed_at;	/* when to close, once it ended; 0 while open */
 };
 
 static double now_s(void)
@@ -45,15 +48,17 @@ static double now_s(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: tcp_discard [-6] [-p PORT] [-n CONNS] [-T SECONDS] [-r READYFILE]\n"
+	fprintf(f, "Usage: tcp_discard [-6] [-p PORT] [-n CONNS] [-T SECONDS] [-k SECONDS] "
+		"[-r READYFILE]\n"
 		"Accepts CONNS connections on PORT (default 10000, 1 connection), reads each\n"
-		"to end of stream and reports the bytes read. -6 listens on IPv6 (and IPv4).\n");
+		"to end of stream and reports the bytes read. -6 listens on IPv6 (and IPv4).\n"
+		"-k keeps each connection open that long after its end of stream.\n");
 }
 
 int main(int argc, char **argv)
 {
 	int port = 10000, nconns = 1, v6 = 0, lfd, one = 1, c, i, accepted = 0, open_conns = 0;
-	double timeout = 60, deadline;
+	double timeout = 60, keep = 0, deadline;
 	const char *ready = NULL;
 	struct conn conns[MAX_CONNS];
 	struct pollfd pfd[MAX_CONNS + 1];
@@ -61,12 +66,13 @@ int main(int argc, char **argv)
 	int neof = 0;
 	char *buf;
 
-	while ((c = getopt(argc, argv, "6p:n:T:r:h")) != -1) {
+	while ((c = getopt(argc, argv, "6p:n:T:k:r:h")) != -1) {
 		switch (c) {
 		case '6': v6 = 1; break;
 		case 'p': port = atoi(optarg); break;
 		case 'n': nconns = atoi(optarg); break;
 		case 'T': timeout = atof(optarg); break;
+		case 'k': keep = atof(optarg); break;
 		case 'r': ready = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -118,9 +124,18 @@ int main(int argc, char **argv)
 		if (accepted < nconns)
 			pfd[n++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 		for (i = 0; i < accepted; i++)
-			if (conns[i].fd >= 0)
+			if (conns[i].fd >= 0 && !conns[i].closed_at)
 				pfd[n++] = (struct pollfd){ .fd = conns[i].fd, .events = POLLIN };
-		if (poll(pfd, n, ms > 1000 ? 1000 : ms) <= 0)
+		for (i = 0; i < accepted; i++) {
+			struct conn *k = &conns[i];
+
+			if (k->fd >= 0 && k->closed_at && now_s() >= k->closed_at) {
+				close(k->fd);
+				k->fd = -1;
+				open_conns--;
+			}
+		}
+		if (poll(pfd, n, ms > 10 ? 10 : ms) <= 0)
 			continue;
 		if (accepted < nconns && (pfd[0].revents & POLLIN)) {
 			int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -134,7 +149,7 @@ int main(int argc, char **argv)
 			struct conn *k = &conns[i];
 			ssize_t got;
 
-			if (k->fd < 0)
+			if (k->fd < 0 || k->closed_at)
 				continue;
 			for (;;) {
 				got = read(k->fd, buf, BUF_LEN);
@@ -148,9 +163,7 @@ int main(int argc, char **argv)
 					k->eof = 1;
 				else
 					k->err = errno;
-				close(k->fd);
-				k->fd = -1;
-				open_conns--;
+				k->closed_at = now_s() + (got == 0 ? keep : 0);
 				break;
 			}
 		}
@@ -159,7 +172,8 @@ int main(int argc, char **argv)
 		struct conn *k = &conns[i];
 
 		if (k->fd >= 0) {
-			k->err = ETIMEDOUT;
+			if (!k->closed_at)
+				k->err = ETIMEDOUT;
 			close(k->fd);
 		}
 		printf("conn %d bytes %llu %s%s\n", i, k->bytes, k->eof ? "eof" : "error ",

@@ -380,11 +380,11 @@ static void test_positional_counts(void **state __attribute__((unused)))
 	struct fake_cfg cfg;
 	struct tg_err err;
 
-	parse_bad("", "fake: expected 1 argument (<ifname>), got 0");
-	parse_bad("-v", "fake: expected 1 argument (<ifname>), got 0");
-	parse_bad("eth0 eth1", "fake: expected 1 argument (<ifname>), got 2");
+	parse_bad("", "expected 1 argument (<ifname>), got 0");
+	parse_bad("-v", "expected 1 argument (<ifname>), got 0");
+	parse_bad("eth0 eth1", "expected 1 argument (<ifname>), got 2");
 	parse_bad("a b c d e f g h i j k",
-		  "fake: expected 1 argument (<ifname>), got 11");
+		  "expected 1 argument (<ifname>), got 11");
 
 	assert_int_equal(parse_line(&two, "x", &cfg, &res, &err), 0);
 	assert_int_equal(parse_line(&two, "x -v y", &cfg, &res, &err), 0);
@@ -393,7 +393,7 @@ static void test_positional_counts(void **state __attribute__((unused)))
 	assert_string_equal(res.pos[1], "y");
 	assert_int_equal(parse_line(&two, "x y z", &cfg, &res, &err), -EINVAL);
 	assert_string_equal(err.msg,
-			    "two: expected 1 to 2 arguments (<a> [<b>]), got 3");
+			    "expected 1 to 2 arguments (<a> [<b>]), got 3");
 
 	/* No defaults: the config starts zeroed. */
 	assert_int_equal(parse_line(&none, "-t 3", &cfg, &res, &err), 0);
@@ -401,7 +401,7 @@ static void test_positional_counts(void **state __attribute__((unused)))
 	assert_int_equal(cfg.packets, 0);
 	assert_null(cfg.label);
 	assert_int_equal(parse_line(&none, "x", &cfg, &res, &err), -EINVAL);
-	assert_string_equal(err.msg, "none: expected no arguments, got 1");
+	assert_string_equal(err.msg, "expected no arguments, got 1");
 }
 
 static void test_help_flag(void **state __attribute__((unused)))
