@@ -21,13 +21,14 @@ tcp_snmp() {
 # Sockets of the run still there in namespace $1 (listeners aside).
 leftover() { ip netns exec "$1" ss -Htan "( sport = :$PORT or dport = :$PORT )" | grep -vc LISTEN; }
 
-# start_rx NAME FLOWS [ARGS]: the receiver in the background; sets RX_PID.
-# Started directly (not through in_r) so that $! is the receiver itself.
+# start_rx NAME FLOWS [ARGS]: the receiver on $PORT in the background; sets
+# RX_PID. Started directly (not through in_r) so that $! is the receiver
+# itself (ip netns exec execs it); it bounds its own run (-T).
 start_rx() {
 	local name=$1 flows=$2 i
 	shift 2
 	rm -f "$TMP/$name.ready"
-	ip netns exec "$NSR" timeout -k 2 40 "$DISCARD" -6 -p "$PORT" -n "$flows" -T 30 \
+	ip netns exec "$NSR" "$DISCARD" -6 -p "$PORT" -n "$flows" -T 30 \
 		-r "$TMP/$name.ready" "$@" >"$TMP/$name.rx" 2>"$TMP/$name.rxerr" &
 	RX_PID=$!
 	CLEANUP_EXTRA="kill -9 $RX_PID 2>/dev/null"
@@ -90,15 +91,21 @@ run_tcp xdp-ipv4-1500 "$R4" 2 -D 1 -s 1500
 check_eq "xdp-ipv4-1500: -s 1500 makes 1496-byte frames: 1430 bytes of payload" 1430 \
 	"$(json_field "$TMP/xdp-ipv4-1500.json" mss)"
 
-# Other traffic passes the ACK program untouched while it runs.
+# Other traffic passes the ACK program untouched while it runs: a kernel
+# TCP connection of its own to the same host, on another port.
 start_rx during 1
 ip netns exec "$NSG" "$TG" tcp -i "$VG" -D 2 -I 0 --json "$R4" >"$TMP/during.json" 2>&1 &
 tg_pid=$!
 sleep 0.5
-check_true "other traffic: ping gets through during a run" in_g ping -c 3 -i 0.2 -W 1 -q "$R4"
+PORT=10001 start_rx other 1
+echo "hello, kernel" | in_g socat -u - "TCP:$R4:10001"
+check_eq "other traffic: a kernel TCP connection runs alongside" 0 $?
+wait_exit "$RX_PID" 5
+check_eq "other traffic: its receiver got all 14 bytes and end of stream" \
+	"conn 0 bytes 14 eof" "$(head -n 1 "$TMP/other.rx")"
 wait_exit "$tg_pid" 15
 check_eq "other traffic: the run ended well" 0 $?
-wait_exit "$RX_PID" 10
+check_eq "other traffic: its flow closed cleanly" 1 "$(json_field "$TMP/during.json" closed_clean)"
 
 # Ctrl-C: sending stops, the flows are still closed, the summary printed.
 start_rx sigint 2
@@ -127,16 +134,17 @@ sleep 0.2
 check_eq "peer that never closes: no socket left on either side" 0 \
 	$(( $(leftover "$NSG") + $(leftover "$NSR") ))
 
-# SIGKILL: the kernel drops the bpf_link with the process.
-start_rx kill 1
-ip netns exec "$NSG" "$TG" tcp -i "$VG" -I 0 "$R4" >/dev/null 2>&1 &
+# SIGKILL: the kernel drops the bpf_link with the process. (On a port of its
+# own: the flow cannot be closed, and what the kernels make of it lingers.)
+PORT=10002 start_rx kill 1
+ip netns exec "$NSG" "$TG" tcp -i "$VG" -I 0 -p 10002 "$R4" >/dev/null 2>&1 &
 tg_pid=$!
 sleep 1
 kill -9 "$tg_pid"
-wait "$tg_pid" 2>/dev/null
+{ wait "$tg_pid"; } 2>/dev/null
 check_true "sigkill: nothing left attached to the generator's veth" no_xdp_on_gen
 kill -9 "$RX_PID" 2>/dev/null
-wait "$RX_PID" 2>/dev/null
+{ wait "$RX_PID"; } 2>/dev/null
 
 # Mistakes say what is wrong.
 in_g "$TG" tcp -n 10 "$R4" >/dev/null 2>"$TMP/noif.err"
