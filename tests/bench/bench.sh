@@ -10,8 +10,8 @@
 # drop`, which counts every frame exactly; each measurement gets a fresh sink
 # and pps = frames the sink received / the sender's own duration.
 #
-# Machine noise (a shared 2-CPU VM swings by 30% from one minute to the
-# next): every contender runs between two runs of the ceiling of its frame
+# Machine noise (this 2-CPU VM's CPU switches between two speeds, about
+# 1.8x apart, for seconds at a time): every contender runs between two runs of the ceiling of its frame
 # size and thread count (ceiling, A, ceiling, B, ceiling, ...), and its ratio
 # is its pps over the mean of those two neighbours, so both sides of a ratio
 # see the same conditions. Rounds repeat the schedule, each in the opposite
@@ -19,10 +19,11 @@
 # for a ceiling).
 #
 # Environment:
-#   BENCH_SECONDS  seconds per measurement (default 2.5; 0.3 for a quick
+#   BENCH_SECONDS  seconds per measurement (default 1.5; 0.3 for a quick
 #                  run). With the ceiling runs in between, a round is 24
-#                  measurements: 3 rounds take about 3.5 minutes.
-#   BENCH_ROUNDS   rounds (default 3)
+#                  measurements: 5 rounds take about 3.7 minutes.
+#   BENCH_ROUNDS   rounds (default 5)
+#   BENCH_STEADY   see summarise (default 0.15)
 #   BENCH_OUT      output folder (default $BUILD/bench): results.json,
 #                  results.md, pps.png, raw.tsv
 #   BENCH_TRAFGEN  the trafgen to run (default: trafgen from PATH; a
@@ -42,8 +43,8 @@ NSR=tg-bench-r-$ID
 VG=tb${ID}g
 VR=tb${ID}r
 
-SECS=${BENCH_SECONDS:-2.5}
-ROUNDS=${BENCH_ROUNDS:-3}
+SECS=${BENCH_SECONDS:-1.5}
+ROUNDS=${BENCH_ROUNDS:-5}
 OUT=${BENCH_OUT:-$TOP/$BUILD/bench}
 CEIL=$TOP/$BUILD/tests/bench/ceiling
 SOCK=$TOP/$BUILD/tests/bench/sock_sender
@@ -60,6 +61,9 @@ case $ROUNDS in '' | *[!0-9]*) die "BENCH_ROUNDS=$ROUNDS: give a count" ;; esac
 [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ] || die "BENCH_ROUNDS=$ROUNDS: give 1 to 20"
 mkdir -p "$OUT" || die "cannot create $OUT"
 # Sender and sink are each bounded: the measurement plus generous slack.
+# Largest relative difference of a run's two ceiling neighbours for its
+# ratio to count (see summarise).
+STEADY=${BENCH_STEADY:-0.15}
 BOUND=$(awk -v s="$SECS" 'BEGIN { printf "%d", s + 30 }')
 
 # The modes: id|contender|label|wire size|threads|extra arguments.
@@ -215,6 +219,7 @@ json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')";
 summarise() {
 	local id ceil kind
 	: >"$TMP/rows"
+	: >"$TMP/kept"
 	for id in $ROW_IDS; do
 		kind=$(mode_field "$id" 2)
 		if [ "$kind" = trafgen ] && ! have_trafgen; then
@@ -231,20 +236,33 @@ summarise() {
 		if [ "$ceil" = "$id" ]; then
 			echo 1 >"$TMP/ratio"
 		elif [ -n "$ceil" ]; then
-			# Over the mean of the ceiling runs just before and after.
-			awk -v id="$id" -v c="$ceil" '
+			# Over the mean of the ceiling runs just before and after. This
+			# VM's CPU switches between two speeds (about 7 and 13 Mpps for
+			# the ceiling, for seconds at a time, whatever runs inside it):
+			# a run whose two neighbours differ by more than STEADY straddles
+			# a switch, and is left out unless every run of the mode does.
+			awk -v id="$id" -v c="$ceil" -v steady="$STEADY" -v all="$TMP/ratio.all" '
 				{ k = $1 " " $2; who[k] = $3; pps[k] = $6 }
 				$3 == id { runs[++n] = $1 " " $2 }
 				END {
 					for (i = 1; i <= n; i++) {
-						split(runs[i], rs, " "); s = 0; m = 0
+						split(runs[i], rs, " "); s = 0; m = 0; lo = -1; hi = 0
 						for (d = -1; d <= 1; d += 2) {
 							k = rs[1] " " rs[2] + d
-							if (who[k] == c) { s += pps[k]; m++ }
+							if (who[k] != c) continue
+							s += pps[k]; m++
+							if (lo < 0 || pps[k] < lo) lo = pps[k]
+							if (pps[k] > hi) hi = pps[k]
 						}
-						if (m && s > 0) printf "%.4f\n", pps[runs[i]] / (s / m)
+						if (!m || s <= 0) continue
+						r = sprintf("%.4f", pps[runs[i]] / (s / m))
+						print r >all
+						if (m == 2 && (hi - lo) <= steady * hi) { print r; kept++ }
 					}
 				}' "$OUT/raw.tsv" >"$TMP/ratio"
+			echo "$id $(wc -l <"$TMP/ratio") $(wc -l <"$TMP/ratio.all" 2>/dev/null || echo 0)" >>"$TMP/kept"
+			[ -s "$TMP/ratio" ] || cp "$TMP/ratio.all" "$TMP/ratio" 2>/dev/null
+			rm -f "$TMP/ratio.all"
 		fi
 		echo "$id ok $(stats "$TMP/pps" %.0f) $(stats "$TMP/ratio" %.4f)" >>"$TMP/rows"
 	done
@@ -262,7 +280,10 @@ report() {
 		echo "load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg)."
 		echo "pps = frames the sink (XDP_DROP) received / the sender's duration; ratio to the"
 		echo "mean of the ceiling runs (same frame size and threads) just before and after each run;"
-		echo "min/median/max over rounds (for a ceiling, over all its runs)."
+		echo "min/median/max over rounds (for a ceiling, over all its runs). The CPU of this kind"
+		echo "of VM switches between two speeds for seconds at a time: a run whose two ceiling"
+		echo "neighbours differ by more than $(awk -v s="$STEADY" 'BEGIN { print s * 100 }')% straddles a switch and its ratio is left"
+		echo "out (\"k/n runs\": kept of all; with none kept, all count)."
 		echo "--stamp needs 70-byte frames over IPv4; the sink's stamp tracking runs on the"
 		echo "sender's CPU (veth receive is softirq there), so stamped rates include it."
 		echo
@@ -274,7 +295,7 @@ report() {
 		"$(json_str "$LOAD0")" "$(json_str "$(cut -d' ' -f1-3 /proc/loadavg)")" >"$json"
 	printf '  "seconds_per_run": %s, "rounds": %s, "batch": 64,\n  "rows": [\n' "$SECS" "$ROUNDS" >>"$json"
 	: >"$dat"
-	printf '\n%-18s %6s %3s %10s %23s %18s\n' mode frame thr "pps median" "pps min-max" "ratio (min-max)"
+	printf '\n%-18s %6s %3s %10s %23s %s\n' mode frame thr "pps median" "pps min-max" "ratio (min-max; runs kept)"
 	first=1
 	while read -r id status min med max rmin rmed rmax; do
 		label=$(mode_field "$id" 3) size=$(mode_field "$id" 4) threads=$(mode_field "$id" 5)
@@ -299,10 +320,12 @@ report() {
 			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f %s\n' "$label" "$size" "$threads" \
 				"$med" "$min" "$max" reference
 		elif [ -n "$rmed" ]; then
-			printf '{"min": %s, "median": %s, "max": %s}}' "$rmin" "$rmed" "$rmax" >>"$json"
-			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | $rmed ($rmin–$rmax) |" >>"$md"
-			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f %6s (%s-%s)\n' "$label" "$size" "$threads" \
-				"$med" "$min" "$max" "$rmed" "$rmin" "$rmax"
+			read -r kept all < <(awk -v id="$id" '$1 == id { print $2, $3 }' "$TMP/kept")
+			printf '{"min": %s, "median": %s, "max": %s}, "ratio_runs": {"kept": %s, "all": %s}}' \
+				"$rmin" "$rmed" "$rmax" "$kept" "$all" >>"$json"
+			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | $rmed ($rmin–$rmax; $kept/$all runs) |" >>"$md"
+			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f %6s (%s-%s; %s/%s runs)\n' "$label" \
+				"$size" "$threads" "$med" "$min" "$max" "$rmed" "$rmin" "$rmax" "$kept" "$all"
 		else
 			printf 'null}' >>"$json"
 			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | |" >>"$md"
