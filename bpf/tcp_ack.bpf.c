@@ -12,7 +12,8 @@
  *   segment and drops it, so the kernel socket, which knows nothing of the
  *   data sent in its name, never sees or answers them: new ACKs advance
  *   snd_una, windows are scaled by the peer's window scale, duplicate ACKs
- *   are counted and the third sends the generator back to snd_una, the
+ *   are counted and the third starts a fast recovery (the segment at
+ *   snd_una is sent again, then each one a partial ACK points at), the
  *   peer's FIN and its ACK of ours are noted for the close.
  *
  * Anything else (other flows, other protocols, frames too short to name a
@@ -196,12 +197,24 @@ static __always_inline void consume(struct tcp_flow *st,
 			st->snd_nxt = st->snd_una;
 		if (ctl->closing && st->snd_una == ctl->fin_seq + 1)
 			st->flags |= TCP_FLOW_F_FIN_ACKED;
+		if (st->flags & TCP_FLOW_F_RECOVERY) {
+			if (st->snd_una >= st->recover) {
+				st->flags &= ~(TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE);
+			} else {
+				/* RFC 6582 3.2 step 5: a partial ACK points at the next hole. */
+				st->hole = st->snd_una;
+				st->flags |= TCP_FLOW_F_HOLE;
+			}
+		}
 	} else if (!s->payload && !(s->flags & (TH_SYN | TH_FIN)) && wnd == st->wnd &&
 		   st->snd_una < st->snd_max) {
 		/* RFC 5681 2: no data, no window change, data outstanding. */
 		st->dup_acks++;
-		if (++st->dupacks == 3) {
-			st->snd_nxt = st->snd_una;
+		if (++st->dupacks == 3 && !(st->flags & TCP_FLOW_F_RECOVERY)) {
+			/* RFC 6582 3.2 steps 2-3: send the missing segment again. */
+			st->flags |= TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE;
+			st->hole = st->snd_una;
+			st->recover = st->snd_max;
 			st->fast_retransmits++;
 		}
 	}

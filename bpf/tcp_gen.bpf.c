@@ -91,8 +91,22 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 		st->rto_seen = rto_req;
 		st->timeouts++;
 		st->dupacks = 0;
+		st->flags &= ~(TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE);
 		nxt = st->snd_una;
 		st->snd_nxt = nxt;
+	}
+	if ((st->flags & TCP_FLOW_F_HOLE) && st->hole < st->snd_una)
+		st->flags &= ~TCP_FLOW_F_HOLE;	/* acknowledged meanwhile */
+	if (st->flags & TCP_FLOW_F_HOLE) {
+		/* The hole goes first, once; snd_nxt stays where it was. */
+		if (st->hole + len > st->snd_una + st->wnd)
+			return false;
+		st->flags &= ~TCP_FLOW_F_HOLE;
+		t->retransmit = true;
+		t->seq = st->iss1 + (__u32)st->hole;
+		t->ack = st->rcv_nxt;
+		t->tsecr = st->ts_recent;
+		return true;
 	}
 	end = nxt + len;
 	if (end > st->snd_una + st->wnd)
@@ -117,7 +131,7 @@ static __always_inline bool may_fit(const struct tcp_flow *st,
 	const volatile struct tcp_flow *v = st;
 	__u64 end;
 
-	if (rto_req != v->rto_seen)
+	if (rto_req != v->rto_seen || (v->flags & TCP_FLOW_F_HOLE))
 		return true;
 	end = v->snd_nxt + len;
 	if (end > v->snd_una + v->wnd)
@@ -173,7 +187,15 @@ int tcp_gen(struct xdp_md *ctx)
 		bpf_spin_unlock(&st->lock);
 		if (ok) {
 			found = true;
-			pc->cursor = slot + 1 >= n ? 0 : slot + 1;
+			/*
+			 * Bursts of one flow's segments: the receiver then
+			 * handles runs of one socket (coalescing into its
+			 * queue, fewer ACKs), not one segment of each in turn.
+			 */
+			if (slot == pc->cursor && ++pc->burst < TCP_GEN_BURST)
+				break;
+			pc->burst = slot == pc->cursor ? 0 : 1;
+			pc->cursor = pc->burst ? slot : (slot + 1 >= n ? 0 : slot + 1);
 			break;
 		}
 	}

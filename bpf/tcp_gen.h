@@ -18,6 +18,8 @@
 #define TCP_GEN_MAX_FLOWS 64	/* a power of 2: bpf/tcp_gen.bpf.c masks with it */
 /* Ethernet + IPv6 + TCP + the timestamp option (NOP, NOP, TS): 86 bytes. */
 #define TCP_GEN_HDR_MAX 88
+/* Consecutive segments of one flow before the generator turns to the next. */
+#define TCP_GEN_BURST 32
 /* The aligned timestamp option Linux sends: NOP, NOP, kind 8, length 10. */
 #define TCP_GEN_TSOPT_LEN 12
 
@@ -36,6 +38,8 @@ enum {
 #define TCP_FLOW_F_PEER_FIN	0x10	/* the peer's FIN arrived in order */
 #define TCP_FLOW_F_FIN_ACKED	0x20	/* the peer acknowledged our FIN */
 #define TCP_FLOW_F_RST		0x40	/* the peer reset the connection */
+#define TCP_FLOW_F_RECOVERY	0x80	/* fast recovery: until snd_una reaches recover */
+#define TCP_FLOW_F_HOLE		0x100	/* the segment at hole is to be sent again, next */
 
 /*
  * A tracked flow, as seen from our side: local is our address and port,
@@ -80,10 +84,17 @@ struct tcp_flow {
 	__u32 dupacks;		/* duplicate ACKs in a row */
 	__u32 rto_seen;		/* last tcp_flow_ctl.rto_req acted on */
 	__u32 pad2;
+	/*
+	 * Fast recovery (RFC 6582, NewReno): the third duplicate ACK marks
+	 * the segment at snd_una as a hole to send again, once, ahead of new
+	 * data; each partial ACK until recover marks the next one.
+	 */
+	__u64 hole;
+	__u64 recover;		/* snd_max when the recovery began */
 	/* Counters. */
 	__u64 acks;		/* ACKs that acknowledged new data */
 	__u64 dup_acks;		/* duplicate ACKs */
-	__u64 fast_retransmits;	/* go-back-to-snd_una on the third duplicate */
+	__u64 fast_retransmits;	/* recoveries begun by a third duplicate ACK */
 	__u64 timeouts;		/* go-back-to-snd_una on userspace's RTO request */
 	__u64 last_ack_ns;	/* bpf_ktime_get_ns of the last new ACK */
 };
@@ -134,6 +145,8 @@ struct tcp_gen_pcpu {
 	__u32 stride;
 	__u32 nflows;
 	__u32 cursor;		/* round-robin position among them */
+	__u32 burst;		/* segments of the flow at cursor in a row */
+	__u32 pad;
 	__u64 segments;		/* frames redirected */
 	__u64 bytes;		/* their length, FCS excluded */
 	__u64 payload;		/* their payload bytes */

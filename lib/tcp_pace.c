@@ -7,12 +7,12 @@ uint64_t tg_tcp_free_segs(const struct tg_tcp_view *v, uint32_t len)
 	uint64_t in_wnd, allowed;
 
 	if (!len || nxt + len > right)
-		return 0;
+		return v->hole && len && v->una + len <= right ? 1 : 0;
 	in_wnd = (right - nxt) / len;
 	allowed = v->max > nxt ? (v->max - nxt) / len : 0;
 	if (v->limit > v->max)
 		allowed += (v->limit - (v->max > nxt ? v->max : nxt)) / len;
-	return in_wnd < allowed ? in_wnd : allowed;
+	return (in_wnd < allowed ? in_wnd : allowed) + (v->hole && !v->rto_pending);
 }
 
 uint64_t tg_tcp_pace_next(struct tg_tcp_pace *p, uint64_t free_segs,

@@ -29,6 +29,7 @@ struct tg_tcp_view {
 	uint64_t wnd;			/* the peer's window, bytes */
 	uint64_t limit;			/* new data allowed up to here */
 	bool rto_pending;		/* an RTO request the generator has not acted on */
+	bool hole;			/* a segment to send again ahead of the rest */
 };
 
 /*

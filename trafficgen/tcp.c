@@ -379,8 +379,10 @@ static int run(struct tcp_run *r, const struct tg_opts_result *res)
 	ret = resolve_mss(r, res);
 	if (ret >= 0)
 		return ret;
-	if (tcp_gen_open(r) || stop_pending())
+	if (tcp_gen_open(r))
 		return TG_EXIT_FAIL;
+	if (stop_pending())
+		return TG_EXIT_OK;	/* stopped before anything was sent */
 	if (tcp_flows_own(r)) {
 		tg_error("could not hand the flows to the generator\n");
 		return TG_EXIT_FAIL;

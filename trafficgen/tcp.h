@@ -2,9 +2,10 @@
 #ifndef TG_CLI_TCP_H
 #define TG_CLI_TCP_H
 /*
- * trafficgen tcp, shared by its three files: tcp.c (options, output, the
- * run's order), tcp_flows.c (connections: handshake, hand-over to the
- * generator, close) and tcp_send.c (sending threads, pacing, RTO, drain).
+ * trafficgen tcp, shared by its files: tcp.c (options, output, the run's
+ * order), tcp_flows.c (connections: handshake, hand-over to the generator),
+ * tcp_send.c (sending threads, pacing, RTO, drain) and tcp_ctl.c (crafted
+ * segments: window probes, FINs, resets; releasing sockets and programs).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -54,6 +55,9 @@ struct tcp_flow_user {
 	bool owned;			/* handed to the generator */
 	uint32_t ts_base;		/* the socket's TSval at run->ts_t0_ns */
 	struct tg_tcp_rto rto;
+	/* Window probes: while the window is closed and nothing is outstanding. */
+	uint64_t probe_at_ns;		/* 0: not waiting */
+	uint64_t probe_every_ns;
 	/* Closing. */
 	uint64_t fin_seq;
 	uint64_t fin_sent_ns;
@@ -113,11 +117,14 @@ int tcp_ack_open(struct tcp_run *r);
 int tcp_flows_connect(struct tcp_run *r);
 int tcp_gen_open(struct tcp_run *r);
 int tcp_flows_own(struct tcp_run *r);
-void tcp_flows_close(struct tcp_run *r);
-void tcp_flows_release(struct tcp_run *r);
 int tcp_flow_read(const struct tcp_run *r, unsigned int i, struct tcp_flow *st);
 uint64_t tcp_flow_acked(const struct tcp_run *r, unsigned int i, const struct tcp_flow *st);
 uint32_t tcp_tsval_now(const struct tcp_run *r, unsigned int i);
+
+/* tcp_ctl.c */
+void tcp_flow_probe(struct tcp_run *r, unsigned int i, const struct tcp_flow *st);
+void tcp_flows_close(struct tcp_run *r);
+void tcp_flows_release(struct tcp_run *r);
 
 /* tcp_send.c */
 enum tcp_stop { TCP_STOP_DONE, TCP_STOP_DEADLINE, TCP_STOP_SIGNAL, TCP_STOP_ERROR };

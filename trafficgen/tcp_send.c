@@ -8,7 +8,7 @@
  *
  * The main thread keeps time: statistics every interval, the
  * retransmission timers every few ms (a timeout sends the generator back to
- * snd_una through flow_ctl.rto_req), the deadline, signals. Stopping works
+ * snd_una through flow_ctl.rto_req), window probes, the deadline, signals. Stopping works
  * as in lib/lf.c: a flag, then SIGUSR1 until every thread has left its call
  * (a pending signal ends a live-frame call at once with EINTR).
  *
@@ -33,7 +33,9 @@
 #define NS_PER_MS 1000000ULL
 #define TICK_NS (5ULL * NS_PER_MS)		/* RTO timers' resolution */
 #define CHECK_IFACE_NS (250ULL * NS_PER_MS)
-#define FULL_WAIT_NS (20ULL * 1000ULL)		/* window full: look again after this */
+/* Window full: look again after 20 us, then twice as long each time, up to 0.5 ms. */
+#define FULL_WAIT_MIN_NS (20ULL * 1000ULL)
+#define FULL_WAIT_MAX_NS (500ULL * 1000ULL)
 #define STOP_TIMEOUT_NS (5000ULL * NS_PER_MS)
 #define STOP_RESEND_NS (5ULL * NS_PER_MS)
 #define DRAIN_BOUND_NS (1000ULL * NS_PER_MS)
@@ -84,6 +86,7 @@ static struct tg_tcp_view view_of(const struct tcp_run *r, unsigned int i,
 		.una = st->snd_una, .nxt = st->snd_nxt, .max = st->snd_max, .wnd = st->wnd,
 		.limit = __atomic_load_n(&r->ctl[i].limit, __ATOMIC_RELAXED),
 		.rto_pending = __atomic_load_n(&r->ctl[i].rto_req, __ATOMIC_RELAXED) != st->rto_seen,
+		.hole = st->flags & TCP_FLOW_F_HOLE,
 	};
 }
 
@@ -131,7 +134,7 @@ static void *worker_main(void *arg)
 	struct tcp_run *r = w->r;
 	struct tg_tcp_pace pace = { 0 };
 	int cpu = r->cpus[w->idx];
-	uint64_t sent = 0, dropped = 0;
+	uint64_t sent = 0, dropped = 0, wait = FULL_WAIT_MIN_NS;
 	cpu_set_t set;
 	sigset_t usr1;
 	bool done;
@@ -146,30 +149,36 @@ static void *worker_main(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 
 	while (!atomic_load(w->stop)) {
-		uint64_t free = free_segs(r, w->idx, r->nthreads, &done), repeat;
+		uint64_t free = free_segs(r, w->idx, r->nthreads, &done), repeat, t0;
 		struct tcp_gen_pcpu before;
 		int ret;
 
 		if (done)
 			break;
 		if (!free) {
-			/* The window is full: the ACKs come while we wait. */
-			sleep_ns(FULL_WAIT_NS);
+			/*
+			 * The windows are full: ACKs and window updates come
+			 * while we wait, and looking costs a system call a flow.
+			 */
+			sleep_ns(wait);
+			wait = wait * 2 > FULL_WAIT_MAX_NS ? FULL_WAIT_MAX_NS : wait * 2;
 			continue;
 		}
+		wait = FULL_WAIT_MIN_NS;
 		if (read_pcpu(r, w->pcpu))
 			memset(&w->pcpu[cpu], 0, sizeof(w->pcpu[cpu]));
 		before = w->pcpu[cpu];
 		repeat = tg_tcp_pace_next(&pace, free, sent, dropped);
-		uint64_t T0 = tg_now_ns();
+		t0 = tg_now_ns();
 		ret = tcp_gen_call(r, (uint32_t)repeat);
-		uint64_t T1 = tg_now_ns();
 		if (!read_pcpu(r, w->pcpu)) {
 			sent = w->pcpu[cpu].segments - before.segments;
 			dropped = w->pcpu[cpu].window_drops - before.window_drops;
 		}
-		if (getenv("TG_TRACE"))
-			fprintf(stderr, "T%u free %lu repeat %lu sent %lu dropped %lu took %.3f ms\n", w->idx, free, repeat, sent, dropped, (T1-T0)/1e6);
+		tg_debug("thread %u: %llu segments fit, asked %llu, sent %llu, dropped %llu in "
+			 "%.1f ms\n", w->idx, (unsigned long long)free, (unsigned long long)repeat,
+			 (unsigned long long)sent, (unsigned long long)dropped,
+			 (tg_now_ns() - t0) / 1e6);
 		if (ret == -EINTR)
 			continue;	/* the loop's condition tells a stop from a stray signal */
 		if (ret < 0) {
@@ -237,8 +246,38 @@ static void stop_workers(struct worker *w, unsigned int n, atomic_bool *stop)
 	}
 }
 
-/* Ticks every owned flow's retransmission timer; a timeout asks for go-back. */
-static void rto_tick(struct tcp_run *r, uint64_t now)
+/*
+ * A flow whose window has no room for a segment while nothing is
+ * outstanding waits for the ACK that reopens it; if that one is lost,
+ * nothing else would come. So it is probed after an RTO, then after twice
+ * that, and so on (the persist timer of RFC 9293 3.8.6.1).
+ */
+static void probe_tick(struct tcp_run *r, unsigned int i, const struct tcp_flow *st,
+		       uint64_t now)
+{
+	struct tcp_flow_user *fu = &r->flow[i];
+	uint64_t limit = __atomic_load_n(&r->ctl[i].limit, __ATOMIC_RELAXED);
+
+	if (st->snd_una < st->snd_max || st->wnd >= r->mss || st->snd_max >= limit ||
+	    (st->flags & TCP_FLOW_F_RST)) {
+		fu->probe_at_ns = 0;
+		return;
+	}
+	if (!fu->probe_at_ns) {
+		fu->probe_every_ns = TG_TCP_RTO_INIT_NS;
+		fu->probe_at_ns = now + fu->probe_every_ns;
+		return;
+	}
+	if (now < fu->probe_at_ns)
+		return;
+	tcp_flow_probe(r, i, st);
+	if (fu->probe_every_ns < TG_TCP_RTO_MAX_NS)
+		fu->probe_every_ns *= 2;
+	fu->probe_at_ns = now + fu->probe_every_ns;
+}
+
+/* Every owned flow's timers: a retransmission timeout asks for go-back. */
+static void timers_tick(struct tcp_run *r, uint64_t now)
 {
 	struct tcp_flow st;
 	unsigned int i;
@@ -248,6 +287,7 @@ static void rto_tick(struct tcp_run *r, uint64_t now)
 			continue;
 		if (tg_tcp_rto_tick(&r->flow[i].rto, now, st.snd_una, st.snd_max))
 			__atomic_fetch_add(&r->ctl[i].rto_req, 1, __ATOMIC_RELEASE);
+		probe_tick(r, i, &st, now);
 	}
 }
 
@@ -296,7 +336,7 @@ static void supervise(struct tcp_run *r, struct worker *w, struct tcp_send_resul
 			next_check = now + CHECK_IFACE_NS;
 		}
 		if (now >= next_rto) {
-			rto_tick(r, now);
+			timers_tick(r, now);
 			next_rto = now + TICK_NS;
 		}
 		if (now >= tick) {
@@ -389,6 +429,7 @@ void tcp_drain(struct tcp_run *r)
 	r->pcpu[cpu].stride = 1;
 	r->pcpu[cpu].nflows = r->nflows;
 	r->pcpu[cpu].cursor = 0;
+	r->pcpu[cpu].burst = 0;
 	if (bpf_map__update_elem(r->gen->maps.pcpu, &key, sizeof(key), r->pcpu,
 				 sizeof(*r->pcpu) * r->ncpus, 0))
 		goto out;
@@ -402,7 +443,7 @@ void tcp_drain(struct tcp_run *r)
 				outstanding = true;
 		if (!outstanding)
 			break;
-		rto_tick(r, now);
+		timers_tick(r, now);
 		free = free_segs(r, 0, 1, &done);
 		if (free)
 			tcp_gen_call(r, (uint32_t)min_u64(free, TG_TCP_REPEAT_MAX));

@@ -368,7 +368,20 @@ static void assert_segment(struct gen *g, enum feed feed, uint64_t k, unsigned i
 			 feed_name[feed], (unsigned long long)k);
 }
 
-/* Segment k goes to flow k % n at offset (k / n) * payload: round robin, all windows open. */
+/*
+ * With every window open, the flows take turns in bursts: segment k is
+ * flow (k / B) % n's, its ((k / (B n)) B + k % B)-th.
+ */
+static unsigned int burst_flow(uint64_t k, unsigned int n)
+{
+	return (k / TCP_GEN_BURST) % n;
+}
+
+static uint64_t burst_index(uint64_t k, unsigned int n)
+{
+	return k / ((uint64_t)TCP_GEN_BURST * n) * TCP_GEN_BURST + k % TCP_GEN_BURST;
+}
+
 static void test_fixture(void **state)
 {
 	const struct fixture *fx = *state;
@@ -392,8 +405,8 @@ static void test_fixture(void **state)
 			if (v != XDP_REDIRECT)
 				fail_msg("%s, fed the %s: frame %llu: verdict %d, expected XDP_REDIRECT",
 					 fx->desc, feed_name[feed], (unsigned long long)k, v);
-			assert_segment(g, feed, k, k % fx->nflows, (k / fx->nflows) * fx->payload,
-				       t0, t1);
+			assert_segment(g, feed, k, burst_flow(k, fx->nflows),
+				       burst_index(k, fx->nflows) * fx->payload, t0, t1);
 		}
 		pc = get_pcpu(g);
 		assert_int_equal(pc.segments, FRAMES);
@@ -404,8 +417,10 @@ static void test_fixture(void **state)
 		assert_int_equal(pc.short_frames, 0);
 		for (i = 0; i < fx->nflows; i++) {
 			struct tcp_flow st = get_flow(g, i);
-			uint64_t sent = (FRAMES / fx->nflows + (i < FRAMES % fx->nflows)) *
-					(uint64_t)fx->payload;
+			uint64_t sent = 0;
+
+			for (k = 0; k < FRAMES; k++)
+				sent += burst_flow(k, fx->nflows) == i ? fx->payload : 0;
 
 			assert_int_equal(st.snd_nxt, sent);
 			assert_int_equal(st.snd_max, sent);
@@ -467,19 +482,36 @@ static void test_window(void **state)
 	gen_free(g);
 }
 
-/* A flow without room is skipped; the others take turns. */
+/* A flow without room is skipped; the others take turns, a burst each. */
 static void test_round_robin_skips_full(void **state)
 {
 	struct gen *g = gen_load(&four6);
 	struct tcp_flow st = get_flow(g, 1);
-	uint16_t want[] = { LPORT0, LPORT0 + 2, LPORT0 + 3, LPORT0, LPORT0 + 2, LPORT0 + 3 };
+	const uint16_t want[] = { LPORT0, LPORT0 + 2, LPORT0 + 3 };
 	unsigned int i;
 
 	st.wnd = 0;
 	set_flow(g, 1, &st);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 7 * TCP_GEN_BURST; i++) {
 		assert_int_equal(one(g), XDP_REDIRECT);
-		assert_int_equal(out_sport(g), want[i]);
+		assert_int_equal(out_sport(g), want[i / TCP_GEN_BURST % 3]);
+	}
+	gen_free(g);
+}
+
+/* A flow whose window fills mid-burst hands over to the next at once. */
+static void test_burst_ends_when_full(void **state)
+{
+	struct gen *g = gen_load(&four6);
+	struct tcp_flow st = get_flow(g, 0);
+	unsigned int i;
+
+	st.wnd = 5 * 1000;
+	set_flow(g, 0, &st);
+	for (i = 0; i < 5 + TCP_GEN_BURST + 1; i++) {
+		assert_int_equal(one(g), XDP_REDIRECT);
+		assert_int_equal(out_sport(g), i < 5 ? LPORT0 :
+				 i < 5 + TCP_GEN_BURST ? LPORT0 + 1 : LPORT0 + 2);
 	}
 	gen_free(g);
 }
@@ -491,13 +523,14 @@ static void test_thread_share(void **state)
 	unsigned int i;
 
 	set_pcpu(g, 1, 2, 2);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 2 * TCP_GEN_BURST + 2; i++) {
 		assert_int_equal(one(g), XDP_REDIRECT);
-		assert_int_equal(out_sport(g), LPORT0 + 1 + 2 * (i % 2));
+		assert_int_equal(out_sport(g), LPORT0 + 1 + 2 * (i / TCP_GEN_BURST % 2));
 	}
 	assert_int_equal(get_flow(g, 0).snd_max, 0);
 	assert_int_equal(get_flow(g, 2).snd_max, 0);
-	assert_int_equal(get_flow(g, 3).snd_max, 3000);
+	assert_int_equal(get_flow(g, 1).snd_max, (TCP_GEN_BURST + 2) * 1000);
+	assert_int_equal(get_flow(g, 3).snd_max, TCP_GEN_BURST * 1000);
 	gen_free(g);
 }
 
@@ -527,7 +560,10 @@ static void test_rto_request(void **state)
 	gen_free(g);
 }
 
-/* Three duplicate ACKs through the ACK program send the generator back to snd_una. */
+/*
+ * Three duplicate ACKs through the ACK program: the segment at snd_una goes
+ * again, once, then new data where it left off.
+ */
 static void test_fast_retransmit(void **state)
 {
 	struct gen *g = gen_load(&one4);
@@ -564,15 +600,52 @@ static void test_fast_retransmit(void **state)
 	for (i = 0; i < 4; i++) {
 		assert_int_equal(run_prog(g, bpf_program__fd(g->ack->progs.tcp_ack), l.len, NULL),
 				 XDP_DROP);
-		assert_int_equal(get_flow(g, 0).snd_nxt, i < 3 ? 10000u : 3000u);
-		if (i == 0)
-			assert_int_equal(get_flow(g, 0).snd_una, 3000);
+		assert_int_equal(get_flow(g, 0).snd_nxt, 10000);
+		assert_int_equal(!!(get_flow(g, 0).flags & TCP_FLOW_F_HOLE), i == 3);
 	}
+	assert_int_equal(get_flow(g, 0).snd_una, 3000);
 	assert_int_equal(get_flow(g, 0).fast_retransmits, 1);
 	assert_int_equal(one(g), XDP_REDIRECT);
 	assert_int_equal(out_seq(g), 5000 + 3000);
 	assert_int_equal(be32(g->out + g->cfg.l4_off + 28), TSR0 + 1);	/* echoes the ACK's TSval */
+	assert_int_equal(one(g), XDP_REDIRECT);
+	assert_int_equal(out_seq(g), 5000 + 10000);
 	assert_int_equal(get_pcpu(g).retransmitted, 1);
+	assert_int_equal(get_flow(g, 0).snd_max, 11000);
+	assert_true(get_flow(g, 0).flags & TCP_FLOW_F_RECOVERY);
+	gen_free(g);
+}
+
+/* A hole acknowledged before it went out is not sent; an RTO ends the recovery. */
+static void test_hole_acked_meanwhile(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow_ctl c = { .limit = UINT64_MAX, .rto_req = 1 };
+	struct tcp_flow st;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		assert_int_equal(one(g), XDP_REDIRECT);
+	st = get_flow(g, 0);
+	st.snd_una = 4000;
+	st.hole = 2000;
+	st.recover = 10000;
+	st.flags |= TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE;
+	set_flow(g, 0, &st);
+	assert_int_equal(one(g), XDP_REDIRECT);
+	assert_int_equal(out_seq(g), 5000 + 10000);
+	assert_int_equal(get_pcpu(g).retransmitted, 0);
+	st = get_flow(g, 0);
+	assert_false(st.flags & TCP_FLOW_F_HOLE);
+	st.hole = 4000;
+	st.flags |= TCP_FLOW_F_HOLE;
+	set_flow(g, 0, &st);
+	set_ctl(g, 0, &c);
+	assert_int_equal(one(g), XDP_REDIRECT);
+	assert_int_equal(out_seq(g), 5000 + 4000);	/* the RTO's go-back, not the hole */
+	st = get_flow(g, 0);
+	assert_false(st.flags & (TCP_FLOW_F_HOLE | TCP_FLOW_F_RECOVERY));
+	assert_int_equal(st.snd_nxt, 5000);
 	gen_free(g);
 }
 
@@ -677,9 +750,11 @@ int main(void)
 	const struct CMUnitTest extra[] = {
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_round_robin_skips_full),
+		cmocka_unit_test(test_burst_ends_when_full),
 		cmocka_unit_test(test_thread_share),
 		cmocka_unit_test(test_rto_request),
 		cmocka_unit_test(test_fast_retransmit),
+		cmocka_unit_test(test_hole_acked_meanwhile),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_not_owned_or_reset),
 		cmocka_unit_test(test_short_frame),

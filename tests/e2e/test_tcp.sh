@@ -91,6 +91,23 @@ run_tcp xdp-ipv4-1500 "$R4" 2 -D 1 -s 1500
 check_eq "xdp-ipv4-1500: -s 1500 makes 1496-byte frames: 1430 bytes of payload" 1430 \
 	"$(json_field "$TMP/xdp-ipv4-1500.json" mss)"
 
+# Loss: the receiver drops one data segment in 1000 at random
+# (bpf/xdp_lossy.bpf.c). Duplicate ACKs and timeouts must recover every
+# hole: still exactly the bytes acknowledged read, still a clean close.
+ip -n "$NSR" link set dev "$VR" xdp off
+ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_lossy.bpf.o" sec xdp
+run_tcp lossy-ipv4-2flows "$R4" 2 -D 2
+check_true "lossy-ipv4-2flows: holes were filled by retransmission" \
+	test "$(json_field "$TMP/lossy-ipv4-2flows.json" retransmitted)" -gt 0
+check_true "lossy-ipv4-2flows: the third duplicate ACK sent flows back" \
+	test "$(json_field "$TMP/lossy-ipv4-2flows.json" fast_retransmits)" -gt 0
+run_tcp lossy-ipv6-count "$R6" 1 -n 100000
+check_eq "lossy-ipv6-count: all 100000 segments acknowledged despite the loss" \
+	$(( 100000 * $(json_field "$TMP/lossy-ipv6-count.json" mss) )) \
+	"$(json_field "$TMP/lossy-ipv6-count.json" acked_bytes)"
+ip -n "$NSR" link set dev "$VR" xdp off
+ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_pass.bpf.o" sec xdp
+
 # Other traffic passes the ACK program untouched while it runs: a kernel
 # TCP connection of its own to the same host, on another port.
 start_rx during 1

@@ -200,8 +200,17 @@ static void test_free_segs(void **state)
 	v.rto_pending = false;
 	v.nxt = 7000;			/* after three duplicate ACKs: from snd_una... */
 	assert_int_equal(tg_tcp_free_segs(&v, 1000), 2);
+	v.hole = true;			/* ...or the hole first, then from snd_nxt */
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 3);
+	v.nxt = 11000;			/* window full but for the hole */
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 1);
+	v.hole = false;
+	v.nxt = 7000;
 	v.wnd = 0;			/* zero window */
 	assert_int_equal(tg_tcp_free_segs(&v, 1000), 0);
+	v.hole = true;
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 0);
+	v.hole = false;
 	v.wnd = 1u << 30;		/* scaled window, 64-bit offsets past 4 GiB */
 	v.una = v.nxt = v.max = 5ULL << 32;
 	v.limit = UINT64_MAX;
