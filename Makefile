@@ -56,6 +56,10 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+# Worked examples for `udp --prog`, built as a user would: against
+# <trafficgen/gen.h> only (-I. finds it as trafficgen/gen.h here).
+EXAMPLE_SRCS := $(wildcard bpf/examples/*.bpf.c)
+EXAMPLE_OBJS := $(patsubst bpf/examples/%.bpf.c,$(BUILD)/bpf/examples/%.bpf.o,$(EXAMPLE_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
 
 LIB_SRCS := $(wildcard lib/*.c)
@@ -82,7 +86,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 .PHONY: man all deps test test-unit test-bpf test-e2e demo bench install clean fuzz
 
-all: $(BIN)
+all: $(BIN) $(EXAMPLE_OBJS)
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -98,6 +102,10 @@ deps:
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/examples/%.bpf.o: bpf/examples/%.bpf.c trafficgen/gen.h | $(BUILD)/bpf/examples
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
 
 $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
 	$(call msg,SKEL,$@)
@@ -135,13 +143,13 @@ $(BUILD)/tests/tools/%: tests/tools/%.c | $(BUILD)/tests/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
-$(BUILD)/bpf $(BUILD)/skel $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests/unit $(BUILD)/tests/bpf \
+$(BUILD)/bpf $(BUILD)/bpf/examples $(BUILD)/skel $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests/unit $(BUILD)/tests/bpf \
 $(BUILD)/tests/bench $(BUILD)/tests/tools:
 	$(Q)mkdir -p $@
 
 # The three tiers, then one closing line "N passed, N failed". The e2e tier
 # includes a short run of the bench (tests/e2e/test_bench.sh).
-test: $(BIN) $(TEST_BINS) $(BENCH_BINS) $(TOOL_BINS)
+test: $(BIN) $(TEST_BINS) $(BENCH_BINS) $(TOOL_BINS) $(EXAMPLE_OBJS)
 	$(Q)BUILD=$(BUILD) tests/run.sh all
 
 test-unit: $(BIN) $(UNIT_BINS)
@@ -150,22 +158,25 @@ test-unit: $(BIN) $(UNIT_BINS)
 test-bpf: $(BPFT_BINS)
 	$(Q)BUILD=$(BUILD) tests/run.sh bpf
 
-test-e2e: $(BIN) $(BENCH_BINS) $(TOOL_BINS)
+test-e2e: $(BIN) $(BENCH_BINS) $(TOOL_BINS) $(EXAMPLE_OBJS)
 	$(Q)BUILD=$(BUILD) tests/run.sh e2e
 
 demo: $(BIN)
 	$(Q)BUILD=$(BUILD) tests/demo.sh
 
 # Pps of each generator mode against the framework's ceiling and other
-# tools, into $(BUILD)/bench/ (results.json, results.md, pps.png).
+# tools, and TCP goodput against iperf3, into $(BUILD)/bench/ (results.json,
+# results.md, pps.png, tcp.png). The TCP rows' receiver is tcp_discard.
 # BENCH_SECONDS, BENCH_ROUNDS, BENCH_OUT: see tests/bench/bench.sh.
-bench: $(BIN) $(BENCH_BINS) $(BPF_OBJS)
+bench: $(BIN) $(BENCH_BINS) $(TOOL_BINS) $(BPF_OBJS)
 	$(Q)BUILD=$(BUILD) bash tests/bench/bench.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/trafficgen
 	install -m 0644 man/trafficgen.8 $(DESTDIR)$(PREFIX)/share/man/man8/trafficgen.8
+	install -d $(DESTDIR)$(PREFIX)/include/trafficgen
+	install -m 0644 trafficgen/gen.h $(DESTDIR)$(PREFIX)/include/trafficgen/gen.h
 
 # libFuzzer targets, built with clang: the value parsers, and the option
 # tables of the real commands. Each runs FUZZ_SECONDS; a crash fails the
@@ -184,7 +195,8 @@ $(FUZZ_DIR)/fuzz_parse: tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c $(wildc
 
 # The tables sit in the commands' files, which need all of lib/ to link;
 # not main.c, whose main() would displace libFuzzer's.
-FUZZ_CMDS := trafficgen/udp.c trafficgen/sink.c trafficgen/probe.c
+FUZZ_CMDS := trafficgen/udp.c trafficgen/udp_report.c trafficgen/udp_dry.c trafficgen/udp_tmpl.c trafficgen/udp_prog.c \
+	trafficgen/sink.c trafficgen/probe.c
 $(FUZZ_DIR)/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRCS) $(FUZZ_CMDS) \
 		$(wildcard lib/*.h bpf/*.h trafficgen/*.h) $(SKELS)
 	$(call msg,FUZZ,$@)

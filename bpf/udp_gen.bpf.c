@@ -83,24 +83,38 @@ static __always_inline int hdr_differs_len(const void *data, const int len)
 
 /*
  * Constant lengths let clang unroll into wide loads and stores: headers of
- * IPv4 or IPv6, each with or without the stamp.
+ * IPv4 (42) or IPv6 (62), with 0, 1 or 2 VLAN tags (+4, +8), with or
+ * without the stamp (+24). Some sums coincide (IPv4 with a stamp and IPv6
+ * with a tag are both 66): one case serves both. The verifier keeps only
+ * the case of the loaded cfg.
  */
 static __always_inline void restore_hdr(void *data)
 {
 	switch (cfg.hdr_len) {
 	case 42: copy_hdr(data, 42); break;
+	case 46: copy_hdr(data, 46); break;
+	case 50: copy_hdr(data, 50); break;
 	case 62: copy_hdr(data, 62); break;
-	case 42 + TG_STAMP_LEN: copy_hdr(data, 42 + TG_STAMP_LEN); break;
-	default: copy_hdr(data, 62 + TG_STAMP_LEN); break;
+	case 66: copy_hdr(data, 66); break;
+	case 70: copy_hdr(data, 70); break;
+	case 74: copy_hdr(data, 74); break;
+	case 86: copy_hdr(data, 86); break;
+	case 90: copy_hdr(data, 90); break;
+	default: copy_hdr(data, 94); break;
 	}
 }
 
 /* Only the fixed path asks, and it never stamps. */
 static __always_inline int hdr_differs(const void *data)
 {
-	if (cfg.hdr_len == 62)
-		return hdr_differs_len(data, 62);
-	return hdr_differs_len(data, 42);
+	switch (cfg.hdr_len) {
+	case 42: return hdr_differs_len(data, 42);
+	case 46: return hdr_differs_len(data, 46);
+	case 50: return hdr_differs_len(data, 50);
+	case 62: return hdr_differs_len(data, 62);
+	case 66: return hdr_differs_len(data, 66);
+	default: return hdr_differs_len(data, 70);
+	}
 }
 
 /*
@@ -129,17 +143,157 @@ static __always_inline __u32 stamp(struct udphdr *udp, struct udp_gen_pcpu *pc,
 	return ucsum;
 }
 
+/*
+ * Pacing. A live-frame call runs its frames in kernel batches of cfg.burst
+ * and flushes the batch's redirects at its end, so the first frame of a
+ * batch decides for the whole batch: it waits for the thread's next slot
+ * and the batch sends (one burst, leaving together at the flush), or the
+ * slot is still more than spin_ns away and the whole batch is dropped
+ * unsent, which hands the CPU back to the kernel (softirqs, signals) before
+ * the next batch. The driver keeps every call a whole number of batches,
+ * so counting frames here finds the batches' starts.
+ */
+#define PACE_LOOP_MAX (1 << 20)	/* bounds the wait; spin_ns ends it first */
+
+struct pace_wait {
+	__u64 until;
+	__u64 now;
+};
+
+static int pace_wait_cb(__u32 i, void *arg)
+{
+	struct pace_wait *w = arg;
+
+	w->now = bpf_ktime_get_ns();
+	return w->now >= w->until;
+}
+
+/* Whether the slot has come (waiting for it a little); if so, books it. */
+static __always_inline int slot_due(struct udp_gen_pcpu *pc)
+{
+	__u64 now = bpf_ktime_get_ns(), frac;
+
+	if (!pc->next_slot)
+		pc->next_slot = now;
+	if (now < pc->next_slot) {
+		struct pace_wait w = { .now = now };
+
+		w.until = pc->next_slot - now > cfg.spin_ns ? now + cfg.spin_ns
+							    : pc->next_slot;
+		bpf_loop(PACE_LOOP_MAX, pace_wait_cb, &w, 0);
+		now = w.now;
+		if (now < pc->next_slot)
+			return 0;
+	} else {
+		__u64 behind = now - pc->next_slot;
+
+		if (behind > pc->max_behind_ns)
+			pc->max_behind_ns = behind;
+		if (behind > cfg.max_lag_ns) {
+			/* Too far behind to catch up without a flood: forgive the rest. */
+			pc->forgiven_ns += behind - cfg.max_lag_ns;
+			pc->next_slot = now - cfg.max_lag_ns;
+		}
+	}
+	if (!pc->first_tx)
+		pc->first_tx = now;
+	pc->last_tx = now;
+	/* The schedule is absolute: rounding never adds up. */
+	frac = pc->slot_frac + cfg.interval_frac;
+	pc->next_slot += cfg.interval_ns + (frac >> 32);
+	pc->slot_frac = (__u32)frac;
+	return 1;
+}
+
+/* Whether this frame may go; the ones that may not are counted as pace_drops. */
+static __always_inline int pace(struct udp_gen_pcpu *pc)
+{
+	int over = pc->limit && pc->packets >= pc->limit;
+
+	if (!pc->batch_left) {
+		pc->batch_left = cfg.burst;
+		/*
+		 * Over the limit (-n), or past the end of the schedule (-D: a
+		 * run of D seconds sends the slots scheduled in them, however
+		 * late the stop comes), drop fast: the driver ends the call soon.
+		 */
+		pc->slot_open = !over && !(pc->stop_at && pc->next_slot >= pc->stop_at) &&
+				slot_due(pc);
+	}
+	pc->batch_left--;
+	if (pc->slot_open && !over)
+		return 1;
+	pc->pace_drops++;
+	return 0;
+}
+
+/*
+ * Sizes: cuts the frame from the template's length to the wheel's next
+ * one. Live frames come back with data_end reset to the template's length
+ * (the page pool's reset_ctx) and the bytes past a cut untouched, so every
+ * frame starts whole; one that does not is dropped as short. Returns the
+ * wheel entry's checksum change through *csum, or -1.
+ */
+static __always_inline int resize(struct xdp_md *ctx, struct udp_gen_pcpu *pc,
+				  __u16 *len, __u16 *csum)
+{
+	const volatile struct udp_gen_size *e;
+	__u64 i, n = cfg.nsizes;
+	__u16 l;
+
+	if (cfg.random) {
+		i = ((__u64)bpf_get_prandom_u32() * n) >> 32;
+	} else {
+		i = pc->cur_size;
+		pc->cur_size = i + cfg.size_stride >= n ? i + cfg.size_stride - n
+						      : i + cfg.size_stride;
+	}
+	if (i >= UDP_GEN_MAX_SIZES)
+		return -1;
+	e = &cfg.sizes[i];
+	l = e->len;
+	*csum = e->csum;
+	*len = l;
+	if ((__u64)(ctx->data_end - ctx->data) != cfg.frame_len)
+		return -1;
+	if (l != cfg.frame_len && bpf_xdp_adjust_tail(ctx, (int)l - (int)cfg.frame_len))
+		return -1;
+	return 0;
+}
+
+/*
+ * The redirect, to this thread's interface with several. data holds at
+ * least the headers (checked by the caller).
+ */
+static __always_inline int send(void *data, struct udp_gen_pcpu *pc)
+{
+	if (!cfg.multi_if)
+		return bpf_redirect(cfg.ifindex, 0);
+	if (cfg.multi_mac)
+		__builtin_memcpy(data + 6, pc->src_mac, 6);
+	return bpf_redirect(pc->ifindex, 0);
+}
+
 SEC("xdp")
 int udp_gen(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
+	void *data, *data_end;
 	struct udp_gen_pcpu *pc;
+	__u16 len = 0, size_csum = 0;
 	__u32 key = 0;
 
 	pc = bpf_map_lookup_elem(&pcpu, &key);
 	if (!pc)
 		return XDP_ABORTED;
+	if (cfg.pace && !pace(pc))
+		return XDP_DROP;
+	if (cfg.nsizes > 1 && resize(ctx, pc, &len, &size_csum)) {
+		pc->short_frames++;
+		return XDP_DROP;
+	}
+	/* After resize: bpf_xdp_adjust_tail invalidates packet pointers. */
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
 	/* hdr_len is a load-time constant, so this also bounds every access below. */
 	if (data + cfg.hdr_len > data_end) {
 		pc->short_frames++;
@@ -156,9 +310,15 @@ int udp_gen(struct xdp_md *ctx)
 	restore_hdr(data);
 	{
 		struct udphdr *udp = data + cfg.l4_off;
-		__u32 ucsum = csum_begin(udp->check);
+		struct iphdr *ip = data + cfg.l3_off;
+		__u32 ucsum = csum_begin(udp->check), icsum = 0;
+		/* Addresses and the total length are in the IPv4 header checksum. */
+		const int ip4_csum = !cfg.ipv6 &&
+			(cfg.saddr.span > 1 || cfg.daddr.span > 1 || cfg.nsizes > 1);
 		__u16 nv;
 
+		if (ip4_csum)
+			icsum = csum_begin(ip->check);
 		if (cfg.sport.span > 1) {
 			nv = bpf_htons(cfg.sport.base + next_off(&cfg.sport, &pc->cur_sport));
 			ucsum = csum_word(ucsum, udp->source, nv);
@@ -178,18 +338,11 @@ int udp_gen(struct xdp_md *ctx)
 				sa = &ip6->saddr.in6_u.u6_addr32[3];
 				da = &ip6->daddr.in6_u.u6_addr32[3];
 			} else {
-				struct iphdr *ip = data + cfg.l3_off;
-
 				sa = &ip->saddr;
 				da = &ip->daddr;
 			}
 			/* IPv4 addresses are in the IP header checksum and, through the
 			 * pseudo-header, in the UDP one; IPv6 has only the latter. */
-			__u32 icsum = 0;
-			struct iphdr *ip = data + cfg.l3_off;
-
-			if (!cfg.ipv6)
-				icsum = csum_begin(ip->check);
 			if (cfg.saddr.span > 1) {
 				na = bpf_htonl(cfg.saddr.base + next_off(&cfg.saddr, &pc->cur_saddr));
 				ucsum = csum_word32(ucsum, *sa, na);
@@ -204,9 +357,25 @@ int udp_gen(struct xdp_md *ctx)
 					icsum = csum_word32(icsum, *da, na);
 				*da = na;
 			}
-			if (!cfg.ipv6)
-				ip->check = csum_end(icsum);
 		}
+		if (cfg.nsizes > 1) {
+			/* The UDP checksum's share (payload cut, both lengths) is precomputed. */
+			nv = bpf_htons(len - cfg.l4_off);
+			if (cfg.ipv6) {
+				struct ipv6hdr *ip6 = data + cfg.l3_off;
+
+				ip6->payload_len = nv;
+			} else {
+				__u16 tot = bpf_htons(len - cfg.l3_off);
+
+				icsum = csum_word(icsum, ip->tot_len, tot);
+				ip->tot_len = tot;
+			}
+			udp->len = nv;
+			ucsum += size_csum;
+		}
+		if (ip4_csum)
+			ip->check = csum_end(icsum);
 		if (cfg.stamp)
 			ucsum = stamp(udp, pc, ucsum);
 		nv = csum_end(ucsum);
@@ -216,5 +385,155 @@ int udp_gen(struct xdp_md *ctx)
 out:
 	pc->packets++;
 	pc->bytes += data_end - data;
-	return bpf_redirect(cfg.ifindex, 0);
+	return send(data, pc);
+}
+
+/*
+ * Templates from a capture (udp --template): each packet takes the next
+ * template (or a random one) from the `tmpls` map, written over the live
+ * page in full, so nothing of the page's previous frame or of a receiver's
+ * changes survives. One long kernel call interleaves all the templates;
+ * a call per template would pay the call's fixed cost (tens of ms) at
+ * every switch.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);		/* set to the template count at load */
+	__type(key, __u32);
+	__type(value, struct udp_gen_tmpl);
+} tmpls SEC(".maps");
+
+/*
+ * Writes an address of 1 (IPv4: in both checksums) or 4 (IPv6) words; the
+ * last one varies.
+ */
+static __always_inline __u32 put_addr(__u32 *a, const volatile __u32 *hi,
+				      __u32 low, __u32 acc, __u32 *icsum)
+{
+	int i;
+
+	if (cfg.rw_ipv6) {
+#pragma unroll
+		for (i = 0; i < 3; i++) {
+			acc = csum_word32(acc, a[i], hi[i]);
+			a[i] = hi[i];
+		}
+		a += 3;
+	} else {
+		*icsum = csum_word32(*icsum, *a, low);
+	}
+	acc = csum_word32(acc, *a, low);
+	*a = low;
+	return acc;
+}
+
+/*
+ * The user's fields into a UDP template frame, checksums updated from its
+ * bytes. v6 is a constant at each call, so each family gets its own code
+ * with constant offsets from two pointers checked against data_end once.
+ */
+static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu *pc,
+					 __u32 l3, __u32 l4, const int v6)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u8 *eth = data;
+	struct udphdr *udp;
+	__u32 ucsum, icsum = 0;
+	void *ip;
+	__u16 nv;
+	int i;
+
+	/* Offsets from the map: bounded for the verifier, checked against the frame. */
+	ip = data + (l3 & 0x3ff);
+	udp = data + (l4 & 0x3ff);
+	if ((void *)(udp + 1) > data_end || ip + (v6 ? 40 : 20) > data_end ||
+	    (void *)(eth + 12) > data_end)
+		return;
+	/* cfg is read byte by byte through its volatile qualifier (see copy_hdr). */
+	if (cfg.rw & UDP_GEN_RW_DMAC)
+		for (i = 0; i < 6; i++)
+			eth[i] = cfg.dst_mac[i];
+	if (cfg.rw & UDP_GEN_RW_SMAC)
+		for (i = 0; i < 6; i++)
+			eth[6 + i] = cfg.src_mac[i];
+	ucsum = csum_begin(udp->check);
+	if (!v6)
+		icsum = csum_begin(((struct iphdr *)ip)->check);
+	if (cfg.rw & UDP_GEN_RW_SPORT) {
+		nv = bpf_htons(cfg.sport.base + next_off(&cfg.sport, &pc->cur_sport));
+		ucsum = csum_word(ucsum, udp->source, nv);
+		udp->source = nv;
+	}
+	if (cfg.rw & UDP_GEN_RW_DPORT) {
+		nv = bpf_htons(cfg.dport.base + next_off(&cfg.dport, &pc->cur_dport));
+		ucsum = csum_word(ucsum, udp->dest, nv);
+		udp->dest = nv;
+	}
+	if (v6 == cfg.rw_ipv6) {
+		if (cfg.rw & UDP_GEN_RW_SADDR)
+			ucsum = put_addr(ip + (v6 ? 8 : 12), cfg.saddr_hi,
+					 bpf_htonl(cfg.saddr.base + next_off(&cfg.saddr, &pc->cur_saddr)),
+					 ucsum, &icsum);
+		if (cfg.rw & UDP_GEN_RW_DADDR)
+			ucsum = put_addr(ip + (v6 ? 24 : 16), cfg.daddr_hi,
+					 bpf_htonl(cfg.daddr.base + next_off(&cfg.daddr, &pc->cur_daddr)),
+					 ucsum, &icsum);
+	}
+	if (cfg.rw & UDP_GEN_RW_TTL) {
+		if (v6) {
+			((struct ipv6hdr *)ip)->hop_limit = cfg.ttl;
+		} else {
+			/* TTL shares its 16-bit word with the protocol. */
+			__u16 *w = ip + 8, n = *w;
+
+			((__u8 *)&n)[0] = cfg.ttl;
+			icsum = csum_word(icsum, *w, n);
+			*w = n;
+		}
+	}
+	if (!v6)
+		((struct iphdr *)ip)->check = csum_end(icsum);
+	nv = csum_end(ucsum);
+	udp->check = nv ? nv : 0xffff;
+}
+
+SEC("xdp")
+int udp_tmpl(struct xdp_md *ctx)
+{
+	struct udp_gen_pcpu *pc;
+	struct udp_gen_tmpl *t;
+	__u32 key = 0, i, n = cfg.ntmpl, len;
+
+	pc = bpf_map_lookup_elem(&pcpu, &key);
+	if (!pc)
+		return XDP_ABORTED;
+	if (cfg.pace && !pace(pc))
+		return XDP_DROP;
+	if (cfg.random) {
+		i = ((__u64)bpf_get_prandom_u32() * n) >> 32;
+	} else {
+		i = pc->cur_tmpl;
+		pc->cur_tmpl = i + cfg.tmpl_stride >= n ? i + cfg.tmpl_stride - n
+						      : i + cfg.tmpl_stride;
+	}
+	t = bpf_map_lookup_elem(&tmpls, &i);
+	if (!t)
+		return XDP_ABORTED;
+	len = t->len;
+	/* Every page starts at the longest template's length (see resize()). */
+	if (len < ETH_HLEN || len > UDP_GEN_TMPL_MAX ||
+	    (__u64)(ctx->data_end - ctx->data) != cfg.frame_len ||
+	    (len != cfg.frame_len && bpf_xdp_adjust_tail(ctx, (int)len - (int)cfg.frame_len)) ||
+	    bpf_xdp_store_bytes(ctx, 0, t->data, len)) {
+		pc->short_frames++;
+		return XDP_DROP;
+	}
+	if (cfg.rw && t->kind == UDP_GEN_TMPL_UDP4)
+		rewrite_tmpl(ctx, pc, t->l3_off, t->l4_off, 0);
+	else if (cfg.rw && t->kind == UDP_GEN_TMPL_UDP6)
+		rewrite_tmpl(ctx, pc, t->l3_off, t->l4_off, 1);
+	pc->packets++;
+	pc->bytes += len;
+	return bpf_redirect(cfg.multi_if ? pc->ifindex : cfg.ifindex, 0);
 }

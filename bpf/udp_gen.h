@@ -15,6 +15,52 @@
  */
 #define UDP_GEN_HDR_MAX 96
 
+/* Entries of the size wheel: every frame length from 60 to 3408 fits. */
+#define UDP_GEN_MAX_SIZES 4096
+
+/*
+ * One frame length of the size wheel and what it does to the UDP checksum:
+ * the template is built at the largest length, and a frame cut to `len`
+ * loses payload bytes and changes the UDP length, which the checksum sees
+ * twice (header and pseudo-header). csum is that change as a one's
+ * complement sum to add (S_len - S_template, computed in userspace from
+ * full checksums), so the program needs no loop over the payload.
+ */
+struct udp_gen_size {
+	__u16 len;		/* frame length, FCS excluded */
+	__u16 csum;
+};
+
+/*
+ * Templates from a capture (udp --template), one per entry of the
+ * program's `tmpls` array map, picked per packet. UDP frames of either
+ * family get the user's fields written in (rw: which ones); other frames
+ * are sent as they are.
+ */
+#define UDP_GEN_TMPL_MAX 3408	/* the largest live frame */
+
+enum {
+	UDP_GEN_TMPL_RAW,	/* not UDP, or not understood: sent as it is */
+	UDP_GEN_TMPL_UDP4,
+	UDP_GEN_TMPL_UDP6,
+};
+
+#define UDP_GEN_RW_SPORT (1u << 0)
+#define UDP_GEN_RW_DPORT (1u << 1)
+#define UDP_GEN_RW_SADDR (1u << 2)	/* of frames of the family of rw_ipv6 */
+#define UDP_GEN_RW_DADDR (1u << 3)
+#define UDP_GEN_RW_SMAC (1u << 4)
+#define UDP_GEN_RW_DMAC (1u << 5)
+#define UDP_GEN_RW_TTL (1u << 6)
+
+struct udp_gen_tmpl {
+	__u16 len;		/* frame length, 14..UDP_GEN_TMPL_MAX */
+	__u16 l3_off, l4_off;	/* with kind UDP4 or UDP6 */
+	__u8 kind;
+	__u8 pad;
+	__u8 data[UDP_GEN_TMPL_MAX];
+};
+
 /*
  * A field that takes `span` values base, base+1, ..., base+span-1 (host
  * order). 16-bit for ports; for addresses the last 32 bits of the address.
@@ -43,6 +89,50 @@ struct udp_gen_cfg {
 	__u32 pad2;
 	struct udp_gen_field sport, dport, saddr, daddr;
 	__u8 hdr[UDP_GEN_HDR_MAX];	/* the template's headers */
+	/*
+	 * Pacing (lib/pace.h), with pace set: `burst` frames a slot, each slot
+	 * one kernel batch of `burst` frames, slots interval_ns +
+	 * interval_frac / 2^32 ns apart per thread.
+	 */
+	__u8 pace;
+	__u8 pad3[3];
+	__u32 burst;
+	__u64 interval_ns;
+	__u32 interval_frac;
+	__u32 pad4;
+	__u64 max_lag_ns;	/* catch up at most this far behind */
+	__u64 spin_ns;		/* wait at most this long for a slot */
+	/*
+	 * Sizes per packet, with nsizes > 1: each frame is cut from frame_len
+	 * (the template's, the largest) to the next length of the wheel,
+	 * taken in sequence (a thread starts at its index and steps by
+	 * size_stride) or, with random, at random.
+	 */
+	__u32 nsizes;
+	__u32 size_stride;
+	__u16 frame_len;
+	__u16 pad5[3];
+	struct udp_gen_size sizes[UDP_GEN_MAX_SIZES];
+	/*
+	 * Templates (program udp_tmpl), with ntmpl > 0: frame_len is the
+	 * longest template's, the length each live page starts with.
+	 */
+	__u32 ntmpl;
+	__u32 tmpl_stride;
+	__u32 rw;		/* UDP_GEN_RW_* */
+	__u8 rw_ipv6;		/* the address fields are IPv6 */
+	__u8 ttl;
+	__u8 dst_mac[6], src_mac[6];
+	__u8 pad6[2];
+	__u32 saddr_hi[3], daddr_hi[3];	/* an IPv6 range's first 96 bits, as stored */
+	/*
+	 * Several interfaces (udp if1,if2): each thread sends to the target in
+	 * its per-CPU state, ifindex above unused, and with multi_mac writes
+	 * its interface's MAC as the source.
+	 */
+	__u8 multi_if;
+	__u8 multi_mac;
+	__u8 pad8[6];
 };
 
 /* Per-CPU, one entry: counters read by userspace, cursors of sequential mode. */
@@ -53,7 +143,22 @@ struct udp_gen_pcpu {
 	__u64 cur_sport, cur_dport, cur_saddr, cur_daddr;	/* offsets into the spans */
 	__u64 seq;		/* next stamp sequence number */
 	__u32 stream;		/* this thread's stream id */
-	__u32 pad;
+	__u32 ifindex;		/* with cfg.multi_if: this thread's target */
+	/* Pacing, with cfg.pace. */
+	__u64 limit;		/* send at most this many frames; 0: no limit */
+	__u64 next_slot;	/* ns (bpf_ktime_get_ns) of the next slot; 0: at once */
+	__u64 slot_frac;	/* fraction of a ns of next_slot, / 2^32 */
+	__u64 pace_drops;	/* frames dropped unsent: their batch was early, or over limit */
+	__u64 first_tx, last_tx;	/* ns of the first and last slot that sent */
+	__u32 batch_left;	/* frames left in the current batch */
+	__u32 slot_open;	/* whether the current batch sends */
+	__u64 cur_size;		/* index into cfg.sizes */
+	__u64 cur_tmpl;		/* index into the templates */
+	__u8 src_mac[6];	/* with cfg.multi_if: this thread's interface's */
+	__u8 pad7[2];
+	__u64 max_behind_ns;	/* pacing: the furthest behind its schedule a slot went */
+	__u64 forgiven_ns;	/* pacing: schedule given up beyond max_lag_ns */
+	__u64 stop_at;		/* pacing: no slot at or after this (ns); 0: none */
 };
 
 #endif

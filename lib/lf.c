@@ -15,6 +15,7 @@
 #define STOP_TIMEOUT_NS (5ULL * 1000000000ULL)
 #define STOP_RESEND_NS (5ULL * 1000000ULL)
 #define CHECK_EVERY_NS (250ULL * 1000000ULL)
+#define POLL_DEFAULT_NS (2ULL * 1000000ULL)
 
 struct worker {
 	const struct tg_lf_cfg *cfg;
@@ -65,11 +66,29 @@ static int pin(pthread_t tid, int cpu)
 	return -pthread_setaffinity_np(tid, sizeof(set), &set);
 }
 
+uint64_t tg_lf_quota(const struct tg_lf_cfg *cfg, unsigned int thread)
+{
+	if (!cfg->count || !cfg->nthreads)
+		return 0;
+	return cfg->count / cfg->nthreads + (thread < cfg->count % cfg->nthreads);
+}
+
+/* Frames per call: with prog_counts, whole batches (see lf.h). */
+static uint32_t call_repeat(const struct tg_lf_cfg *cfg)
+{
+	uint32_t max = cfg->max_repeat ? cfg->max_repeat : TG_LF_DEFAULT_REPEAT;
+	uint32_t batch = cfg->batch_size ? cfg->batch_size : TG_LF_DEFAULT_BATCH;
+
+	if (!cfg->prog_counts)
+		return max;
+	return max < batch ? batch : max - max % batch;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	const struct tg_lf_cfg *cfg = w->cfg;
-	uint32_t max_repeat = cfg->max_repeat ? cfg->max_repeat : TG_LF_DEFAULT_REPEAT;
+	uint32_t max_repeat = call_repeat(cfg);
 	sigset_t usr1;
 	int ret;
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
@@ -94,7 +113,8 @@ static void *worker_main(void *arg)
 		if (w->quota) {
 			if (w->done >= w->quota)
 				break;
-			if (w->quota - w->done < n)
+			/* A program that drops frames needs more than the rest. */
+			if (w->quota - w->done < n && !cfg->prog_counts)
 				n = w->quota - w->done;
 		}
 		opts.repeat = n;
@@ -113,7 +133,7 @@ static void *worker_main(void *arg)
 			w->error = ret;
 			break;
 		}
-		w->done += n;
+		w->done = cfg->prog_counts ? cfg->thread_sent(cfg->arg, w->idx) : w->done + n;
 	}
 out:
 	sigemptyset(&usr1);
@@ -193,12 +213,31 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/*
+ * With prog_counts: interrupts the call of each thread that has sent its
+ * quota (the program drops the frames beyond it until then). Sent again at
+ * every poll until the thread leaves, like stop_workers.
+ */
+static void poll_quotas(const struct tg_lf_cfg *cfg, struct worker *w,
+			unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (w[i].started && w[i].quota && !atomic_load(&w[i].exited) &&
+		    cfg->thread_sent(cfg->arg, i) >= w[i].quota)
+			pthread_kill(w[i].tid, SIGUSR1);
+}
+
 /* The main thread's loop: ticks, deadline, signals, workers leaving. */
 static void supervise(const struct tg_lf_cfg *cfg, struct worker *w,
 		      uint64_t start, struct tg_lf_result *res)
 {
 	uint64_t deadline = cfg->duration_ns ? start + cfg->duration_ns : UINT64_MAX;
 	uint64_t tick = cfg->interval_ns ? start + cfg->interval_ns : UINT64_MAX;
+	bool polling = cfg->prog_counts && cfg->count;
+	uint64_t poll_ns = cfg->poll_ns ? cfg->poll_ns : POLL_DEFAULT_NS;
+	uint64_t poll = polling ? start + poll_ns : UINT64_MAX;
 	unsigned int n = cfg->nthreads;
 	sigset_t wait_set;
 
@@ -234,6 +273,11 @@ static void supervise(const struct tg_lf_cfg *cfg, struct worker *w,
 			res->stop = TG_LF_DEADLINE;
 			return;
 		}
+		if (now >= poll) {
+			poll_quotas(cfg, w, n);
+			poll = now + poll_ns;
+			continue;
+		}
 		if (now >= tick) {
 			cfg->on_interval(cfg->arg, now - start);
 			tick += cfg->interval_ns;
@@ -241,7 +285,7 @@ static void supervise(const struct tg_lf_cfg *cfg, struct worker *w,
 				tick = now + cfg->interval_ns;
 			continue;
 		}
-		until = min_u64(min_u64(deadline, tick), now + CHECK_EVERY_NS);
+		until = min_u64(min_u64(deadline, tick), min_u64(poll, now + CHECK_EVERY_NS));
 		sig = wait_signal(&wait_set, until - now);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			res->stop = TG_LF_SIGNAL;
@@ -266,6 +310,8 @@ int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 	if (!cfg->nthreads || cfg->nthreads > TG_LF_MAX_THREADS)
 		return tg_fail(err, EINVAL, "thread count %u is out of range (1-%d)",
 			       cfg->nthreads, TG_LF_MAX_THREADS);
+	if (cfg->prog_counts && !cfg->thread_sent)
+		return tg_fail(err, EINVAL, "a program that counts its own frames needs thread_sent");
 	w = calloc(cfg->nthreads, sizeof(*w));
 	if (!w)
 		return tg_fail(err, ENOMEM, "out of memory for %u threads", cfg->nthreads);
@@ -285,8 +331,7 @@ int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 	for (i = 0; i < cfg->nthreads; i++) {
 		w[i] = (struct worker){
 			.cfg = cfg, .idx = i, .main = pthread_self(), .stop = &stop,
-			.quota = cfg->count ? cfg->count / cfg->nthreads +
-				 (i < cfg->count % cfg->nthreads) : 0,
+			.quota = tg_lf_quota(cfg, i),
 		};
 		/* A thread with nothing to do would otherwise run unbounded. */
 		if (cfg->count && !w[i].quota)

@@ -52,6 +52,19 @@ struct tg_lf_cfg {
 	 */
 	int (*check)(void *arg);
 	void *arg;
+	/*
+	 * Optional, for a program that may drop frames instead of sending
+	 * them (udp --rate drops the batches that come before their slot): a
+	 * call then sends an unknown part of its frames. With it set,
+	 * thread_sent is required and is a thread's progress; the program
+	 * must itself send no more than the thread's quota (tg_lf_quota);
+	 * calls are whole numbers of batches, so that the program can count
+	 * its way to each batch's first frame; and the main thread asks
+	 * thread_sent every poll_ns (0: 2 ms) and interrupts the call of a
+	 * thread that has sent its quota.
+	 */
+	bool prog_counts;
+	uint64_t poll_ns;
 };
 
 enum tg_lf_stop {
@@ -80,6 +93,9 @@ struct tg_lf_result {
  */
 int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 	      struct tg_err *err);
+
+/* Thread `thread`'s share of cfg->count (0 when count is 0: no limit). */
+uint64_t tg_lf_quota(const struct tg_lf_cfg *cfg, unsigned int thread);
 
 /* The CPUs this process may run on, in order; returns how many (<= max). */
 int tg_lf_cpus(int *cpus, int max);

@@ -5,6 +5,7 @@
  * field is written explicitly and every checksum computed in full.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "csum.h"
@@ -36,6 +37,15 @@ static void put_csum(uint8_t *p, uint16_t c)
 	memcpy(p, &c, 2);
 }
 
+uint32_t tg_udp_min_frame_len_vlan(int family, unsigned int nvlan)
+{
+	uint32_t hdrs = (family == AF_INET ? TG_UDP4_HDRS : TG_UDP6_HDRS) +
+			nvlan * TG_VLAN_HLEN;
+	uint32_t min = tg_udp_min_frame_len(family);
+
+	return min && hdrs > min ? hdrs : min;
+}
+
 uint32_t tg_udp_min_frame_len(int family)
 {
 	switch (family) {
@@ -57,11 +67,20 @@ void tg_fill_payload(uint8_t *p, size_t len)
 		p[i] = (uint8_t)(i % 251 + 1);
 }
 
-static void put_eth(uint8_t *p, const struct tg_udp_spec *spec, uint16_t proto)
+/* MACs, the VLAN tags outermost first, the EtherType; returns the length. */
+static uint32_t put_eth(uint8_t *p, const struct tg_udp_spec *spec, uint16_t proto)
 {
+	uint32_t off = 12;
+	unsigned int i;
+
 	memcpy(p, spec->dst_mac, 6);
 	memcpy(p + 6, spec->src_mac, 6);
-	put16(p + 12, proto);
+	for (i = 0; i < spec->nvlan; i++, off += TG_VLAN_HLEN) {
+		put16(p + off, spec->vlan_tpid[i]);
+		put16(p + off + 2, spec->vlan_tci[i]);
+	}
+	put16(p + off, proto);
+	return off + 2;
 }
 
 static void put_ip4(uint8_t *p, const struct tg_udp_spec *spec, uint16_t tot_len)
@@ -110,9 +129,12 @@ static int check_size(const struct tg_udp_spec *spec, size_t buflen,
 		      struct tg_err *err)
 {
 	const char *fam = spec->family == AF_INET ? "IPv4" : "IPv6";
-	uint32_t min = tg_udp_min_frame_len(spec->family);
+	uint32_t min = tg_udp_min_frame_len_vlan(spec->family, spec->nvlan);
 	uint32_t len = spec->frame_len;
 
+	if (spec->nvlan > TG_MAX_VLANS)
+		return tg_fail(err, EINVAL, "%u VLAN tags are more than %d", spec->nvlan,
+			       TG_MAX_VLANS);
 	if (!min)
 		return tg_fail(err, EINVAL, "address family %d is neither IPv4 nor IPv6",
 			       spec->family);
@@ -134,7 +156,7 @@ int tg_build_udp(const struct tg_udp_spec *spec, uint8_t *buf, size_t buflen,
 		 struct tg_layout *layout, struct tg_err *err)
 {
 	uint32_t len = spec->frame_len;
-	struct tg_layout l = { .l3_off = TG_ETH_HLEN, .len = (uint16_t)len };
+	struct tg_layout l = { .len = (uint16_t)len };
 	int ret;
 
 	ret = check_size(spec, buflen, err);
@@ -143,17 +165,74 @@ int tg_build_udp(const struct tg_udp_spec *spec, uint8_t *buf, size_t buflen,
 
 	/* No Ethernet padding: everything after the Ethernet header is IP, even in a 60-byte frame. */
 	if (spec->family == AF_INET) {
+		l.l3_off = put_eth(buf, spec, ETH_P_IPV4);
 		l.l4_off = l.l3_off + IP4_HLEN;
-		put_eth(buf, spec, ETH_P_IPV4);
 		put_ip4(buf + l.l3_off, spec, (uint16_t)(len - l.l3_off));
 	} else {
+		l.l3_off = put_eth(buf, spec, ETH_P_IPV6);
 		l.l4_off = l.l3_off + IP6_HLEN;
-		put_eth(buf, spec, ETH_P_IPV6);
 		put_ip6(buf + l.l3_off, spec, (uint16_t)(len - l.l4_off));
 	}
 	l.payload_off = l.l4_off + UDP_HLEN;
 	put_udp(buf + l.l4_off, spec, (uint16_t)(len - l.l4_off));
 	if (layout)
 		*layout = l;
+	return 0;
+}
+
+/* Reads a decimal number within 0..max at *p; false if there is none or it is larger. */
+static bool read_num(const char **p, uint32_t max, uint32_t *v)
+{
+	const char *s = *p;
+	uint32_t x = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		x = x * 10 + (uint32_t)(*s - '0');
+		if (x > max)
+			return false;
+	}
+	*v = x;
+	*p = s;
+	return true;
+}
+
+/* VID 4095 is reserved (802.1Q): never sent. */
+#define VID_MAX 4094
+
+int tg_parse_vlan(const char *s, uint16_t *tci, struct tg_err *err)
+{
+	const char *p = s;
+	uint32_t vid, pcp = 0;
+
+	if (!read_num(&p, VID_MAX, &vid))
+		goto bad;
+	if (*p == ':') {
+		p++;
+		if (!read_num(&p, 7, &pcp))
+			goto bad;
+	}
+	if (*p)
+		goto bad;
+	*tci = (uint16_t)(pcp << 13 | vid);
+	return 0;
+bad:
+	return tg_fail(err, EINVAL,
+		       "'%s' is not a VLAN ID (0-4094) with an optional priority (0-7) (examples: 100, 100:5)",
+		       s);
+}
+
+int tg_parse_qinq(const char *s, uint16_t tci[2], struct tg_err *err)
+{
+	const char *p = s;
+	uint32_t outer, inner;
+
+	if (!read_num(&p, VID_MAX, &outer) || *p++ != ':' ||
+	    !read_num(&p, VID_MAX, &inner) || *p)
+		return tg_fail(err, EINVAL,
+			       "'%s' is not OUTER:INNER, two VLAN IDs (0-4094) (example: 100:200)", s);
+	tci[0] = (uint16_t)outer;
+	tci[1] = (uint16_t)inner;
 	return 0;
 }

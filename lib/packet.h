@@ -23,6 +23,10 @@
  * selftests use and is known to work (3450 fails here with EINVAL).
  */
 #define TG_MAX_FRAME_LEN 3408
+#define TG_MAX_VLANS 2
+#define TG_VLAN_HLEN 4
+#define TG_ETH_P_8021Q 0x8100
+#define TG_ETH_P_8021AD 0x88a8
 #define TG_MAX_WIRE_SIZE (TG_MAX_FRAME_LEN + TG_FCS_LEN)
 
 struct tg_udp_spec {
@@ -33,6 +37,14 @@ struct tg_udp_spec {
 	uint16_t sport, dport;		/* host order */
 	uint8_t ttl;			/* IPv4 TTL or IPv6 hop limit */
 	uint32_t frame_len;		/* bytes in memory, FCS excluded */
+	/*
+	 * VLAN tags between the MACs and the EtherType, outermost first:
+	 * none, one (802.1Q, TPID 0x8100) or two (802.1ad QinQ: the outer
+	 * with TPID 0x88a8, the inner 0x8100). tci is PCP << 13 | VID.
+	 */
+	unsigned int nvlan;
+	uint16_t vlan_tpid[TG_MAX_VLANS];
+	uint16_t vlan_tci[TG_MAX_VLANS];
 };
 
 /* Where things are in a built frame. */
@@ -45,6 +57,15 @@ struct tg_layout {
 
 /* Smallest frame (no FCS) for a family: headers only, at least 60 bytes. */
 uint32_t tg_udp_min_frame_len(int family);
+/* The same with nvlan VLAN tags. */
+uint32_t tg_udp_min_frame_len_vlan(int family, unsigned int nvlan);
+
+/*
+ * "ID" or "ID:PRIO" (VID 0-4094, PCP 0-7) into a TCI, for --vlan; and
+ * "OUTER:INNER" (two VIDs) for --qinq.
+ */
+int tg_parse_vlan(const char *s, uint16_t *tci, struct tg_err *err);
+int tg_parse_qinq(const char *s, uint16_t tci[2], struct tg_err *err);
 
 /*
  * Builds Ethernet + IPv4 (DF, id 0, no options) or IPv6 + UDP + payload into

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "csum.h"
+#include "sizes.h"
 #include "stamp.h"
 #include "udp_cfg.h"
 
@@ -68,8 +69,14 @@ static int check_port_range(const char *what, const struct tg_port_range *r,
 
 uint32_t tg_udp_cfg_min_frame_len(int family, bool stamp)
 {
-	uint32_t hdrs = family == AF_INET6 ? TG_UDP6_HDRS : TG_UDP4_HDRS;
-	uint32_t min = tg_udp_min_frame_len(family);
+	return tg_udp_cfg_min_len(family, stamp, 0);
+}
+
+uint32_t tg_udp_cfg_min_len(int family, bool stamp, unsigned int nvlan)
+{
+	uint32_t hdrs = (family == AF_INET6 ? TG_UDP6_HDRS : TG_UDP4_HDRS) +
+			nvlan * TG_VLAN_HLEN;
+	uint32_t min = tg_udp_min_frame_len_vlan(family, nvlan);
 
 	return stamp && hdrs + TG_STAMP_LEN > min ? hdrs + TG_STAMP_LEN : min;
 }
@@ -78,10 +85,10 @@ uint32_t tg_udp_cfg_min_frame_len(int family, bool stamp)
  * Writes the stamp into a built frame and recomputes the UDP checksum in
  * full: the reference never updates incrementally.
  */
-static void put_stamp(uint8_t *frame, int family, uint32_t stream,
+static void put_stamp(uint8_t *frame, uint32_t l3, int family, uint32_t stream,
 		      uint64_t seq, uint64_t tx_ns)
 {
-	uint32_t l3 = TG_ETH_HLEN, l4 = l3 + (family == AF_INET6 ? 40 : 20);
+	uint32_t l4 = l3 + (family == AF_INET6 ? 40 : 20);
 	uint16_t ulen, check = 0;
 	union tg_addr src, dst;
 	struct tg_stamp st = {
@@ -108,16 +115,50 @@ static void put_stamp(uint8_t *frame, int family, uint32_t stream,
 	memcpy(frame + l4 + 6, &check, 2);
 }
 
+static bool sized(const struct tg_udp_params *p)
+{
+	return p->nsizes > 1;
+}
+
+/* The smallest frame the run sends. */
+static uint32_t min_len(const struct tg_udp_params *p)
+{
+	return sized(p) ? tg_sizes_min(p->sizes, p->nsizes) : p->spec.frame_len;
+}
+
+static int check_sizes(const struct tg_udp_params *p, struct tg_err *err)
+{
+	uint32_t lo = tg_udp_cfg_min_len(p->spec.family, p->stamp, p->spec.nvlan);
+	unsigned int i;
+
+	if (!sized(p))
+		return 0;
+	if (p->nsizes > UDP_GEN_MAX_SIZES)
+		return tg_fail(err, EINVAL, "%u sizes are more than the generator's %d",
+			       p->nsizes, UDP_GEN_MAX_SIZES);
+	for (i = 0; i < p->nsizes; i++)
+		if (p->sizes[i] < lo || p->sizes[i] > TG_MAX_FRAME_LEN)
+			return tg_fail(err, EINVAL,
+				       "size %u (%u on the wire) is out of range for %s%s (%u-%u on the wire)",
+				       p->sizes[i], p->sizes[i] + TG_FCS_LEN, fam_name(p->spec.family),
+				       p->stamp ? " with --stamp" : "", lo + TG_FCS_LEN,
+				       TG_MAX_WIRE_SIZE);
+	return 0;
+}
+
 static int check_params(const struct tg_udp_params *p, struct tg_err *err)
 {
 	int fam = p->spec.family;
 	int ret;
 
-	if (p->stamp && p->spec.frame_len < tg_udp_cfg_min_frame_len(fam, true))
+	ret = check_sizes(p, err);
+	if (ret)
+		return ret;
+	if (p->stamp && min_len(p) < tg_udp_cfg_min_len(fam, true, p->spec.nvlan))
 		return tg_fail(err, EINVAL,
 			       "a %u-byte frame has no room for the %d-byte stamp: --stamp needs frames of at least %u bytes on the wire with %s",
-			       p->spec.frame_len + TG_FCS_LEN, TG_STAMP_LEN,
-			       tg_udp_cfg_min_frame_len(fam, true) + TG_FCS_LEN,
+			       min_len(p) + TG_FCS_LEN, TG_STAMP_LEN,
+			       tg_udp_cfg_min_len(fam, true, p->spec.nvlan) + TG_FCS_LEN,
 			       fam_name(fam));
 
 	if (p->src.family != fam || p->dst.family != fam)
@@ -127,6 +168,9 @@ static int check_params(const struct tg_udp_params *p, struct tg_err *err)
 			       fam_name(fam));
 	if (p->nthreads < 1)
 		return tg_fail(err, EINVAL, "thread count %u is not at least 1", p->nthreads);
+	if (p->pace && (p->pace->burst < 1 || p->pace->burst > TG_PACE_MAX_BURST))
+		return tg_fail(err, EINVAL, "burst %u is out of range (1-%d)",
+			       p->pace->burst, TG_PACE_MAX_BURST);
 	ret = check_addr_range("source", &p->src, err);
 	if (!ret)
 		ret = check_addr_range("destination", &p->dst, err);
@@ -145,6 +189,62 @@ static void set_field(struct udp_gen_field *f, uint32_t base, uint64_t count,
 	f->stride = nthreads % count;
 }
 
+/* S, the one's complement sum behind a checksum C = ~S, of the UDP header and payload. */
+static uint16_t udp_sum(const uint8_t *frame, const struct tg_layout *l, int family,
+			uint32_t len)
+{
+	uint8_t udp[TG_MAX_FRAME_LEN];
+	uint32_t ulen = len - l->l4_off;
+	union tg_addr src, dst;
+	uint16_t c, be = htons((uint16_t)ulen);
+
+	/* The frame as cut to len: the same bytes, its own length, checksum 0. */
+	memcpy(udp, frame + l->l4_off, ulen);
+	memcpy(udp + 4, &be, 2);
+	memset(udp + 6, 0, 2);
+	if (family == AF_INET6) {
+		memcpy(&src.v6, frame + l->l3_off + 8, 16);
+		memcpy(&dst.v6, frame + l->l3_off + 24, 16);
+		c = tg_l4_csum6(&src.v6, &dst.v6, IPPROTO_UDP, udp, ulen);
+	} else {
+		memcpy(&src.v4, frame + l->l3_off + 12, 4);
+		memcpy(&dst.v4, frame + l->l3_off + 16, 4);
+		c = tg_l4_csum4(&src.v4, &dst.v4, IPPROTO_UDP, udp, ulen);
+	}
+	return (uint16_t)~c;
+}
+
+uint16_t tg_udp_cfg_size_csum(const uint8_t *frame, const struct tg_layout *l,
+			      int family, uint32_t len)
+{
+	uint32_t d = udp_sum(frame, l, family, len) +
+		     (uint16_t)~udp_sum(frame, l, family, l->len);
+
+	/* S_len - S_template in one's complement: add the complement. */
+	d = (d & 0xffff) + (d >> 16);
+	return (uint16_t)((d & 0xffff) + (d >> 16));
+}
+
+void tg_udp_cfg_set_pace(struct udp_gen_cfg *cfg, const struct tg_pace *pace)
+{
+	if (!pace)
+		return;
+	cfg->pace = 1;
+	cfg->burst = pace->burst;
+	cfg->interval_ns = pace->interval_ns;
+	cfg->interval_frac = pace->interval_frac;
+	cfg->max_lag_ns = pace->max_lag_ns;
+	cfg->spin_ns = pace->spin_ns;
+}
+
+uint32_t tg_udp_cfg_frame_len(const struct tg_udp_params *p, unsigned int thread,
+			      uint64_t k)
+{
+	if (!sized(p))
+		return p->spec.frame_len;
+	return p->sizes[tg_seq_offset(p->nsizes, p->nthreads, thread, k)];
+}
+
 int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 		     uint8_t *frame, struct tg_layout *layout,
 		     struct tg_err *err)
@@ -160,6 +260,8 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 	spec.dst = p->dst.first;
 	spec.sport = p->sport.first;
 	spec.dport = p->dport.first;
+	if (sized(p))
+		spec.frame_len = tg_sizes_max(p->sizes, p->nsizes);
 	ret = tg_build_udp(&spec, frame, TG_MAX_FRAME_LEN, &l, err);
 	if (ret)
 		return ret;
@@ -171,7 +273,7 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 	cfg->hdr_len = l.l4_off + 8;
 	if (p->stamp) {
 		/* The template carries the magic and zeros; the program fills in the rest. */
-		put_stamp(frame, spec.family, 0, 0, 0);
+		put_stamp(frame, l.l3_off, spec.family, 0, 0, 0);
 		cfg->hdr_len += TG_STAMP_LEN;
 		cfg->stamp = 1;
 		cfg->stream_base = p->stream_base;
@@ -179,7 +281,8 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 	cfg->ipv6 = spec.family == AF_INET6;
 	cfg->random = p->random;
 	cfg->varies = p->src.count > 1 || p->dst.count > 1 ||
-		      p->sport.count > 1 || p->dport.count > 1 || p->stamp;
+		      p->sport.count > 1 || p->dport.count > 1 || p->stamp ||
+		      sized(p);
 	set_field(&cfg->sport, p->sport.first, p->sport.count, p->nthreads);
 	set_field(&cfg->dport, p->dport.first, p->dport.count, p->nthreads);
 	set_field(&cfg->saddr, addr_low32(spec.family, &p->src.first),
@@ -187,6 +290,19 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 	set_field(&cfg->daddr, addr_low32(spec.family, &p->dst.first),
 		  p->dst.count, p->nthreads);
 	memcpy(cfg->hdr, frame, cfg->hdr_len);
+	cfg->frame_len = l.len;
+	if (sized(p)) {
+		unsigned int i;
+
+		cfg->nsizes = p->nsizes;
+		cfg->size_stride = p->nthreads % p->nsizes;
+		for (i = 0; i < p->nsizes; i++) {
+			cfg->sizes[i].len = p->sizes[i];
+			cfg->sizes[i].csum = tg_udp_cfg_size_csum(frame, &l, spec.family,
+								  p->sizes[i]);
+		}
+	}
+	tg_udp_cfg_set_pace(cfg, p->pace);
 	if (layout)
 		*layout = l;
 	return 0;
@@ -206,6 +322,8 @@ void tg_udp_cfg_thread_init(const struct udp_gen_cfg *cfg,
 	pc->cur_dport = start(&cfg->dport, thread);
 	pc->cur_saddr = start(&cfg->saddr, thread);
 	pc->cur_daddr = start(&cfg->daddr, thread);
+	pc->cur_size = cfg->nsizes > 1 ? thread % cfg->nsizes : 0;
+	pc->cur_tmpl = cfg->ntmpl ? thread % cfg->ntmpl : 0;
 	pc->stream = cfg->stream_base | thread;
 }
 
@@ -215,6 +333,7 @@ int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
 {
 	struct tg_udp_spec spec = p->spec;
 	unsigned int n = p->nthreads;
+	struct tg_layout l;
 	int ret;
 
 	ret = check_params(p, err);
@@ -226,8 +345,9 @@ int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
 				tg_seq_offset(p->sport.count, n, thread, k));
 	spec.dport = (uint16_t)(p->dport.first +
 				tg_seq_offset(p->dport.count, n, thread, k));
-	ret = tg_build_udp(&spec, buf, spec.frame_len, NULL, err);
+	spec.frame_len = tg_udp_cfg_frame_len(p, thread, k);
+	ret = tg_build_udp(&spec, buf, spec.frame_len, &l, err);
 	if (!ret && p->stamp)
-		put_stamp(buf, spec.family, p->stream_base | thread, k, tx_ns);
+		put_stamp(buf, l.l3_off, spec.family, p->stream_base | thread, k, tx_ns);
 	return ret;
 }

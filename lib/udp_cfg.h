@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "errbuf.h"
+#include "pace.h"
 #include "packet.h"
 #include "parse.h"
 #include "udp_gen.h"
@@ -23,6 +24,14 @@ struct tg_udp_params {
 	uint32_t stream_base;		/* stream id of thread t: stream_base | t */
 	uint32_t ifindex;		/* redirect target */
 	unsigned int nthreads;		/* >= 1 */
+	const struct tg_pace *pace;	/* NULL: as fast as possible */
+	/*
+	 * Sizes per packet (lib/sizes.h): frame lengths, FCS excluded, in
+	 * wheel order. With nsizes > 1 the template is built at the largest
+	 * and spec.frame_len is ignored.
+	 */
+	const uint16_t *sizes;
+	unsigned int nsizes;
 };
 
 /*
@@ -33,6 +42,9 @@ struct tg_udp_params {
 int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 		     uint8_t *frame, struct tg_layout *layout,
 		     struct tg_err *err);
+
+/* The pacing plan into cfg (nothing with NULL). */
+void tg_udp_cfg_set_pace(struct udp_gen_cfg *cfg, const struct tg_pace *pace);
 
 /* Starting per-CPU state of the thread with index `thread` (0-based). */
 void tg_udp_cfg_thread_init(const struct udp_gen_cfg *cfg,
@@ -49,8 +61,22 @@ int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
 			uint64_t k, uint64_t tx_ns, uint8_t *buf,
 			struct tg_err *err);
 
+/* The frame length of thread's k-th frame: spec.frame_len or the wheel's. */
+uint32_t tg_udp_cfg_frame_len(const struct tg_udp_params *p, unsigned int thread,
+			      uint64_t k);
+
+/*
+ * What cutting a frame built by p from the template's length to len does
+ * to its UDP checksum, as a one's complement sum to add (see struct
+ * udp_gen_size). frame is the template.
+ */
+uint16_t tg_udp_cfg_size_csum(const uint8_t *frame, const struct tg_layout *l,
+			      int family, uint32_t len);
+
 /* The smallest frame (FCS excluded) for a family, with or without a stamp. */
 uint32_t tg_udp_cfg_min_frame_len(int family, bool stamp);
+/* The same with nvlan VLAN tags. */
+uint32_t tg_udp_cfg_min_len(int family, bool stamp, unsigned int nvlan);
 
 /* Offset into a span of `span` values for thread's k-th frame. */
 static inline uint64_t tg_seq_offset(uint64_t span, unsigned int nthreads,

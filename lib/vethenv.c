@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -85,15 +86,17 @@ static int link_up(struct nl_sock *sk, const char *name, struct tg_err *err)
 	return 0;
 }
 
-static int add_addr4(struct nl_sock *sk, int ifindex, const char *cidr,
-		     struct tg_err *err)
+/* flags: IFA_F_* (IFA_F_NODAD: usable at once, no duplicate detection to wait for). */
+static int add_addr(struct nl_sock *sk, int ifindex, int family, const char *cidr,
+		    unsigned int flags, struct tg_err *err)
 {
 	struct rtnl_addr *a = rtnl_addr_alloc();
 	struct nl_addr *local = NULL;
 	int ret = -NLE_NOMEM;
 
-	if (a && !nl_addr_parse(cidr, AF_INET, &local)) {
+	if (a && !nl_addr_parse(cidr, family, &local)) {
 		rtnl_addr_set_ifindex(a, ifindex);
+		rtnl_addr_set_flags(a, flags);
 		ret = rtnl_addr_set_local(a, local);
 		if (!ret)
 			ret = rtnl_addr_add(sk, a, 0);
@@ -146,7 +149,7 @@ static int setup_end(const char *name, int *ifindex, uint8_t *mac,
 	if (!ret)
 		ret = tg_iface_get(name, &ifc, err);
 	if (!ret && addr)
-		ret = add_addr4(sk, ifc.ifindex, addr, err);
+		ret = add_addr(sk, ifc.ifindex, AF_INET, addr, 0, err);
 	nl_socket_free(sk);
 	if (ret)
 		return ret;
@@ -208,6 +211,45 @@ int tg_vethenv_enter_gen(struct tg_vethenv *e, struct tg_err *err)
 int tg_vethenv_enter_sink(struct tg_vethenv *e, struct tg_err *err)
 {
 	return enter(e->sink_ns, "receiver's", err);
+}
+
+/* An address on an end of the current namespace, without DAD. */
+static int add_addr6(int ifindex, const char *cidr, struct tg_err *err)
+{
+	struct nl_sock *sk = route_sock(err);
+	int ret;
+
+	if (!sk)
+		return -ENOMEM;
+	ret = add_addr(sk, ifindex, AF_INET6, cidr, IFA_F_NODAD, err);
+	nl_socket_free(sk);
+	return ret;
+}
+
+int tg_vethenv_add_ipv6(struct tg_vethenv *e, struct tg_err *err)
+{
+	char path[96];
+	int ret;
+
+	ret = tg_vethenv_enter_sink(e, err);
+	if (!ret)
+		ret = add_addr6(e->sink_ifindex, "2001:2::1/64", err);
+	if (!ret)
+		ret = tg_vethenv_enter_gen(e, err);
+	if (ret)
+		return ret;
+	/*
+	 * The generator's end was made with IPv6 off (tg_vethenv_create).
+	 * Its link-local address skips DAD too: nothing to wait for.
+	 */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", e->gen_if);
+	ret = write_sysctl(path, "0", err);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", e->gen_if);
+	if (!ret)
+		ret = write_sysctl(path, "0", err);
+	if (!ret && access(path, F_OK))
+		return tg_fail(err, EAFNOSUPPORT, "this kernel has no IPv6");
+	return ret ? ret : add_addr6(e->gen_ifindex, "2001:2::2/64", err);
 }
 
 void tg_vethenv_destroy(struct tg_vethenv *e)

@@ -28,11 +28,20 @@ struct tg_vethenv {
 /*
  * Creates both namespaces and the pair, with `queues` queues each way on
  * both ends (one per sending thread, so that no receive ring is shared),
- * both ends up, 198.18.0.2/24 on the generator's end. Leaves the calling
- * thread in the generator's namespace.
+ * both ends up, 198.18.0.1/24 on the receiver's end and 198.18.0.2/24 on
+ * the generator's. Leaves the calling thread in the generator's namespace.
  */
 int tg_vethenv_create(struct tg_vethenv *e, unsigned int queues,
 		      struct tg_err *err);
+
+/*
+ * For runs that speak IPv6 (`tcp --veth`): 2001:2::1/64 on the receiver's
+ * end, 2001:2::2/64 on the generator's, both without DAD, and IPv6 back on
+ * at the generator's end. Its own neighbour discovery and MLD frames then
+ * reach the far end, so not for runs that count frames there. Leaves the
+ * calling thread in the generator's namespace.
+ */
+int tg_vethenv_add_ipv6(struct tg_vethenv *e, struct tg_err *err);
 
 /* Moves the calling thread into one of the namespaces. */
 int tg_vethenv_enter_gen(struct tg_vethenv *e, struct tg_err *err);

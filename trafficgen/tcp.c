@@ -6,7 +6,8 @@
  * window; the flows are closed with FINs both ways at the end, so the
  * receiving application reads exactly the bytes reported acknowledged and
  * then end of stream. This file: options, checks, output, and the order of
- * the run; tcp_flows.c has the connections, tcp_send.c the sending loop.
+ * the run; tcp_flows.c has the connections, tcp_send.c the sending loop,
+ * tcp_veth.c the receiver of a self-contained run (--veth).
  */
 #include <errno.h>
 #include <netdb.h>
@@ -38,7 +39,7 @@ static const struct tcp_opts tcp_defaults = {
 
 static const struct tg_opt tcp_opts[] = {
 	{ "interface", 'i', TG_OPT_STRING, OPT(ifname), "IFNAME",
-	  "interface to send on, where the host's segments come in (required)" },
+	  "interface to send on, where the host's segments come in (required without --veth)" },
 	{ "dst-port", 'p', TG_OPT_UINT, OPT(dport), "PORT",
 	  "the host's TCP port (default 10000)", 1, 65535 },
 	{ "num-packets", 'n', TG_OPT_COUNT, OPT(num), "COUNT",
@@ -61,6 +62,9 @@ static const struct tg_opt tcp_opts[] = {
 	  "destination MAC (default: the kernel's neighbour entry after connect)" },
 	{ "ttl", 0, TG_OPT_UINT, OPT(ttl), "N",
 	  "IPv4 TTL or IPv6 hop limit of the data segments (default 64)", 1, 255 },
+	{ "veth", 0, TG_OPT_FLAG, OPT(veth), NULL,
+	  "send to a receiver of our own across a veth pair of throwaway namespaces "
+	  "(no -i; <host> " TCP_VETH_HOST4 ", the default, or " TCP_VETH_HOST6 ")" },
 	{ "json", 0, TG_OPT_FLAG, OPT(json), NULL,
 	  "print every line as one JSON object" },
 	{ "verbose", 'v', TG_OPT_FLAG, OPT(verbose), NULL,
@@ -71,8 +75,8 @@ static const struct tg_opt tcp_opts[] = {
 const struct tg_cmd_def tcp_cmd_def = {
 	.name = "tcp",
 	.summary = "send TCP flows that a real receiver acknowledges",
-	.args = "<host>",
-	.min_pos = 1,
+	.args = "-i IFNAME <host> | --veth [<host>]",
+	.min_pos = 0,
 	.max_pos = 1,
 	.opts = tcp_opts,
 	.cfg_size = sizeof(struct tcp_opts),
@@ -100,7 +104,13 @@ static int resolve_host(struct tcp_run *r)
 	struct addrinfo *ai;
 	int ret;
 
+	/* --veth: the far end's address, never a name to look up. */
+	if (r->o.veth)
+		hints.ai_flags = AI_NUMERICHOST;
 	ret = getaddrinfo(r->host, NULL, &hints, &ai);
+	if (ret && r->o.veth)
+		return usage_error("with --veth, <host> is the far end's address: %s (the "
+				   "default) or %s", TCP_VETH_HOST4, TCP_VETH_HOST6);
 	if (ret) {
 		tg_error("cannot resolve '%s': %s\n", r->host, gai_strerror(ret));
 		return TG_EXIT_FAIL;
@@ -123,15 +133,42 @@ static int resolve_host(struct tcp_run *r)
 	return -1;
 }
 
+/* --veth sends only to the far end it makes: its address, one per family. */
+static bool is_veth_host(const struct tcp_run *r)
+{
+	union tg_addr a = { 0 };
+
+	inet_pton(r->family, r->family == AF_INET ? TCP_VETH_HOST4 : TCP_VETH_HOST6, &a);
+	return !memcmp(&a, &r->dst, r->family == AF_INET ? 4 : 16);
+}
+
+/* -i and <host>, or --veth; -1 to go on. */
+static int resolve_target(struct tcp_run *r)
+{
+	if (r->o.veth) {
+		if (r->o.ifname)
+			return usage_error("--veth makes its own interface: give no -i");
+		if (!r->host)
+			r->host = TCP_VETH_HOST4;
+		return -1;
+	}
+	if (!r->o.ifname)
+		return usage_error("which interface? Give -i IFNAME: the one the host is "
+				   "reached through (or --veth for a receiver of our own)");
+	if (!r->host)
+		return usage_error("which host? Give its name or address (or --veth for a "
+				   "receiver of our own)");
+	return -1;
+}
+
 /* Checks that need no connection; -1 to go on. */
 static int resolve(struct tcp_run *r, const struct tg_opts_result *res)
 {
-	struct tg_err err = { "" };
 	int n, ret;
 
-	if (!r->o.ifname)
-		return usage_error("which interface? Give -i IFNAME: the one the host is "
-				   "reached through");
+	ret = resolve_target(r);
+	if (ret >= 0)
+		return ret;
 	if (tg_opt_given(&tcp_cmd_def, res, "mss") && tg_opt_given(&tcp_cmd_def, res, "pkt-size"))
 		return usage_error("--mss and --pkt-size both set the segment size: give one");
 	r->nflows = r->o.flows;
@@ -145,16 +182,15 @@ static int resolve(struct tcp_run *r, const struct tg_opts_result *res)
 	if (r->nthreads > (unsigned int)n)
 		return usage_error("--threads %u: each thread needs a CPU of its own and this "
 				   "process may use %d", r->nthreads, n);
-	if (tg_iface_get(r->o.ifname, &r->iface, &err)) {
-		fprintf(stderr, "trafficgen tcp: %s\n", err.msg);
-		return TG_EXIT_FAIL;
-	}
 	if (tg_opt_given(&tcp_cmd_def, res, "dst-mac"))
 		r->mac_source = "--dst-mac";
 	memcpy(r->dst_mac, r->o.dst_mac, 6);
 	ret = resolve_host(r);
 	if (ret >= 0)
 		return ret;
+	if (r->o.veth && !is_veth_host(r))
+		return usage_error("with --veth, <host> is the far end's address: %s (the "
+				   "default) or %s, not %s", TCP_VETH_HOST4, TCP_VETH_HOST6, r->host);
 	if (tg_opt_given(&tcp_cmd_def, res, "pkt-size") &&
 	    !tg_tcp_payload_for_wire(r->family, false, r->o.pkt_size))
 		return usage_error("--pkt-size %llu leaves no room for payload: TCP/%s headers "
@@ -314,6 +350,10 @@ static void print_summary(struct tcp_run *r)
 		tg_json_u64(&j, "closed_reset", r->closed_reset);
 		tg_json_u64(&j, "mss", r->mss);
 		tg_json_str(&j, "interface", r->o.ifname);
+		if (r->rx_known) {
+			tg_json_u64(&j, "received_bytes", r->received_bytes);
+			tg_json_u64(&j, "eof_clean", r->eof_clean);
+		}
 		tg_json_end(&j);
 		return;
 	}
@@ -325,6 +365,15 @@ static void print_summary(struct tcp_run *r)
 	       r->nflows > 1 ? "s" : "", ns / 1e9, (unsigned long long)t.acked, ratio * 100,
 	       tg_tcp_goodput_bps(t.acked, ns) / 1e6, r->closed_clean,
 	       r->closed_clean == 1 ? "" : "s", r->closed_reset);
+	if (r->rx_known && r->received_bytes == t.acked)
+		printf("the receiver read %llu bytes, exactly those acknowledged, and reached end "
+		       "of stream on %u of %u flow%s\n", (unsigned long long)r->received_bytes,
+		       r->eof_clean, r->nflows, r->nflows > 1 ? "s" : "");
+	else if (r->rx_known)
+		printf("the receiver read %llu bytes where %llu were acknowledged, and reached "
+		       "end of stream on %u of %u flow%s\n", (unsigned long long)r->received_bytes,
+		       (unsigned long long)t.acked, r->eof_clean, r->nflows,
+		       r->nflows > 1 ? "s" : "");
 	fflush(stdout);
 }
 
@@ -364,8 +413,16 @@ static int run(struct tcp_run *r, const struct tg_opts_result *res)
 {
 	struct tcp_send_result sres = { 0 };
 	struct tg_err err = { "" };
-	int ifindex = r->iface.ifindex, ret;
+	int ifindex, ret;
 
+	if (r->o.veth && tcp_veth_open(r))
+		return TG_EXIT_FAIL;
+	/* With --veth, the interface exists from here, in this thread's namespace. */
+	if (tg_iface_get(r->o.ifname, &r->iface, &err)) {
+		fprintf(stderr, "trafficgen tcp: %s\n", err.msg);
+		return TG_EXIT_FAIL;
+	}
+	ifindex = r->iface.ifindex;
 	if (tcp_ack_open(r))
 		return TG_EXIT_FAIL;
 	/* After the ACK program: an attached program is what many drivers need to transmit. */
@@ -397,6 +454,8 @@ static int run(struct tcp_run *r, const struct tg_opts_result *res)
 	}
 	tcp_drain(r);
 	tcp_flows_close(r);
+	if (r->veth)
+		tcp_veth_finish(r);
 	print_summary(r);
 	return report_stop(r, &sres);
 }
@@ -419,7 +478,7 @@ int cmd_tcp(int argc, char **argv)
 		goto out_free;
 	if (r->o.verbose)
 		tg_log_set_level(TG_LOG_DEBUG);
-	r->host = res.pos[0];
+	r->host = res.npos ? res.pos[0] : NULL;
 	ret = resolve(r, &res);
 	if (ret >= 0)
 		goto out_free;
@@ -444,6 +503,8 @@ int cmd_tcp(int argc, char **argv)
 	tg_txerr_close(&r->txerr);
 	if (r->target_open)
 		tg_target_close(&r->target);
+	/* Last: the receiver's thread, then the namespaces, which takes the pair with them. */
+	tcp_veth_close(r);
 	free(r->pcpu);
 out_free:
 	free(r);

@@ -4,8 +4,9 @@
 /*
  * trafficgen tcp, shared by its files: tcp.c (options, output, the run's
  * order), tcp_flows.c (connections: handshake, hand-over to the generator),
- * tcp_send.c (sending threads, pacing, RTO, drain) and tcp_ctl.c (crafted
- * segments: window probes, FINs, resets; releasing sockets and programs).
+ * tcp_send.c (sending threads, pacing, RTO, drain), tcp_ctl.c (crafted
+ * segments: window probes, FINs, resets; releasing sockets and programs)
+ * and tcp_veth.c (--veth: a receiver of our own across a throwaway veth pair).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@
 struct tcp_ack_bpf;
 struct tcp_gen_bpf;
 struct bpf_link;
+struct tcp_veth;
 
 struct tcp_opts {
 	const char *ifname;
@@ -38,6 +40,7 @@ struct tcp_opts {
 	uint64_t ttl;
 	bool json;
 	bool verbose;
+	bool veth;
 };
 
 /* How a flow ended. */
@@ -110,6 +113,12 @@ struct tcp_run {
 	uint64_t start_ns;		/* first send */
 	uint64_t end_ns;		/* data acknowledged (or drain gave up) */
 	unsigned int closed_clean, closed_reset;
+
+	/* --veth: the far end, and what its application read. */
+	struct tcp_veth *veth;
+	bool rx_known;
+	uint64_t received_bytes;
+	unsigned int eof_clean;
 };
 
 /* tcp_flows.c */
@@ -136,6 +145,13 @@ int tcp_send(struct tcp_run *r, struct tcp_send_result *res);
 void tcp_drain(struct tcp_run *r);
 int tcp_gen_call(struct tcp_run *r, uint32_t repeat);
 struct tcp_totals tcp_read_totals(struct tcp_run *r);
+
+/* tcp_veth.c */
+#define TCP_VETH_HOST4 "198.18.0.1"
+#define TCP_VETH_HOST6 "2001:2::1"
+int tcp_veth_open(struct tcp_run *r);
+void tcp_veth_finish(struct tcp_run *r);
+void tcp_veth_close(struct tcp_run *r);
 
 /* tcp.c */
 void tcp_print_interval(struct tcp_run *r, uint64_t elapsed_ns);

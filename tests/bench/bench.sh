@@ -2,7 +2,8 @@
 # `make bench`: packets per second of each generator mode against the
 # framework's ceiling (tests/bench/ceiling.c: the same template redirected
 # untouched through the same driver) and against what a user could pick
-# instead (netsniff-ng's trafgen, a plain UDP socket).
+# instead (netsniff-ng's trafgen, a plain UDP socket); and TCP goodput of
+# `trafficgen tcp` against iperf3.
 #
 # One veth pair in throwaway namespaces (tests/e2e/lib.sh), two queues on
 # each end so that two sending threads do not share one receive ring
@@ -18,16 +19,31 @@
 # order to the one before; min/median/max are over rounds (over every run
 # for a ceiling).
 #
+# TCP rows, in Gbit/s: goodput = payload bytes the receiver acknowledged
+# (trafficgen's goodput_bps: from its first segment to the last ACK) or
+# received (iperf3's sum_received) per second, with 1 and 4 flows, into a
+# kernel TCP receiver in the receiver's namespace (tests/tools/tcp_discard,
+# or iperf3 -s). For those runs $VR has an XDP pass program instead of the
+# sink: it lets the veth take trafficgen's redirected frames, and a veth
+# whose peer has one turns TSO off, so iperf3's frames are MTU-sized
+# (1514 bytes) like trafficgen's -s 1500 (1496), not 64 KB GSO packets.
+# Both send from one thread (iperf3 3.12 has no other way). iperf3 takes
+# whole seconds, so both run BENCH_SECONDS rounded up. No ceiling: each
+# trafficgen row runs next to its iperf3 row; for trafficgen the ratio is
+# acked bytes / bytes on the wire (frames without FCS, retransmissions in).
+#
 # Environment:
 #   BENCH_SECONDS  seconds per measurement (default 1.5; 0.3 for a quick
 #                  run). With the ceiling runs in between, a round is 24
-#                  measurements: 5 rounds take about 3.7 minutes.
+#                  measurements and 4 TCP runs of 2 s: 5 rounds take about
+#                  4.5 minutes.
 #   BENCH_ROUNDS   rounds (default 5)
 #   BENCH_STEADY   see summarise (default 0.15)
 #   BENCH_OUT      output folder (default $BUILD/bench): results.json,
-#                  results.md, pps.png, raw.tsv
+#                  results.md, pps.png, tcp.png, raw.tsv
 #   BENCH_TRAFGEN  the trafgen to run (default: trafgen from PATH; a
 #                  missing one gives a "skipped: not installed" row)
+#   BENCH_IPERF3   the iperf3 to run (default: iperf3 from PATH; the same)
 #   BENCH_MODES    ids of the modes to run, space-separated (default: all;
 #                  see MODES below)
 #
@@ -48,12 +64,13 @@ ROUNDS=${BENCH_ROUNDS:-5}
 OUT=${BENCH_OUT:-$TOP/$BUILD/bench}
 CEIL=$TOP/$BUILD/tests/bench/ceiling
 SOCK=$TOP/$BUILD/tests/bench/sock_sender
+DISCARD=$TOP/$BUILD/tests/tools/tcp_discard
 SINK_PID=
 
 die() { echo "bench: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "needs root (namespaces, XDP)"
-for f in "$TG" "$CEIL" "$SOCK" "$BPF_OBJ/xdp_pass.bpf.o"; do
+for f in "$TG" "$CEIL" "$SOCK" "$DISCARD" "$BPF_OBJ/xdp_pass.bpf.o"; do
 	[ -x "$f" ] || [ -f "$f" ] || die "no $f: run 'make bench'"
 done
 awk -v s="$SECS" 'BEGIN { exit !(s > 0 && s <= 60) }' || die "BENCH_SECONDS=$SECS: give 0 < s <= 60"
@@ -65,12 +82,17 @@ mkdir -p "$OUT" || die "cannot create $OUT"
 # ratio to count (see summarise).
 STEADY=${BENCH_STEADY:-0.15}
 BOUND=$(awk -v s="$SECS" 'BEGIN { printf "%d", s + 30 }')
+# The TCP runs' length: iperf3's -t takes whole seconds.
+TSECS=$(awk -v s="$SECS" 'BEGIN { t = int(s); if (t < s) t++; if (t < 1) t = 1; print t }')
+TCP_PORT=10000
+IPERF_PORT=5201
 
 # The modes: id|contender|label|wire size|threads|extra arguments.
 # Contender is ceiling, udp, trafgen or socket. Ratios are taken to the
 # ceiling row of the same size and threads. --stamp needs 70 bytes over
 # IPv4 (42 bytes of headers + the 24-byte stamp + FCS), so it has a 70-byte
-# ceiling of its own.
+# ceiling of its own. For the TCP contenders (tcp, iperf3) the fifth field
+# is the number of flows; they have no ceiling.
 MODES="
 ceil64|ceiling|ceiling|64|1|
 udp64|udp|udp fixed|64|1|
@@ -86,9 +108,12 @@ trafgen64|trafgen|trafgen -P 1|64|1|
 socket64|socket|socket sendmmsg|64|1|
 trafgen1500|trafgen|trafgen -P 1|1500|1|
 socket1500|socket|socket sendmmsg|1500|1|
+tcp1|tcp|trafficgen tcp -f 1|1500|1|
+iperf1|iperf3|iperf3 -P 1|1500|1|
+tcp4|tcp|trafficgen tcp -f 4|1500|4|
+iperf4|iperf3|iperf3 -P 4|1500|4|
 "
-# Hook: TCP contenders (iperf3 against `trafficgen tcp`) come once the
-# generator has a TCP mode; add their rows here and a case in run_sender.
+is_tcp() { case $(mode_field "$1" 2) in tcp | iperf3) return 0 ;; esac; return 1; }
 
 mode_ids() {
 	local line
@@ -106,6 +131,16 @@ mode_field() { # mode_field ID N: field N (1-based) of mode ID's line.
 
 TRAFGEN=${BENCH_TRAFGEN:-trafgen}
 have_trafgen() { command -v "$TRAFGEN" >/dev/null 2>&1; }
+IPERF3=${BENCH_IPERF3:-iperf3}
+have_iperf3() { command -v "$IPERF3" >/dev/null 2>&1; }
+# A contender that is not installed: its rows say so instead of a figure.
+missing() {
+	case $(mode_field "$1" 2) in
+	trafgen) ! have_trafgen ;;
+	iperf3) ! have_iperf3 ;;
+	*) return 1 ;;
+	esac
+}
 
 # The sink on $VR, in the background; returns once it is attached (its
 # start line). Not through in_r: $! must be the sink's pid.
@@ -166,9 +201,94 @@ run_sender() {
 	esac
 }
 
+# The receiver's end during a TCP run: an XDP pass program (see the top).
+pass_on() { ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_pass.bpf.o" sec xdp; }
+pass_off() { ip -n "$NSR" link set dev "$VR" xdp off 2>/dev/null; }
+
+# wait_file FILE: up to 5 s for it to appear.
+wait_file() {
+	local _
+	for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done
+	return 1
+}
+
+# A key of iperf3's -J output inside its end.sum_received object.
+iperf_sum() {
+	awk -v k="\"$2\":" '/"sum_received"/ { on = 1; next }
+		on && $1 == k { v = $2; sub(/,$/, "", v); print v; exit }
+		on && /}/ { exit }' "$1"
+}
+
+# trafficgen tcp into tcp_discard; prints "bytes duration bps wire" or nothing.
+# (Both run in a subshell of measure_tcp; lib.sh's cleanup kills whatever
+# is left in the namespaces.)
+run_tcp() {
+	local flows=$1 out=$TMP/sender.out rx_pid rc acked read
+	rm -f "$TMP/rx.ready"
+	ip netns exec "$NSR" timeout -k 5 "$BOUND" "$DISCARD" -p "$TCP_PORT" -n "$flows" \
+		-T "$BOUND" -r "$TMP/rx.ready" >"$TMP/rx.out" 2>>"$TMP/sender.err" &
+	rx_pid=$!
+	if ! wait_file "$TMP/rx.ready"; then
+		echo "tcp_discard did not start" >>"$TMP/sender.err"
+		kill -9 "$rx_pid" 2>/dev/null
+		return 1
+	fi
+	in_g timeout -k 5 "$BOUND" "$TG" tcp -i "$VG" -p "$TCP_PORT" -f "$flows" -s 1500 \
+		-D "$TSECS" -I 0 --json "$R4" >"$out" 2>>"$TMP/sender.err"
+	rc=$?
+	wait_exit "$rx_pid" 10 >/dev/null 2>&1
+	[ "$rc" = 0 ] || return 1
+	acked=$(json_field "$out" acked_bytes)
+	read=$(awk '$1 == "total" { print $3 }' "$TMP/rx.out")
+	# The receiving application must have read what was acknowledged.
+	if [ "$acked" != "$read" ]; then
+		echo "the receiver read ${read:-nothing}, ${acked:-?} bytes acknowledged" >>"$TMP/sender.err"
+		return 1
+	fi
+	echo "$acked $(json_field "$out" duration_s) $(json_field "$out" goodput_bps) $(json_field "$out" bytes)"
+}
+
+# iperf3 -c against iperf3 -s; prints "bytes duration bps -" or nothing.
+run_iperf3() {
+	local flows=$1 out=$TMP/sender.out rx_pid rc _
+	ip netns exec "$NSR" timeout -k 5 "$BOUND" "$IPERF3" -s -1 -B "$R4" -p "$IPERF_PORT" \
+		>/dev/null 2>>"$TMP/sender.err" &
+	rx_pid=$!
+	for _ in $(seq 100); do
+		[ -n "$(ip netns exec "$NSR" ss -Htln "sport = :$IPERF_PORT")" ] && break
+		sleep 0.05
+	done
+	in_g timeout -k 5 "$BOUND" "$IPERF3" -c "$R4" -p "$IPERF_PORT" -t "$TSECS" -P "$flows" \
+		-J >"$out" 2>>"$TMP/sender.err"
+	rc=$?
+	wait_exit "$rx_pid" 10 >/dev/null 2>&1
+	[ "$rc" = 0 ] || { tail -n 5 "$out" >>"$TMP/sender.err"; return 1; }
+	echo "$(iperf_sum "$out" bytes) $(iperf_sum "$out" seconds) $(iperf_sum "$out" bits_per_second) -"
+}
+
+# One TCP measurement: appends "round seq id bytes duration bps wire" to raw.tsv.
+measure_tcp() {
+	local round=$1 seq=$2 id=$3 kind flows res bytes dur bps wire
+	kind=$(mode_field "$id" 2) flows=$(mode_field "$id" 5)
+	pass_on || return 1
+	if [ "$kind" = tcp ]; then res=$(run_tcp "$flows"); else res=$(run_iperf3 "$flows"); fi
+	pass_off
+	read -r bytes dur bps wire <<<"$res"
+	if [ -z "$bps" ] || [ -z "$dur" ]; then
+		echo "bench: $id (round $round) failed: $(tail -n 3 "$TMP/sender.err")" >&2
+		return 1
+	fi
+	bps=$(awk -v v="$bps" 'BEGIN { printf "%.0f", v }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$seq" "$id" "$bytes" "$dur" "$bps" "$wire" \
+		>>"$OUT/raw.tsv"
+	printf '  round %d  %-12s %10s Gbit/s  (%s bytes in %.3f s)\n' "$round" "$id" \
+		"$(gbps "$bps")" "$bytes" "$dur"
+}
+
 # One measurement: appends "round seq id received duration pps" to raw.tsv.
 measure() {
 	local round=$1 seq=$2 id=$3 kind size threads extra dur rx pps
+	is_tcp "$id" && { measure_tcp "$@"; return; }
 	kind=$(mode_field "$id" 2) size=$(mode_field "$id" 4)
 	threads=$(mode_field "$id" 5) extra=$(mode_field "$id" 6)
 	start_sink || return 1
@@ -209,6 +329,7 @@ stats() {
 
 ceiling_of() { # the ceiling mode id for a mode's size and threads (itself for a ceiling)
 	local size threads
+	is_tcp "$1" && return 0
 	size=$(mode_field "$1" 4) threads=$(mode_field "$1" 5)
 	awk -F'|' -v s="$size" -v t="$threads" '$2 == "ceiling" && $4 == s && $5 == t { print $1; exit }' <<<"$MODES"
 }
@@ -222,7 +343,7 @@ summarise() {
 	: >"$TMP/kept"
 	for id in $ROW_IDS; do
 		kind=$(mode_field "$id" 2)
-		if [ "$kind" = trafgen ] && ! have_trafgen; then
+		if missing "$id"; then
 			echo "$id skipped" >>"$TMP/rows"
 			continue
 		fi
@@ -233,7 +354,10 @@ summarise() {
 		fi
 		ceil=$(ceiling_of "$id")
 		: >"$TMP/ratio"
-		if [ "$ceil" = "$id" ]; then
+		if [ "$kind" = tcp ]; then
+			# acked / wire bytes, run by run.
+			awk -v id="$id" '$3 == id && $7 > 0 { printf "%.4f\n", $4 / $7 }' "$OUT/raw.tsv" >"$TMP/ratio"
+		elif [ "$ceil" = "$id" ]; then
 			echo 1 >"$TMP/ratio"
 		elif [ -n "$ceil" ]; then
 			# Over the mean of the ceiling runs just before and after. This
@@ -269,6 +393,7 @@ summarise() {
 }
 
 mpps() { awk -v v="$1" 'BEGIN { printf "%.3f", v / 1e6 }'; }
+gbps() { awk -v v="$1" 'BEGIN { printf "%.3f", v / 1e9 }'; }
 
 report() {
 	local id status min med max rmin rmed rmax label size threads first
@@ -297,7 +422,13 @@ report() {
 	: >"$dat"
 	printf '\n%-18s %6s %3s %10s %23s %s\n' mode frame thr "pps median" "pps min-max" "ratio (min-max; runs kept)"
 	first=1
+	: >"$TMP/tcprows"
 	while read -r id status min med max rmin rmed rmax; do
+		# TCP rows are in another unit: a table and a plot of their own.
+		if is_tcp "$id"; then
+			echo "$id $status $min $med $max $rmin $rmed $rmax" >>"$TMP/tcprows"
+			continue
+		fi
 		label=$(mode_field "$id" 3) size=$(mode_field "$id" 4) threads=$(mode_field "$id" 5)
 		[ "$first" = 1 ] || printf ',\n' >>"$json"
 		first=0
@@ -336,9 +467,73 @@ report() {
 			"$([ "$threads" -gt 1 ] && echo " t$threads")" "$(mpps "$med")" "$(mpps "$min")" \
 			"$(mpps "$max")" "$(case $size in 64) echo 1 ;; 70) echo 2 ;; *) echo 3 ;; esac)" >>"$dat"
 	done <"$TMP/rows"
-	printf '\n  ]\n}\n' >>"$json"
+	printf '\n  ],\n' >>"$json"
+	report_tcp "$md" "$json"
+	printf '}\n' >>"$json"
 	echo
 	echo "bench: wrote $md, $json"
+}
+
+# The TCP rows: Gbit/s, and acked/wire for trafficgen.
+report_tcp() {
+	local md=$1 json=$2 dat=$OUT/tcp.dat first=1
+	local id status min med max rmin rmed rmax label size flows kind why
+	printf '  "tcp": {"seconds_per_run": %s, "unit": "Gbit/s", "goodput": "payload bytes acknowledged (trafficgen) or received (iperf3) per second", "acked_per_wire": "payload bytes acknowledged / frame bytes sent, FCS excluded"},\n  "tcp_rows": [\n' \
+		"$TSECS" >>"$json"
+	: >"$dat"
+	if [ -s "$TMP/tcprows" ]; then
+		{
+			echo
+			echo "## TCP goodput"
+			echo
+			echo "Gbit/s = payload bytes acknowledged (trafficgen tcp: its goodput_bps, first segment to last"
+			echo "ACK) or received (iperf3: sum_received) per second; $ROUNDS round(s) of $TSECS s; min/median/max"
+			echo "over rounds. One sending thread each; 1500-byte frames (trafficgen -s 1500: 1496 bytes and"
+			echo "1430 of payload; iperf3 at MTU 1500: 1514 and 1448, TSO being off while the peer has an XDP"
+			echo "program); into a kernel TCP receiver in the other namespace (tests/tools/tcp_discard; iperf3 -s)"
+			echo "whose veth has an XDP pass program. acked/wire = payload acknowledged / frame bytes sent"
+			echo "(retransmissions included)."
+			echo
+			echo "| mode | frame | flows | Gbit/s median | Gbit/s min–max | acked/wire (min–max) |"
+			echo "|---|---:|---:|---:|---:|---:|"
+		} >>"$md"
+		printf '\n%-22s %6s %5s %10s %15s %s\n' mode frame flows "Gbit/s" "Gbit/s min-max" "acked/wire (min-max)"
+	fi
+	while read -r id status min med max rmin rmed rmax; do
+		label=$(mode_field "$id" 3) size=$(mode_field "$id" 4) flows=$(mode_field "$id" 5)
+		kind=$(mode_field "$id" 2)
+		[ "$first" = 1 ] || printf ',\n' >>"$json"
+		first=0
+		case $status in
+		skipped | failed)
+			why="not installed"
+			[ "$status" = failed ] && why="failed (see the messages above)"
+			printf '    {"id": "%s", "mode": %s, "frame_size": %s, "flows": %s, "skipped": "%s"}' \
+				"$id" "$(json_str "$label")" "$size" "$flows" "$why" >>"$json"
+			echo "| $label | $size | $flows | skipped: $why | | |" >>"$md"
+			printf '%-22s %6s %5s %s\n' "$label" "$size" "$flows" "skipped: $why"
+			continue
+			;;
+		esac
+		printf '    {"id": "%s", "mode": %s, "frame_size": %s, "flows": %s, "goodput_gbps": {"min": %s, "median": %s, "max": %s}, "acked_per_wire": ' \
+			"$id" "$(json_str "$label")" "$size" "$flows" "$(gbps "$min")" "$(gbps "$med")" \
+			"$(gbps "$max")" >>"$json"
+		if [ -n "$rmed" ]; then
+			printf '{"min": %s, "median": %s, "max": %s}}' "$rmin" "$rmed" "$rmax" >>"$json"
+			echo "| $label | $size | $flows | $(gbps "$med") | $(gbps "$min")–$(gbps "$max") | $rmed ($rmin–$rmax) |" >>"$md"
+			printf '%-22s %6s %5s %10s %15s %s (%s-%s)\n' "$label" "$size" "$flows" "$(gbps "$med")" \
+				"$(gbps "$min")-$(gbps "$max")" "$rmed" "$rmin" "$rmax"
+		else
+			printf 'null}' >>"$json"
+			echo "| $label | $size | $flows | $(gbps "$med") | $(gbps "$min")–$(gbps "$max") | |" >>"$md"
+			printf '%-22s %6s %5s %10s %15s\n' "$label" "$size" "$flows" "$(gbps "$med")" \
+				"$(gbps "$min")-$(gbps "$max")"
+		fi
+		# Plot data: label, Gbit/s median/min/max, colour by contender.
+		printf '"%s"\t%s\t%s\t%s\t%s\n' "$label" "$(gbps "$med")" "$(gbps "$min")" "$(gbps "$max")" \
+			"$([ "$kind" = tcp ] && echo 1 || echo 2)" >>"$dat"
+	done <"$TMP/tcprows"
+	printf '\n  ]\n' >>"$json"
 }
 
 plot() {
@@ -375,15 +570,45 @@ EOF
 	echo "bench: wrote $OUT/pps.png"
 }
 
+# TCP goodput, in a PNG of its own: another unit.
+plot_tcp() {
+	command -v gnuplot >/dev/null 2>&1 || return 0	# plot() said so
+	[ -s "$OUT/tcp.dat" ] || return 0
+	gnuplot <<EOF 2>"$TMP/gnuplot.err" || { echo "bench: gnuplot failed: $(cat "$TMP/gnuplot.err")" >&2; return 0; }
+set terminal pngcairo noenhanced size 800,550 font "sans,10"
+set output "$OUT/tcp.png"
+set title "trafficgen bench: TCP goodput, median Gbit/s, min–max bars ($ROUNDS round(s) × ${TSECS} s; $(nproc) CPUs)"
+set ylabel "Gbit/s of payload acknowledged / received"
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set grid ytics
+set yrange [0:*]
+set xtics nomirror
+set offsets 0.5, 0.5, graph 0.1, 0
+set key below
+set datafile separator "\t"
+set linetype 11 lc rgb "#4878cf"
+set linetype 12 lc rgb "#d65f5f"
+plot "$OUT/tcp.dat" using 0:(\$5 == 1 ? \$2 : 1/0):xtic(1) with boxes lt 11 title "trafficgen tcp (1500-byte frames)", \
+     "" using 0:(\$5 == 2 ? \$2 : 1/0) with boxes lt 12 title "iperf3 (MTU 1500)", \
+     "" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0 lw 1.5 notitle, \
+     "" using 0:(\$4):(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle
+EOF
+	echo "bench: wrote $OUT/tcp.png"
+}
+
 ALL_IDS=$(BENCH_MODES='' mode_ids)
-IDS=$(mode_ids)
+# Space-separated: the tests below look for " $id " in it.
+IDS=$(mode_ids | tr '\n' ' ')
+IDS=${IDS% }
 [ -n "$IDS" ] || die "BENCH_MODES=${BENCH_MODES:-} names no mode"
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 [ -n "$CPU_MODEL" ] || CPU_MODEL=$(uname -m)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 # shellcheck disable=SC2034,SC2016 # lib.sh's cleanup evaluates it
 CLEANUP_EXTRA='[ -n "$SINK_PID" ] && kill -9 "$SINK_PID" 2>/dev/null'
-rm -f "$OUT/raw.tsv" "$OUT/results.json" "$OUT/results.md" "$OUT/pps.png" "$OUT/pps.dat"
+rm -f "$OUT/raw.tsv" "$OUT/results.json" "$OUT/results.md" "$OUT/pps.png" "$OUT/pps.dat" \
+	"$OUT/tcp.png" "$OUT/tcp.dat"
 
 setup || die "could not set up the veth pair"
 echo "bench: $ROUNDS round(s) × ${SECS} s per mode on $VG -> $VR ($(nproc) CPUs, $CPU_MODEL, load $LOAD0)"
@@ -402,7 +627,7 @@ schedule() {
 		local deps=
 		for id in $IDS; do
 			[ "$id" != "$c" ] && [ "$(ceiling_of "$id")" = "$c" ] || continue
-			[ "$(mode_field "$id" 2)" = trafgen ] && ! have_trafgen && continue
+			missing "$id" && continue
 			deps="$deps $id"
 		done
 		if [ -n "$deps" ]; then
@@ -411,6 +636,10 @@ schedule() {
 		elif [[ " $IDS " == *" $c "* ]]; then
 			echo "$c"
 		fi
+	done
+	# Then TCP, with no ceiling: each trafficgen row next to its iperf3 row.
+	for id in $IDS; do
+		is_tcp "$id" && ! missing "$id" && echo "$id"
 	done
 }
 SCHEDULE=$(schedule)
@@ -434,6 +663,7 @@ done)
 summarise
 report
 plot
+plot_tcp
 if [ "$FAILED" -gt 0 ]; then
 	echo "bench: $FAILED measurement(s) failed" >&2
 	exit 1

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End to end: a very short `make bench` (tests/bench/bench.sh) into a
 # temporary folder. Judges the shape of what it writes, not the numbers:
-# results.json well-formed with one row per mode, results.md a table with a
-# header and one row per mode, pps.png a PNG. Structure is checked with
+# results.json well-formed with one row per mode, results.md tables (pps,
+# then TCP goodput) with a header and one row per mode, pps.png and tcp.png
+# PNGs. Structure is checked with
 # grep and awk (Debian's base has neither jq nor python3); python3's JSON
 # parser is used as well where it exists.
 # shellcheck source=tests/e2e/lib.sh
@@ -10,17 +11,20 @@
 require_root
 
 BENCH=$TOP/tests/bench/bench.sh
-[ -x "$TOP/$BUILD/tests/bench/ceiling" ] && [ -x "$TOP/$BUILD/tests/bench/sock_sender" ] ||
+[ -x "$TOP/$BUILD/tests/bench/ceiling" ] && [ -x "$TOP/$BUILD/tests/bench/sock_sender" ] &&
+	[ -x "$TOP/$BUILD/tests/tools/tcp_discard" ] ||
 	skip_all "no bench tools: run 'make test' or 'make bench'"
 
-# The modes bench.sh promises, in its order.
-MODE_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 ceil1500 udp1500
+# The modes bench.sh promises, in its order: pps rows, then TCP rows.
+PPS_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 ceil1500 udp1500
 trafgen64 socket64 trafgen1500 socket1500"
+TCP_IDS="tcp1 iperf1 tcp4 iperf4"
+MODE_IDS="$PPS_IDS $TCP_IDS"
 NMODES=$(echo "$MODE_IDS" | wc -w)
 OUT=$TMP/bench
 
 start=$(date +%s)
-BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_OUT=$OUT timeout -k 5 90 bash "$BENCH" \
+BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_OUT=$OUT timeout -k 5 120 bash "$BENCH" \
 	>"$TMP/bench.out" 2>"$TMP/bench.err"
 rc=$?
 echo "# bench took $(($(date +%s) - start)) s"
@@ -68,7 +72,8 @@ for key in '"machine"' '"nproc": [0-9]' '"cpu_model": "' '"kernel": "' '"rows": 
 	check_true "results.json has $key" grep -q "$key" "$J"
 done
 check_eq "results.json: one row per mode" "$NMODES" "$(grep -c '"id": "' "$J")"
-for id in $MODE_IDS; do
+check_true "results.json: TCP rows in tcp_rows, in Gbit/s" grep -q '"tcp": {.*"unit": "Gbit/s"' "$J"
+for id in $PPS_IDS; do
 	# Each row has numbers (min/median/max and, but for a skip, a ratio) or
 	# says why it has none.
 	row=$(grep "\"id\": \"$id\"" "$J")
@@ -80,21 +85,40 @@ for id in $MODE_IDS; do
 		not_ok "results.json: $id has pps and ratio min/median/max" "row: $row"
 	fi
 done
+for id in $TCP_IDS; do
+	# Gbit/s min/median/max, and acked/wire for trafficgen (null for
+	# iperf3), or why there are none.
+	row=$(grep "\"id\": \"$id\"" "$J")
+	case $id in tcp*) wire='\{"min": [0-9.]+, "median": [0-9.]+, "max": [0-9.]+\}' ;; *) wire=null ;; esac
+	if echo "$row" | grep -q '"skipped": "'; then
+		ok "results.json: $id skipped: $(echo "$row" | grep -o '"skipped": "[^"]*"')"
+	elif echo "$row" | grep -qE "\"goodput_gbps\": \\{\"min\": [0-9.]+, \"median\": [0-9.]+, \"max\": [0-9.]+\\}, \"acked_per_wire\": $wire"; then
+		ok "results.json: $id has Gbit/s min/median/max and acked/wire"
+	else
+		not_ok "results.json: $id has Gbit/s min/median/max and acked/wire" "row: $row"
+	fi
+done
+gb=$(grep '"id": "tcp1"' "$J" | grep -o '"median": [0-9.]*' | head -n 1 | cut -d' ' -f2)
+check_true "trafficgen tcp -f 1 had a goodput (${gb:-?} Gbit/s)" \
+	awk -v g="${gb:-0}" 'BEGIN { exit !(g > 0) }'
 ceil=$(grep '"id": "ceil64"' "$J" | grep -o '"median": [0-9]*' | head -n 1 | cut -d' ' -f2)
 check_true "the 64-byte ceiling reached the sink (${ceil:-?} pps)" test "${ceil:-0}" -gt 0
 
 M=$OUT/results.md
 check_true "results.md: table header" grep -q '^| mode | frame | threads | Mpps median |' "$M"
 check_true "results.md: header separator" grep -q '^|---|' "$M"
+check_true "results.md: TCP table header" \
+	grep -q '^| mode | frame | flows | Gbit/s median | Gbit/s min–max | acked/wire' "$M"
 check_eq "results.md: one row per mode" "$NMODES" \
 	"$(grep '^| ' "$M" | grep -vc '^| mode |')"
 
-P=$OUT/pps.png
-if command -v gnuplot >/dev/null 2>&1; then
-	check_eq "pps.png starts with the PNG magic" "89504e47" \
-		"$(head -c 4 "$P" 2>/dev/null | od -An -tx1 | tr -d ' \n')"
-else
-	ok "pps.png # SKIP no gnuplot"
-fi
+for P in "$OUT/pps.png" "$OUT/tcp.png"; do
+	if command -v gnuplot >/dev/null 2>&1; then
+		check_eq "$(basename "$P") starts with the PNG magic" "89504e47" \
+			"$(head -c 4 "$P" 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+	else
+		ok "$(basename "$P") # SKIP no gnuplot"
+	fi
+done
 
 finish

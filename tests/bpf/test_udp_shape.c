@@ -1,0 +1,994 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The UDP generator's shaping under BPF_PROG_TEST_RUN (normal mode,
+ * data_in/data_out): per-packet sizes (-s MIN-MAX, --imix), pacing
+ * (--rate), each output compared byte for byte with the C reference
+ * (tg_udp_cfg_expected, which rebuilds every frame from scratch at its
+ * size) and its lengths and checksums verified once more from the frame.
+ *
+ * Frames are fed the ways live mode feeds them: the template each time;
+ * the page as the previous frame left it (its bytes up to its cut length,
+ * the template's beyond, since the kernel resets only data_end); and that
+ * page mangled the way a GRO receiver mangles it.
+ *
+ * Needs root. Pins itself to one CPU so that the per-CPU state it sets and
+ * reads is the one the program uses.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "csum.h"
+#include "lf.h"
+#include "pace.h"
+#include "packet.h"
+#include "parse.h"
+#include "sizes.h"
+#include "stamp.h"
+#include "tmpl.h"
+#include "udp_cfg.h"
+#include "udp_gen.skel.h"
+
+static int test_cpu;
+
+enum feed { FEED_TEMPLATE, FEED_PREVIOUS, FEED_MANGLED, FEED_N };
+
+static const char *const feed_name[FEED_N] = {
+	"template", "previous page", "mangled page",
+};
+
+/* A loaded generator and the frames of one run. */
+struct gen {
+	struct udp_gen_bpf *skel;
+	struct udp_gen_cfg cfg;
+	struct tg_udp_params p;
+	const char *desc;
+	uint16_t wheel[TG_SIZES_MAX];
+	uint8_t tmpl[TG_MAX_FRAME_LEN];
+	uint8_t in[TG_MAX_FRAME_LEN];
+	uint8_t out[TG_MAX_FRAME_LEN];
+	uint8_t ref[TG_MAX_FRAME_LEN];
+	uint32_t out_len;
+};
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Ranges and family of a run; sizes and pacing are set by each test. */
+static struct tg_udp_params params(int family, unsigned int nthreads)
+{
+	struct tg_udp_params p = {
+		.spec = {
+			.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
+			.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
+			.family = family,
+			.ttl = 64,
+			.frame_len = family == AF_INET ? 60 : 62,
+		},
+		.ifindex = 1,
+		.nthreads = nthreads,
+	};
+	struct tg_err err = { "" };
+	int ret;
+
+	if (family == AF_INET)
+		ret = tg_parse_addr_range("10.0.0.1-10.0.0.37", &p.src, &err) ||
+		      tg_parse_addr_range("10.1.255.240-10.2.0.20", &p.dst, &err);
+	else
+		ret = tg_parse_addr_range("2001:db8::a-2001:db8::2e", &p.src, &err) ||
+		      tg_parse_addr_range("2001:db8:1::1:fff0-2001:db8:1::2:14", &p.dst, &err);
+	ret = ret || tg_parse_port_range("10000-10999", &p.sport, &err) ||
+	      tg_parse_port_range("65000-65535", &p.dport, &err);
+	if (ret)
+		fail_msg("%s", err.msg);
+	return p;
+}
+
+static void gen_load(struct gen *g, const char *desc)
+{
+	struct tg_err err = { "" };
+	int ret;
+
+	g->desc = desc;
+	if (tg_udp_cfg_build(&g->p, &g->cfg, g->tmpl, NULL, &err))
+		fail_msg("%s: %s", desc, err.msg);
+	g->skel = udp_gen_bpf__open();
+	if (!g->skel)
+		fail_msg("%s: opening the skeleton: %s", desc, strerror(errno));
+	g->skel->rodata->cfg = g->cfg;
+	ret = udp_gen_bpf__load(g->skel);
+	if (ret)
+		fail_msg("%s: loading udp_gen: %s", desc, strerror(-ret));
+}
+
+static struct gen *gen_new(void)
+{
+	struct gen *g = calloc(1, sizeof(*g));
+
+	assert_non_null(g);
+	return g;
+}
+
+static void gen_free(struct gen *g)
+{
+	udp_gen_bpf__destroy(g->skel);
+	free(g);
+}
+
+static size_t pcpu_slot(void)
+{
+	return (sizeof(struct udp_gen_pcpu) + 7) & ~(size_t)7;
+}
+
+/* Writes pc as our CPU's state, zeros on every other CPU. */
+static void pcpu_write(struct gen *g, const struct udp_gen_pcpu *pc)
+{
+	size_t slot = pcpu_slot(), n = libbpf_num_possible_cpus();
+	uint8_t *vals = calloc(n, slot);
+	uint32_t key = 0;
+
+	assert_non_null(vals);
+	memcpy(vals + test_cpu * slot, pc, sizeof(*pc));
+	assert_int_equal(bpf_map__update_elem(g->skel->maps.pcpu, &key, sizeof(key),
+					      vals, n * slot, BPF_ANY), 0);
+	free(vals);
+}
+
+static void pcpu_init(struct gen *g, unsigned int thread)
+{
+	struct udp_gen_pcpu pc;
+
+	tg_udp_cfg_thread_init(&g->cfg, thread, &pc);
+	pcpu_write(g, &pc);
+}
+
+static struct udp_gen_pcpu pcpu_read(struct gen *g)
+{
+	size_t slot = pcpu_slot(), n = libbpf_num_possible_cpus();
+	uint8_t *vals = calloc(n, slot);
+	struct udp_gen_pcpu pc;
+	uint32_t key = 0;
+
+	assert_non_null(vals);
+	assert_int_equal(bpf_map__lookup_elem(g->skel->maps.pcpu, &key, sizeof(key),
+					      vals, n * slot, 0), 0);
+	memcpy(&pc, vals + test_cpu * slot, sizeof(pc));
+	free(vals);
+	return pc;
+}
+
+/* One BPF_PROG_TEST_RUN of len bytes of g->in; returns the verdict. */
+static int gen_run(struct gen *g, uint32_t len)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = g->in,
+		.data_size_in = len,
+		.data_out = g->out,
+		.data_size_out = sizeof(g->out),
+		.repeat = 1,
+	);
+	int ret;
+
+	ret = bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.udp_gen), &opts);
+	if (ret)
+		fail_msg("%s: BPF_PROG_TEST_RUN of %u bytes: %s", g->desc, len, strerror(-ret));
+	g->out_len = opts.data_size_out;
+	return (int)opts.retval;
+}
+
+/*
+ * Lengths and checksums of a frame, read from the frame alone: Ethernet,
+ * any number of VLAN tags, IPv4 or IPv6, UDP. Returns NULL or what is wrong.
+ */
+static const char *frame_problem(const uint8_t *f, uint32_t len)
+{
+	uint32_t l3 = 12, l4;
+	uint16_t ulen;
+
+	while (be16(f + l3) == 0x8100 || be16(f + l3) == 0x88a8)
+		l3 += 4;
+	l3 += 2;
+	if (be16(f + l3 - 2) == 0x0800) {
+		struct in_addr s, d;
+
+		l4 = l3 + 20;
+		if (be16(f + l3 + 2) != len - l3)
+			return "IPv4 total length is not the frame's";
+		if (tg_csum(f + l3, 20))
+			return "IPv4 header checksum does not verify";
+		memcpy(&s, f + l3 + 12, 4);
+		memcpy(&d, f + l3 + 16, 4);
+		ulen = be16(f + l4 + 4);
+		if (ulen != len - l4)
+			return "UDP length is not the frame's";
+		if (tg_l4_csum4(&s, &d, IPPROTO_UDP, f + l4, ulen))
+			return "UDP checksum does not verify";
+	} else if (be16(f + l3 - 2) == 0x86dd) {
+		struct in6_addr s, d;
+
+		l4 = l3 + 40;
+		if (be16(f + l3 + 4) != len - l4)
+			return "IPv6 payload length is not the frame's";
+		memcpy(&s, f + l3 + 8, 16);
+		memcpy(&d, f + l3 + 24, 16);
+		ulen = be16(f + l4 + 4);
+		if (ulen != len - l4)
+			return "UDP length is not the frame's";
+		if (tg_l4_csum6(&s, &d, IPPROTO_UDP, f + l4, ulen))
+			return "UDP checksum does not verify";
+	} else {
+		return "neither IPv4 nor IPv6";
+	}
+	if (!be16(f + l4 + 6))
+		return "UDP checksum is 0";
+	return NULL;
+}
+
+/* A GRO receiver's changes to a page: IP length (and IPv4 checksum), UDP length and checksum. */
+static void mangle(uint8_t *f, const struct udp_gen_cfg *cfg)
+{
+	if (cfg->ipv6) {
+		put16(f + cfg->l3_off + 4, 2872);
+	} else {
+		put16(f + cfg->l3_off + 2, 2872);
+		put16(f + cfg->l3_off + 10, 0x5a5a);
+	}
+	put16(f + cfg->l4_off + 4, 0xbeef);
+	put16(f + cfg->l4_off + 6, 0x1234);
+}
+
+/* The page the program sees for frame k: always the template's full length. */
+static void prepare_input(struct gen *g, enum feed feed, uint64_t k)
+{
+	uint32_t len = g->cfg.frame_len;
+
+	memcpy(g->in, g->tmpl, len);
+	if (feed != FEED_TEMPLATE && k > 0)
+		memcpy(g->in, g->out, g->out_len);
+	if (feed == FEED_MANGLED)
+		mangle(g->in, &g->cfg);
+}
+
+static void assert_frame(struct gen *g, enum feed feed, uint64_t k, uint32_t want_len)
+{
+	const char *why = frame_problem(g->out, g->out_len);
+	uint32_t i;
+
+	if (g->out_len != want_len)
+		fail_msg("%s, fed the %s: frame %llu is %u bytes, expected %u", g->desc,
+			 feed_name[feed], (unsigned long long)k, g->out_len, want_len);
+	for (i = 0; i < want_len; i++)
+		if (g->out[i] != g->ref[i])
+			fail_msg("%s, fed the %s: frame %llu (%u bytes) differs from the reference at byte %u: %#04x, expected %#04x",
+				 g->desc, feed_name[feed], (unsigned long long)k, want_len, i,
+				 g->out[i], g->ref[i]);
+	if (why)
+		fail_msg("%s, fed the %s: frame %llu: %s", g->desc, feed_name[feed],
+			 (unsigned long long)k, why);
+}
+
+/* The send time in a stamped frame: only the program knows it. */
+static uint64_t stamp_time(const struct gen *g)
+{
+	uint64_t t;
+
+	if (!g->p.stamp)
+		return 0;
+	memcpy(&t, g->out + g->cfg.l4_off + 8 + offsetof(struct tg_stamp, tx_ns), 8);
+	return be64toh(t);
+}
+
+/* Sequential sizes: frame k of thread t has the wheel's length at t + k * nthreads. */
+static void run_sequential(struct gen *g, unsigned int thread, uint64_t frames)
+{
+	struct tg_err err = { "" };
+	enum feed feed;
+	uint64_t k, bytes;
+
+	for (feed = 0; feed < FEED_N; feed++) {
+		pcpu_init(g, thread);
+		bytes = 0;
+		for (k = 0; k < frames; k++) {
+			uint32_t want = tg_udp_cfg_frame_len(&g->p, thread, k);
+
+			prepare_input(g, feed, k);
+			if (gen_run(g, g->cfg.frame_len) != XDP_REDIRECT)
+				fail_msg("%s, fed the %s: frame %llu not redirected", g->desc,
+					 feed_name[feed], (unsigned long long)k);
+			if (tg_udp_cfg_expected(&g->p, thread, k, stamp_time(g), g->ref, &err))
+				fail_msg("%s: %s", g->desc, err.msg);
+			assert_frame(g, feed, k, want);
+			bytes += want;
+		}
+		{
+			struct udp_gen_pcpu pc = pcpu_read(g);
+
+			assert_int_equal(pc.packets, frames);
+			assert_int_equal(pc.bytes, bytes);
+			assert_int_equal(pc.short_frames, 0);
+		}
+	}
+}
+
+static void wheel_range(struct gen *g, uint32_t min, uint32_t max)
+{
+	struct tg_size_range r = { min, max };
+	struct tg_err err = { "" };
+	unsigned int n;
+
+	if (tg_sizes_wheel_range(&r, g->wheel, TG_SIZES_MAX, &n, &err))
+		fail_msg("%s", err.msg);
+	g->p.sizes = g->wheel;
+	g->p.nsizes = n;
+}
+
+static void wheel_imix(struct gen *g, const char *spec)
+{
+	struct tg_err err = { "" };
+	struct tg_imix m;
+	unsigned int n;
+
+	if (tg_parse_imix(spec, 60, TG_MAX_WIRE_SIZE, &m, &err) ||
+	    tg_sizes_wheel_imix(&m, g->wheel, TG_SIZES_MAX, &n, &err))
+		fail_msg("%s", err.msg);
+	g->p.sizes = g->wheel;
+	g->p.nsizes = n;
+}
+
+/* A fixture: family, threads, sizes, stamp. */
+struct size_case {
+	const char *desc;
+	int family;
+	unsigned int nthreads, thread;
+	uint32_t min, max;		/* wire sizes of a range, or 0 */
+	const char *imix;		/* or a mix */
+	bool stamp;
+	uint64_t frames;
+};
+
+static const struct size_case size_cases[] = {
+	{ "v4 sizes 64-1518, every one", AF_INET, 1, 0, 64, 1518, NULL, false, 1455 * 2 },
+	{ "v4 sizes 64-3412, 3 threads, thread 2", AF_INET, 3, 2, 64, 3412, NULL, false, 2000 },
+	{ "v4 sizes 100-101", AF_INET, 1, 0, 100, 101, NULL, false, 50 },
+	{ "v4 sizes with odd payload cuts, stamped", AF_INET, 2, 1, 70, 333, NULL, true, 800 },
+	{ "v6 sizes 66-1518", AF_INET6, 1, 0, 66, 1518, NULL, false, 1453 },
+	{ "v6 sizes 66-3412, 3 threads, thread 1, stamped", AF_INET6, 3, 1, 90, 3412, NULL, true, 2000 },
+	{ "v4 imix classic", AF_INET, 1, 0, 0, 0, "classic", false, 120 },
+	{ "v4 imix of four, 2 threads, thread 1", AF_INET, 2, 1, 0, 0, "64:5,65:3,1500:1,3412:2", false, 220 },
+	{ "v6 imix 66:7,594:4,1518:1", AF_INET6, 1, 0, 0, 0, "66:7,594:4,1518:1", false, 120 },
+	{ "v6 imix stamped", AF_INET6, 1, 0, 0, 0, "90:1,91:1,1400:2", true, 120 },
+};
+
+static void test_sizes(void **state)
+{
+	const struct size_case *c = *state;
+	struct gen *g = gen_new();
+
+	g->p = params(c->family, c->nthreads);
+	g->p.stamp = c->stamp;
+	if (c->imix)
+		wheel_imix(g, c->imix);
+	else
+		wheel_range(g, c->min, c->max);
+	gen_load(g, c->desc);
+	assert_int_equal(g->cfg.frame_len, tg_sizes_max(g->wheel, g->p.nsizes));
+	run_sequential(g, c->thread, c->frames);
+	gen_free(g);
+}
+
+/* --- VLAN tags ------------------------------------------------------------ */
+
+struct vlan_case {
+	const char *desc;
+	int family;
+	unsigned int nvlan;
+	uint16_t tci[2];
+	bool fixed;			/* nothing varies: the program's fast path */
+	bool stamp;
+	uint32_t min, max;		/* sizes, or 0 */
+	/* The bytes from offset 12 to the EtherType's end, as they must be. */
+	uint8_t eth[10];
+};
+
+static const struct vlan_case vlan_cases[] = {
+	{ "v4 vlan 100", AF_INET, 1, { 100 }, false, false, 0, 0,
+	  { 0x81, 0x00, 0x00, 0x64, 0x08, 0x00 } },
+	{ "v4 vlan 4094 prio 7, nothing varies", AF_INET, 1, { 7 << 13 | 4094 }, true, false, 0, 0,
+	  { 0x81, 0x00, 0xef, 0xfe, 0x08, 0x00 } },
+	{ "v6 vlan 5 prio 3, stamped", AF_INET6, 1, { 3 << 13 | 5 }, false, true, 0, 0,
+	  { 0x81, 0x00, 0x60, 0x05, 0x86, 0xdd } },
+	{ "v6 vlan 1, nothing varies", AF_INET6, 1, { 1 }, true, false, 0, 0,
+	  { 0x81, 0x00, 0x00, 0x01, 0x86, 0xdd } },
+	{ "v4 qinq 100:200", AF_INET, 2, { 100, 200 }, false, false, 0, 0,
+	  { 0x88, 0xa8, 0x00, 0x64, 0x81, 0x00, 0x00, 0xc8, 0x08, 0x00 } },
+	{ "v4 qinq 1:2, nothing varies", AF_INET, 2, { 1, 2 }, true, false, 0, 0,
+	  { 0x88, 0xa8, 0x00, 0x01, 0x81, 0x00, 0x00, 0x02, 0x08, 0x00 } },
+	{ "v4 qinq, stamped, sizes 82-1522", AF_INET, 2, { 10, 20 }, false, true, 82, 1522,
+	  { 0x88, 0xa8, 0x00, 0x0a, 0x81, 0x00, 0x00, 0x14, 0x08, 0x00 } },
+	{ "v6 qinq 4094:4093, stamped", AF_INET6, 2, { 4094, 4093 }, false, true, 0, 0,
+	  { 0x88, 0xa8, 0x0f, 0xfe, 0x81, 0x00, 0x0f, 0xfd, 0x86, 0xdd } },
+	{ "v6 qinq, nothing varies", AF_INET6, 2, { 3, 4 }, true, false, 0, 0,
+	  { 0x88, 0xa8, 0x00, 0x03, 0x81, 0x00, 0x00, 0x04, 0x86, 0xdd } },
+	{ "v6 qinq, sizes 74-3412", AF_INET6, 2, { 3, 4 }, false, false, 74, 3412,
+	  { 0x88, 0xa8, 0x00, 0x03, 0x81, 0x00, 0x00, 0x04, 0x86, 0xdd } },
+};
+
+static void test_vlan(void **state)
+{
+	const struct vlan_case *c = *state;
+	struct gen *g = gen_new();
+	unsigned int i;
+
+	g->p = params(c->family, 1);
+	g->p.stamp = c->stamp;
+	g->p.spec.nvlan = c->nvlan;
+	for (i = 0; i < c->nvlan; i++) {
+		g->p.spec.vlan_tci[i] = c->tci[i];
+		g->p.spec.vlan_tpid[i] = i + 1 < c->nvlan ? TG_ETH_P_8021AD : TG_ETH_P_8021Q;
+	}
+	g->p.spec.frame_len = tg_udp_cfg_min_len(c->family, c->stamp, c->nvlan) + 100;
+	if (c->fixed) {
+		g->p.src.count = g->p.dst.count = 1;
+		g->p.sport.count = g->p.dport.count = 1;
+	}
+	if (c->min)
+		wheel_range(g, c->min, c->max);
+	gen_load(g, c->desc);
+	assert_int_equal(g->cfg.l3_off, 14 + 4 * c->nvlan);
+	assert_int_equal(g->cfg.varies, !c->fixed);
+	/* The builder's tags, byte for byte. */
+	assert_memory_equal(g->tmpl + 12, c->eth, 2 + 4 * c->nvlan);
+	run_sequential(g, 0, 1000);
+	assert_memory_equal(g->out + 12, c->eth, 2 + 4 * c->nvlan);
+	gen_free(g);
+}
+
+/*
+ * Random sizes: each frame's length must be one of the wheel's and the
+ * frame the reference builds at that length with the fields it carries.
+ */
+static void test_sizes_random(void **state)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	unsigned int f;
+
+	for (f = 0; f < 2; f++) {
+		struct gen *g = gen_new();
+		unsigned int seen[TG_SIZES_MAX] = { 0 }, k, distinct = 0, i;
+
+		g->p = params(fams[f], 1);
+		g->p.random = true;
+		wheel_range(g, 100, 163);
+		gen_load(g, f ? "v6 random sizes 100-163" : "v4 random sizes 100-163");
+		pcpu_init(g, 0);
+		for (k = 0; k < 3000; k++) {
+			struct tg_udp_spec spec = g->p.spec;
+			const uint8_t *l3 = g->out + g->cfg.l3_off, *l4 = g->out + g->cfg.l4_off;
+			const char *why;
+
+			prepare_input(g, FEED_PREVIOUS, k);
+			assert_int_equal(gen_run(g, g->cfg.frame_len), XDP_REDIRECT);
+			if (g->out_len < 96 || g->out_len > 159)
+				fail_msg("%s: frame %u is %u bytes, outside 96-159", g->desc, k, g->out_len);
+			seen[g->out_len - 96]++;
+			why = frame_problem(g->out, g->out_len);
+			if (why)
+				fail_msg("%s: frame %u: %s", g->desc, k, why);
+			spec.frame_len = g->out_len;
+			spec.sport = be16(l4);
+			spec.dport = be16(l4 + 2);
+			memcpy(&spec.src, l3 + (g->cfg.ipv6 ? 8 : 12), g->cfg.ipv6 ? 16 : 4);
+			memcpy(&spec.dst, l3 + (g->cfg.ipv6 ? 24 : 16), g->cfg.ipv6 ? 16 : 4);
+			assert_int_equal(tg_build_udp(&spec, g->ref, sizeof(g->ref), NULL, NULL), 0);
+			assert_memory_equal(g->out, g->ref, g->out_len);
+		}
+		for (i = 0; i < 64; i++)
+			distinct += seen[i] > 0;
+		/* 3000 draws from 64 lengths miss one with odds of about 1e-19. */
+		assert_int_equal(distinct, 64);
+		gen_free(g);
+	}
+}
+
+/* A page that is not the template's length is refused, never resized blindly. */
+static void test_sizes_short_page(void **state)
+{
+	struct gen *g = gen_new();
+	struct udp_gen_pcpu pc;
+
+	g->p = params(AF_INET, 1);
+	wheel_range(g, 64, 200);
+	gen_load(g, "v4 sizes, a short page");
+	pcpu_init(g, 0);
+	memcpy(g->in, g->tmpl, g->cfg.frame_len);
+	assert_int_equal(gen_run(g, g->cfg.frame_len - 1), XDP_DROP);
+	assert_int_equal(gen_run(g, g->cfg.frame_len), XDP_REDIRECT);
+	pc = pcpu_read(g);
+	assert_int_equal(pc.short_frames, 1);
+	assert_int_equal(pc.packets, 1);
+	gen_free(g);
+}
+
+/* Each size of a mix gets exactly its weight's share of every turn of the wheel. */
+static void test_imix_shares(void **state)
+{
+	struct gen *g = gen_new();
+	unsigned int count[3] = { 0 }, k;
+
+	g->p = params(AF_INET, 1);
+	wheel_imix(g, "classic");
+	gen_load(g, "v4 imix shares");
+	pcpu_init(g, 0);
+	for (k = 0; k < 1200; k++) {
+		prepare_input(g, FEED_PREVIOUS, k);
+		assert_int_equal(gen_run(g, g->cfg.frame_len), XDP_REDIRECT);
+		count[g->out_len == 60 ? 0 : g->out_len == 590 ? 1 : 2]++;
+		assert_true(g->out_len == 60 || g->out_len == 590 || g->out_len == 1514);
+	}
+	assert_int_equal(count[0], 700);
+	assert_int_equal(count[1], 400);
+	assert_int_equal(count[2], 100);
+	gen_free(g);
+}
+
+/* --- templates from a capture ----------------------------------------------- */
+
+/* Frames as a capture may hold them; checksums left wrong on purpose. */
+static uint32_t build_capture_frame(unsigned int i, uint8_t *f)
+{
+	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+	uint32_t n = 0, l3, j;
+
+	memcpy(f, macs, 12);
+	switch (i) {
+	case 0:	/* IPv4 UDP with an IP option (IHL 6), bad checksums */
+		put16(f + 12, 0x0800);
+		l3 = 14;
+		f[l3] = 0x46; f[l3 + 1] = 0; put16(f + l3 + 2, 24 + 8 + 40);
+		put16(f + l3 + 4, 1); put16(f + l3 + 6, 0x4000); f[l3 + 8] = 64; f[l3 + 9] = 17;
+		put16(f + l3 + 10, 0xbeef);
+		memcpy(f + l3 + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02\x01\x01\x01\x00", 12);
+		put16(f + l3 + 24, 1111); put16(f + l3 + 26, 2222); put16(f + l3 + 28, 48);
+		put16(f + l3 + 30, 0xdead);
+		for (j = 0; j < 40; j++)
+			f[l3 + 32 + j] = (uint8_t)(j * 7 + 1);
+		return l3 + 24 + 48;
+	case 1:	/* IPv6 UDP, odd payload */
+		put16(f + 12, 0x86dd);
+		l3 = 14;
+		memset(f + l3, 0, 40);
+		f[l3] = 0x60; put16(f + l3 + 4, 8 + 101); f[l3 + 6] = 17; f[l3 + 7] = 9;
+		f[l3 + 8] = 0x20; f[l3 + 9] = 0x01; f[l3 + 23] = 2;
+		f[l3 + 24] = 0x20; f[l3 + 25] = 0x01; f[l3 + 39] = 1;
+		put16(f + l3 + 40, 3333); put16(f + l3 + 42, 4444); put16(f + l3 + 44, 109);
+		put16(f + l3 + 46, 0);
+		for (j = 0; j < 101; j++)
+			f[l3 + 48 + j] = (uint8_t)(j + 3);
+		return l3 + 40 + 109;
+	case 2:	/* ARP: sent as it is */
+		memset(f, 0xff, 6);
+		put16(f + 12, 0x0806);
+		for (j = 14; j < 60; j++)
+			f[j] = (uint8_t)j;
+		return 60;
+	case 3:	/* QinQ IPv4 UDP, 2 bytes of payload, padded to 64 */
+		put16(f + 12, 0x88a8); put16(f + 14, 7); put16(f + 16, 0x8100); put16(f + 18, 8);
+		put16(f + 20, 0x0800);
+		l3 = 22;
+		memset(f + l3, 0, 64 - l3);
+		f[l3] = 0x45; put16(f + l3 + 2, 30); f[l3 + 8] = 3; f[l3 + 9] = 17;
+		memcpy(f + l3 + 12, "\x0a\x00\x00\x03\x0a\x00\x00\x04", 8);
+		put16(f + l3 + 20, 5); put16(f + l3 + 22, 6); put16(f + l3 + 24, 10);
+		f[l3 + 28] = 'a'; f[l3 + 29] = 'b';
+		return 64;
+	case 4:	/* an IPv4 fragment: raw */
+		put16(f + 12, 0x0800);
+		memset(f + 14, 0, 46);
+		f[14] = 0x45; put16(f + 16, 46); put16(f + 20, 0x2000); f[23] = 17;
+		return 60;
+	default: /* a VLAN IPv6 UDP frame of 1514 bytes */
+		put16(f + 12, 0x8100); put16(f + 14, 3 << 13 | 99); put16(f + 16, 0x86dd);
+		l3 = 18;
+		memset(f + l3, 0, 40);
+		f[l3] = 0x60; put16(f + l3 + 4, 1514 - l3 - 40); f[l3 + 6] = 17; f[l3 + 7] = 1;
+		f[l3 + 8] = 0xfe; f[l3 + 9] = 0x80; f[l3 + 23] = 5;
+		f[l3 + 24] = 0xfe; f[l3 + 25] = 0x80; f[l3 + 39] = 6;
+		put16(f + l3 + 40, 7); put16(f + l3 + 42, 8); put16(f + l3 + 44, 1514 - l3 - 40);
+		for (j = l3 + 48; j < 1514; j++)
+			f[j] = (uint8_t)(j % 251);
+		n = 1514;
+		return n;
+	}
+}
+
+#define NCAPTURE 6
+
+struct tmpl_case {
+	const char *desc;
+	uint32_t flags;
+	const char *src, *dst, *sport, *dport;
+	uint8_t ttl;
+	unsigned int nthreads, thread;
+};
+
+static const struct tmpl_case tmpl_cases[] = {
+	{ "template: replayed as captured (checksums fixed)", 0, NULL, NULL, NULL, NULL, 0, 1, 0 },
+	{ "template: v4 ranges, ports, MACs, TTL, 3 threads, thread 2",
+	  UDP_GEN_RW_SADDR | UDP_GEN_RW_DADDR | UDP_GEN_RW_SPORT | UDP_GEN_RW_DPORT |
+	  UDP_GEN_RW_SMAC | UDP_GEN_RW_DMAC | UDP_GEN_RW_TTL,
+	  "10.9.0.1-10.9.0.7", "10.8.255.250-10.9.0.3", "1000-1010", "65530-65535", 17, 3, 2 },
+	{ "template: v6 ranges across 16 bits, ports",
+	  UDP_GEN_RW_SADDR | UDP_GEN_RW_DADDR | UDP_GEN_RW_SPORT,
+	  "2001:db8::1:fff0-2001:db8::2:10", "2001:db8:9::5", "7-9", NULL, 0, 1, 0 },
+	{ "template: one destination port, hop limit", UDP_GEN_RW_DPORT | UDP_GEN_RW_TTL,
+	  NULL, NULL, NULL, "53", 255, 2, 1 },
+};
+
+static void test_tmpl_parse(void **state)
+{
+	static const uint8_t kinds[NCAPTURE] = {
+		UDP_GEN_TMPL_UDP4, UDP_GEN_TMPL_UDP6, UDP_GEN_TMPL_RAW, UDP_GEN_TMPL_UDP4,
+		UDP_GEN_TMPL_RAW, UDP_GEN_TMPL_UDP6,
+	};
+	static const uint16_t l3[NCAPTURE] = { 14, 14, 0, 22, 0, 18 };
+	static const uint16_t l4[NCAPTURE] = { 38, 54, 0, 42, 0, 58 };
+	uint8_t f[TG_MAX_FRAME_LEN];
+	struct udp_gen_tmpl t;
+	unsigned int i;
+
+	for (i = 0; i < NCAPTURE; i++) {
+		uint32_t len = build_capture_frame(i, f);
+		const char *why;
+
+		tg_tmpl_parse(f, len, &t);
+		assert_int_equal(t.kind, kinds[i]);
+		assert_int_equal(t.len, len);
+		assert_int_equal(t.l3_off, l3[i]);
+		assert_int_equal(t.l4_off, l4[i]);
+		if (t.kind == UDP_GEN_TMPL_RAW) {
+			assert_memory_equal(t.data, f, len);
+			continue;
+		}
+		/* Only the checksums changed, and now they verify (padding aside). */
+		why = frame_problem(t.data, i == 3 ? 52 : len);
+		if (why && i != 0)
+			fail_msg("capture frame %u: %s", i, why);
+	}
+}
+
+static void test_tmpl(void **state)
+{
+	const struct tmpl_case *c = *state;
+	struct udp_gen_tmpl *t = calloc(NCAPTURE, sizeof(*t));
+	struct gen *g = gen_new();
+	struct tg_err err = { "" };
+	struct tg_tmpl_rw rw = { .flags = c->flags, .ttl = c->ttl,
+				 .dst_mac = { 2, 9, 9, 9, 9, 2 }, .src_mac = { 2, 9, 9, 9, 9, 1 } };
+	uint64_t wrote[4] = { 0 };	/* sport, dport, saddr, daddr */
+	uint8_t f[TG_MAX_FRAME_LEN];
+	unsigned int i;
+	uint64_t k;
+	int ret;
+
+	assert_non_null(t);
+	for (i = 0; i < NCAPTURE; i++)
+		tg_tmpl_parse(f, build_capture_frame(i, f), &t[i]);
+	rw.sport = (struct tg_port_range){ 1, 1 };
+	rw.dport = (struct tg_port_range){ 1, 1 };
+	if ((c->src && tg_parse_addr_range(c->src, &rw.src, &err)) ||
+	    (c->dst && tg_parse_addr_range(c->dst, &rw.dst, &err)) ||
+	    (c->sport && tg_parse_port_range(c->sport, &rw.sport, &err)) ||
+	    (c->dport && tg_parse_port_range(c->dport, &rw.dport, &err)))
+		fail_msg("%s: %s", c->desc, err.msg);
+	if (tg_tmpl_cfg(&rw, t, NCAPTURE, c->nthreads, false, 1, &g->cfg, &err))
+		fail_msg("%s: %s", c->desc, err.msg);
+	assert_int_equal(g->cfg.frame_len, 1514);
+	g->desc = c->desc;
+	g->skel = udp_gen_bpf__open();
+	assert_non_null(g->skel);
+	g->skel->rodata->cfg = g->cfg;
+	bpf_program__set_autoload(g->skel->progs.udp_gen, false);
+	bpf_map__set_max_entries(g->skel->maps.tmpls, NCAPTURE);
+	ret = udp_gen_bpf__load(g->skel);
+	if (ret)
+		fail_msg("%s: loading udp_tmpl: %s", c->desc, strerror(-ret));
+	for (i = 0; i < NCAPTURE; i++)
+		assert_int_equal(bpf_map__update_elem(g->skel->maps.tmpls, &i, sizeof(i), &t[i],
+						      sizeof(t[i]), 0), 0);
+	pcpu_init(g, c->thread);
+	for (k = 0; k < 600; k++) {
+		const struct udp_gen_tmpl *tk = &t[tg_seq_offset(NCAPTURE, c->nthreads, c->thread, k)];
+		bool udp = tk->kind != UDP_GEN_TMPL_RAW;
+		bool addr = udp && ((tk->kind == UDP_GEN_TMPL_UDP6) == (rw.src.family == AF_INET6 ||
+									 rw.dst.family == AF_INET6));
+		uint64_t off[4];
+		LIBBPF_OPTS(bpf_test_run_opts, opts,
+			.data_in = g->in, .data_size_in = g->cfg.frame_len,
+			.data_out = g->out, .data_size_out = sizeof(g->out), .repeat = 1);
+
+		/* The page holds whatever the last frame left: garbage here. */
+		for (i = 0; i < g->cfg.frame_len; i++)
+			g->in[i] = (uint8_t)(k * 31 + i);
+		assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.udp_tmpl),
+							&opts), 0);
+		assert_int_equal(opts.retval, XDP_REDIRECT);
+		g->out_len = opts.data_size_out;
+		off[0] = tg_seq_offset(rw.sport.count, c->nthreads, c->thread, wrote[0]);
+		off[1] = tg_seq_offset(rw.dport.count, c->nthreads, c->thread, wrote[1]);
+		off[2] = tg_seq_offset(rw.src.count, c->nthreads, c->thread, wrote[2]);
+		off[3] = tg_seq_offset(rw.dst.count, c->nthreads, c->thread, wrote[3]);
+		tg_tmpl_expected(tk, &rw, off[0], off[1], off[2], off[3], g->ref);
+		if (g->out_len != tk->len)
+			fail_msg("%s: frame %llu is %u bytes, expected %u", c->desc,
+				 (unsigned long long)k, g->out_len, tk->len);
+		for (i = 0; i < tk->len; i++)
+			if (g->out[i] != g->ref[i])
+				fail_msg("%s: frame %llu (template %ld) differs at byte %u: %#04x, expected %#04x",
+					 c->desc, (unsigned long long)k, (long)(tk - t), i,
+					 g->out[i], g->ref[i]);
+		wrote[0] += udp && (rw.flags & UDP_GEN_RW_SPORT);
+		wrote[1] += udp && (rw.flags & UDP_GEN_RW_DPORT);
+		wrote[2] += addr && (rw.flags & UDP_GEN_RW_SADDR);
+		wrote[3] += addr && (rw.flags & UDP_GEN_RW_DADDR);
+	}
+	assert_int_equal(pcpu_read(g).packets, 600);
+	free(t);
+	gen_free(g);
+}
+
+/* --- pacing -------------------------------------------------------------- */
+
+static void pace_load(struct gen *g, const char *desc, uint32_t burst,
+		      uint64_t interval_ns, uint32_t frac)
+{
+	static struct tg_pace pace;
+
+	pace = (struct tg_pace){
+		.burst = burst, .interval_ns = interval_ns, .interval_frac = frac,
+		.max_lag_ns = UINT64_MAX / 4, .spin_ns = 2000,
+	};
+	g->p = params(AF_INET, 1);
+	g->p.pace = &pace;
+	gen_load(g, desc);
+}
+
+static int run_template(struct gen *g)
+{
+	memcpy(g->in, g->tmpl, g->cfg.frame_len);
+	return gen_run(g, g->cfg.frame_len);
+}
+
+/*
+ * The first frame of each batch decides for the batch: with slots an hour
+ * apart, the first batch of 4 goes and the next ones are dropped whole,
+ * each after waiting no more than spin_ns.
+ */
+static void test_pace_batches(void **state)
+{
+	struct gen *g = gen_new();
+	struct udp_gen_pcpu pc;
+	uint64_t t0;
+	int k;
+
+	pace_load(g, "pace: slots an hour apart, bursts of 4", 4, 3600ULL * 1000000000ULL, 0);
+	pcpu_init(g, 0);
+	for (k = 0; k < 4; k++)
+		assert_int_equal(run_template(g), XDP_REDIRECT);
+	t0 = tg_now_ns();
+	for (k = 0; k < 12; k++)
+		assert_int_equal(run_template(g), XDP_DROP);
+	/* Three early batches, each waited 2 us once: far below a millisecond. */
+	assert_true(tg_now_ns() - t0 < 100000000ULL);
+	pc = pcpu_read(g);
+	assert_int_equal(pc.packets, 4);
+	assert_int_equal(pc.pace_drops, 12);
+	assert_int_equal(pc.batch_left, 0);
+	assert_true(pc.first_tx > 0 && pc.first_tx == pc.last_tx);
+	assert_int_equal(pc.next_slot, pc.first_tx + 3600ULL * 1000000000ULL);
+	gen_free(g);
+}
+
+/* A slot due within spin_ns is waited for, not dropped. */
+static void test_pace_waits(void **state)
+{
+	struct gen *g = gen_new();
+	struct udp_gen_pcpu pc;
+	int k;
+
+	/* 1 us apart with a 2 us spin: every slot is waited for. */
+	pace_load(g, "pace: slots 1 us apart", 1, 1000, 0);
+	pcpu_init(g, 0);
+	for (k = 0; k < 1000; k++)
+		assert_int_equal(run_template(g), XDP_REDIRECT);
+	pc = pcpu_read(g);
+	assert_int_equal(pc.packets, 1000);
+	assert_int_equal(pc.pace_drops, 0);
+	gen_free(g);
+}
+
+/* The limit (-n with --rate): frames past it are dropped without waiting. */
+static void test_pace_limit(void **state)
+{
+	struct gen *g = gen_new();
+	struct udp_gen_pcpu pc;
+	int k;
+
+	pace_load(g, "pace: limit 6", 4, 1, 0);
+	tg_udp_cfg_thread_init(&g->cfg, 0, &pc);
+	pc.limit = 6;
+	pcpu_write(g, &pc);
+	for (k = 0; k < 6; k++)
+		assert_int_equal(run_template(g), XDP_REDIRECT);
+	for (k = 0; k < 10; k++)
+		assert_int_equal(run_template(g), XDP_DROP);
+	pc = pcpu_read(g);
+	assert_int_equal(pc.packets, 6);
+	assert_int_equal(pc.pace_drops, 10);
+	gen_free(g);
+}
+
+/* -D by the schedule: no slot at or after stop_at, even one that is due. */
+static void test_pace_stop_at(void **state)
+{
+	struct gen *g = gen_new();
+	struct udp_gen_pcpu pc;
+	int k;
+
+	pace_load(g, "pace: stop_at", 2, 1000, 0);
+	tg_udp_cfg_thread_init(&g->cfg, 0, &pc);
+	pc.next_slot = 1000;		/* long due: every slot goes at once */
+	pc.stop_at = 1000 + 3 * 1000;	/* slots at 1000, 2000, 3000 */
+	pcpu_write(g, &pc);
+	for (k = 0; k < 12; k++) {
+		int want = k < 6 ? XDP_REDIRECT : XDP_DROP, got = run_template(g);
+
+		if (got != want)
+			fail_msg("frame %d: verdict %d, expected %d (next slot %llu)", k, got, want,
+				 (unsigned long long)pcpu_read(g).next_slot);
+	}
+	pc = pcpu_read(g);
+	assert_int_equal(pc.packets, 6);
+	assert_int_equal(pc.pace_drops, 6);
+	/* Behind by about the time since boot, all of it forgiven but max_lag. */
+	assert_true(pc.max_behind_ns > 1000000);
+	gen_free(g);
+}
+
+/*
+ * The program's fixed-point schedule is lib/pace.c's: a schedule that
+ * started long ago is behind, so every slot is due; after n slots the next
+ * one is where tg_pace_slot_time puts slot n.
+ */
+static void test_pace_schedule(void **state)
+{
+	struct gen *g = gen_new();
+	struct udp_gen_pcpu pc;
+	struct tg_pace p;
+	struct tg_err err = { "" };
+	uint64_t start = 1000000;
+	int k;
+
+	assert_int_equal(tg_pace_plan(3e6, 7, 1, &p, &err), 0);
+	pace_load(g, "pace: fractional intervals", 1, p.interval_ns, p.interval_frac);
+	tg_udp_cfg_thread_init(&g->cfg, 0, &pc);
+	pc.next_slot = start;
+	pcpu_write(g, &pc);
+	for (k = 0; k < 3000; k++)
+		assert_int_equal(run_template(g), XDP_REDIRECT);
+	pc = pcpu_read(g);
+	assert_int_equal(pc.next_slot, tg_pace_slot_time(&p, start, 3000));
+	gen_free(g);
+}
+
+/* Far behind, the schedule catches up by max_lag at most. */
+static void test_pace_catch_up_bounded(void **state)
+{
+	struct gen *g = gen_new();
+	struct udp_gen_pcpu pc;
+	uint64_t now;
+
+	static const struct tg_pace pace = {
+		.burst = 1, .interval_ns = 1000000, .max_lag_ns = 5000000, .spin_ns = 1000,
+	};
+
+	g->p = params(AF_INET, 1);
+	g->p.pace = &pace;
+	gen_load(g, "pace: bounded catch-up");
+	tg_udp_cfg_thread_init(&g->cfg, 0, &pc);
+	pc.next_slot = 1;	/* ages ago */
+	pcpu_write(g, &pc);
+	now = tg_now_ns();
+	assert_int_equal(run_template(g), XDP_REDIRECT);
+	pc = pcpu_read(g);
+	/* Moved up to 5 ms behind now, then on by one interval. */
+	assert_true(pc.next_slot >= now - 5000000 + 1000000);
+	assert_true(pc.next_slot <= tg_now_ns() - 5000000 + 1000000);
+	gen_free(g);
+}
+
+static int pin(void)
+{
+	cpu_set_t set;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -errno;
+	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
+		;
+	if (cpu == CPU_SETSIZE)
+		return -ENOENT;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -errno;
+	test_cpu = cpu;
+	return 0;
+}
+
+int main(void)
+{
+	const size_t nsize = sizeof(size_cases) / sizeof(size_cases[0]);
+	const size_t nvlan = sizeof(vlan_cases) / sizeof(vlan_cases[0]);
+	const size_t ntmpl = sizeof(tmpl_cases) / sizeof(tmpl_cases[0]);
+	const struct CMUnitTest extra[] = {
+		cmocka_unit_test(test_tmpl_parse),
+		cmocka_unit_test(test_sizes_random),
+		cmocka_unit_test(test_sizes_short_page),
+		cmocka_unit_test(test_imix_shares),
+		cmocka_unit_test(test_pace_batches),
+		cmocka_unit_test(test_pace_waits),
+		cmocka_unit_test(test_pace_limit),
+		cmocka_unit_test(test_pace_stop_at),
+		cmocka_unit_test(test_pace_schedule),
+		cmocka_unit_test(test_pace_catch_up_bounded),
+	};
+	const size_t nextra = sizeof(extra) / sizeof(extra[0]);
+	struct CMUnitTest *tests = calloc(nsize + nvlan + ntmpl + nextra, sizeof(*tests));
+	size_t i;
+	int ret;
+
+	if (!tests || pin()) {
+		fprintf(stderr, "test_udp_shape: cannot pin to a CPU\n");
+		return 1;
+	}
+	for (i = 0; i < nsize; i++) {
+		tests[i].name = size_cases[i].desc;
+		tests[i].test_func = test_sizes;
+		tests[i].initial_state = (void *)&size_cases[i];
+	}
+	for (i = 0; i < nvlan; i++) {
+		tests[nsize + i].name = vlan_cases[i].desc;
+		tests[nsize + i].test_func = test_vlan;
+		tests[nsize + i].initial_state = (void *)&vlan_cases[i];
+	}
+	for (i = 0; i < ntmpl; i++) {
+		tests[nsize + nvlan + i].name = tmpl_cases[i].desc;
+		tests[nsize + nvlan + i].test_func = test_tmpl;
+		tests[nsize + nvlan + i].initial_state = (void *)&tmpl_cases[i];
+	}
+	memcpy(tests + nsize + nvlan + ntmpl, extra, sizeof(extra));
+	ret = _cmocka_run_group_tests("udp_shape", tests, nsize + nvlan + ntmpl + nextra,
+				      NULL, NULL);
+	free(tests);
+	return ret;
+}
