@@ -41,81 +41,64 @@ static __always_inline __u32 next_off(const volatile struct udp_gen_field *f,
 }
 
 /*
- * The template's header bytes are read through volatile pointers: cfg is a
- * const object initialised to zeros in this file, and a plain read would let
- * the compiler fold it to those zeros instead of the values set at load.
+ * The template's header bytes. cfg is a const object initialised to zeros
+ * in this file, so plain reads of cfg.hdr would be folded to those zeros;
+ * volatile reads are not, but they also keep clang from unrolling the
+ * copies into straight wide loads. Laundering the pointer through an empty
+ * asm hides where it points, which is all the folding needed to be stopped.
  */
-static __always_inline void copy_hdr(void *data, const int len)
+static __always_inline const __u8 *tmpl_hdr(void)
 {
-	const volatile __u64 *src = (const volatile __u64 *)cfg.hdr;
-	__u64 *dst = data;
-	int i;
+	const __u8 *p = (const __u8 *)cfg.hdr;
 
-#pragma unroll
-	for (i = 0; i < len / 8; i++)
-		dst[i] = src[i];
-	if (len & 4)
-		*(__u32 *)(data + (len & ~7)) =
-			*(const volatile __u32 *)((const volatile __u8 *)cfg.hdr + (len & ~7));
-	if (len & 2)
-		*(__u16 *)(data + (len & ~3)) =
-			*(const volatile __u16 *)((const volatile __u8 *)cfg.hdr + (len & ~3));
-}
-
-static __always_inline int hdr_differs_len(const void *data, const int len)
-{
-	const volatile __u64 *ref = (const volatile __u64 *)cfg.hdr;
-	const __u64 *cur = data;
-	__u64 d = 0;
-	int i;
-
-#pragma unroll
-	for (i = 0; i < len / 8; i++)
-		d |= cur[i] ^ ref[i];
-	if (len & 4)
-		d |= *(const __u32 *)(data + (len & ~7)) ^
-		     *(const volatile __u32 *)((const volatile __u8 *)cfg.hdr + (len & ~7));
-	if (len & 2)
-		d |= *(const __u16 *)(data + (len & ~3)) ^
-		     *(const volatile __u16 *)((const volatile __u8 *)cfg.hdr + (len & ~3));
-	return d != 0;
+	asm volatile("" : "+r"(p));
+	return p;
 }
 
 /*
- * Constant lengths let clang unroll into wide loads and stores: headers of
- * IPv4 (42) or IPv6 (62), with 0, 1 or 2 VLAN tags (+4, +8), with or
- * without the stamp (+24). Some sums coincide (IPv4 with a stamp and IPv6
- * with a tag are both 66): one case serves both. The verifier keeps only
- * the case of the loaded cfg.
+ * Straight-line code over the header's 8-byte words: hdr_len is a load-time
+ * constant, so the verifier drops the words past it and what runs is just
+ * the loads and stores the template needs. (A loop over a switch of
+ * constant lengths is what clang made of the obvious version.)
  */
+#define HDR_WORDS(OP)							\
+	OP(0) OP(1) OP(2) OP(3) OP(4) OP(5) OP(6) OP(7) OP(8) OP(9) OP(10) OP(11)
+
 static __always_inline void restore_hdr(void *data)
 {
-	switch (cfg.hdr_len) {
-	case 42: copy_hdr(data, 42); break;
-	case 46: copy_hdr(data, 46); break;
-	case 50: copy_hdr(data, 50); break;
-	case 62: copy_hdr(data, 62); break;
-	case 66: copy_hdr(data, 66); break;
-	case 70: copy_hdr(data, 70); break;
-	case 74: copy_hdr(data, 74); break;
-	case 86: copy_hdr(data, 86); break;
-	case 90: copy_hdr(data, 90); break;
-	default: copy_hdr(data, 94); break;
-	}
+	const __u8 *src = tmpl_hdr();
+	__u32 hl = cfg.hdr_len;
+
+#define COPY(i)								\
+	if (hl >= 8 * (i) + 8)						\
+		((__u64 *)data)[i] = ((const __u64 *)src)[i];
+	HDR_WORDS(COPY)
+#undef COPY
+	if (hl & 4)
+		*(__u32 *)(data + (hl & ~7)) = *(const __u32 *)(src + (hl & ~7));
+	if (hl & 2)
+		*(__u16 *)(data + (hl & ~3)) = *(const __u16 *)(src + (hl & ~3));
 }
 
-/* Only the fixed path asks, and it never stamps. */
+/* Whether a receiver changed the frame's headers since we wrote them. */
 static __always_inline int hdr_differs(const void *data)
 {
-	switch (cfg.hdr_len) {
-	case 42: return hdr_differs_len(data, 42);
-	case 46: return hdr_differs_len(data, 46);
-	case 50: return hdr_differs_len(data, 50);
-	case 62: return hdr_differs_len(data, 62);
-	case 66: return hdr_differs_len(data, 66);
-	default: return hdr_differs_len(data, 70);
-	}
+	const __u8 *ref = tmpl_hdr();
+	__u32 hl = cfg.hdr_len;
+	__u64 d = 0;
+
+#define DIFF(i)								\
+	if (hl >= 8 * (i) + 8)						\
+		d |= ((const __u64 *)data)[i] ^ ((const __u64 *)ref)[i];
+	HDR_WORDS(DIFF)
+#undef DIFF
+	if (hl & 4)
+		d |= *(const __u32 *)(data + (hl & ~7)) ^ *(const __u32 *)(ref + (hl & ~7));
+	if (hl & 2)
+		d |= *(const __u16 *)(data + (hl & ~3)) ^ *(const __u16 *)(ref + (hl & ~3));
+	return d != 0;
 }
+
 
 /*
  * Writes stream, sequence number and transmit time into the stamp the
@@ -450,7 +433,7 @@ static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu
 	if ((void *)(udp + 1) > data_end || ip + (v6 ? 40 : 20) > data_end ||
 	    (void *)(eth + 12) > data_end)
 		return;
-	/* cfg is read byte by byte through its volatile qualifier (see copy_hdr). */
+	/* cfg is read byte by byte through its volatile qualifier (see tmpl_hdr). */
 	if (cfg.rw & UDP_GEN_RW_DMAC)
 		for (i = 0; i < 6; i++)
 			eth[i] = cfg.dst_mac[i];
