@@ -12,9 +12,20 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Only the field read here; CO-RE relocates it against the running kernel. */
+/* Only the fields read here; CO-RE relocates them against the running kernel. */
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
 struct net_device {
 	int ifindex;
+	struct {
+		struct net *net;
+	} nd_net;
 } __attribute__((preserve_access_index));
 
 const volatile struct txerr_cfg cfg = {};
@@ -25,6 +36,12 @@ struct {
 	__type(key, __u32);
 	__type(value, struct txerr_counts);
 } counts SEC(".maps");
+
+/* A device of the targets' namespace; an ifindex means nothing elsewhere. */
+static __always_inline int ours(const struct net_device *dev)
+{
+	return !cfg.netns_ino || BPF_CORE_READ(dev, nd_net.net, ns.inum) == cfg.netns_ino;
+}
 
 static __always_inline struct txerr_counts *slot(int ifindex)
 {
@@ -46,7 +63,7 @@ int BPF_PROG(tg_devmap_xmit, const struct net_device *from_dev,
 {
 	struct txerr_counts *c;
 
-	if (drops <= 0)
+	if (drops <= 0 || !ours(to_dev))
 		return 0;
 	c = slot(BPF_CORE_READ(to_dev, ifindex));
 	if (c)
@@ -60,8 +77,11 @@ int BPF_PROG(tg_redirect_err, const struct net_device *dev, const void *xdp,
 {
 	struct txerr_counts *c;
 
-	/* For a plain bpf_redirect() the index is the target's ifindex. */
-	if (map_type != BPF_MAP_TYPE_UNSPEC)
+	/*
+	 * For a plain bpf_redirect() the index is the target's ifindex, in
+	 * the namespace of the device whose program redirected.
+	 */
+	if (map_type != BPF_MAP_TYPE_UNSPEC || !ours(dev))
 		return 0;
 	c = slot(index);
 	if (c)

@@ -14,6 +14,13 @@
 struct txerr_cfg {
 	__u32 ntargets;
 	__u32 ifindex[TXERR_MAX_TARGETS];
+	/*
+	 * The targets' network namespace (its proc inode number), 0 for any:
+	 * an ifindex is only unique within one, and every new namespace
+	 * numbers its devices from 1, so another run's veth elsewhere may
+	 * carry the same index as ours.
+	 */
+	__u32 netns_ino;
 };
 
 /* Per-CPU, indexed like txerr_cfg.ifindex. */

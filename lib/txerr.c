@@ -2,11 +2,23 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "log.h"
 #include "txerr_user.h"
 #include "txerr.skel.h"
+
+/*
+ * The calling thread's network namespace, where the targets' indexes are
+ * valid; 0 (count any namespace's) if it cannot be told.
+ */
+static __u32 netns_ino(void)
+{
+	struct stat st;
+
+	return stat("/proc/thread-self/ns/net", &st) ? 0 : (__u32)st.st_ino;
+}
 
 /* Loads the object with the programs still marked for autoload; attaches them. */
 static int load_attach(struct tg_txerr *t, const int *ifindex, unsigned int n,
@@ -21,6 +33,7 @@ static int load_attach(struct tg_txerr *t, const int *ifindex, unsigned int n,
 	t->skel->rodata->cfg.ntargets = n;
 	for (i = 0; i < n; i++)
 		t->skel->rodata->cfg.ifindex[i] = ifindex[i];
+	t->skel->rodata->cfg.netns_ino = netns_ino();
 	bpf_program__set_autoload(t->skel->progs.tg_redirect_err, with_redirect_err);
 	ret = txerr_bpf__load(t->skel);
 	if (!ret)

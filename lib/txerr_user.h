@@ -19,7 +19,11 @@ struct tg_txerr {
 	unsigned int ntargets;
 };
 
-/* Never fails the run: on any problem it warns and leaves counting off. */
+/*
+ * Counts failures towards these interface indexes in the calling thread's
+ * network namespace. Never fails the run: on any problem it warns and
+ * leaves counting off.
+ */
 void tg_txerr_open(struct tg_txerr *t, const int *ifindex, unsigned int n);
 /* Failures towards target i, summed over CPUs. */
 uint64_t tg_txerr_read(const struct tg_txerr *t, unsigned int i);

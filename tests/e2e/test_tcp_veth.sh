@@ -68,6 +68,26 @@ check_eq "sigint: end of stream on all 4 flows" 4 "$(json_field "$TMP/sigint.jso
 check_eq "sigint: all 4 flows closed cleanly" 4 "$(json_field "$TMP/sigint.json" closed_clean)"
 check_eq "sigint: nothing left: no namespace or link of ours" 0 "$(leftovers)"
 
+# Another namespace's transmit errors are not ours: a udp run elsewhere whose
+# every frame is refused (1500-byte frames into a 1000-byte MTU) sends to a
+# veth with the same ifindex as --veth's, and the xdp tracepoints see both.
+setup_pair xdp || { not_ok "set up the veth pair"; finish; exit 1; }
+ip -n "$NSR" link set dev "$VR" mtu 1000
+check_eq "txerr: the other run's veth has our interface's ifindex (2)" 2 \
+	"$(ip netns exec "$NSG" cat "/sys/class/net/$VG/ifindex")"
+in_g "$TG" udp -D 4 -s 1500 --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" \
+	>"$TMP/other.json" 2>"$TMP/other.err" &
+pid=$!
+sleep 0.5
+timeout -k 5 60 "$TG" tcp --veth -D 2 --json -I 0 >"$TMP/txerr.json" 2>"$TMP/txerr.err"
+check_eq "txerr: exit status" 0 $?
+wait_exit "$pid" 10
+check_true "txerr: the other run counted its errors ($(json_field "$TMP/other.json" errors))" \
+	test "$(json_field "$TMP/other.json" errors)" -gt 0
+check_eq "txerr: none of them counted in the tcp run" 0 "$(json_field "$TMP/txerr.json" tx_errors)"
+check_eq "txerr: received_bytes = acked_bytes" "$(json_field "$TMP/txerr.json" acked_bytes)" \
+	"$(json_field "$TMP/txerr.json" received_bytes)"
+
 # SIGKILL: the flows cannot be closed, but the namespaces die with the process.
 "$TG" tcp --veth -I 0 >/dev/null 2>&1 &
 pid=$!
