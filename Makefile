@@ -127,15 +127,15 @@ $(BIN): $(CLI_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(PKG_LIBS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) $(wildcard tests/*.h) | $(BUILD)/tests/unit
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB) $(wildcard tests/*.h tests/unit/*.h) | $(BUILD)/tests/unit
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(ALL_LDFLAGS)
 
-$(BUILD)/tests/bpf/%: tests/bpf/%.c $(LIB) $(SKELS) $(wildcard tests/*.h) | $(BUILD)/tests/bpf
+$(BUILD)/tests/bpf/%: tests/bpf/%.c $(LIB) $(SKELS) $(wildcard tests/*.h tests/bpf/*.h) | $(BUILD)/tests/bpf
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(ALL_LDFLAGS)
 
-$(BUILD)/tests/bench/%: tests/bench/%.c $(LIB) $(SKELS) | $(BUILD)/tests/bench
+$(BUILD)/tests/bench/%: tests/bench/%.c $(LIB) $(SKELS) $(wildcard tests/bench/*.h) | $(BUILD)/tests/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
 

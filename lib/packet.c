@@ -6,36 +6,11 @@
  */
 #include <errno.h>
 #include <stdbool.h>
-#include <string.h>
 #include <sys/socket.h>
 #include "csum.h"
 #include "packet.h"
 
-#define ETH_P_IPV4 0x0800
-#define ETH_P_IPV6 0x86dd
-#define IP4_HLEN 20
-#define IP6_HLEN 40
 #define UDP_HLEN 8
-#define IP4_DF 0x4000
-
-/* Big-endian stores that do not care how buf is aligned. */
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-/* Checksums are stored in memory order as computed (RFC 1071 byte order independence). */
-static void put_csum(uint8_t *p, uint16_t c)
-{
-	memcpy(p, &c, 2);
-}
 
 uint32_t tg_udp_min_frame_len_vlan(int family, unsigned int nvlan)
 {
@@ -67,62 +42,21 @@ void tg_fill_payload(uint8_t *p, size_t len)
 		p[i] = (uint8_t)(i % 251 + 1);
 }
 
-/* MACs, the VLAN tags outermost first, the EtherType; returns the length. */
-static uint32_t put_eth(uint8_t *p, const struct tg_udp_spec *spec, uint16_t proto)
-{
-	uint32_t off = 12;
-	unsigned int i;
-
-	memcpy(p, spec->dst_mac, 6);
-	memcpy(p + 6, spec->src_mac, 6);
-	for (i = 0; i < spec->nvlan; i++, off += TG_VLAN_HLEN) {
-		put16(p + off, spec->vlan_tpid[i]);
-		put16(p + off + 2, spec->vlan_tci[i]);
-	}
-	put16(p + off, proto);
-	return off + 2;
-}
-
-static void put_ip4(uint8_t *p, const struct tg_udp_spec *spec, uint16_t tot_len)
-{
-	p[0] = 0x45;		/* version 4, 5 words of header */
-	p[1] = 0;		/* TOS */
-	put16(p + 2, tot_len);
-	put16(p + 4, 0);	/* id: DF frames are never reassembled */
-	put16(p + 6, IP4_DF);
-	p[8] = spec->ttl;
-	p[9] = IPPROTO_UDP;
-	put16(p + 10, 0);
-	memcpy(p + 12, &spec->src.v4.s_addr, 4);
-	memcpy(p + 16, &spec->dst.v4.s_addr, 4);
-	put_csum(p + 10, tg_csum(p, IP4_HLEN));
-}
-
-static void put_ip6(uint8_t *p, const struct tg_udp_spec *spec, uint16_t payload_len)
-{
-	put32(p, 6u << 28);	/* version 6, traffic class 0, flow label 0 */
-	put16(p + 4, payload_len);
-	p[6] = IPPROTO_UDP;
-	p[7] = spec->ttl;
-	memcpy(p + 8, spec->src.v6.s6_addr, 16);
-	memcpy(p + 24, spec->dst.v6.s6_addr, 16);
-}
-
 /* UDP header and payload; the checksum needs the IP addresses, so it comes last. */
 static void put_udp(uint8_t *p, const struct tg_udp_spec *spec, uint16_t len)
 {
 	uint16_t c;
 
-	put16(p, spec->sport);
-	put16(p + 2, spec->dport);
-	put16(p + 4, len);
-	put16(p + 6, 0);
+	tg_put16(p, spec->sport);
+	tg_put16(p + 2, spec->dport);
+	tg_put16(p + 4, len);
+	tg_put16(p + 6, 0);	/* the checksum covers itself as 0 */
 	tg_fill_payload(p + UDP_HLEN, len - UDP_HLEN);
 	if (spec->family == AF_INET)
 		c = tg_l4_csum4(&spec->src.v4, &spec->dst.v4, IPPROTO_UDP, p, len);
 	else
 		c = tg_l4_csum6(&spec->src.v6, &spec->dst.v6, IPPROTO_UDP, p, len);
-	put_csum(p + 6, tg_udp_csum_nonzero(c));
+	tg_put_csum(p + 6, tg_udp_csum_nonzero(c));
 }
 
 static int check_size(const struct tg_udp_spec *spec, size_t buflen,
@@ -164,14 +98,17 @@ int tg_build_udp(const struct tg_udp_spec *spec, uint8_t *buf, size_t buflen,
 		return ret;
 
 	/* No Ethernet padding: everything after the Ethernet header is IP, even in a 60-byte frame. */
+	l.l3_off = (uint16_t)tg_put_eth(buf, spec->dst_mac, spec->src_mac, spec->nvlan,
+					spec->vlan_tpid, spec->vlan_tci,
+					spec->family == AF_INET ? TG_ETH_P_IPV4 : TG_ETH_P_IPV6);
 	if (spec->family == AF_INET) {
-		l.l3_off = put_eth(buf, spec, ETH_P_IPV4);
-		l.l4_off = l.l3_off + IP4_HLEN;
-		put_ip4(buf + l.l3_off, spec, (uint16_t)(len - l.l3_off));
+		l.l4_off = l.l3_off + TG_IP4_HLEN;
+		tg_put_ip4(buf + l.l3_off, &spec->src.v4, &spec->dst.v4, IPPROTO_UDP, spec->ttl,
+			   (uint16_t)(len - l.l3_off));
 	} else {
-		l.l3_off = put_eth(buf, spec, ETH_P_IPV6);
-		l.l4_off = l.l3_off + IP6_HLEN;
-		put_ip6(buf + l.l3_off, spec, (uint16_t)(len - l.l4_off));
+		l.l4_off = l.l3_off + TG_IP6_HLEN;
+		tg_put_ip6(buf + l.l3_off, &spec->src.v6, &spec->dst.v6, IPPROTO_UDP, spec->ttl,
+			   (uint16_t)(len - l.l4_off));
 	}
 	l.payload_off = l.l4_off + UDP_HLEN;
 	put_udp(buf + l.l4_off, spec, (uint16_t)(len - l.l4_off));

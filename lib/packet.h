@@ -6,13 +6,13 @@
 #include <stddef.h>
 #include "errbuf.h"
 #include "parse.h"
+#include "wire.h"
 
 /*
  * Frame sizes. Users give sizes on the wire including the 4-byte FCS, as
  * xdp-trafficgen does; frames in memory are 4 bytes shorter.
  */
 #define TG_FCS_LEN 4
-#define TG_ETH_HLEN 14
 #define TG_UDP4_HDRS (14 + 20 + 8)	/* 42 */
 #define TG_UDP6_HDRS (14 + 40 + 8)	/* 62 */
 #define TG_MIN_WIRE_SIZE4 64		/* Ethernet minimum */
@@ -24,9 +24,6 @@
  */
 #define TG_MAX_FRAME_LEN 3408
 #define TG_MAX_VLANS 2
-#define TG_VLAN_HLEN 4
-#define TG_ETH_P_8021Q 0x8100
-#define TG_ETH_P_8021AD 0x88a8
 #define TG_MAX_WIRE_SIZE (TG_MAX_FRAME_LEN + TG_FCS_LEN)
 
 struct tg_udp_spec {

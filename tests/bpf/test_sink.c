@@ -36,6 +36,7 @@
 #include "sink.h"
 #include "sink.skel.h"
 #include "stamp.h"
+#include "wire.h"
 
 #define BUF_LEN 4096
 
@@ -213,24 +214,6 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
 /* Opens a gap of n bytes at off in a frame of *len bytes. */
 static void insert(uint8_t *buf, uint32_t *len, uint32_t off, const void *bytes, uint32_t n)
 {
@@ -242,20 +225,17 @@ static void insert(uint8_t *buf, uint32_t *len, uint32_t off, const void *bytes,
 
 static void ip4_fix_csum(uint8_t *ip)
 {
-	uint16_t c;
-
-	put16(ip + 10, 0);
-	c = tg_csum(ip, (ip[0] & 0xf) * 4);
-	memcpy(ip + 10, &c, 2);
+	tg_put16(ip + 10, 0);
+	tg_put_csum(ip + 10, tg_csum(ip, (ip[0] & 0xf) * 4));
 }
 
 static void write_stamp(uint8_t *p, uint32_t magic, uint32_t stream, uint64_t seq,
 			uint64_t tx_ns)
 {
-	put32(p, magic);
-	put32(p + 4, stream);
-	put64(p + 8, seq);
-	put64(p + 16, tx_ns);
+	tg_put32(p, magic);
+	tg_put32(p + 4, stream);
+	tg_put64(p + 8, seq);
+	tg_put64(p + 16, tx_ns);
 }
 
 struct frame {
@@ -313,23 +293,23 @@ static void build(struct frame *fr, const struct frame_spec *f, uint32_t stream,
 			l3[6] = proto;
 	}
 	if ((m & M_FRAG) && v4)
-		put16(l3 + 6, 185);	/* offset 1480, DF off */
+		tg_put16(l3 + 6, 185);	/* offset 1480, DF off */
 	if ((m & M_IPOPT) && v4) {
 		insert(fr->buf, &fr->len, fr->lay.l3_off + 20, nops, 4);
 		l3[0] = 0x46;
-		put16(l3 + 2, fr->len - fr->lay.l3_off);
+		tg_put16(l3 + 2, fr->len - fr->lay.l3_off);
 	}
 	if (v4)
 		ip4_fix_csum(l3);
 	if (m & M_ARP)
-		put16(fr->buf + 12, 0x0806);
+		tg_put16(fr->buf + 12, 0x0806);
 	tags = m & M_VLAN3 ? 3 : m & M_VLAN2 ? 2 : m & M_VLAN1 ? 1 : 0;
 	for (i = 0; i < tags; i++) {
 		/* Each tag goes in front of the previous: the last inserted is outermost. */
-		put16(tag, 100 + i);				/* TCI: VLAN id */
+		tg_put16(tag, 100 + i);				/* TCI: VLAN id */
 		memcpy(tag + 2, fr->buf + 12, 2);		/* what it encapsulates */
 		insert(fr->buf, &fr->len, 14, tag, 4);
-		put16(fr->buf + 12, i + 1 == tags && tags > 1 ? 0x88a8 : 0x8100);
+		tg_put16(fr->buf + 12, i + 1 == tags && tags > 1 ? 0x88a8 : 0x8100);
 	}
 	if (f->cut)
 		fr->len = f->cut;

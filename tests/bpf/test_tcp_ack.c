@@ -34,6 +34,7 @@
 #include "packet_tcp.h"
 #include "tcp_gen.h"
 #include "tcp_ack.skel.h"
+#include "wire.h"
 
 /* The rows start from a base state and override a few fields. */
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -325,12 +326,6 @@ static const struct fixture fixtures[] = {
 
 static struct tcp_ack_bpf *skel;
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static void addrs(int family, union tg_addr *ours, union tg_addr *peer)
 {
 	if (family == AF_INET) {
@@ -403,17 +398,17 @@ static uint32_t build(const struct fixture *fx, uint8_t *f, size_t len)
 	if (g->damage & D_DOFF_BIG)
 		f[l4 + 12] = 15 << 4;
 	if (g->damage & D_OTHER_PORT)
-		put16(f + l4 + 2, LPORT + 1);
+		tg_put16(f + l4 + 2, LPORT + 1);
 	fix_csum(f, fx->family, l4, l4len);
 	if (g->damage & D_IPLEN_BIG)
-		put16(f + l3 + (fx->family == AF_INET ? 2 : 4),
+		tg_put16(f + l3 + (fx->family == AF_INET ? 2 : 4),
 		      (uint16_t)(l.len - l3 + 200 - (fx->family == AF_INET ? 0 : 40)));
 	if (g->damage & D_UDP)
 		f[fx->family == AF_INET ? l3 + 9 : l3 + 6] = IPPROTO_UDP;
 	if (g->damage & D_ARP)
-		put16(f + 12, 0x0806);
+		tg_put16(f + 12, 0x0806);
 	if (g->damage & D_FRAG)
-		put16(f + l3 + 6, 0x2000 | 100);	/* MF, offset 800 */
+		tg_put16(f + l3 + 6, 0x2000 | 100);	/* MF, offset 800 */
 	if (g->damage & D_V6EXT)
 		f[l3 + 6] = 0;
 	if (g->damage & D_IHL4)

@@ -28,8 +28,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
-#include <errno.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +37,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "csum.h"
+#include "harness.h"
 #include "lf.h"
 #include "packet_tcp.h"
 #include "tcp_gen.h"
+#include "wire.h"
 #include "tcp_ack.skel.h"
 #include "tcp_gen.skel.h"
 
@@ -53,12 +53,6 @@
 #define BIG_WND (1u << 30)
 
 static int test_cpu;
-
-enum feed { FEED_TEMPLATE, FEED_PREVIOUS, FEED_MANGLED, FEED_N };
-
-static const char *const feed_name[FEED_N] = {
-	"template", "previous output", "mangled output",
-};
 
 struct fixture {
 	const char *desc;
@@ -96,28 +90,6 @@ struct gen {
 	uint8_t out[TG_MAX_FRAME_LEN];
 	uint8_t ref[TG_MAX_FRAME_LEN];
 };
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 static uint32_t flow_iss1(const struct fixture *fx, unsigned int i)
 {
@@ -162,40 +134,19 @@ static void reset_flows(struct gen *g)
 	}
 }
 
-static size_t pcpu_slot(void)
-{
-	return (sizeof(struct tcp_gen_pcpu) + 7) & ~(size_t)7;
-}
-
 /* This CPU sends flows first, first + stride, ...; every other CPU nothing. */
 static void set_pcpu(struct gen *g, unsigned int first, unsigned int stride, unsigned int n)
 {
-	size_t slot = pcpu_slot(), ncpu = libbpf_num_possible_cpus();
-	uint8_t *vals = calloc(ncpu, slot);
-	struct tcp_gen_pcpu *pc = (void *)(vals + test_cpu * slot);
-	__u32 key = 0;
+	struct tcp_gen_pcpu pc = { .first = first, .stride = stride, .nflows = n };
 
-	assert_non_null(vals);
-	pc->first = first;
-	pc->stride = stride;
-	pc->nflows = n;
-	assert_int_equal(bpf_map__update_elem(g->gen->maps.pcpu, &key, sizeof(key), vals,
-					      ncpu * slot, BPF_ANY), 0);
-	free(vals);
+	th_pcpu_write(g->gen->maps.pcpu, test_cpu, &pc, sizeof(pc));
 }
 
 static struct tcp_gen_pcpu get_pcpu(struct gen *g)
 {
-	size_t slot = pcpu_slot(), ncpu = libbpf_num_possible_cpus();
-	uint8_t *vals = calloc(ncpu, slot);
 	struct tcp_gen_pcpu pc;
-	__u32 key = 0;
 
-	assert_non_null(vals);
-	assert_int_equal(bpf_map__lookup_elem(g->gen->maps.pcpu, &key, sizeof(key), vals,
-					      ncpu * slot, 0), 0);
-	memcpy(&pc, vals + test_cpu * slot, sizeof(pc));
-	free(vals);
+	th_pcpu_read(g->gen->maps.pcpu, test_cpu, &pc, sizeof(pc));
 	return pc;
 }
 
@@ -271,18 +222,7 @@ static void gen_free(struct gen *g)
 
 static int run_prog(struct gen *g, int prog_fd, uint32_t len, uint32_t *out_len)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = g->in,
-		.data_size_in = len,
-		.data_out = g->out,
-		.data_size_out = sizeof(g->out),
-		.repeat = 1,
-	);
-
-	assert_int_equal(bpf_prog_test_run_opts(prog_fd, &opts), 0);
-	if (out_len)
-		*out_len = opts.data_size_out;
-	return (int)opts.retval;
+	return th_test_run(g->fx->desc, prog_fd, g->in, len, g->out, sizeof(g->out), out_len);
 }
 
 /* One frame through tcp_gen, fed `in` as it stands. */
@@ -302,32 +242,27 @@ static int gen_run(struct gen *g)
  */
 static void mangle(struct gen *g, uint8_t *f)
 {
-	uint32_t l3 = g->cfg.l3_off, l4 = g->cfg.l4_off;
+	uint32_t l4 = g->cfg.l4_off;
 
-	if (g->cfg.ipv6) {
-		put16(f + l3 + 4, 2872);
-	} else {
-		put16(f + l3 + 2, 2872);
-		put16(f + l3 + 10, 0x5a5a);
-	}
-	put32(f + l4 + 4, 0xdeadbeef);
-	put32(f + l4 + 8, 0xfeedface);
+	th_mangle_ip(f + g->cfg.l3_off, g->cfg.ipv6);
+	tg_put32(f + l4 + 4, 0xdeadbeef);
+	tg_put32(f + l4 + 8, 0xfeedface);
 	f[l4 + 13] |= 0x08;
-	put16(f + l4 + 16, 0x1234);
-	put16(f, 0xffff);
+	tg_put16(f + l4 + 16, 0x1234);
+	tg_put16(f, 0xffff);
 	if (g->cfg.ts) {
-		put32(f + l4 + 24, 0x01010101);
-		put32(f + l4 + 28, 0x02020202);
+		tg_put32(f + l4 + 24, 0x01010101);
+		tg_put32(f + l4 + 28, 0x02020202);
 	}
 }
 
-static void prepare(struct gen *g, enum feed feed, uint64_t k)
+static void prepare(struct gen *g, enum th_feed feed, uint64_t k)
 {
-	if (feed == FEED_TEMPLATE || k == 0)
+	if (feed == TH_FEED_TEMPLATE || k == 0)
 		memcpy(g->in, g->tmpl, g->cfg.frame_len);
 	else
 		memcpy(g->in, g->out, g->cfg.frame_len);
-	if (feed == FEED_MANGLED)
+	if (feed == TH_FEED_MANGLED)
 		mangle(g, g->in);
 }
 
@@ -336,11 +271,11 @@ static void prepare(struct gen *g, enum feed feed, uint64_t k)
  * tg_build_tcp with the TSval the program chose, which must lie between
  * the clock readings around the run.
  */
-static void assert_segment(struct gen *g, enum feed feed, uint64_t k, unsigned int flow,
+static void assert_segment(struct gen *g, enum th_feed feed, uint64_t k, unsigned int flow,
 			   uint64_t off, uint64_t t0, uint64_t t1)
 {
 	struct tg_tcp_spec s = g->spec;
-	uint32_t l4 = g->cfg.l4_off, i;
+	uint32_t l4 = g->cfg.l4_off;
 
 	s.sport = LPORT0 + flow;
 	s.seq = flow_iss1(g->fx, flow) + (uint32_t)off;
@@ -350,22 +285,20 @@ static void assert_segment(struct gen *g, enum feed feed, uint64_t k, unsigned i
 		uint32_t lo = base + (uint32_t)((t0 - g->cfg.ts_t0_ns) >> 20);
 		uint32_t hi = base + (uint32_t)((t1 - g->cfg.ts_t0_ns) >> 20);
 
-		s.tsval = be32(g->out + l4 + 24);
+		s.tsval = tg_get32(g->out + l4 + 24);
 		s.tsecr = TSR0 + flow;
 		if ((uint32_t)(s.tsval - lo) > (uint32_t)(hi - lo))
 			fail_msg("%s, fed the %s: segment %llu: TSval %u outside [%u, %u]",
-				 g->fx->desc, feed_name[feed], (unsigned long long)k, s.tsval, lo, hi);
+				 g->fx->desc, th_feed_name(feed), (unsigned long long)k, s.tsval,
+				 lo, hi);
 	}
 	assert_int_equal(tg_build_tcp(&s, g->ref, sizeof(g->ref), NULL, NULL), 0);
-	for (i = 0; i < g->cfg.frame_len; i++)
-		if (g->out[i] != g->ref[i])
-			fail_msg("%s, fed the %s: segment %llu (flow %u, offset %llu) differs from the "
-				 "reference at byte %u: %#04x, expected %#04x", g->fx->desc,
-				 feed_name[feed], (unsigned long long)k, flow,
-				 (unsigned long long)off, i, g->out[i], g->ref[i]);
+	th_assert_frame(g->out, g->ref, g->cfg.frame_len,
+			"%s, fed the %s: segment %llu (flow %u, offset %llu)", g->fx->desc,
+			th_feed_name(feed), (unsigned long long)k, flow, (unsigned long long)off);
 	if (tg_tcp_verify_csums(g->out, g->cfg.frame_len))
 		fail_msg("%s, fed the %s: segment %llu: checksums do not verify", g->fx->desc,
-			 feed_name[feed], (unsigned long long)k);
+			 th_feed_name(feed), (unsigned long long)k);
 }
 
 /*
@@ -387,11 +320,11 @@ static void test_fixture(void **state)
 	const struct fixture *fx = *state;
 	struct gen *g = gen_load(fx);
 	struct tcp_gen_pcpu pc;
-	enum feed feed;
+	enum th_feed feed;
 	uint64_t k;
 	unsigned int i;
 
-	for (feed = 0; feed < FEED_N; feed++) {
+	for (feed = 0; feed < TH_FEED_N; feed++) {
 		reset_flows(g);
 		set_pcpu(g, 0, 1, fx->nflows);
 		for (k = 0; k < FRAMES; k++) {
@@ -404,7 +337,8 @@ static void test_fixture(void **state)
 			t1 = tg_now_ns();
 			if (v != XDP_REDIRECT)
 				fail_msg("%s, fed the %s: frame %llu: verdict %d, expected XDP_REDIRECT",
-					 fx->desc, feed_name[feed], (unsigned long long)k, v);
+					 fx->desc, th_feed_name(feed), (unsigned long long)k,
+					 v);
 			assert_segment(g, feed, k, burst_flow(k, fx->nflows),
 				       burst_index(k, fx->nflows) * fx->payload, t0, t1);
 		}
@@ -435,19 +369,45 @@ static const struct fixture four6 = { "four v6 flows", AF_INET6, true, 1000, 4, 
 /* Runs one frame from the template; returns the verdict. */
 static int one(struct gen *g)
 {
-	prepare(g, FEED_TEMPLATE, 0);
+	prepare(g, TH_FEED_TEMPLATE, 0);
 	return gen_run(g);
 }
 
 static uint32_t out_seq(struct gen *g)
 {
-	return be32(g->out + g->cfg.l4_off + 4);
+	return tg_get32(g->out + g->cfg.l4_off + 4);
 }
 
 static uint16_t out_sport(struct gen *g)
 {
-	return be16(g->out + g->cfg.l4_off);
+	return tg_get16(g->out + g->cfg.l4_off);
 }
+
+/* n segments from the template, each of which must go out. */
+static void send_n(struct gen *g, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(one(g), XDP_REDIRECT);
+}
+
+/*
+ * Flow 0's state after n segments with the first una bytes acknowledged,
+ * for the caller to change further and write back.
+ */
+static struct tcp_flow sent_and_acked(struct gen *g, int n, uint64_t una)
+{
+	struct tcp_flow st;
+
+	send_n(g, n);
+	st = get_flow(g, 0);
+	st.snd_una = una;
+	return st;
+}
+
+/* What userspace's retransmission timer asks for: go back to snd_una, once. */
+static const struct tcp_flow_ctl rto_ctl = { .limit = UINT64_MAX, .rto_req = 1 };
 
 /* Only whole segments inside the window go out; the others are dropped and counted. */
 static void test_window(void **state)
@@ -458,8 +418,7 @@ static void test_window(void **state)
 
 	st.wnd = 5500;		/* five segments and a half */
 	set_flow(g, 0, &st);
-	for (i = 0; i < 5; i++)
-		assert_int_equal(one(g), XDP_REDIRECT);
+	send_n(g, 5);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(one(g), XDP_DROP);
 	assert_int_equal(get_pcpu(g).window_drops, 3);
@@ -538,16 +497,11 @@ static void test_thread_share(void **state)
 static void test_rto_request(void **state)
 {
 	struct gen *g = gen_load(&one4);
-	struct tcp_flow_ctl c = { .limit = UINT64_MAX, .rto_req = 1 };
-	struct tcp_flow st;
+	struct tcp_flow st = sent_and_acked(g, 10, 4000);
 	int i;
 
-	for (i = 0; i < 10; i++)
-		assert_int_equal(one(g), XDP_REDIRECT);
-	st = get_flow(g, 0);
-	st.snd_una = 4000;
 	set_flow(g, 0, &st);
-	set_ctl(g, 0, &c);
+	set_ctl(g, 0, &rto_ctl);
 	for (i = 0; i < 8; i++) {
 		assert_int_equal(one(g), XDP_REDIRECT);
 		assert_int_equal(out_seq(g), 5000 + 4000 + 1000 * i);
@@ -577,8 +531,7 @@ static void test_fast_retransmit(void **state)
 	memcpy(key.remote, &g->spec.dst.v4, 4);
 	assert_int_equal(bpf_map__update_elem(g->ack->maps.flow_keys, &key, sizeof(key), &idx,
 					      sizeof(idx), BPF_ANY), 0);
-	for (i = 0; i < 10; i++)
-		assert_int_equal(one(g), XDP_REDIRECT);
+	send_n(g, 10);
 	/* The peer's duplicate ACKs of offset 3000 (the window field unchanged). */
 	ack.src = g->spec.dst;
 	ack.dst = g->spec.src;
@@ -607,7 +560,8 @@ static void test_fast_retransmit(void **state)
 	assert_int_equal(get_flow(g, 0).fast_retransmits, 1);
 	assert_int_equal(one(g), XDP_REDIRECT);
 	assert_int_equal(out_seq(g), 5000 + 3000);
-	assert_int_equal(be32(g->out + g->cfg.l4_off + 28), TSR0 + 1);	/* echoes the ACK's TSval */
+	/* It echoes the ACK's TSval. */
+	assert_int_equal(tg_get32(g->out + g->cfg.l4_off + 28), TSR0 + 1);
 	assert_int_equal(one(g), XDP_REDIRECT);
 	assert_int_equal(out_seq(g), 5000 + 10000);
 	assert_int_equal(get_pcpu(g).retransmitted, 1);
@@ -620,14 +574,8 @@ static void test_fast_retransmit(void **state)
 static void test_hole_acked_meanwhile(void **state)
 {
 	struct gen *g = gen_load(&one4);
-	struct tcp_flow_ctl c = { .limit = UINT64_MAX, .rto_req = 1 };
-	struct tcp_flow st;
-	int i;
+	struct tcp_flow st = sent_and_acked(g, 10, 4000);
 
-	for (i = 0; i < 10; i++)
-		assert_int_equal(one(g), XDP_REDIRECT);
-	st = get_flow(g, 0);
-	st.snd_una = 4000;
 	st.hole = 2000;
 	st.recover = 10000;
 	st.flags |= TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE;
@@ -640,7 +588,7 @@ static void test_hole_acked_meanwhile(void **state)
 	st.hole = 4000;
 	st.flags |= TCP_FLOW_F_HOLE;
 	set_flow(g, 0, &st);
-	set_ctl(g, 0, &c);
+	set_ctl(g, 0, &rto_ctl);
 	assert_int_equal(one(g), XDP_REDIRECT);
 	assert_int_equal(out_seq(g), 5000 + 4000);	/* the RTO's go-back, not the hole */
 	st = get_flow(g, 0);
@@ -657,8 +605,7 @@ static void test_limit(void **state)
 	int i;
 
 	set_ctl(g, 0, &c);
-	for (i = 0; i < 3; i++)
-		assert_int_equal(one(g), XDP_REDIRECT);
+	send_n(g, 3);
 	assert_int_equal(one(g), XDP_DROP);
 	c.rto_req = 1;
 	c.limit = 0;		/* draining: nothing new at all */
@@ -695,7 +642,7 @@ static void test_short_frame(void **state)
 	struct gen *g = gen_load(&one4);
 	uint32_t out_len;
 
-	prepare(g, FEED_TEMPLATE, 0);
+	prepare(g, TH_FEED_TEMPLATE, 0);
 	assert_int_equal(run_prog(g, bpf_program__fd(g->gen->progs.tcp_gen),
 				  g->cfg.hdr_len - 1, &out_len), XDP_DROP);
 	assert_memory_equal(g->out, g->tmpl, g->cfg.hdr_len - 1);
@@ -725,28 +672,9 @@ static void test_ctl(void **state)
 	gen_free(g);
 }
 
-static int pin(void)
-{
-	cpu_set_t set;
-	int cpu;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return -errno;
-	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
-		;
-	if (cpu == CPU_SETSIZE)
-		return -ENOENT;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -errno;
-	test_cpu = cpu;
-	return 0;
-}
-
 int main(void)
 {
-	const size_t nfix = sizeof(fixtures) / sizeof(fixtures[0]);
+	const struct th_rows tables[] = { TH_ROWS(fixtures, test_fixture) };
 	const struct CMUnitTest extra[] = {
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_round_robin_skips_full),
@@ -760,22 +688,7 @@ int main(void)
 		cmocka_unit_test(test_short_frame),
 		cmocka_unit_test(test_ctl),
 	};
-	const size_t nextra = sizeof(extra) / sizeof(extra[0]);
-	struct CMUnitTest *tests = calloc(nfix + nextra, sizeof(*tests));
-	size_t i;
-	int ret;
 
-	if (!tests || pin()) {
-		fprintf(stderr, "test_tcp_gen: cannot pin to a CPU\n");
-		return 1;
-	}
-	for (i = 0; i < nfix; i++) {
-		tests[i].name = fixtures[i].desc;
-		tests[i].test_func = test_fixture;
-		tests[i].initial_state = (void *)&fixtures[i];
-	}
-	memcpy(tests + nfix, extra, sizeof(extra));
-	ret = _cmocka_run_group_tests("tcp_gen", tests, nfix + nextra, NULL, NULL);
-	free(tests);
-	return ret;
+	return th_run_group("tcp_gen", &test_cpu, tables, 1, extra,
+			    sizeof(extra) / sizeof(extra[0]));
 }

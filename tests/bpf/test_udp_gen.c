@@ -20,7 +20,6 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <errno.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,20 +29,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "csum.h"
+#include "harness.h"
+#include "harness_udp.h"
 #include "packet.h"
 #include "parse.h"
 #include "udp_cfg.h"
 #include "udp_gen.skel.h"
+#include "wire.h"
 
 #define FRAMES 3000
 
 static int test_cpu;		/* the CPU this process is pinned to */
-
-enum feed { FEED_TEMPLATE, FEED_PREVIOUS, FEED_MANGLED, FEED_N };
-
-static const char *const feed_name[FEED_N] = {
-	"template", "previous output", "mangled output",
-};
 
 /* One row of the table: ranges as a user would type them. */
 struct fixture {
@@ -128,17 +124,6 @@ struct seen {
 	uint8_t prev[UDP_GEN_HDR_MAX];
 };
 
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static struct tg_udp_params params_of(const struct fixture *f)
 {
 	struct tg_udp_params p = {
@@ -166,21 +151,10 @@ static struct tg_udp_params params_of(const struct fixture *f)
 static void gen_load(struct gen *g, const char *desc,
 		     const struct tg_udp_params *p, unsigned int thread)
 {
-	struct tg_err err = { "" };
-	int ret;
-
 	g->desc = desc;
 	g->p = *p;
 	g->thread = thread;
-	if (tg_udp_cfg_build(p, &g->cfg, g->tmpl, NULL, &err))
-		fail_msg("%s: %s", desc, err.msg);
-	g->skel = udp_gen_bpf__open();
-	if (!g->skel)
-		fail_msg("%s: opening the skeleton: %s", desc, strerror(errno));
-	g->skel->rodata->cfg = g->cfg;
-	ret = udp_gen_bpf__load(g->skel);
-	if (ret)
-		fail_msg("%s: loading udp_gen: %s", desc, strerror(-ret));
+	g->skel = th_udp_gen_load(desc, p, &g->cfg, g->tmpl);
 }
 
 static void gen_free(struct gen *g)
@@ -189,37 +163,18 @@ static void gen_free(struct gen *g)
 	free(g);
 }
 
-/* Per-CPU values are one slot per possible CPU, each rounded up to 8 bytes. */
-static size_t pcpu_slot(void)
-{
-	return (sizeof(struct udp_gen_pcpu) + 7) & ~(size_t)7;
-}
-
-/* Thread `thread`'s starting state on our CPU, zero on every other. */
 static void pcpu_init(struct gen *g, unsigned int thread)
 {
-	size_t slot = pcpu_slot(), n = libbpf_num_possible_cpus();
-	uint8_t *vals = calloc(n, slot);
-	uint32_t key = 0;
-
-	assert_non_null(vals);
-	tg_udp_cfg_thread_init(&g->cfg, thread, (void *)(vals + test_cpu * slot));
-	assert_int_equal(bpf_map__update_elem(g->skel->maps.pcpu, &key, sizeof(key),
-					      vals, n * slot, BPF_ANY), 0);
-	free(vals);
+	th_udp_gen_thread_init(g->skel, &g->cfg, test_cpu, thread);
 }
 
 /* Our CPU's counters; every other CPU's must still be zero. */
 static struct udp_gen_pcpu pcpu_read(struct gen *g)
 {
-	size_t slot = pcpu_slot(), n = libbpf_num_possible_cpus(), i;
-	uint8_t *vals = calloc(n, slot);
+	size_t slot = th_pcpu_slot(sizeof(struct udp_gen_pcpu)), n = th_ncpus(), i;
+	uint8_t *vals = th_pcpu_lookup(g->skel->maps.pcpu, sizeof(struct udp_gen_pcpu));
 	struct udp_gen_pcpu pc, other;
-	uint32_t key = 0;
 
-	assert_non_null(vals);
-	assert_int_equal(bpf_map__lookup_elem(g->skel->maps.pcpu, &key, sizeof(key),
-					      vals, n * slot, 0), 0);
 	for (i = 0; i < n; i++) {
 		if ((int)i == test_cpu)
 			continue;
@@ -236,38 +191,8 @@ static struct udp_gen_pcpu pcpu_read(struct gen *g)
 /* One BPF_PROG_TEST_RUN of len bytes from g->in into g->out; returns the XDP verdict. */
 static int gen_run(struct gen *g, uint32_t len, uint32_t *out_len)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = g->in,
-		.data_size_in = len,
-		.data_out = g->out,
-		.data_size_out = sizeof(g->out),
-		.repeat = 1,
-	);
-	int ret;
-
-	ret = bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.udp_gen), &opts);
-	if (ret)
-		fail_msg("%s: BPF_PROG_TEST_RUN of %u bytes: %s", g->desc, len,
-			 strerror(-ret));
-	*out_len = opts.data_size_out;
-	return (int)opts.retval;
-}
-
-/*
- * What a GRO receiver does to a frame in our page: it rewrites the IP
- * length (and so the IPv4 header checksum) for the merged packet, and the
- * UDP length and checksum.
- */
-static void mangle(uint8_t *f, const struct udp_gen_cfg *cfg)
-{
-	if (cfg->ipv6) {
-		put16(f + cfg->l3_off + 4, 2872);
-	} else {
-		put16(f + cfg->l3_off + 2, 2872);
-		put16(f + cfg->l3_off + 10, 0x5a5a);
-	}
-	put16(f + cfg->l4_off + 4, 0xbeef);
-	put16(f + cfg->l4_off + 6, 0x1234);
+	return th_test_run(g->desc, bpf_program__fd(g->skel->progs.udp_gen), g->in, len,
+			   g->out, sizeof(g->out), out_len);
 }
 
 static void assert_csums_ok(const struct gen *g, const uint8_t *f, uint64_t k)
@@ -289,20 +214,15 @@ static void assert_csums_ok(const struct gen *g, const uint8_t *f, uint64_t k)
 		memcpy(&d, f + 38, 16);
 		udp = tg_l4_csum6(&s, &d, IPPROTO_UDP, f + 54, len - 54);
 	}
-	if (ip || udp || !be16(f + g->cfg.l4_off + 6))
+	if (ip || udp || !tg_get16(f + g->cfg.l4_off + 6))
 		fail_msg("%s: frame %llu: checksums do not verify (IP sums to ~%#06x, UDP to ~%#06x, UDP field %#06x)",
-			 g->desc, (unsigned long long)k, ip, udp, be16(f + g->cfg.l4_off + 6));
+			 g->desc, (unsigned long long)k, ip, udp, tg_get16(f + g->cfg.l4_off + 6));
 }
 
-static void assert_same(const struct gen *g, enum feed feed, uint64_t k)
+static void assert_same(const struct gen *g, enum th_feed feed, uint64_t k)
 {
-	uint32_t i, len = g->p.spec.frame_len;
-
-	for (i = 0; i < len; i++)
-		if (g->out[i] != g->ref[i])
-			fail_msg("%s, fed the %s: frame %llu differs from the reference at byte %u: %#04x, expected %#04x",
-				 g->desc, feed_name[feed], (unsigned long long)k, i,
-				 g->out[i], g->ref[i]);
+	th_assert_frame(g->out, g->ref, g->p.spec.frame_len, "%s, fed the %s: frame %llu",
+			g->desc, th_feed_name(feed), (unsigned long long)k);
 }
 
 /* Whether a rewritten header word (checksums aside) of f is below ref's, as stored. */
@@ -314,7 +234,7 @@ static bool word_below(const struct gen *g, const uint8_t *f, const uint8_t *ref
 		bool csum = (!g->cfg.ipv6 && i == g->cfg.l3_off + 10u) ||
 			    i == g->cfg.l4_off + 6u;
 
-		if (!csum && be16(f + i) < be16(ref + i))
+		if (!csum && tg_get16(f + i) < tg_get16(ref + i))
 			return true;
 	}
 	return false;
@@ -326,24 +246,24 @@ static void note(const struct gen *g, const uint8_t *f, uint64_t k,
 {
 	s->word_below += word_below(g, f, g->tmpl);
 	s->below_prev += k && word_below(g, f, s->prev);
-	s->ip_csum_zero += !g->cfg.ipv6 && be16(f + g->cfg.l3_off + 10) == 0;
-	s->udp_csum_ffff += be16(f + g->cfg.l4_off + 6) == 0xffff;
+	s->ip_csum_zero += !g->cfg.ipv6 && tg_get16(f + g->cfg.l3_off + 10) == 0;
+	s->udp_csum_ffff += tg_get16(f + g->cfg.l4_off + 6) == 0xffff;
 	memcpy(s->prev, f, g->cfg.hdr_len);
 }
 
-static void prepare_input(struct gen *g, enum feed feed, uint64_t k)
+static void prepare_input(struct gen *g, enum th_feed feed, uint64_t k)
 {
 	uint32_t len = g->p.spec.frame_len;
 
-	if (feed == FEED_TEMPLATE || k == 0)
+	if (feed == TH_FEED_TEMPLATE || k == 0)
 		memcpy(g->in, g->tmpl, len);
 	else
 		memcpy(g->in, g->out, len);
-	if (feed == FEED_MANGLED)
-		mangle(g->in, &g->cfg);
+	if (feed == TH_FEED_MANGLED)
+		th_mangle_udp(g->in, g->cfg.l3_off, g->cfg.l4_off, g->cfg.ipv6);
 }
 
-static void run_frame(struct gen *g, enum feed feed, uint64_t k)
+static void run_frame(struct gen *g, enum th_feed feed, uint64_t k)
 {
 	uint32_t out_len, len = g->p.spec.frame_len;
 	int verdict;
@@ -352,7 +272,8 @@ static void run_frame(struct gen *g, enum feed feed, uint64_t k)
 	verdict = gen_run(g, len, &out_len);
 	if (verdict != XDP_REDIRECT)
 		fail_msg("%s, fed the %s: frame %llu: verdict %d, expected XDP_REDIRECT (%d)",
-			 g->desc, feed_name[feed], (unsigned long long)k, verdict, XDP_REDIRECT);
+			 g->desc, th_feed_name(feed), (unsigned long long)k, verdict,
+			 XDP_REDIRECT);
 	assert_int_equal(out_len, len);
 }
 
@@ -369,10 +290,10 @@ static void assert_counters(struct gen *g, uint64_t frames)
 static void run_sequential(struct gen *g, uint64_t frames, struct seen *s)
 {
 	struct tg_err err = { "" };
-	enum feed feed;
+	enum th_feed feed;
 	uint64_t k;
 
-	for (feed = 0; feed < FEED_N; feed++) {
+	for (feed = 0; feed < TH_FEED_N; feed++) {
 		pcpu_init(g, g->thread);
 		for (k = 0; k < frames; k++) {
 			run_frame(g, feed, k);
@@ -416,10 +337,10 @@ static void run_random(struct gen *g, uint64_t frames)
 	const struct tg_udp_params *p = &g->p;
 	uint32_t sa_off = g->cfg.ipv6 ? 22 : 26, da_off = g->cfg.ipv6 ? 38 : 30;
 	uint64_t moved[4];
-	enum feed feed;
+	enum th_feed feed;
 	uint64_t k;
 
-	for (feed = 0; feed < FEED_N; feed++) {
+	for (feed = 0; feed < TH_FEED_N; feed++) {
 		memset(moved, 0, sizeof(moved));
 		pcpu_init(g, g->thread);
 		for (k = 0; k < frames; k++) {
@@ -427,13 +348,13 @@ static void run_random(struct gen *g, uint64_t frames)
 			const uint8_t *l4 = g->out + g->cfg.l4_off;
 
 			run_frame(g, feed, k);
-			spec.sport = be16(l4);
-			spec.dport = be16(l4 + 2);
+			spec.sport = tg_get16(l4);
+			spec.dport = tg_get16(l4 + 2);
 			if (!addr_in(&p->src, g->out + sa_off, &spec.src) ||
 			    !addr_in(&p->dst, g->out + da_off, &spec.dst) ||
 			    !port_in(&p->sport, spec.sport) || !port_in(&p->dport, spec.dport))
 				fail_msg("%s, fed the %s: frame %llu has a field out of its range",
-					 g->desc, feed_name[feed], (unsigned long long)k);
+					 g->desc, th_feed_name(feed), (unsigned long long)k);
 			assert_int_equal(tg_build_udp(&spec, g->ref, sizeof(g->ref), NULL, NULL), 0);
 			assert_same(g, feed, k);
 			assert_csums_ok(g, g->out, k);
@@ -558,7 +479,7 @@ static void set_low16(struct tg_addr_range *r, uint16_t w)
 {
 	uint8_t *a = (uint8_t *)&r->first + (r->family == AF_INET6 ? 14 : 2);
 
-	put16(a, w);
+	tg_put16(a, w);
 }
 
 /* The 16-bit word at off of the template for p. */
@@ -568,7 +489,7 @@ static uint16_t template_word(const struct tg_udp_params *p, uint32_t off)
 	struct udp_gen_cfg cfg;
 
 	assert_int_equal(tg_udp_cfg_build(p, &cfg, f, NULL, NULL), 0);
-	return be16(f + off);
+	return tg_get16(f + off);
 }
 
 /* 37 values centred on v, kept within 0..65535. */
@@ -629,51 +550,16 @@ static void test_rfc1624_zero_results(void **state)
 	}
 }
 
-/* Pins to the first CPU we may run on, so test runs use that CPU's state. */
-static int pin(void)
-{
-	cpu_set_t set;
-	int cpu;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return -errno;
-	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
-		;
-	if (cpu == CPU_SETSIZE)
-		return -ENOENT;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -errno;
-	test_cpu = cpu;
-	return 0;
-}
-
 int main(void)
 {
-	const size_t nfix = sizeof(fixtures) / sizeof(fixtures[0]);
+	const struct th_rows tables[] = { TH_ROWS(fixtures, test_fixture) };
 	const struct CMUnitTest extra[] = {
 		cmocka_unit_test(test_short_frames),
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_rfc1624_new_below_old),
 		cmocka_unit_test(test_rfc1624_zero_results),
 	};
-	const size_t nextra = sizeof(extra) / sizeof(extra[0]);
-	struct CMUnitTest *tests = calloc(nfix + nextra, sizeof(*tests));
-	size_t i;
-	int ret;
 
-	if (!tests || pin()) {
-		fprintf(stderr, "test_udp_gen: cannot pin to a CPU\n");
-		return 1;
-	}
-	for (i = 0; i < nfix; i++) {
-		tests[i].name = fixtures[i].desc;
-		tests[i].test_func = test_fixture;
-		tests[i].initial_state = (void *)&fixtures[i];
-	}
-	memcpy(tests + nfix, extra, sizeof(extra));
-	ret = _cmocka_run_group_tests("udp_gen", tests, nfix + nextra, NULL, NULL);
-	free(tests);
-	return ret;
+	return th_run_group("udp_gen", &test_cpu, tables, 1, extra,
+			    sizeof(extra) / sizeof(extra[0]));
 }

@@ -21,7 +21,6 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <errno.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +30,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "csum.h"
+#include "harness.h"
+#include "harness_udp.h"
 #include "lf.h"
 #include "pace.h"
 #include "packet.h"
@@ -40,12 +41,12 @@
 #include "tmpl.h"
 #include "udp_cfg.h"
 #include "udp_gen.skel.h"
+#include "wire.h"
 
 static int test_cpu;
 
-enum feed { FEED_TEMPLATE, FEED_PREVIOUS, FEED_MANGLED, FEED_N };
-
-static const char *const feed_name[FEED_N] = {
+/* Names of the feeds: what this test feeds is the page, not only the frame. */
+static const char *const feed_name[TH_FEED_N] = {
 	"template", "previous page", "mangled page",
 };
 
@@ -62,17 +63,6 @@ struct gen {
 	uint8_t ref[TG_MAX_FRAME_LEN];
 	uint32_t out_len;
 };
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 /* Ranges and family of a run; sizes and pacing are set by each test. */
 static struct tg_udp_params params(int family, unsigned int nthreads)
@@ -106,19 +96,8 @@ static struct tg_udp_params params(int family, unsigned int nthreads)
 
 static void gen_load(struct gen *g, const char *desc)
 {
-	struct tg_err err = { "" };
-	int ret;
-
 	g->desc = desc;
-	if (tg_udp_cfg_build(&g->p, &g->cfg, g->tmpl, NULL, &err))
-		fail_msg("%s: %s", desc, err.msg);
-	g->skel = udp_gen_bpf__open();
-	if (!g->skel)
-		fail_msg("%s: opening the skeleton: %s", desc, strerror(errno));
-	g->skel->rodata->cfg = g->cfg;
-	ret = udp_gen_bpf__load(g->skel);
-	if (ret)
-		fail_msg("%s: loading udp_gen: %s", desc, strerror(-ret));
+	g->skel = th_udp_gen_load(desc, &g->p, &g->cfg, g->tmpl);
 }
 
 static struct gen *gen_new(void)
@@ -135,65 +114,30 @@ static void gen_free(struct gen *g)
 	free(g);
 }
 
-static size_t pcpu_slot(void)
-{
-	return (sizeof(struct udp_gen_pcpu) + 7) & ~(size_t)7;
-}
-
 /* Writes pc as our CPU's state, zeros on every other CPU. */
 static void pcpu_write(struct gen *g, const struct udp_gen_pcpu *pc)
 {
-	size_t slot = pcpu_slot(), n = libbpf_num_possible_cpus();
-	uint8_t *vals = calloc(n, slot);
-	uint32_t key = 0;
-
-	assert_non_null(vals);
-	memcpy(vals + test_cpu * slot, pc, sizeof(*pc));
-	assert_int_equal(bpf_map__update_elem(g->skel->maps.pcpu, &key, sizeof(key),
-					      vals, n * slot, BPF_ANY), 0);
-	free(vals);
+	th_pcpu_write(g->skel->maps.pcpu, test_cpu, pc, sizeof(*pc));
 }
 
 static void pcpu_init(struct gen *g, unsigned int thread)
 {
-	struct udp_gen_pcpu pc;
-
-	tg_udp_cfg_thread_init(&g->cfg, thread, &pc);
-	pcpu_write(g, &pc);
+	th_udp_gen_thread_init(g->skel, &g->cfg, test_cpu, thread);
 }
 
 static struct udp_gen_pcpu pcpu_read(struct gen *g)
 {
-	size_t slot = pcpu_slot(), n = libbpf_num_possible_cpus();
-	uint8_t *vals = calloc(n, slot);
 	struct udp_gen_pcpu pc;
-	uint32_t key = 0;
 
-	assert_non_null(vals);
-	assert_int_equal(bpf_map__lookup_elem(g->skel->maps.pcpu, &key, sizeof(key),
-					      vals, n * slot, 0), 0);
-	memcpy(&pc, vals + test_cpu * slot, sizeof(pc));
-	free(vals);
+	th_pcpu_read(g->skel->maps.pcpu, test_cpu, &pc, sizeof(pc));
 	return pc;
 }
 
 /* One BPF_PROG_TEST_RUN of len bytes of g->in; returns the verdict. */
 static int gen_run(struct gen *g, uint32_t len)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = g->in,
-		.data_size_in = len,
-		.data_out = g->out,
-		.data_size_out = sizeof(g->out),
-		.repeat = 1,
-	);
-	int ret;
-
-	ret = bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.udp_gen), &opts);
-	if (ret)
-		fail_msg("%s: BPF_PROG_TEST_RUN of %u bytes: %s", g->desc, len, strerror(-ret));
-	g->out_len = opts.data_size_out;
-	return (int)opts.retval;
+	return th_test_run(g->desc, bpf_program__fd(g->skel->progs.udp_gen), g->in, len,
+			   g->out, sizeof(g->out), &g->out_len);
 }
 
 /*
@@ -205,33 +149,33 @@ static const char *frame_problem(const uint8_t *f, uint32_t len)
 	uint32_t l3 = 12, l4;
 	uint16_t ulen;
 
-	while (be16(f + l3) == 0x8100 || be16(f + l3) == 0x88a8)
+	while (tg_get16(f + l3) == 0x8100 || tg_get16(f + l3) == 0x88a8)
 		l3 += 4;
 	l3 += 2;
-	if (be16(f + l3 - 2) == 0x0800) {
+	if (tg_get16(f + l3 - 2) == 0x0800) {
 		struct in_addr s, d;
 
 		l4 = l3 + 20;
-		if (be16(f + l3 + 2) != len - l3)
+		if (tg_get16(f + l3 + 2) != len - l3)
 			return "IPv4 total length is not the frame's";
 		if (tg_csum(f + l3, 20))
 			return "IPv4 header checksum does not verify";
 		memcpy(&s, f + l3 + 12, 4);
 		memcpy(&d, f + l3 + 16, 4);
-		ulen = be16(f + l4 + 4);
+		ulen = tg_get16(f + l4 + 4);
 		if (ulen != len - l4)
 			return "UDP length is not the frame's";
 		if (tg_l4_csum4(&s, &d, IPPROTO_UDP, f + l4, ulen))
 			return "UDP checksum does not verify";
-	} else if (be16(f + l3 - 2) == 0x86dd) {
+	} else if (tg_get16(f + l3 - 2) == 0x86dd) {
 		struct in6_addr s, d;
 
 		l4 = l3 + 40;
-		if (be16(f + l3 + 4) != len - l4)
+		if (tg_get16(f + l3 + 4) != len - l4)
 			return "IPv6 payload length is not the frame's";
 		memcpy(&s, f + l3 + 8, 16);
 		memcpy(&d, f + l3 + 24, 16);
-		ulen = be16(f + l4 + 4);
+		ulen = tg_get16(f + l4 + 4);
 		if (ulen != len - l4)
 			return "UDP length is not the frame's";
 		if (tg_l4_csum6(&s, &d, IPPROTO_UDP, f + l4, ulen))
@@ -239,49 +183,32 @@ static const char *frame_problem(const uint8_t *f, uint32_t len)
 	} else {
 		return "neither IPv4 nor IPv6";
 	}
-	if (!be16(f + l4 + 6))
+	if (!tg_get16(f + l4 + 6))
 		return "UDP checksum is 0";
 	return NULL;
 }
 
-/* A GRO receiver's changes to a page: IP length (and IPv4 checksum), UDP length and checksum. */
-static void mangle(uint8_t *f, const struct udp_gen_cfg *cfg)
-{
-	if (cfg->ipv6) {
-		put16(f + cfg->l3_off + 4, 2872);
-	} else {
-		put16(f + cfg->l3_off + 2, 2872);
-		put16(f + cfg->l3_off + 10, 0x5a5a);
-	}
-	put16(f + cfg->l4_off + 4, 0xbeef);
-	put16(f + cfg->l4_off + 6, 0x1234);
-}
-
 /* The page the program sees for frame k: always the template's full length. */
-static void prepare_input(struct gen *g, enum feed feed, uint64_t k)
+static void prepare_input(struct gen *g, enum th_feed feed, uint64_t k)
 {
 	uint32_t len = g->cfg.frame_len;
 
 	memcpy(g->in, g->tmpl, len);
-	if (feed != FEED_TEMPLATE && k > 0)
+	if (feed != TH_FEED_TEMPLATE && k > 0)
 		memcpy(g->in, g->out, g->out_len);
-	if (feed == FEED_MANGLED)
-		mangle(g->in, &g->cfg);
+	if (feed == TH_FEED_MANGLED)
+		th_mangle_udp(g->in, g->cfg.l3_off, g->cfg.l4_off, g->cfg.ipv6);
 }
 
-static void assert_frame(struct gen *g, enum feed feed, uint64_t k, uint32_t want_len)
+static void assert_frame(struct gen *g, enum th_feed feed, uint64_t k, uint32_t want_len)
 {
 	const char *why = frame_problem(g->out, g->out_len);
-	uint32_t i;
 
 	if (g->out_len != want_len)
 		fail_msg("%s, fed the %s: frame %llu is %u bytes, expected %u", g->desc,
 			 feed_name[feed], (unsigned long long)k, g->out_len, want_len);
-	for (i = 0; i < want_len; i++)
-		if (g->out[i] != g->ref[i])
-			fail_msg("%s, fed the %s: frame %llu (%u bytes) differs from the reference at byte %u: %#04x, expected %#04x",
-				 g->desc, feed_name[feed], (unsigned long long)k, want_len, i,
-				 g->out[i], g->ref[i]);
+	th_assert_frame(g->out, g->ref, want_len, "%s, fed the %s: frame %llu (%u bytes)",
+			g->desc, feed_name[feed], (unsigned long long)k, want_len);
 	if (why)
 		fail_msg("%s, fed the %s: frame %llu: %s", g->desc, feed_name[feed],
 			 (unsigned long long)k, why);
@@ -302,10 +229,10 @@ static uint64_t stamp_time(const struct gen *g)
 static void run_sequential(struct gen *g, unsigned int thread, uint64_t frames)
 {
 	struct tg_err err = { "" };
-	enum feed feed;
+	enum th_feed feed;
 	uint64_t k, bytes;
 
-	for (feed = 0; feed < FEED_N; feed++) {
+	for (feed = 0; feed < TH_FEED_N; feed++) {
 		pcpu_init(g, thread);
 		bytes = 0;
 		for (k = 0; k < frames; k++) {
@@ -486,7 +413,7 @@ static void test_sizes_random(void **state)
 			const uint8_t *l3 = g->out + g->cfg.l3_off, *l4 = g->out + g->cfg.l4_off;
 			const char *why;
 
-			prepare_input(g, FEED_PREVIOUS, k);
+			prepare_input(g, TH_FEED_PREVIOUS, k);
 			assert_int_equal(gen_run(g, g->cfg.frame_len), XDP_REDIRECT);
 			if (g->out_len < 96 || g->out_len > 159)
 				fail_msg("%s: frame %u is %u bytes, outside 96-159", g->desc, k, g->out_len);
@@ -495,8 +422,8 @@ static void test_sizes_random(void **state)
 			if (why)
 				fail_msg("%s: frame %u: %s", g->desc, k, why);
 			spec.frame_len = g->out_len;
-			spec.sport = be16(l4);
-			spec.dport = be16(l4 + 2);
+			spec.sport = tg_get16(l4);
+			spec.dport = tg_get16(l4 + 2);
 			memcpy(&spec.src, l3 + (g->cfg.ipv6 ? 8 : 12), g->cfg.ipv6 ? 16 : 4);
 			memcpy(&spec.dst, l3 + (g->cfg.ipv6 ? 24 : 16), g->cfg.ipv6 ? 16 : 4);
 			assert_int_equal(tg_build_udp(&spec, g->ref, sizeof(g->ref), NULL, NULL), 0);
@@ -540,7 +467,7 @@ static void test_imix_shares(void **state)
 	gen_load(g, "v4 imix shares");
 	pcpu_init(g, 0);
 	for (k = 0; k < 1200; k++) {
-		prepare_input(g, FEED_PREVIOUS, k);
+		prepare_input(g, TH_FEED_PREVIOUS, k);
 		assert_int_equal(gen_run(g, g->cfg.frame_len), XDP_REDIRECT);
 		count[g->out_len == 60 ? 0 : g->out_len == 590 ? 1 : 2]++;
 		assert_true(g->out_len == 60 || g->out_len == 590 || g->out_len == 1514);
@@ -562,58 +489,62 @@ static uint32_t build_capture_frame(unsigned int i, uint8_t *f)
 	memcpy(f, macs, 12);
 	switch (i) {
 	case 0:	/* IPv4 UDP with an IP option (IHL 6), bad checksums */
-		put16(f + 12, 0x0800);
+		tg_put16(f + 12, 0x0800);
 		l3 = 14;
-		f[l3] = 0x46; f[l3 + 1] = 0; put16(f + l3 + 2, 24 + 8 + 40);
-		put16(f + l3 + 4, 1); put16(f + l3 + 6, 0x4000); f[l3 + 8] = 64; f[l3 + 9] = 17;
-		put16(f + l3 + 10, 0xbeef);
+		f[l3] = 0x46; f[l3 + 1] = 0; tg_put16(f + l3 + 2, 24 + 8 + 40);
+		tg_put16(f + l3 + 4, 1); tg_put16(f + l3 + 6, 0x4000);
+		f[l3 + 8] = 64; f[l3 + 9] = 17;
+		tg_put16(f + l3 + 10, 0xbeef);
 		memcpy(f + l3 + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02\x01\x01\x01\x00", 12);
-		put16(f + l3 + 24, 1111); put16(f + l3 + 26, 2222); put16(f + l3 + 28, 48);
-		put16(f + l3 + 30, 0xdead);
+		tg_put16(f + l3 + 24, 1111); tg_put16(f + l3 + 26, 2222); tg_put16(f + l3 + 28, 48);
+		tg_put16(f + l3 + 30, 0xdead);
 		for (j = 0; j < 40; j++)
 			f[l3 + 32 + j] = (uint8_t)(j * 7 + 1);
 		return l3 + 24 + 48;
 	case 1:	/* IPv6 UDP, odd payload */
-		put16(f + 12, 0x86dd);
+		tg_put16(f + 12, 0x86dd);
 		l3 = 14;
 		memset(f + l3, 0, 40);
-		f[l3] = 0x60; put16(f + l3 + 4, 8 + 101); f[l3 + 6] = 17; f[l3 + 7] = 9;
+		f[l3] = 0x60; tg_put16(f + l3 + 4, 8 + 101); f[l3 + 6] = 17; f[l3 + 7] = 9;
 		f[l3 + 8] = 0x20; f[l3 + 9] = 0x01; f[l3 + 23] = 2;
 		f[l3 + 24] = 0x20; f[l3 + 25] = 0x01; f[l3 + 39] = 1;
-		put16(f + l3 + 40, 3333); put16(f + l3 + 42, 4444); put16(f + l3 + 44, 109);
-		put16(f + l3 + 46, 0);
+		tg_put16(f + l3 + 40, 3333); tg_put16(f + l3 + 42, 4444);
+		tg_put16(f + l3 + 44, 109);
+		tg_put16(f + l3 + 46, 0);
 		for (j = 0; j < 101; j++)
 			f[l3 + 48 + j] = (uint8_t)(j + 3);
 		return l3 + 40 + 109;
 	case 2:	/* ARP: sent as it is */
 		memset(f, 0xff, 6);
-		put16(f + 12, 0x0806);
+		tg_put16(f + 12, 0x0806);
 		for (j = 14; j < 60; j++)
 			f[j] = (uint8_t)j;
 		return 60;
 	case 3:	/* QinQ IPv4 UDP, 2 bytes of payload, padded to 64 */
-		put16(f + 12, 0x88a8); put16(f + 14, 7); put16(f + 16, 0x8100); put16(f + 18, 8);
-		put16(f + 20, 0x0800);
+		tg_put16(f + 12, 0x88a8); tg_put16(f + 14, 7);
+		tg_put16(f + 16, 0x8100); tg_put16(f + 18, 8);
+		tg_put16(f + 20, 0x0800);
 		l3 = 22;
 		memset(f + l3, 0, 64 - l3);
-		f[l3] = 0x45; put16(f + l3 + 2, 30); f[l3 + 8] = 3; f[l3 + 9] = 17;
+		f[l3] = 0x45; tg_put16(f + l3 + 2, 30); f[l3 + 8] = 3; f[l3 + 9] = 17;
 		memcpy(f + l3 + 12, "\x0a\x00\x00\x03\x0a\x00\x00\x04", 8);
-		put16(f + l3 + 20, 5); put16(f + l3 + 22, 6); put16(f + l3 + 24, 10);
+		tg_put16(f + l3 + 20, 5); tg_put16(f + l3 + 22, 6); tg_put16(f + l3 + 24, 10);
 		f[l3 + 28] = 'a'; f[l3 + 29] = 'b';
 		return 64;
 	case 4:	/* an IPv4 fragment: raw */
-		put16(f + 12, 0x0800);
+		tg_put16(f + 12, 0x0800);
 		memset(f + 14, 0, 46);
-		f[14] = 0x45; put16(f + 16, 46); put16(f + 20, 0x2000); f[23] = 17;
+		f[14] = 0x45; tg_put16(f + 16, 46); tg_put16(f + 20, 0x2000); f[23] = 17;
 		return 60;
 	default: /* a VLAN IPv6 UDP frame of 1514 bytes */
-		put16(f + 12, 0x8100); put16(f + 14, 3 << 13 | 99); put16(f + 16, 0x86dd);
+		tg_put16(f + 12, 0x8100); tg_put16(f + 14, 3 << 13 | 99); tg_put16(f + 16, 0x86dd);
 		l3 = 18;
 		memset(f + l3, 0, 40);
-		f[l3] = 0x60; put16(f + l3 + 4, 1514 - l3 - 40); f[l3 + 6] = 17; f[l3 + 7] = 1;
+		f[l3] = 0x60; tg_put16(f + l3 + 4, 1514 - l3 - 40); f[l3 + 6] = 17; f[l3 + 7] = 1;
 		f[l3 + 8] = 0xfe; f[l3 + 9] = 0x80; f[l3 + 23] = 5;
 		f[l3 + 24] = 0xfe; f[l3 + 25] = 0x80; f[l3 + 39] = 6;
-		put16(f + l3 + 40, 7); put16(f + l3 + 42, 8); put16(f + l3 + 44, 1514 - l3 - 40);
+		tg_put16(f + l3 + 40, 7); tg_put16(f + l3 + 42, 8);
+		tg_put16(f + l3 + 44, 1514 - l3 - 40);
 		for (j = l3 + 48; j < 1514; j++)
 			f[j] = (uint8_t)(j % 251);
 		n = 1514;
@@ -722,17 +653,13 @@ static void test_tmpl(void **state)
 		bool addr = udp && ((tk->kind == UDP_GEN_TMPL_UDP6) == (rw.src.family == AF_INET6 ||
 									 rw.dst.family == AF_INET6));
 		uint64_t off[4];
-		LIBBPF_OPTS(bpf_test_run_opts, opts,
-			.data_in = g->in, .data_size_in = g->cfg.frame_len,
-			.data_out = g->out, .data_size_out = sizeof(g->out), .repeat = 1);
 
 		/* The page holds whatever the last frame left: garbage here. */
 		for (i = 0; i < g->cfg.frame_len; i++)
 			g->in[i] = (uint8_t)(k * 31 + i);
-		assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.udp_tmpl),
-							&opts), 0);
-		assert_int_equal(opts.retval, XDP_REDIRECT);
-		g->out_len = opts.data_size_out;
+		assert_int_equal(th_test_run(c->desc, bpf_program__fd(g->skel->progs.udp_tmpl),
+					     g->in, g->cfg.frame_len, g->out, sizeof(g->out),
+					     &g->out_len), XDP_REDIRECT);
 		off[0] = tg_seq_offset(rw.sport.count, c->nthreads, c->thread, wrote[0]);
 		off[1] = tg_seq_offset(rw.dport.count, c->nthreads, c->thread, wrote[1]);
 		off[2] = tg_seq_offset(rw.src.count, c->nthreads, c->thread, wrote[2]);
@@ -741,11 +668,8 @@ static void test_tmpl(void **state)
 		if (g->out_len != tk->len)
 			fail_msg("%s: frame %llu is %u bytes, expected %u", c->desc,
 				 (unsigned long long)k, g->out_len, tk->len);
-		for (i = 0; i < tk->len; i++)
-			if (g->out[i] != g->ref[i])
-				fail_msg("%s: frame %llu (template %ld) differs at byte %u: %#04x, expected %#04x",
-					 c->desc, (unsigned long long)k, (long)(tk - t), i,
-					 g->out[i], g->ref[i]);
+		th_assert_frame(g->out, g->ref, tk->len, "%s: frame %llu (template %ld)", c->desc,
+				(unsigned long long)k, (long)(tk - t));
 		wrote[0] += udp && (rw.flags & UDP_GEN_RW_SPORT);
 		wrote[1] += udp && (rw.flags & UDP_GEN_RW_DPORT);
 		wrote[2] += addr && (rw.flags & UDP_GEN_RW_SADDR);
@@ -926,30 +850,13 @@ static void test_pace_catch_up_bounded(void **state)
 	gen_free(g);
 }
 
-static int pin(void)
-{
-	cpu_set_t set;
-	int cpu;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return -errno;
-	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
-		;
-	if (cpu == CPU_SETSIZE)
-		return -ENOENT;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -errno;
-	test_cpu = cpu;
-	return 0;
-}
-
 int main(void)
 {
-	const size_t nsize = sizeof(size_cases) / sizeof(size_cases[0]);
-	const size_t nvlan = sizeof(vlan_cases) / sizeof(vlan_cases[0]);
-	const size_t ntmpl = sizeof(tmpl_cases) / sizeof(tmpl_cases[0]);
+	const struct th_rows tables[] = {
+		TH_ROWS(size_cases, test_sizes),
+		TH_ROWS(vlan_cases, test_vlan),
+		TH_ROWS(tmpl_cases, test_tmpl),
+	};
 	const struct CMUnitTest extra[] = {
 		cmocka_unit_test(test_tmpl_parse),
 		cmocka_unit_test(test_sizes_random),
@@ -962,33 +869,7 @@ int main(void)
 		cmocka_unit_test(test_pace_schedule),
 		cmocka_unit_test(test_pace_catch_up_bounded),
 	};
-	const size_t nextra = sizeof(extra) / sizeof(extra[0]);
-	struct CMUnitTest *tests = calloc(nsize + nvlan + ntmpl + nextra, sizeof(*tests));
-	size_t i;
-	int ret;
 
-	if (!tests || pin()) {
-		fprintf(stderr, "test_udp_shape: cannot pin to a CPU\n");
-		return 1;
-	}
-	for (i = 0; i < nsize; i++) {
-		tests[i].name = size_cases[i].desc;
-		tests[i].test_func = test_sizes;
-		tests[i].initial_state = (void *)&size_cases[i];
-	}
-	for (i = 0; i < nvlan; i++) {
-		tests[nsize + i].name = vlan_cases[i].desc;
-		tests[nsize + i].test_func = test_vlan;
-		tests[nsize + i].initial_state = (void *)&vlan_cases[i];
-	}
-	for (i = 0; i < ntmpl; i++) {
-		tests[nsize + nvlan + i].name = tmpl_cases[i].desc;
-		tests[nsize + nvlan + i].test_func = test_tmpl;
-		tests[nsize + nvlan + i].initial_state = (void *)&tmpl_cases[i];
-	}
-	memcpy(tests + nsize + nvlan + ntmpl, extra, sizeof(extra));
-	ret = _cmocka_run_group_tests("udp_shape", tests, nsize + nvlan + ntmpl + nextra,
-				      NULL, NULL);
-	free(tests);
-	return ret;
+	return th_run_group("udp_shape", &test_cpu, tables, sizeof(tables) / sizeof(tables[0]),
+			    extra, sizeof(extra) / sizeof(extra[0]));
 }
