@@ -31,6 +31,15 @@ static __always_inline __u32 csum_word32(__u32 acc, __u32 old, __u32 new)
 	return csum_word(acc, old >> 16, new >> 16);
 }
 
+/*
+ * Accounts for a 32-bit word whose old value's complement is already in the
+ * accumulator (a base computed before load).
+ */
+static __always_inline __u32 csum_add32(__u32 acc, __u32 new)
+{
+	return acc + (new & 0xffff) + (new >> 16);
+}
+
 /* Folds the accumulator and returns the new checksum to store. */
 static __always_inline __u16 csum_end(__u32 acc)
 {

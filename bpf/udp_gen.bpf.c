@@ -294,22 +294,21 @@ int udp_gen(struct xdp_md *ctx)
 	{
 		struct udphdr *udp = data + cfg.l4_off;
 		struct iphdr *ip = data + cfg.l3_off;
-		__u32 ucsum = csum_begin(udp->check), icsum = 0;
+		/* The old words are the template's: their share is in the bases. */
+		__u32 ucsum = cfg.ucsum_base, icsum = cfg.icsum_base;
 		/* Addresses and the total length are in the IPv4 header checksum. */
 		const int ip4_csum = !cfg.ipv6 &&
 			(cfg.saddr.span > 1 || cfg.daddr.span > 1 || cfg.nsizes > 1);
 		__u16 nv;
 
-		if (ip4_csum)
-			icsum = csum_begin(ip->check);
 		if (cfg.sport.span > 1) {
 			nv = bpf_htons(cfg.sport.base + next_off(&cfg.sport, &pc->cur_sport));
-			ucsum = csum_word(ucsum, udp->source, nv);
+			ucsum += nv;
 			udp->source = nv;
 		}
 		if (cfg.dport.span > 1) {
 			nv = bpf_htons(cfg.dport.base + next_off(&cfg.dport, &pc->cur_dport));
-			ucsum = csum_word(ucsum, udp->dest, nv);
+			ucsum += nv;
 			udp->dest = nv;
 		}
 		if (cfg.saddr.span > 1 || cfg.daddr.span > 1) {
@@ -328,16 +327,16 @@ int udp_gen(struct xdp_md *ctx)
 			 * pseudo-header, in the UDP one; IPv6 has only the latter. */
 			if (cfg.saddr.span > 1) {
 				na = bpf_htonl(cfg.saddr.base + next_off(&cfg.saddr, &pc->cur_saddr));
-				ucsum = csum_word32(ucsum, *sa, na);
+				ucsum = csum_add32(ucsum, na);
 				if (!cfg.ipv6)
-					icsum = csum_word32(icsum, *sa, na);
+					icsum = csum_add32(icsum, na);
 				*sa = na;
 			}
 			if (cfg.daddr.span > 1) {
 				na = bpf_htonl(cfg.daddr.base + next_off(&cfg.daddr, &pc->cur_daddr));
-				ucsum = csum_word32(ucsum, *da, na);
+				ucsum = csum_add32(ucsum, na);
 				if (!cfg.ipv6)
-					icsum = csum_word32(icsum, *da, na);
+					icsum = csum_add32(icsum, na);
 				*da = na;
 			}
 		}
@@ -351,7 +350,7 @@ int udp_gen(struct xdp_md *ctx)
 			} else {
 				__u16 tot = bpf_htons(len - cfg.l3_off);
 
-				icsum = csum_word(icsum, ip->tot_len, tot);
+				icsum += tot;
 				ip->tot_len = tot;
 			}
 			udp->len = nv;

@@ -133,6 +133,19 @@ struct udp_gen_cfg {
 	__u8 multi_if;
 	__u8 multi_mac;
 	__u8 pad8[6];
+	/*
+	 * Checksum bases of the rewrite path (udp_gen with varies): each frame
+	 * starts from the template's headers, so the old value of every word
+	 * the program changes is known before load. A base is the template's
+	 * checksum, complemented, plus the complement of each such old word
+	 * (RFC 1624 eqn. 3 with the ~m terms summed once), as a 32-bit
+	 * one's-complement accumulator: the program adds the new words and
+	 * folds, with no read of the frame. ucsum_base covers the ports and
+	 * the addresses' last 32 bits; icsum_base (IPv4) the addresses and,
+	 * with sizes, the total length. The stamp is not in them.
+	 */
+	__u32 ucsum_base;
+	__u32 icsum_base;
 };
 
 /* Per-CPU, one entry: counters read by userspace, cursors of sequential mode. */

@@ -245,6 +245,50 @@ uint32_t tg_udp_cfg_frame_len(const struct tg_udp_params *p, unsigned int thread
 	return p->sizes[tg_seq_offset(p->nsizes, p->nthreads, thread, k)];
 }
 
+/* The complement of the 16-bit word at off, as the program loads it. */
+static uint32_t not16(const uint8_t *frame, unsigned int off)
+{
+	uint16_t w;
+
+	memcpy(&w, frame + off, sizeof(w));
+	return (uint16_t)~w;
+}
+
+static uint32_t not32(const uint8_t *frame, unsigned int off)
+{
+	return not16(frame, off) + not16(frame, off + 2);
+}
+
+/*
+ * The bases of bpf/udp_gen.h: the same words, under the same conditions,
+ * as the program's rewrite path changes, taken from the template it
+ * restores on every frame.
+ */
+static void set_csum_bases(struct udp_gen_cfg *cfg, const uint8_t *frame)
+{
+	unsigned int l3 = cfg->l3_off, l4 = cfg->l4_off;
+	/* The last 32 bits of each address: IPv4's whole, IPv6's bytes 12..15. */
+	unsigned int sa = cfg->ipv6 ? l3 + 20 : l3 + 12, da = cfg->ipv6 ? l3 + 36 : l3 + 16;
+	uint32_t u = not16(frame, l4 + 6), i = not16(frame, l3 + 10);
+
+	if (cfg->sport.span > 1)
+		u += not16(frame, l4);
+	if (cfg->dport.span > 1)
+		u += not16(frame, l4 + 2);
+	if (cfg->saddr.span > 1) {
+		u += not32(frame, sa);
+		i += not32(frame, sa);
+	}
+	if (cfg->daddr.span > 1) {
+		u += not32(frame, da);
+		i += not32(frame, da);
+	}
+	if (cfg->nsizes > 1)
+		i += not16(frame, l3 + 2);
+	cfg->ucsum_base = u;
+	cfg->icsum_base = cfg->ipv6 ? 0 : i;
+}
+
 int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 		     uint8_t *frame, struct tg_layout *layout,
 		     struct tg_err *err)
@@ -302,6 +346,7 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 								  p->sizes[i]);
 		}
 	}
+	set_csum_bases(cfg, frame);
 	tg_udp_cfg_set_pace(cfg, p->pace);
 	if (layout)
 		*layout = l;
