@@ -30,6 +30,16 @@ struct worker {
 	atomic_bool exited;
 };
 
+/*
+ * What the threads share. Kept (leaked) when a thread is left in the kernel,
+ * with a copy of the cfg, since the caller's may be gone when it leaves.
+ */
+struct run {
+	struct tg_lf_cfg cfg;
+	atomic_bool stop;
+	struct worker w[];
+};
+
 uint64_t tg_now_ns(void)
 {
 	struct timespec ts;
@@ -73,6 +83,38 @@ uint64_t tg_lf_quota(const struct tg_lf_cfg *cfg, unsigned int thread)
 	return cfg->count / cfg->nthreads + (thread < cfg->count % cfg->nthreads);
 }
 
+/* What stops a run: a Ctrl-C, a kill, a closed terminal. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+/* Those, and the two the driver's threads signal each other with. */
+static void driver_signals(sigset_t *set)
+{
+	stop_signals(set);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+}
+
+void tg_lf_block_signals(sigset_t *old)
+{
+	sigset_t block;
+
+	driver_signals(&block);
+	pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000ULL, .tv_nsec = ns % 1000000000ULL };
+
+	nanosleep(&ts, NULL);
+}
+
 /* Frames per call: with prog_counts, whole batches (see lf.h). */
 static uint32_t call_repeat(const struct tg_lf_cfg *cfg)
 {
@@ -84,11 +126,27 @@ static uint32_t call_repeat(const struct tg_lf_cfg *cfg)
 	return max < batch ? batch : max - max % batch;
 }
 
+/* The next call's frames when the thread shares cfg->count; -1: done. */
+static int64_t quota_repeat(const struct worker *w, uint32_t max_repeat)
+{
+	uint64_t n = max_repeat;
+
+	if (w->quota) {
+		if (w->done >= w->quota)
+			return -1;
+		/* A program that drops frames needs more than the rest. */
+		if (w->quota - w->done < n && !w->cfg->prog_counts)
+			n = w->quota - w->done;
+	}
+	return n;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	const struct tg_lf_cfg *cfg = w->cfg;
 	uint32_t max_repeat = call_repeat(cfg);
+	uint64_t wait = cfg->wait_min_ns;
 	sigset_t usr1;
 	int ret;
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
@@ -108,20 +166,29 @@ static void *worker_main(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 
 	while (!atomic_load(w->stop)) {
-		uint64_t n = max_repeat;
+		int64_t n = cfg->next ? cfg->next(cfg->arg, w->idx) :
+			    quota_repeat(w, max_repeat);
 
-		if (w->quota) {
-			if (w->done >= w->quota)
-				break;
-			/* A program that drops frames needs more than the rest. */
-			if (w->quota - w->done < n && !cfg->prog_counts)
-				n = w->quota - w->done;
+		if (n < 0)
+			break;
+		if (!n) {
+			sleep_ns(wait);
+			wait = wait * 2 > cfg->wait_max_ns ? cfg->wait_max_ns : wait * 2;
+			continue;
 		}
+		wait = cfg->wait_min_ns;
+		if (n > UINT32_MAX)
+			n = UINT32_MAX;
 		opts.repeat = n;
 		ret = bpf_prog_test_run_opts(cfg->prog_fd, &opts);
+		if (cfg->after_call)
+			cfg->after_call(cfg->arg, w->idx);
 		if (ret < 0) {
 			if (ret == -EINTR && atomic_load(w->stop))
 				break;
+			/* With next, the callback counts for itself: ask it again. */
+			if (ret == -EINTR && cfg->next)
+				continue;
 			/*
 			 * An interrupted call returns no count, so a stray signal
 			 * would make -n inexact: ask the program what it sent.
@@ -238,13 +305,11 @@ static void supervise(const struct tg_lf_cfg *cfg, struct worker *w,
 	bool polling = cfg->prog_counts && cfg->count;
 	uint64_t poll_ns = cfg->poll_ns ? cfg->poll_ns : POLL_DEFAULT_NS;
 	uint64_t poll = polling ? start + poll_ns : UINT64_MAX;
+	uint64_t timer = cfg->on_tick ? start : UINT64_MAX;
 	unsigned int n = cfg->nthreads;
 	sigset_t wait_set;
 
-	sigemptyset(&wait_set);
-	sigaddset(&wait_set, SIGINT);
-	sigaddset(&wait_set, SIGTERM);
-	sigaddset(&wait_set, SIGHUP);
+	stop_signals(&wait_set);
 	sigaddset(&wait_set, SIGUSR2);
 
 	for (;;) {
@@ -278,6 +343,11 @@ static void supervise(const struct tg_lf_cfg *cfg, struct worker *w,
 			poll = now + poll_ns;
 			continue;
 		}
+		if (now >= timer) {
+			cfg->on_tick(cfg->arg, now);
+			timer = now + cfg->tick_ns;
+			continue;
+		}
 		if (now >= tick) {
 			cfg->on_interval(cfg->arg, now - start);
 			tick += cfg->interval_ns;
@@ -286,6 +356,7 @@ static void supervise(const struct tg_lf_cfg *cfg, struct worker *w,
 			continue;
 		}
 		until = min_u64(min_u64(deadline, tick), min_u64(poll, now + CHECK_EVERY_NS));
+		until = min_u64(until, timer);
 		sig = wait_signal(&wait_set, until - now);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			res->stop = TG_LF_SIGNAL;
@@ -300,8 +371,8 @@ int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 {
 	struct sigaction sa = { .sa_handler = on_sigusr1 }, old_sa;
 	sigset_t block, old_mask, usr2;
-	atomic_bool stop = false;
 	struct worker *w;
+	struct run *run;
 	uint64_t start;
 	unsigned int i;
 	int ret = 0;
@@ -312,16 +383,16 @@ int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 			       cfg->nthreads, TG_LF_MAX_THREADS);
 	if (cfg->prog_counts && !cfg->thread_sent)
 		return tg_fail(err, EINVAL, "a program that counts its own frames needs thread_sent");
-	w = calloc(cfg->nthreads, sizeof(*w));
-	if (!w)
+	if (cfg->next && (cfg->count || cfg->prog_counts))
+		return tg_fail(err, EINVAL, "a run whose callback sizes the calls has no count to split");
+	run = calloc(1, sizeof(*run) + cfg->nthreads * sizeof(*w));
+	if (!run)
 		return tg_fail(err, ENOMEM, "out of memory for %u threads", cfg->nthreads);
+	run->cfg = *cfg;
+	cfg = &run->cfg;
+	w = run->w;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGUSR1);
-	sigaddset(&block, SIGUSR2);
+	driver_signals(&block);
 	sigemptyset(&usr2);
 	sigaddset(&usr2, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &block, &old_mask);
@@ -330,7 +401,7 @@ int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 	start = tg_now_ns();
 	for (i = 0; i < cfg->nthreads; i++) {
 		w[i] = (struct worker){
-			.cfg = cfg, .idx = i, .main = pthread_self(), .stop = &stop,
+			.cfg = cfg, .idx = i, .main = pthread_self(), .stop = &run->stop,
 			.quota = tg_lf_quota(cfg, i),
 		};
 		/* A thread with nothing to do would otherwise run unbounded. */
@@ -346,14 +417,16 @@ int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 
 	if (!ret)
 		supervise(cfg, w, start, res);
-	stop_workers(w, cfg->nthreads, &stop, &usr2);
+	stop_workers(w, cfg->nthreads, &run->stop, &usr2);
 	for (i = 0; i < cfg->nthreads; i++) {
 		if (!w[i].started)
 			continue;
 		if (atomic_load(&w[i].exited))
 			pthread_join(w[i].tid, NULL);
-		else
+		else {
 			pthread_detach(w[i].tid);	/* stuck in the kernel: leave it */
+			res->threads_left++;
+		}
 		res->calls_completed += w[i].done;
 	}
 	res->elapsed_ns = tg_now_ns() - start;
@@ -371,6 +444,7 @@ int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 	drain(&block);
 	sigaction(SIGUSR1, &old_sa, NULL);
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-	free(w);
+	if (!res->threads_left)
+		free(run);
 	return ret;
 }

@@ -2,6 +2,7 @@
 #ifndef TG_LF_H
 #define TG_LF_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "errbuf.h"
@@ -19,6 +20,10 @@
  *   counted by the BPF program, not here;
  * - `count` is exact because calls that complete run exactly `repeat`
  *   frames, and the threads split the count between them.
+ *
+ * A sender whose calls depend on the state of the run (tcp: the peers'
+ * windows) sizes each call itself through `next` instead of sharing
+ * `count`, and runs its own timers through `on_tick`.
  */
 
 #define TG_LF_MAX_THREADS 256
@@ -65,6 +70,27 @@ struct tg_lf_cfg {
 	 */
 	bool prog_counts;
 	uint64_t poll_ns;
+	/*
+	 * Optional, instead of count and prog_counts: called by thread
+	 * `thread` before each of its calls, returns the frames of the call
+	 * (1..UINT32_MAX), 0 when there is nothing to send yet, or a negative
+	 * number when the thread is done. After a 0 the thread sleeps
+	 * wait_min_ns, twice as long after each further 0, up to wait_max_ns,
+	 * and asks again; a signal cuts the sleep short. A stray signal's EINTR
+	 * is not an error with it: the callback keeps its own count.
+	 */
+	int64_t (*next)(void *arg, unsigned int thread);
+	uint64_t wait_min_ns;
+	uint64_t wait_max_ns;
+	/* Optional: called by thread `thread` after each of its calls. */
+	void (*after_call)(void *arg, unsigned int thread);
+	/*
+	 * Optional: called from the main thread when the threads start and
+	 * then every tick_ns (timers of the run's own, e.g. tcp's
+	 * retransmission timeouts); now_ns is tg_now_ns().
+	 */
+	void (*on_tick)(void *arg, uint64_t now_ns);
+	uint64_t tick_ns;
 };
 
 enum tg_lf_stop {
@@ -82,6 +108,12 @@ struct tg_lf_result {
 	int error;			/* with TG_LF_ERROR: -errno of the call */
 	unsigned int error_thread;
 	bool check_failed;		/* the error came from cfg->check */
+	/*
+	 * Threads still inside a call when the driver gave up stopping them:
+	 * they were detached, and what their callbacks use (arg) must outlive
+	 * them.
+	 */
+	unsigned int threads_left;
 };
 
 /*
@@ -93,6 +125,16 @@ struct tg_lf_result {
  */
 int tg_lf_run(const struct tg_lf_cfg *cfg, struct tg_lf_result *res,
 	      struct tg_err *err);
+
+/*
+ * Blocks, in the calling thread, the signals the driver takes: SIGINT,
+ * SIGTERM and SIGHUP (they stop a run) and SIGUSR1 and SIGUSR2 (between its
+ * threads). tg_lf_run does so for its own duration; this is for a caller
+ * whose stop requests must wait for it longer, e.g. from before threads of
+ * its own start (they inherit the mask) to the end of a clean shutdown.
+ * old, if not NULL, receives the previous mask.
+ */
+void tg_lf_block_signals(sigset_t *old);
 
 /* Thread `thread`'s share of cfg->count (0 when count is 0: no limit). */
 uint64_t tg_lf_quota(const struct tg_lf_cfg *cfg, unsigned int thread);

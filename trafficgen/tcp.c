@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <netdb.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -397,9 +396,9 @@ static void set_limits(struct tcp_run *r)
 	}
 }
 
-static int report_stop(struct tcp_run *r, const struct tcp_send_result *res)
+static int report_stop(struct tcp_run *r, const struct tg_lf_result *res)
 {
-	if (res->stop != TCP_STOP_ERROR)
+	if (res->stop != TG_LF_ERROR)
 		return TG_EXIT_OK;
 	if (res->error == -ENODEV)
 		tg_error("interface %s went away during the run\n", r->o.ifname);
@@ -411,7 +410,7 @@ static int report_stop(struct tcp_run *r, const struct tcp_send_result *res)
 /* Connects, hands the flows to the generator, sends, drains. */
 static int run(struct tcp_run *r, const struct tg_opts_result *res)
 {
-	struct tcp_send_result sres = { 0 };
+	struct tg_lf_result sres = { 0 };
 	struct tg_err err = { "" };
 	int ifindex, ret;
 
@@ -463,7 +462,6 @@ static int run(struct tcp_run *r, const struct tg_opts_result *res)
 int cmd_tcp(int argc, char **argv)
 {
 	struct tg_opts_result res;
-	sigset_t block, old;
 	struct tcp_run *r;
 	unsigned int i;
 	int ret;
@@ -488,13 +486,7 @@ int cmd_tcp(int argc, char **argv)
 	 * once the generator owns a flow, only a finished close leaves the
 	 * peer consistent, so a stop request ends the sending, not the close.
 	 */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGUSR1);
-	sigaddset(&block, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	tg_lf_block_signals(NULL);
 	ret = run(r, &res);
 	/* On error paths after the hand-over, the flows still get their close. */
 	if (r->gen && r->ctl)

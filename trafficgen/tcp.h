@@ -136,14 +136,8 @@ void tcp_flows_close(struct tcp_run *r);
 void tcp_flows_release(struct tcp_run *r);
 
 /* tcp_send.c */
-enum tcp_stop { TCP_STOP_DONE, TCP_STOP_DEADLINE, TCP_STOP_SIGNAL, TCP_STOP_ERROR };
-struct tcp_send_result {
-	enum tcp_stop stop;
-	int error;			/* with TCP_STOP_ERROR */
-};
-int tcp_send(struct tcp_run *r, struct tcp_send_result *res);
+int tcp_send(struct tcp_run *r, struct tg_lf_result *res);
 void tcp_drain(struct tcp_run *r);
-int tcp_gen_call(struct tcp_run *r, uint32_t repeat);
 struct tcp_totals tcp_read_totals(struct tcp_run *r);
 
 /* tcp_veth.c */

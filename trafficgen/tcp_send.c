@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * trafficgen tcp: the sending loop. Thread t, pinned to its own CPU, sends
- * flows t, t + T, ... by live-frame calls of tcp_gen. Before each call it
- * adds up the room in its flows' windows: none, and it waits briefly and
- * looks again; some, and the call asks for that much plus what the ACK
- * clock carried during the previous call (lib/tcp_pace.h says why).
+ * trafficgen tcp: the sending loop, on lib/lf.c's live-frame driver. Thread
+ * t, pinned to its own CPU, sends flows t, t + T, ... by live-frame calls of
+ * tcp_gen. Before each call it adds up the room in its flows' windows: none,
+ * and it waits briefly and looks again; some, and the call asks for that
+ * much plus what the ACK clock carried during the previous call
+ * (lib/tcp_pace.h says why).
  *
  * The main thread keeps time: statistics every interval, the
  * retransmission timers every few ms (a timeout sends the generator back to
- * snd_una through flow_ctl.rto_req), window probes, the deadline, signals. Stopping works
- * as in lib/lf.c: a flag, then SIGUSR1 until every thread has left its call
- * (a pending signal ends a live-frame call at once with EINTR).
+ * snd_una through flow_ctl.rto_req), window probes, the deadline, signals;
+ * the driver stops the threads as it does udp's.
  *
  * After the stop, tcp_drain() retransmits what is still unacknowledged
  * (no new data) until all of it is acknowledged, within a bound.
@@ -19,8 +19,6 @@
 #include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,21 +34,23 @@
 /* Window full: look again after 20 us, then twice as long each time, up to 0.5 ms. */
 #define FULL_WAIT_MIN_NS (20ULL * 1000ULL)
 #define FULL_WAIT_MAX_NS (500ULL * 1000ULL)
-#define STOP_TIMEOUT_NS (5000ULL * NS_PER_MS)
-#define STOP_RESEND_NS (5ULL * NS_PER_MS)
 #define DRAIN_BOUND_NS (1000ULL * NS_PER_MS)
 #define BATCH 64
 
-struct worker {
+/* One sending thread's state between its calls. */
+struct sender {
+	struct tg_tcp_pace pace;
+	uint64_t sent, dropped;		/* by its last call */
+	struct tcp_gen_pcpu before;	/* its CPU's counters before the call */
+	uint64_t free, repeat, t0;	/* of the call, for -v */
+	struct tcp_gen_pcpu *pcpu;	/* its buffer for per-CPU reads */
+};
+
+/* tg_lf_run's arg. */
+struct send_ctx {
 	struct tcp_run *r;
-	unsigned int idx;
-	pthread_t tid;
-	pthread_t main;
-	bool started;
-	atomic_bool *stop;
-	atomic_bool exited;
-	int error;
-	struct tcp_gen_pcpu *pcpu;	/* this thread's buffer for per-CPU reads */
+	uint64_t next_check;		/* of the interface */
+	struct sender s[];		/* one a thread */
 };
 
 static void sleep_ns(uint64_t ns)
@@ -60,13 +60,7 @@ static void sleep_ns(uint64_t ns)
 	nanosleep(&ts, NULL);
 }
 
-static void on_sigusr1(int sig)
-{
-	/* Only here so that the signal interrupts the live-frame call with EINTR. */
-	(void)sig;
-}
-
-int tcp_gen_call(struct tcp_run *r, uint32_t repeat)
+static int tcp_gen_call(struct tcp_run *r, uint32_t repeat)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = r->frame,
@@ -128,122 +122,49 @@ static int read_pcpu(struct tcp_run *r, struct tcp_gen_pcpu *buf)
 				    sizeof(*buf) * r->ncpus, 0);
 }
 
-static void *worker_main(void *arg)
+/*
+ * Thread t's next call: the room in its flows' windows, and what the ACK
+ * clock carried during its last call. None: the windows are full, and ACKs
+ * and window updates come while the driver waits (FULL_WAIT_*); looking
+ * costs a system call a flow.
+ */
+static int64_t next_call(void *arg, unsigned int t)
 {
-	struct worker *w = arg;
-	struct tcp_run *r = w->r;
-	struct tg_tcp_pace pace = { 0 };
-	int cpu = r->cpus[w->idx];
-	uint64_t sent = 0, dropped = 0, wait = FULL_WAIT_MIN_NS;
-	cpu_set_t set;
-	sigset_t usr1;
+	struct send_ctx *c = arg;
+	struct tcp_run *r = c->r;
+	struct sender *s = &c->s[t];
+	int cpu = r->cpus[t];
 	bool done;
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	w->error = -pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	if (w->error)
-		goto out;
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	s->free = free_segs(r, t, r->nthreads, &done);
+	if (done)
+		return -1;
+	if (!s->free)
+		return 0;
+	if (read_pcpu(r, s->pcpu))
+		memset(&s->pcpu[cpu], 0, sizeof(s->pcpu[cpu]));
+	s->before = s->pcpu[cpu];
+	s->repeat = tg_tcp_pace_next(&s->pace, s->free, s->sent, s->dropped);
+	s->t0 = tg_now_ns();
+	return (int64_t)s->repeat;
+}
 
-	while (!atomic_load(w->stop)) {
-		uint64_t free = free_segs(r, w->idx, r->nthreads, &done), repeat, t0;
-		struct tcp_gen_pcpu before;
-		int ret;
+/* What the call sent and dropped, from the program's per-CPU counters. */
+static void after_call(void *arg, unsigned int t)
+{
+	struct send_ctx *c = arg;
+	struct tcp_run *r = c->r;
+	struct sender *s = &c->s[t];
+	int cpu = r->cpus[t];
 
-		if (done)
-			break;
-		if (!free) {
-			/*
-			 * The windows are full: ACKs and window updates come
-			 * while we wait, and looking costs a system call a flow.
-			 */
-			sleep_ns(wait);
-			wait = wait * 2 > FULL_WAIT_MAX_NS ? FULL_WAIT_MAX_NS : wait * 2;
-			continue;
-		}
-		wait = FULL_WAIT_MIN_NS;
-		if (read_pcpu(r, w->pcpu))
-			memset(&w->pcpu[cpu], 0, sizeof(w->pcpu[cpu]));
-		before = w->pcpu[cpu];
-		repeat = tg_tcp_pace_next(&pace, free, sent, dropped);
-		t0 = tg_now_ns();
-		ret = tcp_gen_call(r, (uint32_t)repeat);
-		if (!read_pcpu(r, w->pcpu)) {
-			sent = w->pcpu[cpu].segments - before.segments;
-			dropped = w->pcpu[cpu].window_drops - before.window_drops;
-		}
-		tg_debug("thread %u: %llu segments fit, asked %llu, sent %llu, dropped %llu in "
-			 "%.1f ms\n", w->idx, (unsigned long long)free, (unsigned long long)repeat,
-			 (unsigned long long)sent, (unsigned long long)dropped,
-			 (tg_now_ns() - t0) / 1e6);
-		if (ret == -EINTR)
-			continue;	/* the loop's condition tells a stop from a stray signal */
-		if (ret < 0) {
-			w->error = ret;
-			break;
-		}
+	if (!read_pcpu(r, s->pcpu)) {
+		s->sent = s->pcpu[cpu].segments - s->before.segments;
+		s->dropped = s->pcpu[cpu].window_drops - s->before.window_drops;
 	}
-out:
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
-	atomic_store(&w->exited, true);
-	pthread_kill(w->main, SIGUSR2);
-	return NULL;
-}
-
-static unsigned int count_exited(struct worker *w, unsigned int n)
-{
-	unsigned int i, k = 0;
-
-	for (i = 0; i < n; i++)
-		k += !w[i].started || atomic_load(&w[i].exited);
-	return k;
-}
-
-static int first_error(struct worker *w, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (w[i].error)
-			return w[i].error;
-	return 0;
-}
-
-static int wait_signal(const sigset_t *set, uint64_t timeout_ns)
-{
-	struct timespec ts = {
-		.tv_sec = timeout_ns / 1000000000ULL,
-		.tv_nsec = timeout_ns % 1000000000ULL,
-	};
-	int sig;
-
-	do {
-		sig = sigtimedwait(set, NULL, &ts);
-	} while (sig < 0 && errno == EINTR);
-	return sig;
-}
-
-static void stop_workers(struct worker *w, unsigned int n, atomic_bool *stop)
-{
-	uint64_t give_up = tg_now_ns() + STOP_TIMEOUT_NS;
-	sigset_t usr2;
-	unsigned int i;
-
-	sigemptyset(&usr2);
-	sigaddset(&usr2, SIGUSR2);
-	atomic_store(stop, true);
-	while (count_exited(w, n) < n && tg_now_ns() < give_up) {
-		/* Resent: a worker between its check of the flag and its call would miss one. */
-		for (i = 0; i < n; i++)
-			if (w[i].started && !atomic_load(&w[i].exited))
-				pthread_kill(w[i].tid, SIGUSR1);
-		wait_signal(&usr2, STOP_RESEND_NS);
-	}
+	tg_debug("thread %u: %llu segments fit, asked %llu, sent %llu, dropped %llu in "
+		 "%.1f ms\n", t, (unsigned long long)s->free, (unsigned long long)s->repeat,
+		 (unsigned long long)s->sent, (unsigned long long)s->dropped,
+		 (tg_now_ns() - s->t0) / 1e6);
 }
 
 /*
@@ -291,114 +212,82 @@ static void timers_tick(struct tcp_run *r, uint64_t now)
 	}
 }
 
+static void on_tick(void *arg, uint64_t now)
+{
+	timers_tick(((struct send_ctx *)arg)->r, now);
+}
+
+static void on_interval(void *arg, uint64_t elapsed_ns)
+{
+	tcp_print_interval(((struct send_ctx *)arg)->r, elapsed_ns);
+}
+
+/* The driver asks at every wake-up, every tick at least: look less often. */
+static int check_iface(void *arg)
+{
+	struct send_ctx *c = arg;
+	char name[IF_NAMESIZE];
+	uint64_t now = tg_now_ns();
+
+	if (now < c->next_check)
+		return 0;
+	c->next_check = now + CHECK_IFACE_NS;
+	return if_indextoname(c->r->iface.ifindex, name) ? 0 : -ENODEV;
+}
+
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
 }
 
-static void supervise(struct tcp_run *r, struct worker *w, struct tcp_send_result *res)
+int tcp_send(struct tcp_run *r, struct tg_lf_result *res)
 {
-	uint64_t start = r->start_ns;
-	uint64_t deadline = r->o.duration ? start + r->o.duration : UINT64_MAX;
-	uint64_t tick = r->o.interval ? start + r->o.interval : UINT64_MAX;
-	uint64_t next_rto = start, next_check = start + CHECK_IFACE_NS;
-	char name[IF_NAMESIZE];
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR2);
-	for (;;) {
-		uint64_t now = tg_now_ns(), until;
-		int sig;
-
-		res->error = first_error(w, r->nthreads);
-		if (res->error) {
-			res->stop = TCP_STOP_ERROR;
-			return;
-		}
-		if (count_exited(w, r->nthreads) == r->nthreads) {
-			res->stop = TCP_STOP_DONE;
-			return;
-		}
-		if (now >= deadline) {
-			res->stop = TCP_STOP_DEADLINE;
-			return;
-		}
-		if (now >= next_check) {
-			if (!if_indextoname(r->iface.ifindex, name)) {
-				res->stop = TCP_STOP_ERROR;
-				res->error = -ENODEV;
-				return;
-			}
-			next_check = now + CHECK_IFACE_NS;
-		}
-		if (now >= next_rto) {
-			timers_tick(r, now);
-			next_rto = now + TICK_NS;
-		}
-		if (now >= tick) {
-			tcp_print_interval(r, now - start);
-			tick += r->o.interval;
-			if (tick <= now)
-				tick = now + r->o.interval;
-		}
-		until = min_u64(min_u64(deadline, tick), next_rto);
-		sig = wait_signal(&set, until > now ? until - now : 0);
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
-			res->stop = TCP_STOP_SIGNAL;
-			return;
-		}
-	}
-}
-
-int tcp_send(struct tcp_run *r, struct tcp_send_result *res)
-{
-	struct sigaction sa = { .sa_handler = on_sigusr1 };
-	atomic_bool stop = false;
-	struct worker *w;
+	struct send_ctx *c = calloc(1, sizeof(*c) + r->nthreads * sizeof(c->s[0]));
+	struct tg_err err = { "" };
+	struct tg_lf_cfg lf = {
+		.prog_fd = bpf_program__fd(r->gen->progs.tcp_gen),
+		.frame = r->frame,
+		.frame_len = r->cfg.frame_len,
+		.batch_size = BATCH,
+		.nthreads = r->nthreads,
+		.cpus = r->cpus,
+		.duration_ns = r->o.duration,
+		.interval_ns = r->o.interval,
+		.on_interval = on_interval,
+		.check = check_iface,
+		.arg = c,
+		.next = next_call,
+		.wait_min_ns = FULL_WAIT_MIN_NS,
+		.wait_max_ns = FULL_WAIT_MAX_NS,
+		.after_call = after_call,
+		.on_tick = on_tick,
+		.tick_ns = TICK_NS,
+	};
 	unsigned int i;
-	int ret = 0;
+	int ret = -ENOMEM;
 
 	memset(res, 0, sizeof(*res));
-	w = calloc(r->nthreads, sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: we want EINTR */
+	for (i = 0; c && i < r->nthreads; i++)
+		if (!(c->s[i].pcpu = calloc(r->ncpus, sizeof(*c->s[i].pcpu))))
+			break;
+	if (!c || i < r->nthreads) {
+		tg_error("out of memory for the state of %u sending threads\n", r->nthreads);
+		goto out;
+	}
+	c->r = r;
 	r->start_ns = tg_now_ns();
 	r->last_ns = 0;
-	for (i = 0; i < r->nthreads; i++) {
-		w[i] = (struct worker){ .r = r, .idx = i, .main = pthread_self(), .stop = &stop };
-		w[i].pcpu = calloc(r->ncpus, sizeof(*w[i].pcpu));
-		if (!w[i].pcpu) {
-			ret = -ENOMEM;
-			break;
-		}
-		ret = -pthread_create(&w[i].tid, NULL, worker_main, &w[i]);
-		if (ret) {
-			tg_error("could not start thread %u: %s\n", i, strerror(-ret));
-			break;
-		}
-		w[i].started = true;
-	}
-	if (!ret)
-		supervise(r, w, res);
-	stop_workers(w, r->nthreads, &stop);
-	for (i = 0; i < r->nthreads; i++) {
-		if (w[i].started) {
-			if (atomic_load(&w[i].exited))
-				pthread_join(w[i].tid, NULL);
-			else
-				pthread_detach(w[i].tid);	/* stuck in the kernel: leave it */
-		}
-		if (!w[i].started || atomic_load(&w[i].exited))
-			free(w[i].pcpu);
-	}
-	if (!ret && res->stop != TCP_STOP_ERROR && (res->error = first_error(w, r->nthreads)))
-		res->stop = TCP_STOP_ERROR;
-	free(w);
+	c->next_check = r->start_ns + CHECK_IFACE_NS;
+	ret = tg_lf_run(&lf, res, &err);
+	if (ret)
+		tg_error("%s\n", err.msg);
+	/* A thread stuck in the kernel uses them when it leaves: keep them. */
+	if (res->threads_left)
+		return ret;
+out:
+	for (i = 0; c && i < r->nthreads; i++)
+		free(c->s[i].pcpu);
+	free(c);
 	return ret;
 }
 
