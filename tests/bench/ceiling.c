@@ -13,7 +13,7 @@
  * contenders, can write the template as a netsniff-ng trafgen config (-W)
  * so that they send the very same bytes.
  *
- * A test tool: plain getopt, messages to stderr, exit 1 on any failure.
+ * A test tool: see bench_tool.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,28 +31,23 @@
 #include "target.h"
 #include "udp_cfg.h"
 #include "ceiling.skel.h"
+#include "bench_tool.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: ceiling [options] <ifname>\n"
 		"Redirects trafficgen udp's template untouched out of <ifname> (the bench's ceiling).\n"
-		"  -s BYTES  frame size on the wire with FCS (default 64 IPv4, 66 IPv6)\n"
+		BENCH_USAGE_SIZE "(default 64 IPv4, 66 IPv6)\n"
 		"  -f 4|6    address family (default 4; sets the default addresses)\n"
 		"  -a ADDR   destination address (default 198.18.0.1 or 2001:2::1)\n"
 		"  -A ADDR   source address (default 198.18.0.2 or 2001:2::2)\n"
 		"  -m MAC    destination MAC (default ff:ff:ff:ff:ff:ff)\n"
 		"  -t N      threads, each pinned to its own CPU (default 1)\n"
 		"  -b N      frames per kernel batch (default %d)\n"
-		"  -D TIME   duration (default 3s)\n"
+		BENCH_USAGE_DURATION
 		"  -W FILE   only write the template as a trafgen config to FILE\n",
 		TG_LF_DEFAULT_BATCH);
-}
-
-static int die(const char *what, const char *msg)
-{
-	fprintf(stderr, "ceiling: %s: %s\n", what, msg);
-	return 1;
 }
 
 /* The frame as a netsniff-ng trafgen(8) packet: one byte literal each. */
@@ -85,29 +80,19 @@ int main(int argc, char **argv)
 	struct ceiling_bpf *skel = NULL;
 	struct tg_lf_result res;
 	struct tg_lf_cfg lf;
-	int cpus[TG_LF_MAX_THREADS], ncpus, family = AF_INET, ret = 1, opt;
+	int cpus[TG_LF_MAX_THREADS], ncpus, family = AF_INET, ret = 1, opt, st;
 	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	uint64_t size = 0, threads = 1, batch = TG_LF_DEFAULT_BATCH, v;
-	uint64_t duration = 3000000000ULL;
-	const char *dst_s = NULL, *src_s = NULL, *trafgen = NULL;
+	struct bench_opts o = { .duration_ns = BENCH_DEFAULT_DURATION_NS };
+	uint64_t threads = 1, batch = TG_LF_DEFAULT_BATCH, v;
+	const char *trafgen = NULL;
 	bool target_open = false;
 
 	while ((opt = getopt(argc, argv, "s:f:a:A:m:t:b:D:W:h")) != -1) {
 		switch (opt) {
-		case 's':
-			if (tg_parse_uint(optarg, TG_MIN_WIRE_SIZE4, TG_MAX_WIRE_SIZE, &size, &err))
-				return die("-s", err.msg);
-			break;
 		case 'f':
 			if (tg_parse_uint(optarg, 4, 6, &v, &err) || v == 5)
 				return die("-f", "give 4 or 6");
 			family = v == 4 ? AF_INET : AF_INET6;
-			break;
-		case 'a':
-			dst_s = optarg;
-			break;
-		case 'A':
-			src_s = optarg;
 			break;
 		case 'm':
 			if (tg_parse_mac(optarg, dst_mac, &err))
@@ -121,35 +106,29 @@ int main(int argc, char **argv)
 			if (tg_parse_uint(optarg, 1, TG_LF_MAX_BATCH, &batch, &err))
 				return die("-b", err.msg);
 			break;
-		case 'D':
-			if (tg_parse_duration(optarg, &duration, &err) || !duration)
-				return die("-D", err.msg[0] ? err.msg : "give a duration above 0");
-			break;
 		case 'W':
 			trafgen = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			st = bench_opt(opt, optarg, &o, usage);
+			if (st != BENCH_OPT_TAKEN)
+				return st;
 		}
 	}
 	if (optind != argc - 1) {
 		usage(stderr);
 		return 2;
 	}
-	if (!dst_s)
-		dst_s = family == AF_INET ? "198.18.0.1" : "2001:2::1";
-	if (!src_s)
-		src_s = family == AF_INET ? "198.18.0.2" : "2001:2::2";
-	if (tg_parse_addr_range(dst_s, &dst, &err) || dst.count != 1)
+	if (!o.dst)
+		o.dst = family == AF_INET ? "198.18.0.1" : "2001:2::1";
+	if (!o.src)
+		o.src = family == AF_INET ? "198.18.0.2" : "2001:2::2";
+	if (tg_parse_addr_range(o.dst, &dst, &err) || dst.count != 1)
 		return die("-a", err.msg[0] ? err.msg : "one address, not a range");
-	if (tg_parse_addr_range(src_s, &src, &err) || src.count != 1)
+	if (tg_parse_addr_range(o.src, &src, &err) || src.count != 1)
 		return die("-A", err.msg[0] ? err.msg : "one address, not a range");
-	if (!size)
-		size = tg_udp_cfg_min_frame_len(dst.family, false) + TG_FCS_LEN;
+	if (!o.size)
+		o.size = tg_udp_cfg_min_frame_len(dst.family, false) + TG_FCS_LEN;
 
 	ncpus = tg_lf_cpus(cpus, TG_LF_MAX_THREADS);
 	if (ncpus < (int)threads)
@@ -163,7 +142,7 @@ int main(int argc, char **argv)
 		.spec = {
 			.family = dst.family,
 			.ttl = 1,
-			.frame_len = size - TG_FCS_LEN,
+			.frame_len = o.size - TG_FCS_LEN,
 		},
 		.src = src, .dst = dst,
 		.sport = { .first = 1, .count = 1 },
@@ -209,7 +188,7 @@ int main(int argc, char **argv)
 		.batch_size = batch,
 		.nthreads = threads,
 		.cpus = cpus,
-		.duration_ns = duration,
+		.duration_ns = o.duration_ns,
 	};
 	if (tg_lf_run(&lf, &res, &err)) {
 		die("run", err.msg);
@@ -222,7 +201,7 @@ int main(int argc, char **argv)
 	printf("{\"type\":\"summary\",\"sent\":null,\"completed_calls_frames\":%llu,"
 	       "\"duration_s\":%.6f,\"pkt_size\":%llu,\"threads\":%llu,\"batch\":%llu}\n",
 	       (unsigned long long)res.calls_completed, res.elapsed_ns / 1e9,
-	       (unsigned long long)size, (unsigned long long)threads,
+	       (unsigned long long)o.size, (unsigned long long)threads,
 	       (unsigned long long)batch);
 	ret = 0;
 out:

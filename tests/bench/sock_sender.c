@@ -12,7 +12,7 @@
  * the others, this contender is judged by what the receiving end counts.
  * Prints one JSON line: sent, errors (ENOBUFS and friends), duration_s.
  *
- * A test tool: plain getopt, messages to stderr, exit 1 on any failure.
+ * A test tool: see bench_tool.h.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,6 +27,7 @@
 #include "lf.h"
 #include "packet.h"
 #include "parse.h"
+#include "bench_tool.h"
 
 #define BATCH 64
 /* How often (in batches) the clock is read: cheap next to 64 datagrams. */
@@ -40,16 +41,10 @@ static void usage(FILE *f)
 		"  -a ADDR   destination address (required)\n"
 		"  -A ADDR   source address to bind (default: the kernel picks)\n"
 		"  -p PORT   destination port (default 1), -P PORT source port (default 1)\n"
-		"  -s BYTES  frame size on the wire with FCS (default 64; sets the payload)\n"
+		BENCH_USAGE_SIZE "(default 64; sets the payload)\n"
 		"  -c CPU    CPU to run on (default: the first this process may use)\n"
-		"  -D TIME   duration (default 3s)\n",
+		BENCH_USAGE_DURATION,
 		BATCH);
-}
-
-static int die(const char *what, const char *msg)
-{
-	fprintf(stderr, "sock_sender: %s: %s\n", what, msg);
-	return 1;
 }
 
 static int sockaddr_of(const char *s, uint16_t port, struct sockaddr_storage *ss,
@@ -88,22 +83,16 @@ int main(int argc, char **argv)
 	static uint8_t payload[TG_MAX_FRAME_LEN];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov;
-	uint64_t size = TG_MIN_WIRE_SIZE4, dport = 1, sport = 1, cpu = 0, duration = 3000000000ULL;
+	struct bench_opts o = { .size = TG_MIN_WIRE_SIZE4, .duration_ns = BENCH_DEFAULT_DURATION_NS };
+	uint64_t dport = 1, sport = 1, cpu = 0;
 	uint64_t sent = 0, errors = 0, start, now, deadline, batches = 0;
-	const char *dst_s = NULL, *src_s = NULL;
 	bool cpu_given = false;
 	uint32_t hdrs, frame_len;
 	cpu_set_t set;
-	int fd, opt, i, n;
+	int fd, opt, i, n, st;
 
 	while ((opt = getopt(argc, argv, "a:A:p:P:s:c:D:h")) != -1) {
 		switch (opt) {
-		case 'a':
-			dst_s = optarg;
-			break;
-		case 'A':
-			src_s = optarg;
-			break;
 		case 'p':
 			if (tg_parse_uint(optarg, 1, 65535, &dport, &err))
 				return die("-p", err.msg);
@@ -112,39 +101,29 @@ int main(int argc, char **argv)
 			if (tg_parse_uint(optarg, 1, 65535, &sport, &err))
 				return die("-P", err.msg);
 			break;
-		case 's':
-			if (tg_parse_uint(optarg, TG_MIN_WIRE_SIZE4, TG_MAX_WIRE_SIZE, &size, &err))
-				return die("-s", err.msg);
-			break;
 		case 'c':
 			if (tg_parse_uint(optarg, 0, CPU_SETSIZE - 1, &cpu, &err))
 				return die("-c", err.msg);
 			cpu_given = true;
 			break;
-		case 'D':
-			if (tg_parse_duration(optarg, &duration, &err) || !duration)
-				return die("-D", err.msg[0] ? err.msg : "give a duration above 0");
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			st = bench_opt(opt, optarg, &o, usage);
+			if (st != BENCH_OPT_TAKEN)
+				return st;
 		}
 	}
-	if (!dst_s || optind != argc) {
+	if (!o.dst || optind != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (sockaddr_of(dst_s, dport, &dst, &dst_len, &err))
+	if (sockaddr_of(o.dst, dport, &dst, &dst_len, &err))
 		return die("-a", err.msg);
-	if (src_s && sockaddr_of(src_s, sport, &src, &src_len, &err))
+	if (o.src && sockaddr_of(o.src, sport, &src, &src_len, &err))
 		return die("-A", err.msg);
-	if (src_s && src.ss_family != dst.ss_family)
+	if (o.src && src.ss_family != dst.ss_family)
 		return die("-A", "source and destination are of different families");
 	hdrs = dst.ss_family == AF_INET6 ? TG_UDP6_HDRS : TG_UDP4_HDRS;
-	frame_len = size - TG_FCS_LEN;
+	frame_len = o.size - TG_FCS_LEN;
 	if (frame_len < hdrs)
 		return die("-s", "too small for the headers");
 
@@ -163,7 +142,7 @@ int main(int argc, char **argv)
 	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0)
 		return die("socket", strerror(errno));
-	if (src_s && bind(fd, (struct sockaddr *)&src, src_len))
+	if (o.src && bind(fd, (struct sockaddr *)&src, src_len))
 		return die("bind", strerror(errno));
 	if (connect(fd, (struct sockaddr *)&dst, dst_len))
 		return die("connect", strerror(errno));
@@ -177,7 +156,7 @@ int main(int argc, char **argv)
 	}
 
 	start = now = tg_now_ns();
-	deadline = start + duration;
+	deadline = start + o.duration_ns;
 	while (now < deadline) {
 		n = sendmmsg(fd, msgs, BATCH, 0);
 		if (n < 0) {
@@ -197,6 +176,6 @@ int main(int argc, char **argv)
 	printf("{\"type\":\"summary\",\"sent\":%llu,\"errors\":%llu,\"duration_s\":%.6f,"
 	       "\"pkt_size\":%llu,\"cpu\":%llu}\n",
 	       (unsigned long long)sent, (unsigned long long)errors, (now - start) / 1e9,
-	       (unsigned long long)size, (unsigned long long)cpu);
+	       (unsigned long long)o.size, (unsigned long long)cpu);
 	return 0;
 }

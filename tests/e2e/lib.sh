@@ -141,8 +141,25 @@ json_field() {
 no_xdp_on_gen() { ! ip -n "$NSG" link show dev "$VG" | grep -q 'prog/xdp'; }
 no_xdp_on_recv() { ! ip -n "$NSR" link show dev "$VR" | grep -q 'prog/xdp'; }
 
+# What --veth could leave behind where a user would see it: a named
+# namespace or a link of its own (tgv<pid>g/s) here. Its namespaces are
+# anonymous, so once the process is gone they cannot be anywhere else.
+veth_leftovers() { { ip netns list; ip -o link show; } 2>/dev/null | grep -c 'tgv[0-9]'; }
+
 # alive PID: the process exists and is not a zombie (kill -0 succeeds on those).
 alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
+# wait_start PID FILE: until FILE has trafficgen's JSON start line (bounded:
+# 5 s); fails at once if PID ends first.
+wait_start() {
+	local i
+	for i in $(seq 50); do
+		grep -q '"type":"start"' "$2" 2>/dev/null && return 0
+		alive "$1" || return 1
+		sleep 0.1
+	done
+	return 1
+}
 
 # wait_exit PID SECONDS: waits (bounded) for a background job of this shell;
 # returns its exit status, or kills it and returns 124 if it did not end.
@@ -159,6 +176,77 @@ wait_exit() {
 	fi
 	wait "$pid"
 }
+
+# check_veth_sigkill DELAY ARGS...: `trafficgen ARGS` (a --veth run) killed
+# with SIGKILL after DELAY seconds dies of it, and its namespaces with it.
+check_veth_sigkill() {
+	local delay=$1 pid
+	shift
+	# Directly, not through a subshell: $! is trafficgen itself.
+	"$TG" "$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 "$pid"
+	wait_exit "$pid" 5
+	check_eq "sigkill: the process died of it" 137 $?
+	# The kernel frees a dead process's namespaces asynchronously.
+	sleep 0.2
+	check_eq "sigkill: nothing left: no namespace or link of ours" 0 "$(veth_leftovers)"
+}
+
+# ---- captures at the receiver, judged by tshark ---------------------------
+
+# tcpdump_start PCAP N [DEV]: tcpdump records N frames that arrive at DEV
+# ($VR by default) and match ${FILTER:-udp} into PCAP, in the background
+# (bounded: 30 s); returns once it is ready. TCPDUMP_PID for tcpdump_wait.
+tcpdump_start() {
+	local i
+	# Not through in_r: $! is then the capture itself (ip netns exec execs).
+	ip netns exec "$NSR" timeout 30 tcpdump -q -n -i "${3:-$VR}" -Q in -B 262144 -c "$2" -U \
+		-w "$1" "${FILTER:-udp}" 2>/dev/null </dev/null &
+	TCPDUMP_PID=$!
+	# tcpdump is ready when it has opened the file.
+	for i in $(seq 50); do [ -s "$1" ] && break; sleep 0.1; done
+}
+tcpdump_wait() { wait_exit "$TCPDUMP_PID" 35; }
+
+# capture NAME N ARGS...: sends N frames (trafficgen udp ARGS from $VG to
+# $VR's MAC) while tcpdump records them at $VR; leaves $TMP/NAME.pcap, the
+# sender's JSON in $TMP/NAME.json and its messages in $TMP/NAME.err.
+capture() {
+	local name=$1 n=$2
+	shift 2
+	tcpdump_start "$TMP/$name.pcap" "$n"
+	in_g "$TG" udp -n "$n" -I 0 --json -m "$VR_MAC" "$@" "$VG" >"$TMP/$name.json" 2>"$TMP/$name.err"
+	tcpdump_wait
+}
+
+# tshark_fields PCAP FIELD: one value a line, a line a frame.
+tshark_fields() { tshark -r "$1" -T fields -e "$2" 2>/dev/null; }
+# frame_count PCAP: the frames tshark reads.
+frame_count() { tshark_fields "$1" frame.number | wc -l; }
+# count_unique PCAP FIELD: how many different values FIELD takes.
+count_unique() { tshark_fields "$1" "$2" | sort -u | wc -l; }
+
+# bad_checksums PCAP: frames whose IPv4 header or UDP checksum tshark finds
+# bad, or whose IPv6 payload length is not the UDP length.
+bad_checksums() {
+	tshark -r "$1" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		-Y 'ip.checksum.status == "Bad" || udp.checksum.status == "Bad" || ipv6.plen != udp.length' \
+		2>/dev/null | wc -l
+}
+# good_checksums PCAP: frames whose UDP checksum tshark finds good, and over
+# IPv4 the header's too.
+good_checksums() {
+	tshark -r "$1" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		-Y 'udp.checksum.status == "Good" && (!ip || ip.checksum.status == "Good")' \
+		2>/dev/null | wc -l
+}
+
+# check_frames WHAT PCAP N: tcpdump saw every one of the N frames.
+check_frames() { check_eq "$1: tcpdump saw every frame" "$3" "$(frame_count "$2")"; }
+# check_no_bad WHAT PCAP: no bad length or checksum in the capture.
+check_no_bad() { check_eq "$1: no bad length or checksum" 0 "$(bad_checksums "$2")"; }
 
 finish() {
 	echo "1..$TAP_N"

@@ -73,30 +73,33 @@ for key in '"machine"' '"nproc": [0-9]' '"cpu_model": "' '"kernel": "' '"rows": 
 done
 check_eq "results.json: one row per mode" "$NMODES" "$(grep -c '"id": "' "$J")"
 check_true "results.json: TCP rows in tcp_rows, in Gbit/s" grep -q '"tcp": {.*"unit": "Gbit/s"' "$J"
+
+# check_row ID WHAT ERE: the row of mode ID has WHAT (its text matches ERE),
+# or says why it has none.
+check_row() {
+	local row
+	row=$(grep "\"id\": \"$1\"" "$J")
+	if echo "$row" | grep -q '"skipped": "'; then
+		ok "results.json: $1 skipped: $(echo "$row" | grep -o '"skipped": "[^"]*"')"
+	elif echo "$row" | grep -qE "$3"; then
+		ok "results.json: $1 has $2"
+	else
+		not_ok "results.json: $1 has $2" "row: $row"
+	fi
+}
+MMM='\{"min": [0-9.]+, "median": [0-9.]+, "max": [0-9.]+\}'
 for id in $PPS_IDS; do
 	# Each row has numbers (min/median/max and, but for a skip, a ratio) or
 	# says why it has none.
-	row=$(grep "\"id\": \"$id\"" "$J")
-	if echo "$row" | grep -q '"skipped": "'; then
-		ok "results.json: $id skipped: $(echo "$row" | grep -o '"skipped": "[^"]*"')"
-	elif echo "$row" | grep -qE '"pps": \{"min": [0-9]+, "median": [0-9.]+, "max": [0-9]+\}, "ratio": \{"min": [0-9.]+, "median": [0-9.]+, "max": [0-9.]+\}'; then
-		ok "results.json: $id has pps and ratio min/median/max"
-	else
-		not_ok "results.json: $id has pps and ratio min/median/max" "row: $row"
-	fi
+	check_row "$id" "pps and ratio min/median/max" \
+		'"pps": \{"min": [0-9]+, "median": [0-9.]+, "max": [0-9]+\}, "ratio": '"$MMM"
 done
 for id in $TCP_IDS; do
 	# Gbit/s min/median/max, and acked/wire for trafficgen (null for
 	# iperf3), or why there are none.
-	row=$(grep "\"id\": \"$id\"" "$J")
-	case $id in tcp*) wire='\{"min": [0-9.]+, "median": [0-9.]+, "max": [0-9.]+\}' ;; *) wire=null ;; esac
-	if echo "$row" | grep -q '"skipped": "'; then
-		ok "results.json: $id skipped: $(echo "$row" | grep -o '"skipped": "[^"]*"')"
-	elif echo "$row" | grep -qE "\"goodput_gbps\": \\{\"min\": [0-9.]+, \"median\": [0-9.]+, \"max\": [0-9.]+\\}, \"acked_per_wire\": $wire"; then
-		ok "results.json: $id has Gbit/s min/median/max and acked/wire"
-	else
-		not_ok "results.json: $id has Gbit/s min/median/max and acked/wire" "row: $row"
-	fi
+	case $id in tcp*) wire=$MMM ;; *) wire=null ;; esac
+	check_row "$id" "Gbit/s min/median/max and acked/wire" \
+		"\"goodput_gbps\": $MMM, \"acked_per_wire\": $wire"
 done
 gb=$(grep '"id": "tcp1"' "$J" | grep -o '"median": [0-9.]*' | head -n 1 | cut -d' ' -f2)
 check_true "trafficgen tcp -f 1 had a goodput (${gb:-?} Gbit/s)" \

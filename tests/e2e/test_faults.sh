@@ -17,17 +17,6 @@ setup_pair gro || { not_ok "set up the veth pair"; finish; exit 1; }
 PIDS=
 CLEANUP_EXTRA='[ -n "$PIDS" ] && kill -9 $PIDS 2>/dev/null'
 
-# wait_start PID FILE: until FILE has the JSON start line (bounded: 5 s).
-wait_start() {
-	local i
-	for i in $(seq 50); do
-		grep -q '"type":"start"' "$2" 2>/dev/null && return 0
-		alive "$1" || return 1
-		sleep 0.1
-	done
-	return 1
-}
-
 # start_udp NAME ARGS...: udp on $VG in the background, until stopped; BG_PID.
 start_udp() {
 	local name=$1
@@ -151,23 +140,10 @@ check_true "as nobody: nothing attached" no_xdp_soon
 
 # ---- safety defaults ----------------------------------------------------------------
 
-# capture NAME N ARGS...: N frames sent while tcpdump records them at $VR.
-capture() {
-	local name=$1 n=$2 pid i
-	shift 2
-	ip netns exec "$NSR" timeout 20 tcpdump -q -n -i "$VR" -c "$n" -U -w "$TMP/$name.pcap" udp \
-		2>/dev/null </dev/null &
-	pid=$!
-	PIDS="$PIDS $pid"
-	for i in $(seq 50); do [ -s "$TMP/$name.pcap" ] && break; sleep 0.1; done
-	in_g "$TG" udp -n "$n" -I 0 -m "$VR_MAC" "$@" "$VG" >/dev/null 2>"$TMP/$name.err"
-	wait_exit "$pid" 10
-}
 capture ttl4 5 -a "$R4" -A "$G4"
-check_eq "IPv4 TTL is 1 by default" 1 "$(tshark -r "$TMP/ttl4.pcap" -T fields -e ip.ttl 2>/dev/null | sort -u)"
+check_eq "IPv4 TTL is 1 by default" 1 "$(tshark_fields "$TMP/ttl4.pcap" ip.ttl | sort -u)"
 capture ttl6 5 -a "$R6" -A "$G6"
-check_eq "IPv6 hop limit is 1 by default" 1 \
-	"$(tshark -r "$TMP/ttl6.pcap" -T fields -e ipv6.hlim 2>/dev/null | sort -u)"
+check_eq "IPv6 hop limit is 1 by default" 1 "$(tshark_fields "$TMP/ttl6.pcap" ipv6.hlim | sort -u)"
 
 in_g "$TG" udp -n 10 -I 0 -a "$R4" -A "$G4" "$VG" >/dev/null 2>"$TMP/bcast.err"
 check_eq "broadcast destination MAC (the default): still sends, exit 0" 0 $?

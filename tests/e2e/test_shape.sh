@@ -88,90 +88,75 @@ setup_pair gro || { not_ok "set up the veth pair"; finish; exit 1; }
 ip -n "$NSG" link set dev "$VG" mtu 3500
 ip -n "$NSR" link set dev "$VR" mtu 3500
 
-# capture NAME N ARGS...: sends N frames while tcpdump records them at the
-# receiver; leaves $TMP/NAME.pcap and the sender's JSON in $TMP/NAME.json.
-capture() {
-	local name=$1 n=$2 pid i
-	shift 2
-	in_r timeout 30 tcpdump -q -n -i "$VR" -Q in -B 262144 -c "$n" -U -w "$TMP/$name.pcap" \
-		${FILTER:-udp} 2>/dev/null &
-	pid=$!
-	for i in $(seq 50); do [ -s "$TMP/$name.pcap" ] && break; sleep 0.1; done
-	in_g "$TG" udp -n "$n" -I 0 --json -m "$VR_MAC" "$@" "$VG" >"$TMP/$name.json" 2>"$TMP/$name.err"
-	wait "$pid"
-}
-frame_lens() { tshark -r "$1" -T fields -e frame.len 2>/dev/null; }
-tshark_fields() { tshark -r "$1" -T fields -e "$2" 2>/dev/null; }
-bad_checksums() {
-	tshark -r "$1" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		-Y 'ip.checksum.status == "Bad" || udp.checksum.status == "Bad" || ipv6.plen != udp.length' \
-		2>/dev/null | wc -l
-}
-# count_len PCAP LEN: frames of LEN bytes (FCS excluded, as captured).
+# Sizes, as captured: the FCS is not in the capture.
+frame_lens() { tshark_fields "$1" frame.len; }
+# count_len PCAP LEN: frames of LEN bytes.
 count_len() { frame_lens "$1" | awk -v l="$2" '$1 == l' | wc -l; }
+# repeats PCAP FIELD: how many times each value of FIELD occurs, each such
+# number once ("2" when every value occurs twice).
+repeats() { tshark_fields "$1" "$2" | sort | uniq -c | awk '{print $1}' | sort -u; }
 
 # Every size of a range once per turn: 1455 sizes, two turns.
 capture range 2910 --rate 200k -s 64-1518 -a "$R4" -A "$G4" -p 9 -P 1000-1099
-check_eq "sizes 64-1518: tcpdump saw every frame" 2910 "$(frame_lens "$TMP/range.pcap" | wc -l)"
-check_eq "sizes 64-1518: 1455 distinct sizes" 1455 "$(frame_lens "$TMP/range.pcap" | sort -u | wc -l)"
-check_eq "sizes 64-1518: each size twice" 2 "$(frame_lens "$TMP/range.pcap" | sort | uniq -c | awk '{print $1}' | sort -u)"
+check_frames "sizes 64-1518" "$TMP/range.pcap" 2910
+check_eq "sizes 64-1518: 1455 distinct sizes" 1455 "$(count_unique "$TMP/range.pcap" frame.len)"
+check_eq "sizes 64-1518: each size twice" 2 "$(repeats "$TMP/range.pcap" frame.len)"
 check_eq "sizes 64-1518: smallest 60 bytes captured" 60 "$(frame_lens "$TMP/range.pcap" | sort -n | head -1)"
 check_eq "sizes 64-1518: largest 1514 bytes captured" 1514 "$(frame_lens "$TMP/range.pcap" | sort -n | tail -1)"
-check_eq "sizes 64-1518: no bad length or checksum" 0 "$(bad_checksums "$TMP/range.pcap")"
+check_no_bad "sizes 64-1518" "$TMP/range.pcap"
 
 capture range6 2000 --rate 200k -s 66-3412 -t 2 -a "$R6" -A "$G6" -P 1-100
-check_eq "v6 sizes 66-3412, 2 threads: tcpdump saw every frame" 2000 "$(frame_lens "$TMP/range6.pcap" | wc -l)"
-check_eq "v6 sizes 66-3412: 2000 distinct sizes" 2000 "$(frame_lens "$TMP/range6.pcap" | sort -u | wc -l)"
-check_eq "v6 sizes: no bad length or checksum" 0 "$(bad_checksums "$TMP/range6.pcap")"
+check_frames "v6 sizes 66-3412, 2 threads" "$TMP/range6.pcap" 2000
+check_eq "v6 sizes 66-3412: 2000 distinct sizes" 2000 "$(count_unique "$TMP/range6.pcap" frame.len)"
+check_no_bad "v6 sizes" "$TMP/range6.pcap"
 
 # The classic IMIX, 24000 frames: 7:4:1 exactly in sequence.
 ce0=$(udp_csum_errors 4)
 capture imix 24000 --rate 200k --imix -a "$R4" -A "$G4"
-check_eq "imix: tcpdump saw every frame" 24000 "$(frame_lens "$TMP/imix.pcap" | wc -l)"
+check_frames "imix" "$TMP/imix.pcap" 24000
 check_eq "imix: 14000 frames of 64 bytes on the wire" 14000 "$(count_len "$TMP/imix.pcap" 60)"
 check_eq "imix: 8000 frames of 594" 8000 "$(count_len "$TMP/imix.pcap" 590)"
 check_eq "imix: 2000 frames of 1518" 2000 "$(count_len "$TMP/imix.pcap" 1514)"
-check_eq "imix: no bad length or checksum" 0 "$(bad_checksums "$TMP/imix.pcap")"
+check_no_bad "imix" "$TMP/imix.pcap"
 check_eq "imix: no UDP checksum errors at the receiver" 0 $(( $(udp_csum_errors 4) - ce0 ))
 check_eq "imix: pkt_size_mean in the start line" 361.833333 \
 	"$(head -n 1 "$TMP/imix.json" | grep -o '"pkt_size_mean":[0-9.]*' | cut -d: -f2)"
 
 # At random, 100k frames: each size within 3% of its share (7/12, 4/12, 1/12).
 capture imixr 100000 --rate 500k --random --imix 64:7,594:4,1518:1 -a "$R4" -A "$G4" -t 2
-n=$(frame_lens "$TMP/imixr.pcap" | wc -l)
-check_eq "random imix: tcpdump saw every frame" 100000 "$n"
+check_frames "random imix" "$TMP/imixr.pcap" 100000
 in_range "random imix: 64-byte share near 7/12" "$(count_len "$TMP/imixr.pcap" 60)" 56583 60083
 in_range "random imix: 594-byte share near 4/12" "$(count_len "$TMP/imixr.pcap" 590)" 32333 34333
 in_range "random imix: 1518-byte share near 1/12" "$(count_len "$TMP/imixr.pcap" 1514)" 8083 8583
-check_eq "random imix: no bad length or checksum" 0 "$(bad_checksums "$TMP/imixr.pcap")"
+check_no_bad "random imix" "$TMP/imixr.pcap"
 
 # IPv6 with the classic mix: 64 is raised to IPv6's smallest, 66.
 capture imix6 1200 --imix -a "$R6" -A "$G6"
 check_eq "v6 imix: the 64-byte share goes out at 66 bytes" 700 "$(count_len "$TMP/imix6.pcap" 62)"
-check_eq "v6 imix: no bad length or checksum" 0 "$(bad_checksums "$TMP/imix6.pcap")"
+check_no_bad "v6 imix" "$TMP/imix6.pcap"
 
 # --- VLAN tags ------------------------------------------------------------
 
 FILTER="vlan 100 and udp" capture vlan 1000 --vlan 100:5 -a "$R4" -A "$G4" -p 1-10
-check_eq "vlan 100:5: tcpdump saw every frame" 1000 "$(frame_lens "$TMP/vlan.pcap" | wc -l)"
+check_frames "vlan 100:5" "$TMP/vlan.pcap" 1000
 check_eq "vlan 100:5: VLAN ID 100" 100 "$(tshark_fields "$TMP/vlan.pcap" vlan.id | sort -u)"
 check_eq "vlan 100:5: priority 5" 5 "$(tshark_fields "$TMP/vlan.pcap" vlan.priority | sort -u)"
 check_eq "vlan 100:5: TPID 802.1Q" 0x8100 "$(tshark_fields "$TMP/vlan.pcap" eth.type | sort -u)"
 check_eq "vlan 100:5: 64-byte frames on the wire, the tag included" \
 	60 "$(frame_lens "$TMP/vlan.pcap" | sort -u)"
-check_eq "vlan 100:5: no bad length or checksum" 0 "$(bad_checksums "$TMP/vlan.pcap")"
+check_no_bad "vlan 100:5" "$TMP/vlan.pcap"
 
 FILTER="vlan 300 and vlan 400 and udp" capture qinq 1455 --qinq 300:400 -s 74-1528 \
 	-a "$R6" -A "$G6" -P 1-7
-check_eq "qinq 300:400: tcpdump saw every frame" 1455 "$(frame_lens "$TMP/qinq.pcap" | wc -l)"
+check_frames "qinq 300:400" "$TMP/qinq.pcap" 1455
 check_eq "qinq 300:400: outer TPID 802.1ad, inner 802.1Q" "0x88a8" \
 	"$(tshark_fields "$TMP/qinq.pcap" eth.type | sort -u)"
 check_eq "qinq 300:400: outer (802.1ad) ID 300" 300 \
 	"$(tshark_fields "$TMP/qinq.pcap" ieee8021ad.id | sort -u)"
 check_eq "qinq 300:400: inner (802.1Q) ID 400" 400 \
 	"$(tshark_fields "$TMP/qinq.pcap" vlan.id | sort -u)"
-check_eq "qinq 300:400 with sizes: 1455 sizes" 1455 "$(frame_lens "$TMP/qinq.pcap" | sort -u | wc -l)"
-check_eq "qinq 300:400: no bad length or checksum" 0 "$(bad_checksums "$TMP/qinq.pcap")"
+check_eq "qinq 300:400 with sizes: 1455 sizes" 1455 "$(count_unique "$TMP/qinq.pcap" frame.len)"
+check_no_bad "qinq 300:400" "$TMP/qinq.pcap"
 "$TG" udp --veth -n 10 --vlan 4095 >/dev/null 2>"$TMP/b.err"
 check_eq "--vlan 4095: exit 2" 2 $?
 check_true "--vlan 4095: names the value" grep -q "'4095' is not a VLAN ID" "$TMP/b.err"
@@ -190,15 +175,13 @@ in_g "$TG" udp --pcap-out "$TMP/dry.pcap" -n 2000 -m "$VR_MAC" -a 198.18.1.1-198
 check_eq "pcap-out: exit status" 0 $?
 check_eq "pcap-out: summary says 2000 written" 2000 "$(json_field "$TMP/dry.json" written)"
 check_eq "pcap-out: nothing arrived at the receiver" 0 $(( $(rx_packets) - rx0 ))
-check_eq "pcap-out: tshark reads 2000 frames" 2000 "$(frame_lens "$TMP/dry.pcap" | wc -l)"
-check_eq "pcap-out: every IPv4 and UDP checksum good" 2000 "$(tshark -r "$TMP/dry.pcap" \
-	-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
-	-Y 'ip.checksum.status == "Good" && udp.checksum.status == "Good"' 2>/dev/null | wc -l)"
-check_eq "pcap-out: no bad length" 0 "$(bad_checksums "$TMP/dry.pcap")"
+check_eq "pcap-out: tshark reads 2000 frames" 2000 "$(frame_count "$TMP/dry.pcap")"
+check_eq "pcap-out: every IPv4 and UDP checksum good" 2000 "$(good_checksums "$TMP/dry.pcap")"
+check_no_bad "pcap-out" "$TMP/dry.pcap"
 check_eq "pcap-out: 50 destinations over two threads" 50 \
-	"$(tshark_fields "$TMP/dry.pcap" ip.dst | sort -u | wc -l)"
+	"$(count_unique "$TMP/dry.pcap" ip.dst)"
 check_eq "pcap-out: 100 destination ports" 100 \
-	"$(tshark_fields "$TMP/dry.pcap" udp.dstport | sort -u | wc -l)"
+	"$(count_unique "$TMP/dry.pcap" udp.dstport)"
 check_eq "pcap-out: VLAN 9" 9 "$(tshark_fields "$TMP/dry.pcap" vlan.id | sort -u)"
 check_eq "pcap-out: the interface's MAC as source" "$VG_MAC" \
 	"$(tshark_fields "$TMP/dry.pcap" eth.src | sort -u)"
@@ -208,8 +191,7 @@ check_eq "pcap-out: the interface's MAC as source" "$VG_MAC" \
 	-a 2001:2::1 -A 2001:2::2 --rate 1k --imix --stamp >"$TMP/dry6.out" 2>&1
 check_eq "pcap-out without an interface: exit status" 0 $?
 check_true "pcap-out: says nothing was sent" grep -q "nothing was sent" "$TMP/dry6.out"
-check_eq "pcap-out v6: every UDP checksum good" 100 "$(tshark -r "$TMP/dry6.pcap" \
-	-o udp.check_checksum:TRUE -Y 'udp.checksum.status == "Good"' 2>/dev/null | wc -l)"
+check_eq "pcap-out v6: every UDP checksum good" 100 "$(good_checksums "$TMP/dry6.pcap")"
 check_eq "pcap-out --rate 1k: the 100th frame 99 ms after the first" 0.099000000 \
 	"$(tshark_fields "$TMP/dry6.pcap" frame.time_relative | tail -n 1)"
 "$TG" udp --pcap-out "$TMP/x.pcap" -M 02:00:00:00:00:01 >/dev/null 2>"$TMP/b.err"
@@ -227,13 +209,13 @@ check_true "pcap-out without interface or -M: asks for --src-mac" grep -q "needs
 	-s 100-116 -P 5000-5016 >/dev/null 2>&1
 ce0=$(udp_csum_errors 4) in0=$(udp_in 4)
 capture tmpl 340 --template "$TMP/t.pcap" -a 198.18.1.1-198.18.1.4 -p 7000 -t 2
-check_eq "template: tcpdump saw every frame" 340 "$(frame_lens "$TMP/tmpl.pcap" | wc -l)"
+check_frames "template" "$TMP/tmpl.pcap" 340
 check_eq "template: sent 340" 340 "$(json_field "$TMP/tmpl.json" sent)"
-check_eq "template: 17 sizes, 20 of each" 20 "$(frame_lens "$TMP/tmpl.pcap" | sort | uniq -c | awk '{print $1}' | sort -u)"
-check_eq "template: the 17 source ports kept" 17 "$(tshark_fields "$TMP/tmpl.pcap" udp.srcport | sort -u | wc -l)"
+check_eq "template: 17 sizes, 20 of each" 20 "$(repeats "$TMP/tmpl.pcap" frame.len)"
+check_eq "template: the 17 source ports kept" 17 "$(count_unique "$TMP/tmpl.pcap" udp.srcport)"
 check_eq "template: destination port from -p" 7000 "$(tshark_fields "$TMP/tmpl.pcap" udp.dstport | sort -u)"
-check_eq "template: 4 destinations from -a" 4 "$(tshark_fields "$TMP/tmpl.pcap" ip.dst | sort -u | wc -l)"
-check_eq "template: no bad length or checksum" 0 "$(bad_checksums "$TMP/tmpl.pcap")"
+check_eq "template: 4 destinations from -a" 4 "$(count_unique "$TMP/tmpl.pcap" ip.dst)"
+check_no_bad "template" "$TMP/tmpl.pcap"
 sleep 0.2
 check_eq "template: no UDP checksum errors at the receiver" 0 $(( $(udp_csum_errors 4) - ce0 ))
 "$TG" udp --veth -n 10 --template "$TMP/t.pcap" --vlan 3 >/dev/null 2>"$TMP/b.err"
@@ -253,13 +235,11 @@ in_r ethtool -K "${VR}2" gro on >/dev/null
 VG2_MAC=$(ip -n "$NSG" -br link show dev "${VG}2" | awk '{print $3}')
 rx2() { in_r cat "/sys/class/net/${VR}2/statistics/rx_packets"; }
 a0=$(rx_packets) b0=$(rx2)
-in_r timeout 20 tcpdump -q -n -i "${VR}2" -Q in -c 100 -w "$TMP/if2.pcap" udp 2>/dev/null &
-tpid=$!
-for i in $(seq 50); do [ -s "$TMP/if2.pcap" ] && break; sleep 0.1; done
+tcpdump_start "$TMP/if2.pcap" 100 "${VR}2"
 in_g "$TG" udp -n 100001 -I 0 --json -m "$VR_MAC" -a "$R4" -A "$G4" "$VG,${VG}2" \
 	>"$TMP/multi.json" 2>"$TMP/multi.err"
 check_eq "two interfaces: exit status" 0 $?
-wait "$tpid"
+tcpdump_wait
 sleep 0.3
 check_eq "two interfaces: sent 100001 in all" 100001 "$(json_field "$TMP/multi.json" sent)"
 check_eq "two interfaces: the first took 50001" 50001 $(( $(rx_packets) - a0 ))
@@ -276,15 +256,15 @@ check_eq "an empty name in the list: exit 2" 2 $?
 # --- --prog: the user's own program (the examples of bpf/examples) ------------
 
 capture dscp 4000 --prog "$BPF_OBJ/examples/dscp_cycle.bpf.o" -a "$R4" -A "$G4"
-check_eq "prog dscp_cycle: tcpdump saw every frame" 4000 "$(frame_lens "$TMP/dscp.pcap" | wc -l)"
+check_frames "prog dscp_cycle" "$TMP/dscp.pcap" 4000
 check_eq "prog dscp_cycle: sent exactly 4000" 4000 "$(json_field "$TMP/dscp.json" sent)"
 check_eq "prog dscp_cycle: four classes, 1000 frames each" "1000 0,1000 10,1000 18,1000 46" \
 	"$(tshark_fields "$TMP/dscp.pcap" ip.dsfield.dscp | sort -n | uniq -c | awk '{print $1, $2}' | paste -sd,)"
-check_eq "prog dscp_cycle: no bad checksum" 0 "$(bad_checksums "$TMP/dscp.pcap")"
+check_no_bad "prog dscp_cycle" "$TMP/dscp.pcap"
 
 capture seq 2001 --prog "$BPF_OBJ/examples/seq_payload.bpf.o:seq_payload" -t 2 -s 100 \
 	-a "$R6" -A "$G6"
-check_eq "prog seq_payload: tcpdump saw every frame" 2001 "$(frame_lens "$TMP/seq.pcap" | wc -l)"
+check_frames "prog seq_payload" "$TMP/seq.pcap" 2001
 check_eq "prog seq_payload, -n 2001 over 2 threads: sent exactly 2001" 2001 "$(json_field "$TMP/seq.json" sent)"
 # The payload's first 12 bytes: sequence number and thread, both counted from 0.
 tshark_fields "$TMP/seq.pcap" udp.payload | cut -c1-24 | sort -u >"$TMP/seq.ids"
@@ -292,8 +272,7 @@ check_eq "prog seq_payload: 2001 distinct (sequence, thread) pairs" 2001 "$(wc -
 grep '00000000$' "$TMP/seq.ids" | while read -r l; do echo $((16#${l:0:16})); done | sort -n >"$TMP/seq0"
 check_eq "prog seq_payload: thread 0 counted 0..1000" "1001 0 1000" \
 	"$(wc -l <"$TMP/seq0") $(head -n 1 "$TMP/seq0") $(tail -n 1 "$TMP/seq0")"
-check_eq "prog seq_payload: every UDP checksum good" 2001 "$(tshark -r "$TMP/seq.pcap" \
-	-o udp.check_checksum:TRUE -Y 'udp.checksum.status == "Good"' 2>/dev/null | wc -l)"
+check_eq "prog seq_payload: every UDP checksum good" 2001 "$(good_checksums "$TMP/seq.pcap")"
 "$TG" udp --veth -n 10 --prog "$BPF_OBJ/xdp_pass.bpf.o" >/dev/null 2>"$TMP/b.err"
 check_eq "--prog without gen.h: exit 1" 1 $?
 check_true "--prog without gen.h: says what to include" grep -q "trafficgen/gen.h" "$TMP/b.err"

@@ -13,16 +13,11 @@ SINK_PID=
 # Not through in_r: a backgrounded function is a subshell, and $! would be
 # that shell's pid, not the sink's (`ip netns exec` execs, it does not fork).
 start_sink() {
-	local name=$1 i
+	local name=$1
 	shift
 	ip netns exec "$NSR" "$TG" sink --json "$@" "$VR" >"$TMP/$name.json" 2>"$TMP/$name.err" &
 	SINK_PID=$!
-	for i in $(seq 50); do
-		grep -q '"type":"start"' "$TMP/$name.json" 2>/dev/null && return 0
-		alive "$SINK_PID" || return 1
-		sleep 0.1
-	done
-	return 1
+	wait_start "$SINK_PID" "$TMP/$name.json"
 }
 
 # send ARGS...: trafficgen udp from $NSG to the receiver's MAC.
@@ -135,20 +130,16 @@ wait_exit "$SINK_PID" 5
 check_eq "pcap: exit status" 0 $?
 check_eq "pcap: 3000 written" 3000 "$(sf pcap pcap_written)"
 check_eq "pcap: none dropped" 0 "$(sf pcap pcap_dropped)"
-check_eq "pcap: tshark reads 3000 frames" 3000 "$(tshark -r "$TMP/sink.pcap" 2>/dev/null | wc -l)"
-check_eq "pcap: every frame whole (196 bytes)" 196 \
-	"$(tshark -r "$TMP/sink.pcap" -T fields -e frame.cap_len 2>/dev/null | sort -u)"
-check_eq "pcap: all 100 destination ports" 100 \
-	"$(tshark -r "$TMP/sink.pcap" -T fields -e udp.dstport 2>/dev/null | sort -u | wc -l)"
+check_eq "pcap: tshark reads 3000 frames" 3000 "$(frame_count "$TMP/sink.pcap")"
+check_eq "pcap: every frame whole (196 bytes)" 196 "$(tshark_fields "$TMP/sink.pcap" frame.cap_len | sort -u)"
+check_eq "pcap: all 100 destination ports" 100 "$(count_unique "$TMP/sink.pcap" udp.dstport)"
 
 start_sink snap -c 500 -D 20 -I 0 --pcap "$TMP/snap.pcap" --snaplen 64 || sink_fails snap
 send -n 500 -s 1000 -a "$R6" -A "$G6"
 wait_exit "$SINK_PID" 5
-check_eq "snaplen: 500 frames" 500 "$(tshark -r "$TMP/snap.pcap" 2>/dev/null | wc -l)"
-check_eq "snaplen: 64 bytes kept" 64 \
-	"$(tshark -r "$TMP/snap.pcap" -T fields -e frame.cap_len 2>/dev/null | sort -u)"
-check_eq "snaplen: original length 996" 996 \
-	"$(tshark -r "$TMP/snap.pcap" -T fields -e frame.len 2>/dev/null | sort -u)"
+check_eq "snaplen: 500 frames" 500 "$(frame_count "$TMP/snap.pcap")"
+check_eq "snaplen: 64 bytes kept" 64 "$(tshark_fields "$TMP/snap.pcap" frame.cap_len | sort -u)"
+check_eq "snaplen: original length 996" 996 "$(tshark_fields "$TMP/snap.pcap" frame.len | sort -u)"
 
 # Intervals: one line every 200 ms, then the summary.
 start_sink intervals -D 1.1 -I 200ms || sink_fails intervals
@@ -225,7 +216,7 @@ check_eq "redirect: unknown interface is a usage error" 2 $?
 ip netns exec "$NSG" "$TG" sink --json -D 4 -I 0 --proto udp --action pass "$VG" \
 	>"$TMP/back.json" 2>"$TMP/back.err" &
 back=$!
-for i in $(seq 50); do grep -qs '"type":"start"' "$TMP/back.json" && break; sleep 0.1; done
+wait_start "$back" "$TMP/back.json"
 start_sink tx -D 3 -I 0 --action tx || sink_fails tx
 send -n 20000 -a "$R4" -A "$G4"
 wait_exit "$SINK_PID" 10

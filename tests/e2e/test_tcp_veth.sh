@@ -6,11 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 
-# What --veth could leave behind where a user would see it: a named
-# namespace or a link of its own (tgv<pid>g/s) here. Its namespaces are
-# anonymous, so once the process is gone they cannot be anywhere else.
-leftovers() { { ip netns list; ip -o link show; } 2>/dev/null | grep -c 'tgv[0-9]'; }
-
 # run_veth NAME FLOWS ARGS...: one run and what it must leave true.
 run_veth() {
 	local name=$1 flows=$2 out=$TMP/$1.json rc acked
@@ -25,7 +20,7 @@ run_veth() {
 	check_eq "$name: the receiver reached end of stream on all $flows flows" "$flows" \
 		"$(json_field "$out" eof_clean)"
 	check_eq "$name: every flow closed cleanly" "$flows" "$(json_field "$out" closed_clean)"
-	check_eq "$name: nothing left: no namespace or link of ours" 0 "$(leftovers)"
+	check_eq "$name: nothing left: no namespace or link of ours" 0 "$(veth_leftovers)"
 	echo "# $name: $(tail -n 1 "$out")"
 }
 
@@ -66,7 +61,7 @@ check_true "sigint: something was acknowledged (${acked:-none} bytes)" test "${a
 check_eq "sigint: received_bytes = acked_bytes" "$acked" "$(json_field "$TMP/sigint.json" received_bytes)"
 check_eq "sigint: end of stream on all 4 flows" 4 "$(json_field "$TMP/sigint.json" eof_clean)"
 check_eq "sigint: all 4 flows closed cleanly" 4 "$(json_field "$TMP/sigint.json" closed_clean)"
-check_eq "sigint: nothing left: no namespace or link of ours" 0 "$(leftovers)"
+check_eq "sigint: nothing left: no namespace or link of ours" 0 "$(veth_leftovers)"
 
 # Another namespace's transmit errors are not ours: a udp run elsewhere whose
 # every frame is refused (1500-byte frames into a 1000-byte MTU) sends to a
@@ -89,14 +84,7 @@ check_eq "txerr: received_bytes = acked_bytes" "$(json_field "$TMP/txerr.json" a
 	"$(json_field "$TMP/txerr.json" received_bytes)"
 
 # SIGKILL: the flows cannot be closed, but the namespaces die with the process.
-"$TG" tcp --veth -I 0 >/dev/null 2>&1 &
-pid=$!
-sleep 1
-kill -9 "$pid"
-wait_exit "$pid" 5
-check_eq "sigkill: the process died of it" 137 $?
-sleep 0.2
-check_eq "sigkill: nothing left: no namespace or link of ours" 0 "$(leftovers)"
+check_veth_sigkill 1 tcp --veth -I 0
 
 # Usage: --veth makes the interface and picks the host.
 "$TG" tcp --veth -i lo -n 10 >/dev/null 2>"$TMP/u1.err"
@@ -111,6 +99,6 @@ check_eq "neither -i nor --veth: exit 2" 2 $?
 check_true "neither -i nor --veth: mentions --veth" grep -q -- "--veth" "$TMP/u3.err"
 "$TG" tcp -i lo -n 10 >/dev/null 2>"$TMP/u4.err"
 check_eq "-i without a host: exit 2" 2 $?
-check_eq "usage errors left nothing" 0 "$(leftovers)"
+check_eq "usage errors left nothing" 0 "$(veth_leftovers)"
 
 finish

@@ -33,37 +33,6 @@ exact_run() {
 		$(( $(udp_csum_errors "$fam") - ce0 ))
 }
 
-# capture NAME N ARGS...: sends N frames while tcpdump records them at the
-# receiver; leaves $TMP/NAME.pcap.
-capture() {
-	local name=$1 n=$2 pid i
-	shift 2
-	in_r timeout 20 tcpdump -q -n -i "$VR" -B 65536 -c "$n" -U -w "$TMP/$name.pcap" udp \
-		2>/dev/null &
-	pid=$!
-	# tcpdump is ready when it has opened the file.
-	for i in $(seq 50); do [ -s "$TMP/$name.pcap" ] && break; sleep 0.1; done
-	in_g "$TG" udp -n "$n" -I 0 -m "$VR_MAC" "$@" "$VG" >/dev/null 2>"$TMP/$name.err"
-	wait "$pid"
-}
-
-# tshark_fields PCAP FIELD: one value a line.
-tshark_fields() {
-	tshark -r "$1" -T fields -e "$2" 2>/dev/null
-}
-
-# Frames whose IPv4 header or UDP checksum tshark finds bad.
-bad_checksums() {
-	tshark -r "$1" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		-Y 'ip.checksum.status == "Bad" || udp.checksum.status == "Bad"' 2>/dev/null | wc -l
-}
-good_checksums() {
-	tshark -r "$1" -o udp.check_checksum:TRUE \
-		-Y 'udp.checksum.status == "Good"' 2>/dev/null | wc -l
-}
-
-count_unique() { tshark_fields "$1" "$2" | sort -u | wc -l; }
-
 setup_pair gro || { not_ok "set up the veth pair"; finish; exit 1; }
 ip -n "$NSG" link set dev "$VG" mtu 3500
 ip -n "$NSR" link set dev "$VR" mtu 3500
@@ -83,13 +52,13 @@ exact_run ipv4-random 4 20000 --random -a 198.18.1.0/24 -A "$G4" -p 1-65535
 
 # Every value of every range shows up across two threads, checksums good.
 capture cover 4000 -t 2 -a 198.18.1.1-198.18.1.50 -A 198.18.2.0/27 -p 5000-5099 -P 6000-6009
-check_eq "cover: tcpdump saw every frame" 4000 "$(tshark_fields "$TMP/cover.pcap" frame.number | wc -l)"
+check_frames "cover" "$TMP/cover.pcap" 4000
 check_eq "cover: 50 destination addresses" 50 "$(count_unique "$TMP/cover.pcap" ip.dst)"
 check_eq "cover: 32 source addresses" 32 "$(count_unique "$TMP/cover.pcap" ip.src)"
 check_eq "cover: 100 destination ports" 100 "$(count_unique "$TMP/cover.pcap" udp.dstport)"
 check_eq "cover: 10 source ports" 10 "$(count_unique "$TMP/cover.pcap" udp.srcport)"
-check_eq "cover: tshark finds no bad checksum" 0 "$(bad_checksums "$TMP/cover.pcap")"
-check_eq "cover: tshark finds every UDP checksum good" 4000 "$(good_checksums "$TMP/cover.pcap")"
+check_no_bad "cover" "$TMP/cover.pcap"
+check_eq "cover: tshark finds every IPv4 and UDP checksum good" 4000 "$(good_checksums "$TMP/cover.pcap")"
 check_eq "cover: TTL 1 by default" 1 "$(tshark_fields "$TMP/cover.pcap" ip.ttl | sort -u)"
 
 capture cover6 3000 -t 2 -a 2001:2:0:1::1-2001:2:0:1::40 -p 7000 -d 1000 --ttl 9
@@ -99,11 +68,11 @@ check_eq "cover6: every UDP checksum good" 3000 "$(good_checksums "$TMP/cover6.p
 check_eq "cover6: hop limit from --ttl" 9 "$(tshark_fields "$TMP/cover6.pcap" ipv6.hlim | sort -u)"
 
 capture random 2000 --random -a 198.18.1.100-198.18.1.119 -A "$G4" -p 40000-40009
-check_eq "random: tcpdump saw every frame" 2000 "$(tshark_fields "$TMP/random.pcap" frame.number | wc -l)"
+check_frames "random" "$TMP/random.pcap" 2000
 outside=$(tshark_fields "$TMP/random.pcap" udp.dstport | awk '$1 < 40000 || $1 > 40009' | wc -l)
 check_eq "random: ports stay in their range" 0 "$outside"
 check_eq "random: every address of the range drawn" 20 "$(count_unique "$TMP/random.pcap" ip.dst)"
-check_eq "random: no bad checksum" 0 "$(bad_checksums "$TMP/random.pcap")"
+check_no_bad "random" "$TMP/random.pcap"
 
 # -D ends on time; the summary's duration says so.
 in_g "$TG" udp -D 1 -I 0 --json -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" >"$TMP/d.json" 2>/dev/null

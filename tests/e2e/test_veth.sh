@@ -3,11 +3,6 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 
-# What --veth could leave behind where a user would see it: a named
-# namespace or a link of its own (tgv<pid>g/s) here. Its namespaces are
-# anonymous, so once the process is gone they cannot be anywhere else.
-leftovers() { { ip netns list; ip -o link show; } 2>/dev/null | grep -c 'tgv[0-9]'; }
-
 for fam in 4 6; do
 	if [ $fam = 4 ]; then addrs="-a 198.18.0.1 -A 198.18.0.2"; else addrs=""; fi
 	# shellcheck disable=SC2086
@@ -27,7 +22,7 @@ check_eq "stamped: 0 duplicates" 0 "$(json_field "$TMP/s.json" duplicates)"
 p50=$(tail -n 1 "$TMP/s.json" | grep -o '"p50":[0-9]*' | cut -d: -f2)
 check_true "stamped: a latency was measured (p50 ${p50:-none} ns)" test "${p50:-0}" -gt 0
 
-check_eq "nothing left: no namespace or link of ours" 0 "$(leftovers)"
+check_eq "nothing left: no namespace or link of ours" 0 "$(veth_leftovers)"
 
 # Ctrl-C: both ends in the summary, exit 0.
 "$TG" udp --veth -I 0 --json >"$TMP/i.json" 2>/dev/null &
@@ -44,13 +39,7 @@ check_true "sigint: sent ($sent) and received ($rcvd) both reported and equal" \
 	test -n "$sent" -a "$sent" = "$rcvd"
 
 # SIGKILL: the namespaces die with the process; nothing is left.
-"$TG" udp --veth -I 0 >/dev/null 2>&1 &
-pid=$!
-sleep 0.5
-kill -9 "$pid"
-wait_exit "$pid" 5
-check_eq "sigkill: the process died of it" 137 $?
-check_eq "sigkill: no namespace or link of ours" 0 "$(leftovers)"
+check_veth_sigkill 0.5 udp --veth -I 0
 
 # Usage: --veth and an interface exclude each other; one is needed.
 "$TG" udp --veth lo >/dev/null 2>"$TMP/u.err"

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 #include "csum.h"
+#include "frames.h"
 
 /* Deterministic so that a failure can be replayed. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -29,11 +30,6 @@ static uint64_t rnd(void)
 static void bytes_of(uint16_t v, uint8_t out[2])
 {
 	memcpy(out, &v, 2);
-}
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /*

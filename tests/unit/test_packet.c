@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include "csum.h"
 #include "packet.h"
+#include "frames.h"
 
 static uint8_t buf[TG_MAX_FRAME_LEN + 64];
 
@@ -39,32 +40,6 @@ static struct tg_udp_spec spec_of(int family, uint32_t frame_len)
 		inet_pton(AF_INET, "10.0.0.2", &s.dst.v4);
 	}
 	return s;
-}
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* Both checksums of a built frame verify (sum to all ones) with lib/csum. */
-static void assert_csums_ok(const uint8_t *f, uint32_t len, int family)
-{
-	if (family == AF_INET) {
-		struct in_addr s, d;
-
-		memcpy(&s, f + 26, 4);
-		memcpy(&d, f + 30, 4);
-		assert_int_equal(tg_csum(f + 14, 20), 0);
-		assert_int_equal(tg_l4_csum4(&s, &d, IPPROTO_UDP, f + 34, len - 34), 0);
-		assert_int_not_equal(be16(f + 40), 0);
-	} else {
-		struct in6_addr s, d;
-
-		memcpy(&s, f + 22, 16);
-		memcpy(&d, f + 38, 16);
-		assert_int_equal(tg_l4_csum6(&s, &d, IPPROTO_UDP, f + 54, len - 54), 0);
-		assert_int_not_equal(be16(f + 60), 0);
-	}
 }
 
 /* The smallest IPv4 frame: 18 bytes of payload, no Ethernet padding. */
@@ -113,7 +88,7 @@ static void test_ipv4_frame_bytes(void **state)
 	assert_int_equal(l.l4_off, 34);
 	assert_int_equal(l.payload_off, 42);
 	assert_int_equal(l.len, 60);
-	assert_csums_ok(buf, 60, AF_INET);
+	assert_udp_csums_ok(buf, 60, AF_INET);
 }
 
 static void test_ipv6_frame_bytes(void **state)
@@ -130,7 +105,7 @@ static void test_ipv6_frame_bytes(void **state)
 	assert_int_equal(l.l4_off, 54);
 	assert_int_equal(l.payload_off, 62);
 	assert_int_equal(l.len, 70);
-	assert_csums_ok(buf, 70, AF_INET6);
+	assert_udp_csums_ok(buf, 70, AF_INET6);
 }
 
 static void test_min_frame_len(void **state)
@@ -158,7 +133,7 @@ static void expect_accepted(int family, uint32_t len)
 
 	if (tg_build_udp(&s, buf, sizeof(buf), NULL, &err))
 		fail_msg("%u bytes refused: %s", len, err.msg);
-	assert_csums_ok(buf, len, family);
+	assert_udp_csums_ok(buf, len, family);
 }
 
 static void test_size_limits(void **state)
@@ -203,7 +178,7 @@ static void test_every_size(void **state)
 			else
 				assert_int_equal(be16(buf + 18), len - 54);
 			assert_int_equal(be16(buf + l.l4_off + 4), len - l.l4_off);
-			assert_csums_ok(buf, len, fam);
+			assert_udp_csums_ok(buf, len, fam);
 		}
 	}
 }
@@ -219,13 +194,13 @@ static void test_fields_follow_spec(void **state)
 	assert_int_equal(buf[22], 1);
 	assert_int_equal(be16(buf + 34), 65535);
 	assert_int_equal(be16(buf + 36), 0);
-	assert_csums_ok(buf, 200, AF_INET);
+	assert_udp_csums_ok(buf, 200, AF_INET);
 
 	s = spec_of(AF_INET6, 200);
 	s.ttl = 255;
 	assert_int_equal(tg_build_udp(&s, buf, sizeof(buf), NULL, NULL), 0);
 	assert_int_equal(buf[21], 255);
-	assert_csums_ok(buf, 200, AF_INET6);
+	assert_udp_csums_ok(buf, 200, AF_INET6);
 }
 
 /*
@@ -249,7 +224,7 @@ static void test_udp_zero_checksum_sent_as_ffff(void **state)
 		s.sport = c;
 		assert_int_equal(tg_build_udp(&s, buf, sizeof(buf), &l, NULL), 0);
 		assert_int_equal(be16(buf + l.l4_off + 6), 0xffff);
-		assert_csums_ok(buf, 100, fams[i]);
+		assert_udp_csums_ok(buf, 100, fams[i]);
 	}
 }
 

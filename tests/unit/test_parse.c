@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include "parse.h"
 
@@ -307,128 +308,151 @@ static void test_ports(void **state __attribute__((unused)))
 	port_bad("5.0", EINVAL, "is not a port");
 }
 
-/* ---- counts ---- */
+/* ---- counts and durations: the parsers of one u64 ---- */
 
-static void count_ok(const char *s, uint64_t want)
+typedef int (*u64_parser)(const char *s, uint64_t *v, struct tg_err *err);
+
+struct u64_good {
+	const char *s;
+	uint64_t want;
+};
+
+struct u64_bad {
+	const char *s;
+	int err;
+	const char *needle;
+};
+
+static void u64_ok(u64_parser parse, const char *s, uint64_t want)
 {
 	struct tg_err err = { "" };
 	uint64_t v;
 
-	if (tg_parse_count(s, &v, &err))
+	if (parse(s, &v, &err))
 		fail_msg("'%s' refused: %s", s, err.msg);
-	assert_int_equal(v, want);
+	if (v != want)
+		fail_msg("'%s' is %" PRIu64 ", not %" PRIu64, s, v, want);
 }
 
-static void count_bad(const char *s, int want, const char *needle)
+/* A refusal quotes the text and leaves the value as it was. */
+static void u64_bad(u64_parser parse, const char *s, int want, const char *needle)
 {
 	struct tg_err err = { "" };
 	uint64_t v = 42;
+	int ret = parse(s, &v, &err);
 
-	check_msg(tg_parse_count(s, &v, &err), want, &err, needle);
+	if (ret != -want)
+		fail_msg("'%s': returned %d (%s), expected %d", s, ret, err.msg, -want);
+	check_msg(ret, want, &err, needle);
 	assert_non_null(strstr(err.msg, s));
 	assert_int_equal(v, 42);
 }
+
+/* Every good and every bad case of a table, through PARSE. */
+#define U64_CASES(parse, good, bad) \
+	u64_cases(parse, good, sizeof(good) / sizeof(good[0]), bad, sizeof(bad) / sizeof(bad[0]))
+
+static void u64_cases(u64_parser parse, const struct u64_good *good, size_t ngood,
+		      const struct u64_bad *bad, size_t nbad)
+{
+	size_t i;
+
+	for (i = 0; i < ngood; i++)
+		u64_ok(parse, good[i].s, good[i].want);
+	for (i = 0; i < nbad; i++)
+		u64_bad(parse, bad[i].s, bad[i].err, bad[i].needle);
+}
+
+static const struct u64_good counts_good[] = {
+	{ "0", 0 },
+	{ "1000", 1000 },
+	{ "10k", 10000 },
+	{ "2.5k", 2500 },
+	{ "2.5M", 2500000 },
+	{ "1G", 1000000000 },
+	{ "0.001k", 1 },
+	{ "1.0", 1 },
+	{ "1.000000000000000000000000000000", 1 },
+	{ "007", 7 },
+	{ "18446744073709551615", UINT64_MAX },
+	{ "18446744073.709551615G", UINT64_MAX },
+	{ "18446744073709551.615k", UINT64_MAX },
+};
+
+static const struct u64_bad counts_bad[] = {
+	{ "abc", EINVAL, "'abc' is not a count (examples: 1000, 10k, 2.5M)" },
+	{ "", EINVAL, "is not a count" },
+	{ "-1", EINVAL, "is not a count" },
+	{ "+1", EINVAL, "is not a count" },
+	{ " 1", EINVAL, "is not a count" },
+	{ "1 ", EINVAL, "is not a count" },
+	{ "0x10", EINVAL, "is not a count" },
+	{ "1e3", EINVAL, "is not a count" },
+	{ "1m", EINVAL, "is not a count" },
+	{ "1kk", EINVAL, "is not a count" },
+	{ "1k ", EINVAL, "is not a count" },
+	{ "1.k", EINVAL, "is not a count" },
+	{ ".5k", EINVAL, "is not a count" },
+	{ "1..5", EINVAL, "is not a count" },
+	{ "k", EINVAL, "is not a count" },
+	{ "1.5", EINVAL, "'1.5' is not a whole count" },
+	{ "0.0001k", EINVAL, "'0.0001k' is not a whole count" },
+	{ "2.0000000001G", EINVAL, "is not a whole count" },
+	{ "18446744073709551616", ERANGE, "too large" },
+	{ "18446744074G", ERANGE, "too large" },
+	{ "18446744073.709551616G", ERANGE, "too large" },
+	{ "99999999999999999999999999999.5", ERANGE, "too large" },
+};
 
 static void test_counts(void **state __attribute__((unused)))
 {
-	count_ok("0", 0);
-	count_ok("1000", 1000);
-	count_ok("10k", 10000);
-	count_ok("2.5k", 2500);
-	count_ok("2.5M", 2500000);
-	count_ok("1G", 1000000000);
-	count_ok("0.001k", 1);
-	count_ok("1.0", 1);
-	count_ok("1.000000000000000000000000000000", 1);
-	count_ok("007", 7);
-	count_ok("18446744073709551615", UINT64_MAX);
-	count_ok("18446744073.709551615G", UINT64_MAX);
-	count_ok("18446744073709551.615k", UINT64_MAX);
-
-	count_bad("abc", EINVAL, "'abc' is not a count (examples: 1000, 10k, 2.5M)");
-	count_bad("", EINVAL, "is not a count");
-	count_bad("-1", EINVAL, "is not a count");
-	count_bad("+1", EINVAL, "is not a count");
-	count_bad(" 1", EINVAL, "is not a count");
-	count_bad("1 ", EINVAL, "is not a count");
-	count_bad("0x10", EINVAL, "is not a count");
-	count_bad("1e3", EINVAL, "is not a count");
-	count_bad("1m", EINVAL, "is not a count");
-	count_bad("1kk", EINVAL, "is not a count");
-	count_bad("1k ", EINVAL, "is not a count");
-	count_bad("1.k", EINVAL, "is not a count");
-	count_bad(".5k", EINVAL, "is not a count");
-	count_bad("1..5", EINVAL, "is not a count");
-	count_bad("k", EINVAL, "is not a count");
-	count_bad("1.5", EINVAL, "'1.5' is not a whole count");
-	count_bad("0.0001k", EINVAL, "'0.0001k' is not a whole count");
-	count_bad("2.0000000001G", EINVAL, "is not a whole count");
-	count_bad("18446744073709551616", ERANGE, "too large");
-	count_bad("18446744074G", ERANGE, "too large");
-	count_bad("18446744073.709551616G", ERANGE, "too large");
-	count_bad("99999999999999999999999999999.5", ERANGE, "too large");
+	U64_CASES(tg_parse_count, counts_good, counts_bad);
 }
 
-/* ---- durations ---- */
+static const struct u64_good durations_good[] = {
+	{ "0", 0 },
+	{ "10", 10000000000ULL },
+	{ "0.5", 500000000 },
+	{ "7ns", 7 },
+	{ "3us", 3000 },
+	{ "250ms", 250000000 },
+	{ "1.5s", 1500000000 },
+	{ "2m", 120000000000ULL },
+	{ "1.5m", 90000000000ULL },
+	{ "1h", 3600000000000ULL },
+	{ "0.25h", 900000000000ULL },
+	{ "1.5us", 1500 },
+	{ "0.000000001", 1 },
+	/* Below a nanosecond rounds down. */
+	{ "1.9ns", 1 },
+	{ "0.0000000001s", 0 },
+	{ "18446744073.709551615s", UINT64_MAX },
+	{ "18446744073709551615ns", UINT64_MAX },
+};
 
-static void dur_ok(const char *s, uint64_t want)
-{
-	struct tg_err err = { "" };
-	uint64_t v;
-
-	if (tg_parse_duration(s, &v, &err))
-		fail_msg("'%s' refused: %s", s, err.msg);
-	assert_int_equal(v, want);
-}
-
-static void dur_bad(const char *s, int want, const char *needle)
-{
-	struct tg_err err = { "" };
-	uint64_t v = 42;
-
-	check_msg(tg_parse_duration(s, &v, &err), want, &err, needle);
-	assert_non_null(strstr(err.msg, s));
-	assert_int_equal(v, 42);
-}
+static const struct u64_bad durations_bad[] = {
+	{ "1x", EINVAL, "'1x' is not a duration (examples: 10, 250ms, 1.5s, 2m)" },
+	{ "", EINVAL, "is not a duration" },
+	{ "s", EINVAL, "is not a duration" },
+	{ "-1s", EINVAL, "is not a duration" },
+	{ "1 s", EINVAL, "is not a duration" },
+	{ "1.s", EINVAL, "is not a duration" },
+	{ ".5s", EINVAL, "is not a duration" },
+	{ "1e3", EINVAL, "is not a duration" },
+	{ "1sec", EINVAL, "is not a duration" },
+	{ "1S", EINVAL, "is not a duration" },
+	{ "1M", EINVAL, "is not a duration" },
+	{ "1ss", EINVAL, "is not a duration" },
+	{ "18446744074s", ERANGE, "too long" },
+	{ "18446744073.709551616s", ERANGE, "too long" },
+	{ "5124096h", ERANGE, "too long" },
+	{ "307445735m", ERANGE, "too long" },
+	{ "18446744073709551616ns", ERANGE, "too long" },
+};
 
 static void test_durations(void **state __attribute__((unused)))
 {
-	dur_ok("0", 0);
-	dur_ok("10", 10000000000ULL);
-	dur_ok("0.5", 500000000);
-	dur_ok("7ns", 7);
-	dur_ok("3us", 3000);
-	dur_ok("250ms", 250000000);
-	dur_ok("1.5s", 1500000000);
-	dur_ok("2m", 120000000000ULL);
-	dur_ok("1.5m", 90000000000ULL);
-	dur_ok("1h", 3600000000000ULL);
-	dur_ok("0.25h", 900000000000ULL);
-	dur_ok("1.5us", 1500);
-	dur_ok("0.000000001", 1);
-	/* Below a nanosecond rounds down. */
-	dur_ok("1.9ns", 1);
-	dur_ok("0.0000000001s", 0);
-	dur_ok("18446744073.709551615s", UINT64_MAX);
-	dur_ok("18446744073709551615ns", UINT64_MAX);
-
-	dur_bad("1x", EINVAL, "'1x' is not a duration (examples: 10, 250ms, 1.5s, 2m)");
-	dur_bad("", EINVAL, "is not a duration");
-	dur_bad("s", EINVAL, "is not a duration");
-	dur_bad("-1s", EINVAL, "is not a duration");
-	dur_bad("1 s", EINVAL, "is not a duration");
-	dur_bad("1.s", EINVAL, "is not a duration");
-	dur_bad(".5s", EINVAL, "is not a duration");
-	dur_bad("1e3", EINVAL, "is not a duration");
-	dur_bad("1sec", EINVAL, "is not a duration");
-	dur_bad("1S", EINVAL, "is not a duration");
-	dur_bad("1M", EINVAL, "is not a duration");
-	dur_bad("1ss", EINVAL, "is not a duration");
-	dur_bad("18446744074s", ERANGE, "too long");
-	dur_bad("18446744073.709551616s", ERANGE, "too long");
-	dur_bad("5124096h", ERANGE, "too long");
-	dur_bad("307445735m", ERANGE, "too long");
-	dur_bad("18446744073709551616ns", ERANGE, "too long");
+	U64_CASES(tg_parse_duration, durations_good, durations_bad);
 }
 
 /* ---- plain integers ---- */
@@ -568,12 +592,12 @@ static void test_long_input(void **state __attribute__((unused)))
  */
 static void test_fuzz_corpus(void **state __attribute__((unused)))
 {
-	count_ok("000000000000000000000000000000000000000000000000000000000005", 5);
-	count_ok("000000000000000017343714856029034333", 17343714856029034333ULL);
-	count_ok("2.00", 2);
-	dur_ok("00.5021560184000100000184467474417370844651615006744173708651615",
+	u64_ok(tg_parse_count, "000000000000000000000000000000000000000000000000000000000005", 5);
+	u64_ok(tg_parse_count, "000000000000000017343714856029034333", 17343714856029034333ULL);
+	u64_ok(tg_parse_count, "2.00", 2);
+	u64_ok(tg_parse_duration, "00.5021560184000100000184467474417370844651615006744173708651615",
 	       502156018);
-	dur_ok("1.80000000000000000000000000000000000000000000000000000000002",
+	u64_ok(tg_parse_duration, "1.80000000000000000000000000000000000000000000000000000000002",
 	       1800000000);
 	port_ok("000000000000000000000000000000000000000000000000000000000016",
 		16, 1);
@@ -583,9 +607,9 @@ static void test_fuzz_corpus(void **state __attribute__((unused)))
 	range_ok("::fff:1.2.3.4", AF_INET6, "::fff:102:304", 1);
 	range_bad("::-:::", EINVAL, "':::' is not an IPv4 or IPv6 address");
 	range_bad("::/0096x", EINVAL, "is not a prefix length");
-	count_bad("18446744173003732731122996099983", ERANGE, "too large");
-	dur_bad("1809551615h", ERANGE, "too long");
-	dur_bad("0xxee:15-6#1", EINVAL, "is not a duration");
+	u64_bad(tg_parse_count, "18446744173003732731122996099983", ERANGE, "too large");
+	u64_bad(tg_parse_duration, "1809551615h", ERANGE, "too long");
+	u64_bad(tg_parse_duration, "0xxee:15-6#1", EINVAL, "is not a duration");
 	port_bad("0xxee:15-6#1", EINVAL, "is not a port");
 }
 

@@ -18,20 +18,11 @@
 #include "csum.h"
 #include "packet_tcp.h"
 #include "tcp_pace.h"
+#include "frames.h"
 
 #define MS 1000000ULL
 
 static uint8_t buf[TG_MAX_FRAME_LEN + 64];
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static struct tg_tcp_spec spec4(void)
 {
@@ -64,60 +55,106 @@ static struct tg_tcp_spec spec6(void)
 	return s;
 }
 
-static void test_ipv4_segment_bytes(void **state)
+/* Offsets of the IP header, and of the TCP header over IPv4 and IPv6. */
+#define IP 14
+#define TH4 34
+#define TH6 54
+
+/* A field of a built segment: WIDTH bytes (1, 2 or 4) at OFF, big-endian. */
+struct field {
+	const char *what;
+	uint16_t off;
+	uint8_t width;
+	uint32_t want;
+};
+
+/* A segment built from SPEC: its layout, and fields checked byte for byte. */
+struct segment_case {
+	struct tg_tcp_spec (*spec)(void);
+	uint32_t len, l3_off, l4_off, payload_off;
+	const struct field *fields;
+	size_t nfields;
+};
+
+static const struct field ipv4_fields[] = {
+	{ "EtherType", 12, 2, 0x0800 },
+	{ "IPv4 version and IHL", IP, 1, 0x45 },
+	{ "IPv4 total length", IP + 2, 2, 20 + 32 + 10 },
+	{ "IPv4 DF", IP + 6, 2, 0x4000 },
+	{ "TTL", IP + 8, 1, 64 },
+	{ "IPv4 protocol", IP + 9, 1, IPPROTO_TCP },
+	{ "IPv4 checksum (from Python)", IP + 10, 2, 0x26b8 },
+	{ "source port", TH4, 2, 1234 },
+	{ "destination port", TH4 + 2, 2, 5678 },
+	{ "sequence number", TH4 + 4, 4, 0x11223344 },
+	{ "acknowledgment number", TH4 + 8, 4, 0x55667788 },
+	{ "data offset", TH4 + 12, 1, 8 << 4 },
+	{ "flags", TH4 + 13, 1, 0x18 },
+	{ "window", TH4 + 14, 2, 502 },
+	{ "NOP, NOP, timestamps option", TH4 + 20, 4, 0x0101080a },
+	{ "TSval", TH4 + 24, 4, 0xa1b2c3d4 },
+	{ "TSecr", TH4 + 28, 4, 0x01020304 },
+	{ "first payload byte", 66, 1, 1 },
+	{ "last payload byte", 75, 1, 10 },
+	{ "TCP checksum (from Python)", TH4 + 16, 2, 0xb1b2 },
+};
+
+static const struct field ipv6_fields[] = {
+	{ "EtherType", 12, 2, 0x86dd },
+	{ "IPv6 version, class, flow", IP, 4, 6u << 28 },
+	{ "IPv6 payload length", IP + 4, 2, 1020 },
+	{ "IPv6 next header", IP + 6, 1, IPPROTO_TCP },
+	{ "hop limit", IP + 7, 1, 9 },
+	{ "data offset", TH6 + 12, 1, 5 << 4 },
+	{ "flags", TH6 + 13, 1, 0x11 },
+	{ "sequence number", TH6 + 4, 4, 0xfffffff0 },
+	{ "TCP checksum (from Python)", TH6 + 16, 2, 0x7ed9 },
+};
+
+static void assert_segment(const struct segment_case *c)
 {
-	struct tg_tcp_spec s = spec4();
+	struct tg_tcp_spec s = c->spec();
 	struct tg_layout l;
-	uint8_t *ip = buf + 14, *th = buf + 34;
+	size_t i;
 
 	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), &l, NULL), 0);
-	assert_int_equal(l.len, 14 + 20 + 32 + 10);
-	assert_int_equal(l.l3_off, 14);
-	assert_int_equal(l.l4_off, 34);
-	assert_int_equal(l.payload_off, 66);
-	assert_int_equal(be16(buf + 12), 0x0800);
-	assert_int_equal(ip[0], 0x45);
-	assert_int_equal(be16(ip + 2), 20 + 32 + 10);
-	assert_int_equal(be16(ip + 6), 0x4000);
-	assert_int_equal(ip[8], 64);
-	assert_int_equal(ip[9], IPPROTO_TCP);
-	assert_int_equal(be16(ip + 10), 0x26b8);	/* from Python */
-	assert_int_equal(be16(th), 1234);
-	assert_int_equal(be16(th + 2), 5678);
-	assert_int_equal(be32(th + 4), 0x11223344);
-	assert_int_equal(be32(th + 8), 0x55667788);
-	assert_int_equal(th[12], 8 << 4);
-	assert_int_equal(th[13], 0x18);
-	assert_int_equal(be16(th + 14), 502);
-	assert_int_equal(be32(th + 20), 0x0101080a);
-	assert_int_equal(be32(th + 24), 0xa1b2c3d4);
-	assert_int_equal(be32(th + 28), 0x01020304);
-	assert_int_equal(buf[66], 1);
-	assert_int_equal(buf[75], 10);
-	assert_int_equal(be16(th + 16), 0xb1b2);	/* from Python */
+	assert_int_equal(l.len, c->len);
+	assert_int_equal(l.l3_off, c->l3_off);
+	assert_int_equal(l.l4_off, c->l4_off);
+	assert_int_equal(l.payload_off, c->payload_off);
+	for (i = 0; i < c->nfields; i++) {
+		const struct field *f = &c->fields[i];
+		const uint8_t *p = buf + f->off;
+		uint32_t got;
+
+		assert_true(f->width == 1 || f->width == 2 || f->width == 4);
+		got = f->width == 1 ? *p : f->width == 2 ? be16(p) : be32(p);
+		if (got != f->want)
+			fail_msg("%s (byte %u): 0x%x, expected 0x%x", f->what, f->off, got, f->want);
+	}
 	assert_int_equal(tg_tcp_verify_csums(buf, l.len), 0);
+}
+
+static void test_ipv4_segment_bytes(void **state)
+{
+	static const struct segment_case c = {
+		.spec = spec4,
+		.len = 14 + 20 + 32 + 10, .l3_off = IP, .l4_off = TH4, .payload_off = 66,
+		.fields = ipv4_fields, .nfields = sizeof(ipv4_fields) / sizeof(ipv4_fields[0]),
+	};
+
+	assert_segment(&c);
 }
 
 static void test_ipv6_segment_bytes(void **state)
 {
-	struct tg_tcp_spec s = spec6();
-	struct tg_layout l;
-	uint8_t *ip = buf + 14, *th = buf + 54;
+	static const struct segment_case c = {
+		.spec = spec6,
+		.len = 14 + 40 + 20 + 1000, .l3_off = IP, .l4_off = TH6, .payload_off = 74,
+		.fields = ipv6_fields, .nfields = sizeof(ipv6_fields) / sizeof(ipv6_fields[0]),
+	};
 
-	assert_int_equal(tg_build_tcp(&s, buf, sizeof(buf), &l, NULL), 0);
-	assert_int_equal(l.len, 14 + 40 + 20 + 1000);
-	assert_int_equal(l.l4_off, 54);
-	assert_int_equal(l.payload_off, 74);
-	assert_int_equal(be16(buf + 12), 0x86dd);
-	assert_int_equal(be32(ip), 6u << 28);
-	assert_int_equal(be16(ip + 4), 1020);
-	assert_int_equal(ip[6], IPPROTO_TCP);
-	assert_int_equal(ip[7], 9);
-	assert_int_equal(th[12], 5 << 4);
-	assert_int_equal(th[13], 0x11);
-	assert_int_equal(be32(th + 4), 0xfffffff0);
-	assert_int_equal(be16(th + 16), 0x7ed9);	/* from Python */
-	assert_int_equal(tg_tcp_verify_csums(buf, l.len), 0);
+	assert_segment(&c);
 }
 
 /* A header-only segment is padded to 60 bytes; the padding is not in the IP length. */

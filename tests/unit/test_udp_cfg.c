@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include "csum.h"
 #include "udp_cfg.h"
+#include "frames.h"
 
 static uint8_t frame[TG_MAX_FRAME_LEN];
 static uint8_t ref[TG_MAX_FRAME_LEN];
@@ -76,29 +77,6 @@ static struct tg_udp_params params6(void)
 	return p;
 }
 
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void assert_csums_ok(const uint8_t *f, uint32_t len, int family)
-{
-	if (family == AF_INET) {
-		struct in_addr s, d;
-
-		memcpy(&s, f + 26, 4);
-		memcpy(&d, f + 30, 4);
-		assert_int_equal(tg_csum(f + 14, 20), 0);
-		assert_int_equal(tg_l4_csum4(&s, &d, IPPROTO_UDP, f + 34, len - 34), 0);
-	} else {
-		struct in6_addr s, d;
-
-		memcpy(&s, f + 22, 16);
-		memcpy(&d, f + 38, 16);
-		assert_int_equal(tg_l4_csum6(&s, &d, IPPROTO_UDP, f + 54, len - 54), 0);
-	}
-}
-
 static void assert_field(const struct udp_gen_field *f, uint32_t base,
 			 uint64_t span, uint64_t stride)
 {
@@ -139,7 +117,7 @@ static void test_build_ipv4(void **state)
 	assert_int_equal(tg_build_udp(&s, ref, sizeof(ref), NULL, &err), 0);
 	assert_memory_equal(frame, ref, 60);
 	assert_memory_equal(cfg.hdr, frame, 42);
-	assert_csums_ok(frame, 60, AF_INET);
+	assert_udp_csums_ok(frame, 60, AF_INET);
 }
 
 static void test_build_ipv6(void **state)
@@ -166,7 +144,7 @@ static void test_build_ipv6(void **state)
 	assert_memory_equal(frame + 38, &p.dst.first.v6, 16);
 	assert_int_equal(be16(frame + 54), 4000);
 	assert_int_equal(be16(frame + 56), 65000);
-	assert_csums_ok(frame, 1514, AF_INET6);
+	assert_udp_csums_ok(frame, 1514, AF_INET6);
 }
 
 static void test_build_nothing_varies(void **state)
@@ -297,7 +275,7 @@ static void assert_expected(const struct tg_udp_params *p, unsigned int t,
 	s.dport = dport;
 	assert_int_equal(tg_build_udp(&s, ref, sizeof(ref), NULL, NULL), 0);
 	assert_memory_equal(frame, ref, s.frame_len);
-	assert_csums_ok(frame, s.frame_len, s.family);
+	assert_udp_csums_ok(frame, s.frame_len, s.family);
 }
 
 /* Values worked out by hand from offset = (t + k * (n % span)) % span. */
