@@ -64,9 +64,16 @@ static __always_inline const __u8 *tmpl_hdr(void)
 #define HDR_WORDS(OP)							\
 	OP(0) OP(1) OP(2) OP(3) OP(4) OP(5) OP(6) OP(7) OP(8) OP(9) OP(10) OP(11)
 
-static __always_inline void restore_hdr(void *data)
+/* The header ring (see udp_gen.h); value_size is set at load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 8);
+} ring SEC(".maps");
+
+static __always_inline void copy_hdr(void *data, const __u8 *src)
 {
-	const __u8 *src = tmpl_hdr();
 	__u32 hl = cfg.hdr_len;
 
 #define COPY(i)								\
@@ -78,6 +85,11 @@ static __always_inline void restore_hdr(void *data)
 		*(__u32 *)(data + (hl & ~7)) = *(const __u32 *)(src + (hl & ~7));
 	if (hl & 2)
 		*(__u16 *)(data + (hl & ~3)) = *(const __u16 *)(src + (hl & ~3));
+}
+
+static __always_inline void restore_hdr(void *data)
+{
+	copy_hdr(data, tmpl_hdr());
 }
 
 /* Whether a receiver changed the frame's headers since we wrote them. */
@@ -290,6 +302,25 @@ int udp_gen(struct xdp_md *ctx)
 		goto out;
 	}
 
+	if (cfg.ring_len) {
+		__u64 j = pc->cur_ring;
+		__u32 key = j;
+		const __u8 *h;
+
+		pc->cur_ring = j + cfg.ring_stride >= cfg.ring_len ? j + cfg.ring_stride - cfg.ring_len
+								 : j + cfg.ring_stride;
+		h = bpf_map_lookup_elem(&ring, &key);
+		if (!h)
+			return XDP_ABORTED;
+		copy_hdr(data, h);
+		if (cfg.stamp) {
+			struct udphdr *udp = data + cfg.l4_off;
+			__u16 nv = csum_end(stamp(udp, pc, csum_begin(udp->check)));
+
+			udp->check = nv ? nv : 0xffff;
+		}
+		goto out;
+	}
 	restore_hdr(data);
 	{
 		struct udphdr *udp = data + cfg.l4_off;

@@ -15,6 +15,16 @@
  */
 #define UDP_GEN_HDR_MAX 96
 
+/*
+ * The header ring, for sequential runs whose fields have a short common
+ * period: every header the run can send (the least common multiple of the
+ * fields' spans of them), built in userspace with full checksums, one per
+ * entry of the program's `ring` array map (value_size: hdr_len rounded up
+ * to 8). A frame then costs one copy, the same as a template restore, in
+ * place of a cursor and a checksum update per field.
+ */
+#define UDP_GEN_RING_MAX 16384
+
 /* Entries of the size wheel: every frame length from 60 to 3408 fits. */
 #define UDP_GEN_MAX_SIZES 4096
 
@@ -146,6 +156,9 @@ struct udp_gen_cfg {
 	 */
 	__u32 ucsum_base;
 	__u32 icsum_base;
+	/* The header ring, with ring_len > 0: thread t sends entries t, t + T, ... */
+	__u32 ring_len;
+	__u32 ring_stride;	/* the thread count modulo ring_len */
 };
 
 /* Per-CPU, one entry: counters read by userspace, cursors of sequential mode. */
@@ -172,6 +185,7 @@ struct udp_gen_pcpu {
 	__u64 max_behind_ns;	/* pacing: the furthest behind its schedule a slot went */
 	__u64 forgiven_ns;	/* pacing: schedule given up beyond max_lag_ns */
 	__u64 stop_at;		/* pacing: no slot at or after this (ns); 0: none */
+	__u64 cur_ring;		/* index into the header ring */
 };
 
 #endif

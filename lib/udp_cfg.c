@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "csum.h"
@@ -289,6 +290,66 @@ static void set_csum_bases(struct udp_gen_cfg *cfg, const uint8_t *frame)
 	cfg->icsum_base = cfg->ipv6 ? 0 : i;
 }
 
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * After how many frames a thread's fields all repeat: the least common
+ * multiple of their spans, or UDP_GEN_RING_MAX + 1 once it is past that.
+ */
+static uint64_t ring_period(const struct udp_gen_cfg *cfg)
+{
+	const struct udp_gen_field *f[] = { &cfg->sport, &cfg->dport, &cfg->saddr, &cfg->daddr };
+	uint64_t l = 1;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (f[i]->span <= 1)
+			continue;
+		if (f[i]->span > UDP_GEN_RING_MAX)
+			return UDP_GEN_RING_MAX + 1;
+		l = l / gcd(l, f[i]->span) * f[i]->span;
+		if (l > UDP_GEN_RING_MAX)
+			return UDP_GEN_RING_MAX + 1;
+	}
+	return l;
+}
+
+int tg_udp_cfg_ring(const struct tg_udp_params *p, const struct udp_gen_cfg *cfg,
+		    uint8_t *ring, struct tg_err *err)
+{
+	struct tg_udp_params one = *p;
+	uint32_t entry = tg_udp_cfg_ring_entry(cfg), j;
+	uint8_t *buf;
+	int ret = 0;
+
+	buf = malloc(TG_MAX_FRAME_LEN);
+	if (!buf)
+		return tg_fail(err, ENOMEM, "no memory for the header ring");
+	/* Entry j is what a lone thread sends as its j-th frame. */
+	one.nthreads = 1;
+	one.stamp = false;
+	for (j = 0; j < cfg->ring_len && !ret; j++) {
+		ret = tg_udp_cfg_expected(&one, 0, j, 0, buf, err);
+		if (ret)
+			break;
+		if (p->stamp)
+			put_stamp(buf, cfg->l3_off, cfg->ipv6 ? AF_INET6 : AF_INET, 0, 0, 0);
+		memset(ring + (size_t)j * entry, 0, entry);
+		memcpy(ring + (size_t)j * entry, buf, cfg->hdr_len);
+	}
+	free(buf);
+	return ret;
+}
+
 int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 		     uint8_t *frame, struct tg_layout *layout,
 		     struct tg_err *err)
@@ -347,6 +408,14 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 		}
 	}
 	set_csum_bases(cfg, frame);
+	if (!p->random && !sized(p) && !p->no_ring) {
+		uint64_t len = ring_period(cfg);
+
+		if (len > 1 && len <= UDP_GEN_RING_MAX) {
+			cfg->ring_len = len;
+			cfg->ring_stride = p->nthreads % len;
+		}
+	}
 	tg_udp_cfg_set_pace(cfg, p->pace);
 	if (layout)
 		*layout = l;
@@ -370,6 +439,7 @@ void tg_udp_cfg_thread_init(const struct udp_gen_cfg *cfg,
 	pc->cur_size = cfg->nsizes > 1 ? thread % cfg->nsizes : 0;
 	pc->cur_tmpl = cfg->ntmpl ? thread % cfg->ntmpl : 0;
 	pc->stream = cfg->stream_base | thread;
+	pc->cur_ring = cfg->ring_len ? thread % cfg->ring_len : 0;
 }
 
 int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,

@@ -32,6 +32,11 @@ struct tg_udp_params {
 	 */
 	const uint16_t *sizes;
 	unsigned int nsizes;
+	/*
+	 * Never use the header ring (bpf/udp_gen.h), even where it would
+	 * serve: for tests of the computed path.
+	 */
+	bool no_ring;
 };
 
 /*
@@ -42,6 +47,22 @@ struct tg_udp_params {
 int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 		     uint8_t *frame, struct tg_layout *layout,
 		     struct tg_err *err);
+
+/*
+ * The header ring's entries when cfg->ring_len > 0: ring_len entries of
+ * tg_udp_cfg_ring_entry(cfg) bytes each into ring, entry j holding the
+ * headers a single thread sends as its j-th frame (for a stamped run with
+ * the stamp's magic and zeros, as in the template). Returns 0 or -EINVAL
+ * with err set.
+ */
+int tg_udp_cfg_ring(const struct tg_udp_params *p, const struct udp_gen_cfg *cfg,
+		    uint8_t *ring, struct tg_err *err);
+
+/* Bytes of one ring entry: the restored headers, rounded up to 8. */
+static inline uint32_t tg_udp_cfg_ring_entry(const struct udp_gen_cfg *cfg)
+{
+	return (cfg->hdr_len + 7u) & ~7u;
+}
 
 /* The pacing plan into cfg (nothing with NULL). */
 void tg_udp_cfg_set_pace(struct udp_gen_cfg *cfg, const struct tg_pace *pace);

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
+#include "udp_ring.h"
 
 #define NS_PER_SEC 1000000000ULL
 
@@ -476,6 +477,7 @@ static int resolve(struct udp_run *r, const struct tg_opts_result *res)
 
 static int load_program(struct udp_run *r)
 {
+	struct tg_err err = { "" };
 	unsigned int i;
 	size_t size;
 	int ret;
@@ -497,6 +499,11 @@ static int load_program(struct udp_run *r)
 				  false);
 	if (r->tmpls)
 		bpf_map__set_max_entries(r->skel->maps.tmpls, r->ntmpl);
+	ret = tg_udp_ring_size(r->skel->maps.ring, &r->cfg);
+	if (ret) {
+		tg_error("could not size the header ring: %s\n", strerror(-ret));
+		return ret;
+	}
 	ret = udp_gen_bpf__load(r->skel);
 	if (ret) {
 		tg_error("could not load the UDP generator program: %s (%s)\n", strerror(-ret),
@@ -512,6 +519,11 @@ static int load_program(struct udp_run *r)
 			tg_error("could not load template frame %u: %s\n", i, strerror(-ret));
 			return ret;
 		}
+	}
+	ret = tg_udp_ring_fill(r->skel->maps.ring, &r->params, &r->cfg, &err);
+	if (ret) {
+		tg_error("%s\n", err.msg);
+		return ret;
 	}
 state:
 	r->ncpus = libbpf_num_possible_cpus();

@@ -13,6 +13,7 @@
 #include "harness.h"
 #include "udp_cfg.h"
 #include "udp_gen.skel.h"
+#include "udp_ring.h"
 
 /*
  * Builds p's config into *cfg and its template into tmpl, then opens and
@@ -33,9 +34,14 @@ static inline struct udp_gen_bpf *th_udp_gen_load(const char *desc,
 	if (!skel)
 		fail_msg("%s: opening the skeleton: %s", desc, strerror(errno));
 	skel->rodata->cfg = *cfg;
+	ret = tg_udp_ring_size(skel->maps.ring, cfg);
+	if (ret)
+		fail_msg("%s: sizing the header ring: %s", desc, strerror(-ret));
 	ret = udp_gen_bpf__load(skel);
 	if (ret)
 		fail_msg("%s: loading udp_gen: %s", desc, strerror(-ret));
+	if (tg_udp_ring_fill(skel->maps.ring, p, cfg, &err))
+		fail_msg("%s: %s", desc, err.msg);
 	return skel;
 }
 

@@ -380,11 +380,68 @@ static void test_fixture(void **state)
 
 	assert_non_null(g);
 	gen_load(g, f->desc, &p, f->thread);
-	if (f->random)
+	if (f->random) {
 		run_random(g, FRAMES);
-	else
-		run_sequential(g, FRAMES, NULL);
+		gen_free(g);
+		return;
+	}
+	run_sequential(g, FRAMES, NULL);
+	if (!g->cfg.ring_len) {
+		gen_free(g);
+		return;
+	}
+	/* The header ring served: the computed path must give the same frames. */
+	udp_gen_bpf__destroy(g->skel);
+	p.no_ring = true;
+	gen_load(g, f->desc, &p, f->thread);
+	assert_int_equal(g->cfg.ring_len, 0);
+	run_sequential(g, FRAMES, NULL);
 	gen_free(g);
+}
+
+/*
+ * The header ring serves sequential runs whose fields repeat within
+ * UDP_GEN_RING_MAX frames, and nothing else.
+ */
+static void test_ring_when(void **state)
+{
+	static const struct {
+		const char *row;
+		const char *sport, *dport;	/* NULL: the row's */
+		bool random, no_ring;
+		uint32_t ring_len;
+	} cases[] = {
+		{ "v4 nothing varies, 60 bytes", NULL, NULL, false, false, 0 },
+		{ "v4 sport 1000 ports", NULL, NULL, false, false, 1000 },
+		{ "v4 sport 1000 ports", NULL, "1-8", false, false, 1000 },
+		{ "v4 sport 1000 ports", NULL, "1-6", false, false, 3000 },
+		{ "v4 sport 1000 ports", NULL, "1-536", false, false, 0 },	/* 67000 */
+		{ "v4 sport 1000 ports", NULL, NULL, true, false, 0 },
+		{ "v4 sport 1000 ports", NULL, NULL, false, true, 0 },
+		{ "v4 saddr 37", "1-64", NULL, false, false, 37 * 64 },
+		{ "v4 saddr whole space via A-B, 3 threads, thread 2", "1", NULL, false, false, 0 },
+		{ "v6 daddr 37 across a 16-bit boundary", "1-16384", NULL, false, false, 0 },
+		{ "v6 daddr 37 across a 16-bit boundary", NULL, NULL, false, false, 37 },
+	};
+	static uint8_t f[TG_MAX_FRAME_LEN];
+	struct tg_err err = { "" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tg_udp_params p = params_of(fixture_named(cases[i].row));
+		struct udp_gen_cfg cfg;
+
+		if ((cases[i].sport && tg_parse_port_range(cases[i].sport, &p.sport, &err)) ||
+		    (cases[i].dport && tg_parse_port_range(cases[i].dport, &p.dport, &err)))
+			fail_msg("case %u: %s", i, err.msg);
+		p.random = cases[i].random;
+		p.no_ring = cases[i].no_ring;
+		assert_int_equal(tg_udp_cfg_build(&p, &cfg, f, NULL, NULL), 0);
+		if (cfg.ring_len != cases[i].ring_len)
+			fail_msg("case %u (%s): ring of %u, expected %u", i, cases[i].row,
+				 cfg.ring_len, cases[i].ring_len);
+		assert_int_equal(cfg.ring_stride, cfg.ring_len ? p.nthreads % cfg.ring_len : 0);
+	}
 }
 
 /* Frames shorter than the headers are dropped and counted, never touched. */
@@ -501,17 +558,26 @@ static uint16_t around(uint16_t v)
 static void run_corner(const char *desc, const struct tg_udp_params *p,
 		       bool want_ip_zero)
 {
-	struct gen *g = calloc(1, sizeof(*g));
-	struct seen s = { 0 };
+	struct tg_udp_params q = *p;
+	int no_ring;
 
-	assert_non_null(g);
-	gen_load(g, desc, p, 0);
-	run_sequential(g, FRAMES, &s);
-	if (want_ip_zero ? !s.ip_csum_zero : !s.udp_csum_ffff)
-		fail_msg("%s: no frame hit the corner (%llu UDP ffff, %llu IP 0000)",
-			 desc, (unsigned long long)s.udp_csum_ffff,
-			 (unsigned long long)s.ip_csum_zero);
-	gen_free(g);
+	/* The incremental path, then the header ring (these ranges are short). */
+	for (no_ring = 1; no_ring >= 0; no_ring--) {
+		struct gen *g = calloc(1, sizeof(*g));
+		struct seen s = { 0 };
+
+		assert_non_null(g);
+		q.no_ring = no_ring;
+		gen_load(g, desc, &q, 0);
+		assert_true(no_ring == !g->cfg.ring_len);
+		run_sequential(g, FRAMES, &s);
+		if (want_ip_zero ? !s.ip_csum_zero : !s.udp_csum_ffff)
+			fail_msg("%s (%s): no frame hit the corner (%llu UDP ffff, %llu IP 0000)",
+				 desc, no_ring ? "computed" : "ring",
+				 (unsigned long long)s.udp_csum_ffff,
+				 (unsigned long long)s.ip_csum_zero);
+		gen_free(g);
+	}
 }
 
 /*
@@ -556,6 +622,7 @@ int main(void)
 	const struct CMUnitTest extra[] = {
 		cmocka_unit_test(test_short_frames),
 		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_ring_when),
 		cmocka_unit_test(test_rfc1624_new_below_old),
 		cmocka_unit_test(test_rfc1624_zero_results),
 	};

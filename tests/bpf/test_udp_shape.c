@@ -391,6 +391,33 @@ static void test_vlan(void **state)
 }
 
 /*
+ * Stamps over the header ring: the ring's entries carry the template's
+ * stamp (magic, zeros) and the program writes the rest, by ring entry
+ * and by thread.
+ */
+static void test_ring_stamped(void **state)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	unsigned int f, t;
+
+	for (f = 0; f < 2; f++) {
+		for (t = 0; t < 3; t += 2) {
+			struct gen *g = gen_new();
+
+			g->p = params(fams[f], 3);
+			g->p.stamp = true;
+			g->p.src.count = g->p.dst.count = 1;
+			g->p.dport.count = 7;	/* with sport's 1000: a ring of 7000 */
+			g->p.spec.frame_len = tg_udp_cfg_min_len(fams[f], true, 0) + 10;
+			gen_load(g, f ? "v6 stamped over the ring" : "v4 stamped over the ring");
+			assert_int_equal(g->cfg.ring_len, 7000);
+			run_sequential(g, t, 800);
+			gen_free(g);
+		}
+	}
+}
+
+/*
  * Random sizes: each frame's length must be one of the wheel's and the
  * frame the reference builds at that length with the fields it carries.
  */
@@ -860,6 +887,7 @@ int main(void)
 	const struct CMUnitTest extra[] = {
 		cmocka_unit_test(test_tmpl_parse),
 		cmocka_unit_test(test_sizes_random),
+		cmocka_unit_test(test_ring_stamped),
 		cmocka_unit_test(test_sizes_short_page),
 		cmocka_unit_test(test_imix_shares),
 		cmocka_unit_test(test_pace_batches),
