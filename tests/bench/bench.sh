@@ -44,6 +44,11 @@
 #   BENCH_TRAFGEN  the trafgen to run (default: trafgen from PATH; a
 #                  missing one gives a "skipped: not installed" row)
 #   BENCH_IPERF3   the iperf3 to run (default: iperf3 from PATH; the same)
+#   BENCH_PAIRS    pairs of calls of each paired ratio (default 40; 6 when
+#                  BENCH_SECONDS < 1). The one-thread 64-byte generator
+#                  modes also get a ratio from tests/bench/abrate, which
+#                  interleaves calls of the ceiling and of the generator in
+#                  one process: see report_paired.
 #   BENCH_MODES    ids of the modes to run, space-separated (default: all;
 #                  see MODES below)
 #
@@ -63,6 +68,7 @@ SECS=${BENCH_SECONDS:-1.5}
 ROUNDS=${BENCH_ROUNDS:-5}
 OUT=${BENCH_OUT:-$TOP/$BUILD/bench}
 CEIL=$TOP/$BUILD/tests/bench/ceiling
+ABRATE=$TOP/$BUILD/tests/bench/abrate
 SOCK=$TOP/$BUILD/tests/bench/sock_sender
 DISCARD=$TOP/$BUILD/tests/tools/tcp_discard
 SINK_PID=
@@ -70,7 +76,7 @@ SINK_PID=
 die() { echo "bench: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "needs root (namespaces, XDP)"
-for f in "$TG" "$CEIL" "$SOCK" "$DISCARD" "$BPF_OBJ/xdp_pass.bpf.o"; do
+for f in "$TG" "$CEIL" "$ABRATE" "$SOCK" "$DISCARD" "$BPF_OBJ/xdp_pass.bpf.o"; do
 	[ -x "$f" ] || [ -f "$f" ] || die "no $f: run 'make bench'"
 done
 awk -v s="$SECS" 'BEGIN { exit !(s > 0 && s <= 60) }' || die "BENCH_SECONDS=$SECS: give 0 < s <= 60"
@@ -86,6 +92,11 @@ BOUND=$(awk -v s="$SECS" 'BEGIN { printf "%d", s + 30 }')
 TSECS=$(awk -v s="$SECS" 'BEGIN { t = int(s); if (t < s) t++; if (t < 1) t = 1; print t }')
 TCP_PORT=10000
 IPERF_PORT=5201
+
+# Paired ratios (tests/bench/abrate.c): pairs of interleaved calls per mode.
+PAIRS=${BENCH_PAIRS:-$(awk -v s="$SECS" 'BEGIN { print (s < 1 ? 6 : 40) }')}
+case $PAIRS in '' | *[!0-9]*) die "BENCH_PAIRS=$PAIRS: give a count" ;; esac
+[ "$PAIRS" -ge 1 ] && [ "$PAIRS" -le 200 ] || die "BENCH_PAIRS=$PAIRS: give 1 to 200"
 
 # The modes: id|contender|label|wire size|threads|extra arguments.
 # Contender is ceiling, udp, trafgen or socket. Ratios are taken to the
@@ -303,6 +314,69 @@ measure() {
 	printf '  round %d  %-12s %10s pps  (%s frames in %.3f s)\n' "$round" "$id" "$pps" "$rx" "$dur"
 }
 
+# The one-thread, 64-byte generator modes: they get a paired ratio too.
+is_paired() {
+	[ "$(mode_field "$1" 2)" = udp ] && [ "$(mode_field "$1" 4)" = 64 ] &&
+		[ "$(mode_field "$1" 5)" = 1 ] && [[ "$(mode_field "$1" 6)" != *--stamp* ]]
+}
+
+# One paired measurement (tests/bench/abrate.c: the ceiling and the mode's
+# generator taking turns call by call in one process, so that both sides of
+# every ratio see the same few hundred ms of this CPU); appends "id ratio
+# min max ceiling_pps gen_pps pairs" to paired.tsv. The sink must have
+# received every frame the tool sent.
+measure_paired() {
+	local id=$1 extra out=$TMP/paired.out rx frames
+	extra=$(mode_field "$id" 6)
+	start_sink || return 1
+	# shellcheck disable=SC2086 # extra holds several arguments
+	in_g timeout -k 5 120 "$ABRATE" -m "$VR_MAC" -a "$R4" -A "$G4" -k "$PAIRS" -r 512k \
+		$extra "$VG" >"$out" 2>>"$TMP/sender.err"
+	rx=$(stop_sink)
+	frames=$(json_field "$out" frames)
+	if [ -z "$frames" ] || [ "$rx" != "$frames" ]; then
+		echo "bench: paired $id failed: sent ${frames:-?}, the sink received ${rx:-?}: $(tail -n 3 "$TMP/sender.err")" >&2
+		return 1
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$(json_field "$out" ratio)" \
+		"$(json_field "$out" ratio_min)" "$(json_field "$out" ratio_max)" \
+		"$(json_field "$out" ceiling_pps)" "$(json_field "$out" gen_pps)" "$PAIRS" >>"$OUT/paired.tsv"
+	printf '  paired   %-12s ratio %s over %s pairs\n' "$id" "$(json_field "$out" ratio)" "$PAIRS"
+}
+
+# The paired ratios: a table, and "paired" in results.json.
+report_paired() {
+	local md=$1 json=$2 id ratio lo hi cpps gpps n first=1
+	printf '  "paired": {"pairs": %s, "frames_per_call": 524288, "rows": [' "$PAIRS" >>"$json"
+	if [ -s "$OUT/paired.tsv" ]; then
+		{
+			echo
+			echo "## Paired ratios, one thread, 64-byte frames"
+			echo
+			echo "tests/bench/abrate: one process pinned to one CPU alternates live-frame calls of 512Ki"
+			echo "frames of the ceiling and of the mode's generator (bpf/udp_gen, configured by lib/udp_cfg"
+			echo "as trafficgen udp configures it), A B B A ..., $PAIRS pairs. Each call's time less the"
+			echo "median time of a 64-frame call (the fixed cost of a call, mostly page-pool teardown) is"
+			echo "its frames' time. Ratio = generator pps / ceiling pps of the same pair; median (min–max)"
+			echo "over pairs. The sink received exactly the frames sent."
+			echo
+			echo "| mode | ceiling Mpps | mode Mpps | ratio (min–max) |"
+			echo "|---|---:|---:|---:|"
+		} >>"$md"
+		printf '\n%-18s %12s %10s %s\n' "paired (64 B, 1 thread)" "ceiling" mode "ratio (min-max)"
+	fi
+	while IFS=$'\t' read -r id ratio lo hi cpps gpps n; do
+		[ "$first" = 1 ] || printf ',' >>"$json"
+		first=0
+		printf '\n    {"id": "%s", "mode": %s, "ratio": {"median": %s, "min": %s, "max": %s}, "ceiling_pps": %s, "pps": %s}' \
+			"$id" "$(json_str "$(mode_field "$id" 3)")" "$ratio" "$lo" "$hi" "$cpps" "$gpps" >>"$json"
+		echo "| $(mode_field "$id" 3) | $(mpps "$cpps") | $(mpps "$gpps") | $ratio ($lo–$hi) |" >>"$md"
+		printf '%-18s %12s %10s %s (%s-%s)\n' "$(mode_field "$id" 3)" "$(mpps "$cpps")" \
+			"$(mpps "$gpps")" "$ratio" "$lo" "$hi"
+	done < <(cat "$OUT/paired.tsv" 2>/dev/null)
+	printf '\n  ]},\n' >>"$json"
+}
+
 # The generator's end gets an address and a permanent neighbour entry for
 # the receiver, for the socket contender only: no ARP is ever sent. The
 # sink drops every frame before the receiver's stack, so nothing answers.
@@ -468,6 +542,7 @@ report() {
 			"$(mpps "$max")" "$(case $size in 64) echo 1 ;; 70) echo 2 ;; *) echo 3 ;; esac)" >>"$dat"
 	done <"$TMP/rows"
 	printf '\n  ],\n' >>"$json"
+	report_paired "$md" "$json"
 	report_tcp "$md" "$json"
 	printf '}\n' >>"$json"
 	echo
@@ -607,7 +682,7 @@ CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 # shellcheck disable=SC2034,SC2016 # lib.sh's cleanup evaluates it
 CLEANUP_EXTRA='[ -n "$SINK_PID" ] && kill -9 "$SINK_PID" 2>/dev/null'
-rm -f "$OUT/raw.tsv" "$OUT/results.json" "$OUT/results.md" "$OUT/pps.png" "$OUT/pps.dat" \
+rm -f "$OUT/raw.tsv" "$OUT/paired.tsv" "$OUT/results.json" "$OUT/results.md" "$OUT/pps.png" "$OUT/pps.dat" \
 	"$OUT/tcp.png" "$OUT/tcp.dat"
 
 setup || die "could not set up the veth pair"
@@ -654,6 +729,11 @@ for round in $(seq "$ROUNDS"); do
 		seq=$((seq + 1))
 		measure "$round" "$seq" "$id" || FAILED=$((FAILED + 1))
 	done
+done
+
+for id in $IDS; do
+	is_paired "$id" || continue
+	measure_paired "$id" || FAILED=$((FAILED + 1))
 done
 
 # Rows: the modes asked for and the ceilings they were compared with.
