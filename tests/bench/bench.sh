@@ -322,7 +322,8 @@ is_paired() {
 
 # One paired measurement (tests/bench/abrate.c: the ceiling and the mode's
 # generator taking turns call by call in one process, so that both sides of
-# every ratio see the same few hundred ms of this CPU); appends "id ratio
+# every ratio see the same few hundred ms of this CPU, each call's rate
+# read off the receiver's counter); appends "id ratio
 # min max ceiling_pps gen_pps pairs" to paired.tsv. The sink must have
 # received every frame the tool sent.
 measure_paired() {
@@ -330,7 +331,7 @@ measure_paired() {
 	extra=$(mode_field "$id" 6)
 	start_sink || return 1
 	# shellcheck disable=SC2086 # extra holds several arguments
-	in_g timeout -k 5 120 "$ABRATE" -m "$VR_MAC" -a "$R4" -A "$G4" -k "$PAIRS" -r 512k \
+	in_g timeout -k 5 120 "$ABRATE" -R "$NSR:$VR" -m "$VR_MAC" -a "$R4" -A "$G4" -k "$PAIRS" -r 512k \
 		$extra "$VG" >"$out" 2>>"$TMP/sender.err"
 	rx=$(stop_sink)
 	frames=$(json_field "$out" frames)
@@ -347,7 +348,7 @@ measure_paired() {
 # The paired ratios: a table, and "paired" in results.json.
 report_paired() {
 	local md=$1 json=$2 id ratio lo hi cpps gpps n first=1
-	printf '  "paired": {"pairs": %s, "frames_per_call": 524288, "rows": [' "$PAIRS" >>"$json"
+	printf '  "paired": {"pairs": %s, "frames_per_call": 524288, "pps": "receiver counter over the middle 80%% of each call", "rows": [' "$PAIRS" >>"$json"
 	if [ -s "$OUT/paired.tsv" ]; then
 		{
 			echo
@@ -355,10 +356,11 @@ report_paired() {
 			echo
 			echo "tests/bench/abrate: one process pinned to one CPU alternates live-frame calls of 512Ki"
 			echo "frames of the ceiling and of the mode's generator (bpf/udp_gen, configured by lib/udp_cfg"
-			echo "as trafficgen udp configures it), A B B A ..., $PAIRS pairs. Each call's time less the"
-			echo "median time of a 64-frame call (the fixed cost of a call, mostly page-pool teardown) is"
-			echo "its frames' time. Ratio = generator pps / ceiling pps of the same pair; median (min–max)"
-			echo "over pairs. The sink received exactly the frames sent."
+			echo "as trafficgen udp configures it), A B B A ..., $PAIRS pairs. A thread on the other CPU"
+			echo "samples the receiving veth's packet counter every ms; a call's pps is that of the middle"
+			echo "of its frames (10% to 90% received), which leaves out the call's set-up and its page-pool"
+			echo "teardown (an RCU grace period, ~32 ms, of varying length). Ratio = generator pps / ceiling"
+			echo "pps of the same pair; median (min–max) over pairs. The sink received exactly the frames sent."
 			echo
 			echo "| mode | ceiling Mpps | mode Mpps | ratio (min–max) |"
 			echo "|---|---:|---:|---:|"
