@@ -30,7 +30,10 @@
 # Both send from one thread (iperf3 3.12 has no other way). iperf3 takes
 # whole seconds, so both run BENCH_SECONDS rounded up. No ceiling: each
 # trafficgen row runs next to its iperf3 row; for trafficgen the ratio is
-# acked bytes / bytes on the wire (frames without FCS, retransmissions in).
+# payload bytes acknowledged / payload bytes sent (retransmissions in). The
+# rows marked "GRO receiver" have GRO on the receiver's veth instead of the
+# pass program (no iperf3 row: with no XDP program on the peer, iperf3's
+# veth does TSO and sends 64 KB packets).
 #
 # Environment:
 #   BENCH_SECONDS  seconds per measurement (default 1.5; 0.3 for a quick
@@ -123,6 +126,8 @@ tcp1|tcp|trafficgen tcp -f 1|1500|1|
 iperf1|iperf3|iperf3 -P 1|1500|1|
 tcp4|tcp|trafficgen tcp -f 4|1500|4|
 iperf4|iperf3|iperf3 -P 4|1500|4|
+tcp1gro|tcp|trafficgen tcp -f 1, GRO receiver|1500|1|gro
+tcp4gro|tcp|trafficgen tcp -f 4, GRO receiver|1500|4|gro
 "
 is_tcp() { case $(mode_field "$1" 2) in tcp | iperf3) return 0 ;; esac; return 1; }
 
@@ -215,6 +220,11 @@ run_sender() {
 # The receiver's end during a TCP run: an XDP pass program (see the top).
 pass_on() { ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_pass.bpf.o" sec xdp; }
 pass_off() { ip -n "$NSR" link set dev "$VR" xdp off 2>/dev/null; }
+# The other receiver configuration of a TCP row ("gro" in its sixth field):
+# GRO on and no XDP program, so that the stack merges our segments in the
+# generator's own pages (what the udp_gen and tcp_gen restores are for).
+gro_on() { ip netns exec "$NSR" ethtool -K "$VR" gro on >/dev/null; }
+gro_off() { ip netns exec "$NSR" ethtool -K "$VR" gro off >/dev/null 2>&1; }
 
 # wait_file FILE: up to 5 s for it to appear.
 wait_file() {
@@ -230,7 +240,8 @@ iperf_sum() {
 		on && /}/ { exit }' "$1"
 }
 
-# trafficgen tcp into tcp_discard; prints "bytes duration bps wire" or nothing.
+# trafficgen tcp into tcp_discard; prints "bytes duration bps sent" or
+# nothing, sent being the payload bytes put on the wire.
 # (Both run in a subshell of measure_tcp; lib.sh's cleanup kills whatever
 # is left in the namespaces.)
 run_tcp() {
@@ -256,7 +267,7 @@ run_tcp() {
 		echo "the receiver read ${read:-nothing}, ${acked:-?} bytes acknowledged" >>"$TMP/sender.err"
 		return 1
 	fi
-	echo "$acked $(json_field "$out" duration_s) $(json_field "$out" goodput_bps) $(json_field "$out" bytes)"
+	echo "$acked $(json_field "$out" duration_s) $(json_field "$out" goodput_bps) $(json_field "$out" payload_bytes)"
 }
 
 # iperf3 -c against iperf3 -s; prints "bytes duration bps -" or nothing.
@@ -277,20 +288,21 @@ run_iperf3() {
 	echo "$(iperf_sum "$out" bytes) $(iperf_sum "$out" seconds) $(iperf_sum "$out" bits_per_second) -"
 }
 
-# One TCP measurement: appends "round seq id bytes duration bps wire" to raw.tsv.
+# One TCP measurement: appends "round seq id bytes duration bps sent" to raw.tsv.
 measure_tcp() {
-	local round=$1 seq=$2 id=$3 kind flows res bytes dur bps wire
+	local round=$1 seq=$2 id=$3 kind flows res bytes dur bps sent
 	kind=$(mode_field "$id" 2) flows=$(mode_field "$id" 5)
-	pass_on || return 1
+	if [ "$(mode_field "$id" 6)" = gro ]; then gro_on || return 1; else pass_on || return 1; fi
 	if [ "$kind" = tcp ]; then res=$(run_tcp "$flows"); else res=$(run_iperf3 "$flows"); fi
 	pass_off
-	read -r bytes dur bps wire <<<"$res"
+	gro_off
+	read -r bytes dur bps sent <<<"$res"
 	if [ -z "$bps" ] || [ -z "$dur" ]; then
 		echo "bench: $id (round $round) failed: $(tail -n 3 "$TMP/sender.err")" >&2
 		return 1
 	fi
 	bps=$(awk -v v="$bps" 'BEGIN { printf "%.0f", v }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$seq" "$id" "$bytes" "$dur" "$bps" "$wire" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$seq" "$id" "$bytes" "$dur" "$bps" "$sent" \
 		>>"$OUT/raw.tsv"
 	printf '  round %d  %-12s %10s Gbit/s  (%s bytes in %.3f s)\n' "$round" "$id" \
 		"$(gbps "$bps")" "$bytes" "$dur"
@@ -431,7 +443,7 @@ summarise() {
 		ceil=$(ceiling_of "$id")
 		: >"$TMP/ratio"
 		if [ "$kind" = tcp ]; then
-			# acked / wire bytes, run by run.
+			# acked / sent payload bytes, run by run.
 			awk -v id="$id" '$3 == id && $7 > 0 { printf "%.4f\n", $4 / $7 }' "$OUT/raw.tsv" >"$TMP/ratio"
 		elif [ "$ceil" = "$id" ]; then
 			echo 1 >"$TMP/ratio"
@@ -551,11 +563,11 @@ report() {
 	echo "bench: wrote $md, $json"
 }
 
-# The TCP rows: Gbit/s, and acked/wire for trafficgen.
+# The TCP rows: Gbit/s, and acked/sent for trafficgen.
 report_tcp() {
 	local md=$1 json=$2 dat=$OUT/tcp.dat first=1
 	local id status min med max rmin rmed rmax label size flows kind why
-	printf '  "tcp": {"seconds_per_run": %s, "unit": "Gbit/s", "goodput": "payload bytes acknowledged (trafficgen) or received (iperf3) per second", "acked_per_wire": "payload bytes acknowledged / frame bytes sent, FCS excluded"},\n  "tcp_rows": [\n' \
+	printf '  "tcp": {"seconds_per_run": %s, "unit": "Gbit/s", "goodput": "payload bytes acknowledged (trafficgen) or received (iperf3) per second", "acked_per_sent": "payload bytes acknowledged / payload bytes sent, retransmissions in"},\n  "tcp_rows": [\n' \
 		"$TSECS" >>"$json"
 	: >"$dat"
 	if [ -s "$TMP/tcprows" ]; then
@@ -568,13 +580,13 @@ report_tcp() {
 			echo "over rounds. One sending thread each; 1500-byte frames (trafficgen -s 1500: 1496 bytes and"
 			echo "1430 of payload; iperf3 at MTU 1500: 1514 and 1448, TSO being off while the peer has an XDP"
 			echo "program); into a kernel TCP receiver in the other namespace (tests/tools/tcp_discard; iperf3 -s)"
-			echo "whose veth has an XDP pass program. acked/wire = payload acknowledged / frame bytes sent"
-			echo "(retransmissions included)."
+			echo "whose veth has an XDP pass program, or GRO on and no program (\"GRO receiver\"). acked/sent ="
+			echo "payload bytes acknowledged / payload bytes sent (retransmissions included)."
 			echo
-			echo "| mode | frame | flows | Gbit/s median | Gbit/s min–max | acked/wire (min–max) |"
+			echo "| mode | frame | flows | Gbit/s median | Gbit/s min–max | acked/sent (min–max) |"
 			echo "|---|---:|---:|---:|---:|---:|"
 		} >>"$md"
-		printf '\n%-22s %6s %5s %10s %15s %s\n' mode frame flows "Gbit/s" "Gbit/s min-max" "acked/wire (min-max)"
+		printf '\n%-34s %6s %5s %10s %15s %s\n' mode frame flows "Gbit/s" "Gbit/s min-max" "acked/sent (min-max)"
 	fi
 	while read -r id status min med max rmin rmed rmax; do
 		label=$(mode_field "$id" 3) size=$(mode_field "$id" 4) flows=$(mode_field "$id" 5)
@@ -588,22 +600,22 @@ report_tcp() {
 			printf '    {"id": "%s", "mode": %s, "frame_size": %s, "flows": %s, "skipped": "%s"}' \
 				"$id" "$(json_str "$label")" "$size" "$flows" "$why" >>"$json"
 			echo "| $label | $size | $flows | skipped: $why | | |" >>"$md"
-			printf '%-22s %6s %5s %s\n' "$label" "$size" "$flows" "skipped: $why"
+			printf '%-34s %6s %5s %s\n' "$label" "$size" "$flows" "skipped: $why"
 			continue
 			;;
 		esac
-		printf '    {"id": "%s", "mode": %s, "frame_size": %s, "flows": %s, "goodput_gbps": {"min": %s, "median": %s, "max": %s}, "acked_per_wire": ' \
+		printf '    {"id": "%s", "mode": %s, "frame_size": %s, "flows": %s, "goodput_gbps": {"min": %s, "median": %s, "max": %s}, "acked_per_sent": ' \
 			"$id" "$(json_str "$label")" "$size" "$flows" "$(gbps "$min")" "$(gbps "$med")" \
 			"$(gbps "$max")" >>"$json"
 		if [ -n "$rmed" ]; then
 			printf '{"min": %s, "median": %s, "max": %s}}' "$rmin" "$rmed" "$rmax" >>"$json"
 			echo "| $label | $size | $flows | $(gbps "$med") | $(gbps "$min")–$(gbps "$max") | $rmed ($rmin–$rmax) |" >>"$md"
-			printf '%-22s %6s %5s %10s %15s %s (%s-%s)\n' "$label" "$size" "$flows" "$(gbps "$med")" \
+			printf '%-34s %6s %5s %10s %15s %s (%s-%s)\n' "$label" "$size" "$flows" "$(gbps "$med")" \
 				"$(gbps "$min")-$(gbps "$max")" "$rmed" "$rmin" "$rmax"
 		else
 			printf 'null}' >>"$json"
 			echo "| $label | $size | $flows | $(gbps "$med") | $(gbps "$min")–$(gbps "$max") | |" >>"$md"
-			printf '%-22s %6s %5s %10s %15s\n' "$label" "$size" "$flows" "$(gbps "$med")" \
+			printf '%-34s %6s %5s %10s %15s\n' "$label" "$size" "$flows" "$(gbps "$med")" \
 				"$(gbps "$min")-$(gbps "$max")"
 		fi
 		# Plot data: label, Gbit/s median/min/max, colour by contender.

@@ -18,13 +18,16 @@ BENCH=$TOP/tests/bench/bench.sh
 # The modes bench.sh promises, in its order: pps rows, then TCP rows.
 PPS_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 ceil1500 udp1500
 trafgen64 socket64 trafgen1500 socket1500"
-TCP_IDS="tcp1 iperf1 tcp4 iperf4"
+TCP_IDS="tcp1 iperf1 tcp4 iperf4 tcp1gro tcp4gro"
 MODE_IDS="$PPS_IDS $TCP_IDS"
 NMODES=$(echo "$MODE_IDS" | wc -w)
+# The one-thread 64-byte generator modes also get a paired ratio (abrate).
+PAIRED_IDS="udp64 dyn64 ranges64"
+NPAIRED=$(echo "$PAIRED_IDS" | wc -w)
 OUT=$TMP/bench
 
 start=$(date +%s)
-BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_OUT=$OUT timeout -k 5 120 bash "$BENCH" \
+BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_OUT=$OUT timeout -k 5 240 bash "$BENCH" \
 	>"$TMP/bench.out" 2>"$TMP/bench.err"
 rc=$?
 echo "# bench took $(($(date +%s) - start)) s"
@@ -71,7 +74,12 @@ fi
 for key in '"machine"' '"nproc": [0-9]' '"cpu_model": "' '"kernel": "' '"rows": \['; do
 	check_true "results.json has $key" grep -q "$key" "$J"
 done
-check_eq "results.json: one row per mode" "$NMODES" "$(grep -c '"id": "' "$J")"
+check_eq "results.json: one row per mode and per paired ratio" "$((NMODES + NPAIRED))" \
+	"$(grep -c '"id": "' "$J")"
+for id in $PAIRED_IDS; do
+	check_true "results.json: paired ratio of $id" \
+		grep -Eq '"id": "'"$id"'", "mode": "[^"]*", "ratio": \{"median": [0-9.]+, "min": [0-9.]+, "max": [0-9.]+\}' "$J"
+done
 check_true "results.json: TCP rows in tcp_rows, in Gbit/s" grep -q '"tcp": {.*"unit": "Gbit/s"' "$J"
 
 # check_row ID WHAT ERE: the row of mode ID has WHAT (its text matches ERE),
@@ -95,11 +103,11 @@ for id in $PPS_IDS; do
 		'"pps": \{"min": [0-9]+, "median": [0-9.]+, "max": [0-9]+\}, "ratio": '"$MMM"
 done
 for id in $TCP_IDS; do
-	# Gbit/s min/median/max, and acked/wire for trafficgen (null for
+	# Gbit/s min/median/max, and acked/sent for trafficgen (null for
 	# iperf3), or why there are none.
 	case $id in tcp*) wire=$MMM ;; *) wire=null ;; esac
-	check_row "$id" "Gbit/s min/median/max and acked/wire" \
-		"\"goodput_gbps\": $MMM, \"acked_per_wire\": $wire"
+	check_row "$id" "Gbit/s min/median/max and acked/sent" \
+		"\"goodput_gbps\": $MMM, \"acked_per_sent\": $wire"
 done
 gb=$(grep '"id": "tcp1"' "$J" | grep -o '"median": [0-9.]*' | head -n 1 | cut -d' ' -f2)
 check_true "trafficgen tcp -f 1 had a goodput (${gb:-?} Gbit/s)" \
@@ -111,8 +119,8 @@ M=$OUT/results.md
 check_true "results.md: table header" grep -q '^| mode | frame | threads | Mpps median |' "$M"
 check_true "results.md: header separator" grep -q '^|---|' "$M"
 check_true "results.md: TCP table header" \
-	grep -q '^| mode | frame | flows | Gbit/s median | Gbit/s min–max | acked/wire' "$M"
-check_eq "results.md: one row per mode" "$NMODES" \
+	grep -q '^| mode | frame | flows | Gbit/s median | Gbit/s min–max | acked/sent' "$M"
+check_eq "results.md: one row per mode and per paired ratio" "$((NMODES + NPAIRED))" \
 	"$(grep '^| ' "$M" | grep -vc '^| mode |')"
 
 for P in "$OUT/pps.png" "$OUT/tcp.png"; do
