@@ -133,10 +133,10 @@ int tg_sizes_wheel_range(const struct tg_size_range *r, uint16_t *wheel,
 	return 0;
 }
 
-static uint32_t gcd(uint32_t a, uint32_t b)
+uint64_t tg_gcd(uint64_t a, uint64_t b)
 {
 	while (b) {
-		uint32_t t = a % b;
+		uint64_t t = a % b;
 
 		a = b;
 		b = t;
@@ -154,7 +154,7 @@ int tg_sizes_wheel_imix(const struct tg_imix *m, uint16_t *wheel,
 	if (!m->n || m->n > TG_IMIX_MAX)
 		return tg_fail(err, EINVAL, "a mix of %u sizes is not 1 to %d", m->n, TG_IMIX_MAX);
 	for (i = 0; i < m->n; i++)
-		g = gcd(g, m->weight[i]);
+		g = tg_gcd(g, m->weight[i]);
 	for (i = 0; i < m->n; i++) {
 		if (!m->weight[i] || m->wire[i] < TG_FCS_LEN + TG_ETH_HLEN)
 			return tg_fail(err, EINVAL, "size %u with weight %u is not part of a mix",

@@ -68,4 +68,7 @@ double tg_sizes_mean_wire(const uint16_t *wheel, unsigned int n);
 uint16_t tg_sizes_max(const uint16_t *wheel, unsigned int n);
 uint16_t tg_sizes_min(const uint16_t *wheel, unsigned int n);
 
+/* Greatest common divisor (Euclid); tg_gcd(a, 0) is a. */
+uint64_t tg_gcd(uint64_t a, uint64_t b);
+
 #endif

@@ -290,17 +290,6 @@ static void set_csum_bases(struct udp_gen_cfg *cfg, const uint8_t *frame)
 	cfg->icsum_base = cfg->ipv6 ? 0 : i;
 }
 
-static uint64_t gcd(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
 /*
  * After how many frames a thread's fields all repeat: the least common
  * multiple of their spans, or UDP_GEN_RING_MAX + 1 once it is past that.
@@ -316,7 +305,7 @@ static uint64_t ring_period(const struct udp_gen_cfg *cfg)
 			continue;
 		if (f[i]->span > UDP_GEN_RING_MAX)
 			return UDP_GEN_RING_MAX + 1;
-		l = l / gcd(l, f[i]->span) * f[i]->span;
+		l = l / tg_gcd(l, f[i]->span) * f[i]->span;
 		if (l > UDP_GEN_RING_MAX)
 			return UDP_GEN_RING_MAX + 1;
 	}
