@@ -287,12 +287,12 @@ int udp_gen(struct xdp_md *ctx)
 	}
 
 	if (cfg.ring_len) {
-		__u64 j = pc->cur_ring;
+		/* Each cfg field once: every read of the volatile is a load. */
+		__u64 j = pc->cur_ring, n = cfg.ring_len, next = j + cfg.ring_stride;
 		__u32 key = j;
 		const __u8 *h;
 
-		pc->cur_ring = j + cfg.ring_stride >= cfg.ring_len ? j + cfg.ring_stride - cfg.ring_len
-								 : j + cfg.ring_stride;
+		pc->cur_ring = next >= n ? next - n : next;
 		h = bpf_map_lookup_elem(&ring, &key);
 		if (!h)
 			return XDP_ABORTED;
