@@ -494,7 +494,7 @@ report() {
 		echo "pps = frames the sink (XDP_DROP) received / the sender's duration; ratio to the"
 		echo "mean of the ceiling runs (same frame size and threads) just before and after each run;"
 		echo "min/median/max over rounds (for a ceiling, over all its runs). The CPU of this kind"
-		echo "of VM switches between two speeds for seconds at a time: a run whose two ceiling"
+		echo "of VM changes speed, by up to 1.5x, at times for seconds: a run whose two ceiling"
 		echo "neighbours differ by more than $(awk -v s="$STEADY" 'BEGIN { print s * 100 }')% straddles a switch and its ratio is left"
 		echo "out (\"k/n runs\": kept of all; with none kept, all count)."
 		echo "--stamp needs 70-byte frames over IPv4; the sink's stamp tracking runs on the"
