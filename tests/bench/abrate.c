@@ -77,7 +77,8 @@ static void usage(FILE *f)
 		"  -m MAC    destination MAC (default ff:ff:ff:ff:ff:ff)\n"
 		"  -r N      frames per call (default 1M)\n"
 		"  -k N      pairs of calls (default 20, at most %d)\n"
-		"  -R NS:IF  the receiving interface and its namespace (ip netns), whose counter is sampled\n",
+		"  -R NS:IF  the receiving interface and its namespace (ip netns), whose counter is sampled\n"
+		"  -C        never the header ring: the generator computes every frame\n",
 		MAX_PAIRS);
 }
 
@@ -262,8 +263,11 @@ int main(int argc, char **argv)
 	unsigned int k, i;
 	cpu_set_t set;
 
-	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:h")) != -1) {
+	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:Ch")) != -1) {
 		switch (opt) {
+		case 'C':
+			p.no_ring = true;
+			break;
 		case 'R':
 			recv = strdup(optarg);
 			if (!recv || !strchr(recv, ':'))
