@@ -6,9 +6,10 @@
  * Live mode recycles pages without re-initialising them: this program sees
  * frames it already rewrote, and frames a receiver changed in place (a veth
  * peer with GRO rewrites the IPv6 payload length and the UDP checksum inside
- * our pages). So every frame first gets the template's headers back, which
- * makes each field and checksum absolute, and the checksum updates below
- * start from bytes known to be consistent.
+ * our pages). So every frame first gets whole headers written back (the
+ * template's, or a header ring entry built in userspace), which makes each
+ * field and checksum absolute: the checksum updates below start from words
+ * known before load.
  */
 #include "compat.bpf.h"
 #include "csum.bpf.h"
@@ -90,6 +91,17 @@ static __always_inline void copy_hdr(void *data, const __u8 *src)
 static __always_inline void restore_hdr(void *data)
 {
 	copy_hdr(data, tmpl_hdr());
+}
+
+/*
+ * Folds a UDP checksum accumulator into the header. RFC 768: a computed
+ * zero goes out as all ones (zero means "no checksum").
+ */
+static __always_inline void udp_csum_store(struct udphdr *udp, __u32 acc)
+{
+	__u16 c = csum_end(acc);
+
+	udp->check = c ? c : 0xffff;
 }
 
 /*
@@ -299,9 +311,8 @@ int udp_gen(struct xdp_md *ctx)
 		copy_hdr(data, h);
 		if (cfg.stamp) {
 			struct udphdr *udp = data + cfg.l4_off;
-			__u16 nv = csum_end(stamp(udp, pc, csum_begin(udp->check)));
 
-			udp->check = nv ? nv : 0xffff;
+			udp_csum_store(udp, stamp(udp, pc, csum_begin(udp->check)));
 		}
 		goto out;
 	}
@@ -375,9 +386,7 @@ int udp_gen(struct xdp_md *ctx)
 			ip->check = csum_end(icsum);
 		if (cfg.stamp)
 			ucsum = stamp(udp, pc, ucsum);
-		nv = csum_end(ucsum);
-		/* RFC 768: a computed zero goes out as all ones. */
-		udp->check = nv ? nv : 0xffff;
+		udp_csum_store(udp, ucsum);
 	}
 out:
 	pc->packets++;
@@ -491,8 +500,7 @@ static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu
 	}
 	if (!v6)
 		((struct iphdr *)ip)->check = csum_end(icsum);
-	nv = csum_end(ucsum);
-	udp->check = nv ? nv : 0xffff;
+	udp_csum_store(udp, ucsum);
 }
 
 SEC("xdp")
