@@ -27,6 +27,7 @@
 #include "neigh.h"
 #include "packet_tcp.h"
 #include "tcp.h"
+#include "tcp_cfg.h"
 #include "tcp_ack.skel.h"
 #include "tcp_gen.skel.h"
 
@@ -302,7 +303,6 @@ int tcp_flows_connect(struct tcp_run *r)
 
 int tcp_gen_open(struct tcp_run *r)
 {
-	struct tcp_tmpl_buf { uint8_t b[TG_MAX_FRAME_LEN]; } *buf;
 	struct tg_err err = { "" };
 	struct tg_tcp_spec spec = {
 		.family = r->family, .src = r->src, .dst = r->dst,
@@ -310,8 +310,9 @@ int tcp_gen_open(struct tcp_run *r)
 		.flags = TG_TCP_ACK, .window = r->window, .ts = r->ts,
 		.payload_len = r->mss,
 	};
+	uint16_t sports[TCP_GEN_MAX_FLOWS];
+	uint32_t ts_base[TCP_GEN_MAX_FLOWS];
 	struct tcp_gen_cfg *c = &r->cfg;
-	struct tg_layout l = { 0 };
 	struct tcp_gen_pcpu *v;
 	unsigned int i, t;
 	__u32 zero = 0;
@@ -319,33 +320,16 @@ int tcp_gen_open(struct tcp_run *r)
 
 	memcpy(spec.dst_mac, r->dst_mac, 6);
 	memcpy(spec.src_mac, r->iface.mac, 6);
-	buf = malloc(sizeof(*buf));
-	if (!buf)
-		return -ENOMEM;
-	memset(c, 0, sizeof(*c));
-	for (i = 0; i < r->nflows; i++) {
-		spec.sport = ntohs(r->flow[i].key.lport);
-		ret = tg_build_tcp(&spec, buf->b, sizeof(buf->b), &l, &err);
-		if (ret) {
-			tg_error("%s\n", err.msg);
-			free(buf);
-			return ret;
-		}
-		memcpy(c->flow[i].hdr, buf->b, l.payload_off);
-		c->flow[i].ts_base = r->flow[i].ts_base;
-		if (!i)
-			memcpy(r->frame, buf->b, l.len);
+	for (i = 0; i < r->nflows && i < TCP_GEN_MAX_FLOWS; i++) {
+		sports[i] = ntohs(r->flow[i].key.lport);
+		ts_base[i] = r->flow[i].ts_base;
 	}
-	free(buf);
-	c->ifindex = r->iface.ifindex;
-	c->l3_off = l.l3_off;
-	c->l4_off = l.l4_off;
-	c->hdr_len = l.payload_off;
-	c->frame_len = l.len;
-	c->payload_len = r->mss;
-	c->ipv6 = r->family == AF_INET6;
-	c->ts = r->ts;
-	c->nflows = r->nflows;
+	ret = tg_tcp_cfg_build(&spec, sports, ts_base, r->nflows, r->iface.ifindex, c, r->frame,
+			       &err);
+	if (ret) {
+		tg_error("%s\n", err.msg);
+		return ret;
+	}
 	c->ts_t0_ns = r->ts_t0_ns;
 
 	r->gen = tcp_gen_bpf__open();

@@ -40,6 +40,7 @@
 #include "harness.h"
 #include "lf.h"
 #include "packet_tcp.h"
+#include "tcp_cfg.h"
 #include "tcp_gen.h"
 #include "wire.h"
 #include "tcp_ack.skel.h"
@@ -153,12 +154,15 @@ static struct tcp_gen_pcpu get_pcpu(struct gen *g)
 static struct gen *gen_load(const struct fixture *fx)
 {
 	struct gen *g = calloc(1, sizeof(*g));
+	uint16_t sports[TCP_GEN_MAX_FLOWS];
+	uint32_t ts_base[TCP_GEN_MAX_FLOWS];
+	struct tg_err err = { "" };
 	struct tcp_gen_cfg *c;
-	struct tg_layout l;
 	unsigned int i;
 	int ret;
 
 	assert_non_null(g);
+	assert_true(fx->nflows <= TCP_GEN_MAX_FLOWS);
 	g->fx = fx;
 	c = &g->cfg;
 	g->spec = (struct tg_tcp_spec){
@@ -174,24 +178,11 @@ static struct gen *gen_load(const struct fixture *fx)
 		inet_pton(AF_INET6, "2001:2::1", &g->spec.dst.v6);
 	}
 	for (i = 0; i < fx->nflows; i++) {
-		struct tg_tcp_spec s = g->spec;
-
-		s.sport = LPORT0 + i;
-		assert_int_equal(tg_build_tcp(&s, g->ref, sizeof(g->ref), &l, NULL), 0);
-		memcpy(c->flow[i].hdr, g->ref, l.payload_off);
-		c->flow[i].ts_base = fx->ts_base + i * 100000;
-		if (!i)
-			memcpy(g->tmpl, g->ref, l.len);
+		sports[i] = LPORT0 + i;
+		ts_base[i] = fx->ts_base + i * 100000;
 	}
-	c->ifindex = 1;
-	c->l3_off = l.l3_off;
-	c->l4_off = l.l4_off;
-	c->hdr_len = l.payload_off;
-	c->frame_len = l.len;
-	c->payload_len = fx->payload;
-	c->ipv6 = fx->family == AF_INET6;
-	c->ts = fx->ts;
-	c->nflows = fx->nflows;
+	if (tg_tcp_cfg_build(&g->spec, sports, ts_base, fx->nflows, 1, c, g->tmpl, &err))
+		fail_msg("%s: %s", fx->desc, err.msg);
 	/* 3 ticks back: a TSval base just below 2^32 wraps at once. */
 	c->ts_t0_ns = tg_now_ns() - (3ULL << 20);
 
