@@ -27,19 +27,18 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <unistd.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
 #include "lf.h"
 #include "log.h"
 #include "packet.h"
 #include "parse.h"
-#include "stats.h"
 #include "target.h"
 #include "udp_cfg.h"
 #include "udp_ring.h"
@@ -112,14 +111,18 @@ static void *sampler_main(void *arg)
 	fd = open(path, O_RDONLY);
 	if (fd < 0 || setns(fd, CLONE_NEWNET) || !(s->sk = nl_socket_alloc()) ||
 	    nl_connect(s->sk, NETLINK_ROUTE)) {
+		if (fd >= 0)
+			close(fd);
 		atomic_store(&s->ready, -1);
 		return NULL;
 	}
 	close(fd);
 	{
+		/* The interface must be there and its counter readable. */
 		uint64_t c;
 
 		if (rx_packets(s, &c)) {
+			nl_socket_free(s->sk);
 			atomic_store(&s->ready, -1);
 			return NULL;
 		}
@@ -162,8 +165,8 @@ static double mid_rate(const struct sampler *s, uint64_t c0, uint64_t repeat)
 	return (double)(s->c[b] - s->c[a]) / (s->t[b] - s->t[a]) * 1e9;
 }
 
-/* One live-frame call of repeat frames; its wall time in ns, or 0 on failure. */
-static uint64_t call(int prog_fd, uint8_t *frame, uint32_t len, uint32_t repeat)
+/* One live-frame call of repeat frames; 0 or -1 (said on stderr). */
+static int call(int prog_fd, uint8_t *frame, uint32_t len, uint32_t repeat)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = frame,
@@ -172,32 +175,32 @@ static uint64_t call(int prog_fd, uint8_t *frame, uint32_t len, uint32_t repeat)
 		.batch_size = TG_LF_DEFAULT_BATCH,
 		.repeat = repeat,
 	);
-	uint64_t t0 = tg_now_ns();
 
 	if (bpf_prog_test_run_opts(prog_fd, &opts)) {
 		fprintf(stderr, "abrate: live-frame call failed: %s\n", strerror(errno));
-		return 0;
+		return -1;
 	}
-	return tg_now_ns() - t0;
+	return 0;
 }
 
 /* A call, sampled: its middle rate at the receiver, or 0 on failure. */
 static double sampled_call(struct sampler *s, int prog_fd, uint8_t *frame, uint32_t len,
 			   uint32_t repeat)
 {
-	uint64_t c0, t;
+	uint64_t c0;
 	double r;
+	int ret;
 
 	if (rx_packets(s, &c0))
 		return 0;
 	s->n = 0;
 	atomic_store(&s->phase, 1);
-	t = call(prog_fd, frame, len, repeat);
+	ret = call(prog_fd, frame, len, repeat);
 	/* The last frames reach the receiver a little after the call returns. */
 	usleep(3 * SAMPLE_NS / 1000);
 	atomic_store(&s->phase, 0);
 	usleep(2 * SAMPLE_NS / 1000);
-	if (!t)
+	if (ret)
 		return 0;
 	r = mid_rate(s, c0, repeat);
 	if (!r)
@@ -385,7 +388,7 @@ int main(int argc, char **argv)
 
 	/* A warm-up call of each, not counted in the figures. */
 	for (i = 0; i < 2; i++) {
-		if (!call(fd[i], frame, layout.len, repeat))
+		if (call(fd[i], frame, layout.len, repeat))
 			goto out;
 		frames += repeat;
 	}
