@@ -359,7 +359,7 @@ measure_paired() {
 
 # The paired ratios: a table, and "paired" in results.json.
 report_paired() {
-	local md=$1 json=$2 id ratio lo hi cpps gpps n first=1
+	local md=$1 json=$2 id ratio lo hi cpps gpps first=1
 	printf '  "paired": {"pairs": %s, "frames_per_call": 524288, "pps": "receiver counter over the middle 80%% of each call", "rows": [' "$PAIRS" >>"$json"
 	if [ -s "$OUT/paired.tsv" ]; then
 		{
@@ -379,7 +379,7 @@ report_paired() {
 		} >>"$md"
 		printf '\n%-18s %12s %10s %s\n' "paired (64 B, 1 thread)" "ceiling" mode "ratio (min-max)"
 	fi
-	while IFS=$'\t' read -r id ratio lo hi cpps gpps n; do
+	while IFS=$'\t' read -r id ratio lo hi cpps gpps _; do
 		[ "$first" = 1 ] || printf ',' >>"$json"
 		first=0
 		printf '\n    {"id": "%s", "mode": %s, "ratio": {"median": %s, "min": %s, "max": %s}, "ceiling_pps": %s, "pps": %s}' \
@@ -483,6 +483,20 @@ summarise() {
 mpps() { awk -v v="$1" 'BEGIN { printf "%.3f", v / 1e6 }'; }
 gbps() { awk -v v="$1" 'BEGIN { printf "%.3f", v / 1e9 }'; }
 
+# skipped_row KEY N FORMAT: the row of a mode that has no figures (its
+# $status skipped or failed), in results.json, results.md and on stdout.
+# KEY and N are its third column (threads or flows); FORMAT lays out the
+# stdout line. Uses the caller's id, label, size, status, json and md.
+skipped_row() {
+	local why="not installed"
+	[ "$status" = failed ] && why="failed (see the messages above)"
+	printf '    {"id": "%s", "mode": %s, "frame_size": %s, "%s": %s, "skipped": "%s"}' \
+		"$id" "$(json_str "$label")" "$size" "$1" "$2" "$why" >>"$json"
+	echo "| $label | $size | $2 | skipped: $why | | |" >>"$md"
+	# shellcheck disable=SC2059 # the format is the caller's
+	printf "$3" "$label" "$size" "$2" "skipped: $why"
+}
+
 report() {
 	local id status min med max rmin rmed rmax label size threads first
 	local md=$OUT/results.md json=$OUT/results.json dat=$OUT/pps.dat
@@ -522,12 +536,7 @@ report() {
 		first=0
 		case $status in
 		skipped | failed)
-			local why="not installed"
-			[ "$status" = failed ] && why="failed (see the messages above)"
-			printf '    {"id": "%s", "mode": %s, "frame_size": %s, "threads": %s, "skipped": "%s"}' \
-				"$id" "$(json_str "$label")" "$size" "$threads" "$why" >>"$json"
-			echo "| $label | $size | $threads | skipped: $why | | |" >>"$md"
-			printf '%-18s %6s %3s %s\n' "$label" "$size" "$threads" "skipped: $why"
+			skipped_row threads "$threads" '%-18s %6s %3s %s\n'
 			continue
 			;;
 		esac
@@ -566,7 +575,7 @@ report() {
 # The TCP rows: Gbit/s, and acked/sent for trafficgen.
 report_tcp() {
 	local md=$1 json=$2 dat=$OUT/tcp.dat first=1
-	local id status min med max rmin rmed rmax label size flows kind why
+	local id status min med max rmin rmed rmax label size flows kind
 	printf '  "tcp": {"seconds_per_run": %s, "unit": "Gbit/s", "goodput": "payload bytes acknowledged (trafficgen) or received (iperf3) per second", "acked_per_sent": "payload bytes acknowledged / payload bytes sent, retransmissions in"},\n  "tcp_rows": [\n' \
 		"$TSECS" >>"$json"
 	: >"$dat"
@@ -595,12 +604,7 @@ report_tcp() {
 		first=0
 		case $status in
 		skipped | failed)
-			why="not installed"
-			[ "$status" = failed ] && why="failed (see the messages above)"
-			printf '    {"id": "%s", "mode": %s, "frame_size": %s, "flows": %s, "skipped": "%s"}' \
-				"$id" "$(json_str "$label")" "$size" "$flows" "$why" >>"$json"
-			echo "| $label | $size | $flows | skipped: $why | | |" >>"$md"
-			printf '%-34s %6s %5s %s\n' "$label" "$size" "$flows" "skipped: $why"
+			skipped_row flows "$flows" '%-34s %6s %5s %s\n'
 			continue
 			;;
 		esac
