@@ -19,7 +19,7 @@
 #include "log.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
-#include "udp_ring.h"
+#include "udp_load.h"
 
 #define NS_PER_SEC 1000000000ULL
 
@@ -478,6 +478,7 @@ static int resolve(struct udp_run *r, const struct tg_opts_result *res)
 static int load_program(struct udp_run *r)
 {
 	struct tg_err err = { "" };
+	enum tg_udp_prog which;
 	unsigned int i;
 	size_t size;
 	int ret;
@@ -494,9 +495,9 @@ static int load_program(struct udp_run *r)
 		return -errno;
 	}
 	r->skel->rodata->cfg = r->cfg;
-	/* One of the two programs runs: the other is not loaded. */
-	bpf_program__set_autoload(r->tmpls ? r->skel->progs.udp_gen : r->skel->progs.udp_tmpl,
-				  false);
+	/* One of the programs runs: the others are not loaded. */
+	which = tg_udp_prog_for(&r->cfg, r->tmpls);
+	tg_udp_prog_only(r->skel, which);
 	if (r->tmpls)
 		bpf_map__set_max_entries(r->skel->maps.tmpls, r->ntmpl);
 	ret = tg_udp_ring_size(r->skel->maps.ring, &r->cfg);
@@ -511,7 +512,7 @@ static int load_program(struct udp_run *r)
 			 "run with -v for the verifier's log; is this kernel >= 5.18?");
 		return ret;
 	}
-	r->prog_fd = bpf_program__fd(r->tmpls ? r->skel->progs.udp_tmpl : r->skel->progs.udp_gen);
+	r->prog_fd = bpf_program__fd(tg_udp_prog(r->skel, which));
 	for (i = 0; i < r->ntmpl; i++) {
 		ret = bpf_map__update_elem(r->skel->maps.tmpls, &i, sizeof(i), &r->tmpls[i],
 					   sizeof(r->tmpls[i]), 0);

@@ -41,7 +41,7 @@
 #include "parse.h"
 #include "target.h"
 #include "udp_cfg.h"
-#include "udp_ring.h"
+#include "udp_load.h"
 #include "ceiling.skel.h"
 #include "udp_gen.skel.h"
 #include "bench_tool.h"
@@ -263,6 +263,7 @@ int main(int argc, char **argv)
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
 	int cpus[TG_LF_MAX_THREADS], opt, st, ret = 1, fd[2];
 	bool target_open = false;
+	enum tg_udp_prog which;
 	unsigned int k, i;
 	cpu_set_t set;
 
@@ -369,7 +370,8 @@ int main(int argc, char **argv)
 	}
 	ceil->rodata->target_ifindex = iface.ifindex;
 	gen->rodata->cfg = cfg;
-	bpf_program__set_autoload(gen->progs.udp_tmpl, false);
+	which = tg_udp_prog_for(&cfg, false);
+	tg_udp_prog_only(gen, which);
 	if (tg_udp_ring_size(gen->maps.ring, &cfg) || ceiling_bpf__load(ceil) ||
 	    udp_gen_bpf__load(gen)) {
 		die("load programs", strerror(errno));
@@ -384,7 +386,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	fd[0] = bpf_program__fd(ceil->progs.ceiling);
-	fd[1] = bpf_program__fd(gen->progs.udp_gen);
+	fd[1] = bpf_program__fd(tg_udp_prog(gen, which));
 
 	/* A warm-up call of each, not counted in the figures. */
 	for (i = 0; i < 2; i++) {
@@ -413,10 +415,10 @@ int main(int argc, char **argv)
 
 		printf("{\"type\":\"ab\",\"pairs\":%llu,\"repeat\":%llu,\"frames\":%llu,"
 		       "\"ceiling_pps\":%.0f,\"gen_pps\":%.0f,"
-		       "\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,\"ring\":%u}\n",
+		       "\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,\"ring\":%u,\"prog\":\"%s\"}\n",
 		       (unsigned long long)pairs, (unsigned long long)repeat,
 		       (unsigned long long)frames, median(pps_c, pairs), median(pps_g, pairs),
-		       rm, lo, hi, cfg.ring_len);
+		       rm, lo, hi, cfg.ring_len, bpf_program__name(tg_udp_prog(gen, which)));
 	}
 	ret = 0;
 out:

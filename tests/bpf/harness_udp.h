@@ -13,7 +13,7 @@
 #include "harness.h"
 #include "udp_cfg.h"
 #include "udp_gen.skel.h"
-#include "udp_ring.h"
+#include "udp_load.h"
 
 /*
  * Builds p's config into *cfg and its template into tmpl, then opens and
@@ -43,6 +43,12 @@ static inline struct udp_gen_bpf *th_udp_gen_load(const char *desc,
 	if (tg_udp_ring_fill(skel->maps.ring, p, cfg, &err))
 		fail_msg("%s: %s", desc, err.msg);
 	return skel;
+}
+
+/* The program `trafficgen udp` runs for cfg (without templates). */
+static inline int th_udp_prog_fd(struct udp_gen_bpf *skel, const struct udp_gen_cfg *cfg)
+{
+	return bpf_program__fd(tg_udp_prog(skel, tg_udp_prog_for(cfg, false)));
 }
 
 /* Thread `thread`'s starting state as CPU cpu's, zeros as every other CPU's. */

@@ -191,7 +191,7 @@ static struct udp_gen_pcpu pcpu_read(struct gen *g)
 /* One BPF_PROG_TEST_RUN of len bytes from g->in into g->out; returns the XDP verdict. */
 static int gen_run(struct gen *g, uint32_t len, uint32_t *out_len)
 {
-	return th_test_run(g->desc, bpf_program__fd(g->skel->progs.udp_gen), g->in, len,
+	return th_test_run(g->desc, th_udp_prog_fd(g->skel, &g->cfg), g->in, len,
 			   g->out, sizeof(g->out), out_len);
 }
 

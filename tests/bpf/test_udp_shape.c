@@ -136,7 +136,7 @@ static struct udp_gen_pcpu pcpu_read(struct gen *g)
 /* One BPF_PROG_TEST_RUN of len bytes of g->in; returns the verdict. */
 static int gen_run(struct gen *g, uint32_t len)
 {
-	return th_test_run(g->desc, bpf_program__fd(g->skel->progs.udp_gen), g->in, len,
+	return th_test_run(g->desc, th_udp_prog_fd(g->skel, &g->cfg), g->in, len,
 			   g->out, sizeof(g->out), &g->out_len);
 }
 
@@ -665,7 +665,7 @@ static void test_tmpl(void **state)
 	g->skel = udp_gen_bpf__open();
 	assert_non_null(g->skel);
 	g->skel->rodata->cfg = g->cfg;
-	bpf_program__set_autoload(g->skel->progs.udp_gen, false);
+	tg_udp_prog_only(g->skel, TG_UDP_PROG_TMPL);
 	bpf_map__set_max_entries(g->skel->maps.tmpls, NCAPTURE);
 	ret = udp_gen_bpf__load(g->skel);
 	if (ret)

@@ -2,7 +2,34 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "udp_ring.h"
+#include "udp_load.h"
+
+enum tg_udp_prog tg_udp_prog_for(const struct udp_gen_cfg *cfg, bool tmpls)
+{
+	if (tmpls)
+		return TG_UDP_PROG_TMPL;
+	return cfg->ring_len || !cfg->varies ? TG_UDP_PROG_COPY : TG_UDP_PROG_GEN;
+}
+
+struct bpf_program *tg_udp_prog(struct udp_gen_bpf *skel, enum tg_udp_prog which)
+{
+	switch (which) {
+	case TG_UDP_PROG_COPY:
+		return skel->progs.udp_copy;
+	case TG_UDP_PROG_TMPL:
+		return skel->progs.udp_tmpl;
+	default:
+		return skel->progs.udp_gen;
+	}
+}
+
+void tg_udp_prog_only(struct udp_gen_bpf *skel, enum tg_udp_prog which)
+{
+	enum tg_udp_prog i;
+
+	for (i = TG_UDP_PROG_GEN; i <= TG_UDP_PROG_TMPL; i++)
+		bpf_program__set_autoload(tg_udp_prog(skel, i), i == which);
+}
 
 int tg_udp_ring_size(struct bpf_map *ring, const struct udp_gen_cfg *cfg)
 {
