@@ -88,7 +88,12 @@ static __always_inline void copy_tail(void *data, const __u8 *src, __u32 off, __
  * a loop over a switch of lengths is what clang made of the obvious
  * version.)
  */
-#define COPY_WORD(i)								if (hl < 8 * (i) + 8) {								copy_tail(data, src, 8 * (i), hl);					return;								}									((__u64 *)data)[i] = ((const __u64 *)src)[i];
+#define COPY_WORD(i)							\
+	if (hl < 8 * (i) + 8) {						\
+		copy_tail(data, src, 8 * (i), hl);			\
+		return;							\
+	}								\
+	((__u64 *)data)[i] = ((const __u64 *)src)[i];
 
 static __always_inline void copy_hdr(void *data, const __u8 *src)
 {
