@@ -401,7 +401,8 @@ static void test_fixture(void **state)
 
 /*
  * The header ring serves sequential runs whose fields repeat within
- * UDP_GEN_RING_MAX frames, and nothing else.
+ * UDP_GEN_RING_MAX frames, and nothing else; udp_copy runs those and the
+ * runs with nothing to rewrite.
  */
 static void test_ring_when(void **state)
 {
@@ -412,6 +413,7 @@ static void test_ring_when(void **state)
 		uint32_t ring_len;
 	} cases[] = {
 		{ "v4 nothing varies, 60 bytes", NULL, NULL, false, false, 0 },
+		{ "v4 nothing varies, 60 bytes", NULL, NULL, true, false, 0 },
 		{ "v4 sport 1000 ports", NULL, NULL, false, false, 1000 },
 		{ "v4 sport 1000 ports", NULL, "1-8", false, false, 1000 },
 		{ "v4 sport 1000 ports", NULL, "1-6", false, false, 3000 },
@@ -441,6 +443,12 @@ static void test_ring_when(void **state)
 			fail_msg("case %u (%s): ring of %u, expected %u", i, cases[i].row,
 				 cfg.ring_len, cases[i].ring_len);
 		assert_int_equal(cfg.ring_stride, cfg.ring_len ? p.nthreads % cfg.ring_len : 0);
+		/* Copies where there is a ring or nothing to rewrite (rows 0 and 1). */
+		if (tg_udp_prog_for(&cfg, false) != (cfg.ring_len || i < 2 ? TG_UDP_PROG_COPY
+									: TG_UDP_PROG_GEN))
+			fail_msg("case %u (%s): program %d", i, cases[i].row,
+				 tg_udp_prog_for(&cfg, false));
+		assert_int_equal(tg_udp_prog_for(&cfg, true), TG_UDP_PROG_TMPL);
 	}
 }
 
