@@ -26,10 +26,17 @@ PAIRED_IDS="udp64 dyn64 ranges64"
 NPAIRED=$(echo "$PAIRED_IDS" | wc -w)
 OUT=$TMP/bench
 
+# The run flips kernel.bpf_stats_enabled (BENCH_BPF_STATS) and must put it back.
+STATS_KNOB=/proc/sys/kernel/bpf_stats_enabled
+stats_was=$(cat "$STATS_KNOB")
+stats_run=$((1 - stats_was))
 start=$(date +%s)
-BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_OUT=$OUT timeout -k 5 240 bash "$BENCH" \
-	>"$TMP/bench.out" 2>"$TMP/bench.err"
+BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_OUT=$OUT BENCH_BPF_STATS=$stats_run \
+	timeout -k 5 240 bash "$BENCH" >"$TMP/bench.out" 2>"$TMP/bench.err"
 rc=$?
+check_eq "kernel.bpf_stats_enabled is back as it was" "$stats_was" "$(cat "$STATS_KNOB")"
+# If it was not, put it back here.
+echo "$stats_was" >"$STATS_KNOB"
 echo "# bench took $(($(date +%s) - start)) s"
 sed 's/^/# /' "$TMP/bench.out"
 check_eq "bench.sh exits 0" 0 "$rc"
@@ -71,7 +78,8 @@ if command -v python3 >/dev/null 2>&1; then
 	check_true "results.json: python3 -m json.tool reads it" \
 		sh -c "python3 -m json.tool '$J' >/dev/null"
 fi
-for key in '"machine"' '"nproc": [0-9]' '"cpu_model": "' '"kernel": "' '"rows": \['; do
+for key in '"machine"' '"nproc": [0-9]' '"cpu_model": "' '"kernel": "' \
+	"\"bpf_stats_enabled\": \"$stats_run\"" '"rows": \['; do
 	check_true "results.json has $key" grep -q "$key" "$J"
 done
 check_eq "results.json: one row per mode and per paired ratio" "$((NMODES + NPAIRED))" \
