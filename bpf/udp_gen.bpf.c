@@ -233,6 +233,27 @@ static __always_inline int pace(struct udp_gen_pcpu *pc)
 }
 
 /*
+ * This CPU's state for the frame about to go, or NULL with the verdict for
+ * a frame that does not: XDP_DROP when pacing holds it back.
+ */
+static __always_inline struct udp_gen_pcpu *frame_state(int *verdict)
+{
+	struct udp_gen_pcpu *pc;
+	__u32 key = 0;
+
+	pc = bpf_map_lookup_elem(&pcpu, &key);
+	if (!pc) {
+		*verdict = XDP_ABORTED;
+		return NULL;
+	}
+	if (cfg.pace && !pace(pc)) {
+		*verdict = XDP_DROP;
+		return NULL;
+	}
+	return pc;
+}
+
+/*
  * Sizes: cuts the frame from the template's length to the wheel's next
  * one. Live frames come back with data_end reset to the template's length
  * (the page pool's reset_ctx) and the bytes past a cut untouched, so every
@@ -306,13 +327,11 @@ int udp_copy(struct xdp_md *ctx)
 	void *data, *data_end;
 	struct udp_gen_pcpu *pc;
 	const __u8 *src;
-	__u32 key = 0;
+	int verdict;
 
-	pc = bpf_map_lookup_elem(&pcpu, &key);
+	pc = frame_state(&verdict);
 	if (!pc)
-		return XDP_ABORTED;
-	if (cfg.pace && !pace(pc))
-		return XDP_DROP;
+		return verdict;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	if (data + cfg.hdr_len > data_end) {
@@ -350,13 +369,11 @@ int udp_gen(struct xdp_md *ctx)
 	void *data, *data_end;
 	struct udp_gen_pcpu *pc;
 	__u16 len = 0, size_csum = 0;
-	__u32 key = 0;
+	int verdict;
 
-	pc = bpf_map_lookup_elem(&pcpu, &key);
+	pc = frame_state(&verdict);
 	if (!pc)
-		return XDP_ABORTED;
-	if (cfg.pace && !pace(pc))
-		return XDP_DROP;
+		return verdict;
 	if (cfg.nsizes > 1 && resize(ctx, pc, &len, &size_csum)) {
 		pc->short_frames++;
 		return XDP_DROP;
@@ -560,13 +577,12 @@ int udp_tmpl(struct xdp_md *ctx)
 {
 	struct udp_gen_pcpu *pc;
 	struct udp_gen_tmpl *t;
-	__u32 key = 0, i, n = cfg.ntmpl, len;
+	__u32 i, n = cfg.ntmpl, len;
+	int verdict;
 
-	pc = bpf_map_lookup_elem(&pcpu, &key);
+	pc = frame_state(&verdict);
 	if (!pc)
-		return XDP_ABORTED;
-	if (cfg.pace && !pace(pc))
-		return XDP_DROP;
+		return verdict;
 	if (cfg.random) {
 		i = ((__u64)bpf_get_prandom_u32() * n) >> 32;
 	} else {
