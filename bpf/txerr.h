@@ -5,7 +5,9 @@
 /*
  * Transmit failures of XDP redirects, counted from the xdp tracepoints
  * (tp_btf, so no tracefs is needed). A live-frame run reports no per-frame
- * errors to userspace; a frame a target's ring refused only shows here.
+ * errors to userspace; a frame a target's ring refused only shows here, or
+ * in the target's own counters where userspace can read them (a veth's:
+ * lib/txerr.c then leaves xdp_devmap_xmit unattached).
  */
 #include <linux/types.h>
 

@@ -22,7 +22,7 @@ static __u32 netns_ino(void)
 
 /* Loads the object with the programs still marked for autoload; attaches them. */
 static int load_attach(struct tg_txerr *t, const int *ifindex, unsigned int n,
-		       bool with_redirect_err)
+		       bool with_redirect_err, bool with_xmit)
 {
 	unsigned int i;
 	int ret;
@@ -35,6 +35,7 @@ static int load_attach(struct tg_txerr *t, const int *ifindex, unsigned int n,
 		t->skel->rodata->cfg.ifindex[i] = ifindex[i];
 	t->skel->rodata->cfg.netns_ino = netns_ino();
 	bpf_program__set_autoload(t->skel->progs.tg_redirect_err, with_redirect_err);
+	bpf_program__set_autoload(t->skel->progs.tg_devmap_xmit, with_xmit);
 	ret = txerr_bpf__load(t->skel);
 	if (!ret)
 		ret = txerr_bpf__attach(t->skel);
@@ -45,18 +46,55 @@ static int load_attach(struct tg_txerr *t, const int *ifindex, unsigned int n,
 	return ret;
 }
 
+/* Every target's veth counters, with their values now; false if any has none. */
+static bool veth_open(struct tg_txerr *t, const int *ifindex, unsigned int n)
+{
+	unsigned int i, j;
+
+	t->veth = calloc(n, sizeof(*t->veth));
+	if (!t->veth)
+		return false;
+	for (i = 0; i < n; i++) {
+		struct tg_txerr_veth *e = &t->veth[i];
+
+		if (tg_veth_xmit_open(&e->v, ifindex[i]) ||
+		    tg_veth_xmit_read(&e->v, &e->ok0, &e->err0))
+			break;
+	}
+	if (i == n)
+		return true;
+	/* Target i may be open (its read failed); closing a closed one is harmless. */
+	for (j = 0; j <= i; j++)
+		tg_veth_xmit_close(&t->veth[j].v);
+	free(t->veth);
+	t->veth = NULL;
+	return false;
+}
+
 void tg_txerr_open(struct tg_txerr *t, const int *ifindex, unsigned int n)
 {
+	const char *env;
+	bool veth;
+
 	memset(t, 0, sizeof(*t));
 	if (n > TXERR_MAX_TARGETS)
 		n = TXERR_MAX_TARGETS;
 	t->ntargets = n;
-	if (!load_attach(t, ifindex, n, true)) {
+	/* TRAFFICGEN_TXERR=trace: the tracepoint even on veths (to compare the two). */
+	env = getenv("TRAFFICGEN_TXERR");
+	veth = !(env && !strcmp(env, "trace")) && veth_open(t, ifindex, n);
+	if (!load_attach(t, ifindex, n, true, !veth)) {
 		t->counting = true;
 		return;
 	}
+	if (veth) {
+		t->counting = true;
+		tg_warn("the kernel has no xdp_redirect_err tracepoint: failed redirects "
+			"are not counted, full transmit rings are\n");
+		return;
+	}
 	/* xdp_devmap_xmit alone still catches frames a target's ring refused. */
-	if (!load_attach(t, ifindex, n, false)) {
+	if (!load_attach(t, ifindex, n, false, true)) {
 		tg_warn("the kernel has no xdp_redirect_err tracepoint: failed redirects "
 			"are not counted, full transmit rings are\n");
 		t->counting = true;
@@ -66,7 +104,8 @@ void tg_txerr_open(struct tg_txerr *t, const int *ifindex, unsigned int n)
 		"transmit errors are not counted in this run (run with -v for details)\n");
 }
 
-uint64_t tg_txerr_read(const struct tg_txerr *t, unsigned int i)
+/* What the tracepoints counted towards target i. */
+static uint64_t traced(const struct tg_txerr *t, unsigned int i)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	struct txerr_counts *v;
@@ -86,9 +125,42 @@ uint64_t tg_txerr_read(const struct tg_txerr *t, unsigned int i)
 	return sum;
 }
 
+uint64_t tg_txerr_read(const struct tg_txerr *t, unsigned int i)
+{
+	uint64_t ok, err, sum = traced(t, i);
+
+	if (t->veth && i < t->ntargets && !tg_veth_xmit_read(&t->veth[i].v, &ok, &err))
+		sum += err - t->veth[i].err0;
+	return sum;
+}
+
+uint64_t tg_txerr_read_final(const struct tg_txerr *t, unsigned int i, uint64_t redirected)
+{
+	uint64_t ok, err, sum = tg_txerr_read(t, i), taken;
+
+	/*
+	 * Every frame redirected there was taken, refused, or dropped by a
+	 * veth whose peer could not receive (not counted by the driver).
+	 * Frames others redirected into it make this smaller, never wrong
+	 * upwards, so the larger of the two counts is kept.
+	 */
+	if (t->veth && i < t->ntargets && !tg_veth_xmit_read(&t->veth[i].v, &ok, &err)) {
+		taken = ok - t->veth[i].ok0;
+		if (redirected > taken && redirected - taken > sum)
+			sum = redirected - taken;
+	}
+	return sum;
+}
+
 void tg_txerr_close(struct tg_txerr *t)
 {
+	unsigned int i;
+
 	txerr_bpf__destroy(t->skel);
 	t->skel = NULL;
+	for (i = 0; t->veth && i < t->ntargets; i++)
+		tg_veth_xmit_close(&t->veth[i].v);
+	free(t->veth);
+	t->veth = NULL;
 	t->counting = false;
 }

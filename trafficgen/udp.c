@@ -595,18 +595,24 @@ static int read_pcpu(struct udp_run *r)
 				    sizeof(*r->pcpu) * r->ncpus, 0);
 }
 
-static struct tg_tx_counts read_counts(struct udp_run *r)
+/*
+ * The run's counts so far; final once its calls have returned. During
+ * the run the refusals are read first, so that they never outrun the
+ * frames they are taken from.
+ */
+static struct tg_tx_counts read_counts(struct udp_run *r, bool final)
 {
+	unsigned int i, n = r->nifs > 1 ? r->nifs : 1;
 	struct tg_tx_counts c = { 0 };
 	uint64_t refused = 0;
-	unsigned int i;
 	int cpu;
 
-	for (i = 0; i < (r->nifs > 1 ? r->nifs : 1); i++)
-		refused += tg_txerr_read(&r->txerr, i);
-
+	for (i = 0; !final && i < n; i++)
+		refused += udp_refused(r, i, false);
 	if (read_pcpu(r))
 		return r->last;
+	for (i = 0; final && i < n; i++)
+		refused += udp_refused(r, i, true);
 	for (cpu = 0; cpu < r->ncpus; cpu++) {
 		c.packets += r->pcpu[cpu].packets;
 		c.bytes += r->pcpu[cpu].bytes;
@@ -625,7 +631,7 @@ static struct tg_tx_counts read_counts(struct udp_run *r)
 static void on_interval(void *arg, uint64_t elapsed_ns)
 {
 	struct udp_run *r = arg;
-	struct tg_tx_counts now = read_counts(r), d = tg_tx_sub(&now, &r->last);
+	struct tg_tx_counts now = read_counts(r, false), d = tg_tx_sub(&now, &r->last);
 
 	tg_tx_interval(&r->out, elapsed_ns, &d, elapsed_ns - r->last_ns);
 	r->last = now;
@@ -744,7 +750,7 @@ static int send_frames(struct udp_run *r)
 		tg_error("%s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}
-	total = read_counts(r);
+	total = read_counts(r, true);
 	if (r->far_open && tg_farend_read(&r->far, &r->far_totals))
 		tg_warn("could not read the far end's counters\n");
 	gate = r->far_open ? judge(r, &total, res.elapsed_ns) : TG_EXIT_OK;

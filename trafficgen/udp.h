@@ -143,6 +143,11 @@ struct tg_json;
 void udp_print_start(struct udp_run *r);
 void udp_summary_json(struct tg_json *j, void *arg);
 void udp_report_ifs(struct udp_run *r, struct tg_json *j);
+/*
+ * Frames target i refused so far; final once the run's calls have
+ * returned and r->pcpu holds their last counts.
+ */
+uint64_t udp_refused(const struct udp_run *r, unsigned int i, bool final);
 void udp_report_rate(struct udp_run *r);
 
 /* Thread t's starting state: cursors, and its interface's target and MAC. */

@@ -104,11 +104,23 @@ static uint64_t slots_sent(struct udp_run *r)
 	return n;
 }
 
+uint64_t udp_refused(const struct udp_run *r, unsigned int i, bool final)
+{
+	unsigned int t, step = r->nifs > 1 ? r->nifs : 1;
+	uint64_t redirected = 0;
+
+	if (!final)
+		return tg_txerr_read(&r->txerr, i);
+	for (t = i; t < r->o.threads; t += step)
+		redirected += r->pcpu[r->cpus[t]].packets;
+	return tg_txerr_read_final(&r->txerr, i, redirected);
+}
+
 /* What thread group i (the threads on interface i) sent; r->pcpu read. */
 static struct tg_tx_counts if_counts(struct udp_run *r, unsigned int i)
 {
 	struct tg_tx_counts c = { 0 };
-	uint64_t refused = tg_txerr_read(&r->txerr, i);
+	uint64_t refused = udp_refused(r, i, true);
 	unsigned int t;
 
 	for (t = i; t < r->o.threads; t += r->nifs) {

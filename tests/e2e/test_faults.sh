@@ -113,17 +113,42 @@ done
 
 # veth_xdp_xmit() refuses frames longer than the peer's MTU (plus Ethernet
 # and VLAN headers): every 1500-byte frame into a 1000-byte MTU is refused.
+# Counted from the veth's counters (the default), then from the tracepoint.
 ip -n "$NSR" link set dev "$VR" mtu 1000
-rx0=$(rx_packets)
-in_g "$TG" udp -n 1000 -s 1500 --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" \
-	>"$TMP/txerr.json" 2>"$TMP/txerr.err"
-rc=$?
-sent=$(json_field "$TMP/txerr.json" sent) errors=$(json_field "$TMP/txerr.json" errors)
-check_eq "refused frames: exit status 0" 0 "$rc"
-check_true "refused frames: the summary counts errors ($errors)" test "${errors:-0}" -gt 0
-check_eq "refused frames: sent + errors = -n" 1000 $(( ${sent:-0} + ${errors:-0} ))
-check_eq "refused frames: the receiver got what was counted sent" "${sent:-x}" $(( $(rx_packets) - rx0 ))
+for how in counters trace; do
+	env=()
+	[ "$how" = trace ] && env=(env TRAFFICGEN_TXERR=trace)
+	rx0=$(rx_packets)
+	in_g "${env[@]}" "$TG" udp -n 1000 -s 1500 --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" \
+		>"$TMP/txerr.json" 2>"$TMP/txerr.err"
+	rc=$?
+	sent=$(json_field "$TMP/txerr.json" sent) errors=$(json_field "$TMP/txerr.json" errors)
+	check_eq "refused frames ($how): exit status 0" 0 "$rc"
+	check_true "refused frames ($how): the summary counts errors ($errors)" test "${errors:-0}" -gt 0
+	check_eq "refused frames ($how): sent + errors = -n" 1000 $(( ${sent:-0} + ${errors:-0} ))
+	check_eq "refused frames ($how): the receiver got what was counted sent" "${sent:-x}" \
+		$(( $(rx_packets) - rx0 ))
+done
 ip -n "$NSR" link set dev "$VR" mtu 1500
+
+# A peer that goes down mid-run takes nothing and the veth counts nothing
+# (veth_xdp_xmit returns -ENXIO): the summary must still count those frames.
+rx0=$(rx_packets)
+in_g "$TG" udp -n 15M --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" \
+	>"$TMP/down.json" 2>"$TMP/down.err" &
+pid=$!
+sleep 0.3
+ip -n "$NSR" link set dev "$VR" down
+sleep 0.4
+ip -n "$NSR" link set dev "$VR" up
+wait_exit "$pid" 60
+rc=$?
+sent=$(json_field "$TMP/down.json" sent) errors=$(json_field "$TMP/down.json" errors)
+check_eq "peer down mid-run: exit status 0" 0 "$rc"
+check_true "peer down mid-run: the summary counts errors ($errors)" test "${errors:-0}" -gt 0
+check_eq "peer down mid-run: sent + errors = -n" 15000000 $(( ${sent:-0} + ${errors:-0} ))
+check_eq "peer down mid-run: the receiver got what was counted sent" "${sent:-x}" \
+	$(( $(rx_packets) - rx0 ))
 
 # ---- no privileges ----------------------------------------------------------------
 
