@@ -4,7 +4,9 @@
  * one process, one pinned CPU, calls of the ceiling program (bpf/ceiling)
  * and of the UDP generator (bpf/udp_gen, configured by lib/udp_cfg exactly
  * as `trafficgen udp` configures it, header ring included) taking turns,
- * A B B A ..., each call REPEAT frames long.
+ * A B B A ..., each call REPEAT frames long. The generator's calls run with
+ * the transmit-error counting `trafficgen udp` attaches (lib/txerr), as
+ * that is part of what a frame costs; the ceiling's without.
  *
  * Why: this machine's CPU changes speed by up to 1.5x from one tenth of a
  * second to the next, so runs of separate processes seconds apart compare
@@ -41,6 +43,7 @@
 #include "parse.h"
 #include "target.h"
 #include "udp_cfg.h"
+#include "txerr_user.h"
 #include "udp_load.h"
 #include "ceiling.skel.h"
 #include "udp_gen.skel.h"
@@ -261,7 +264,7 @@ int main(int argc, char **argv)
 	const char *dport = "1", *sport = "1";
 	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
-	int cpus[TG_LF_MAX_THREADS], opt, st, ret = 1, fd[2];
+	int cpus[TG_LF_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
 	bool target_open = false;
 	enum tg_udp_prog which;
 	unsigned int k, i;
@@ -354,7 +357,7 @@ int main(int argc, char **argv)
 	p.spec.frame_len = o.size - TG_FCS_LEN;
 	memcpy(p.spec.dst_mac, dst_mac, 6);
 	memcpy(p.spec.src_mac, iface.mac, 6);
-	p.ifindex = iface.ifindex;
+	p.ifindex = ifindex = iface.ifindex;
 	p.nthreads = 1;
 	if (tg_udp_cfg_build(&p, &cfg, frame, &layout, &err))
 		return die("template", err.msg);
@@ -401,7 +404,13 @@ int main(int argc, char **argv)
 		for (i = 0; i < 2; i++) {
 			unsigned int which = k % 2 ? 1 - i : i;
 
+			struct tg_txerr tx;
+
+			if (which == 1)
+				tg_txerr_open(&tx, &ifindex, 1);
 			r[which] = sampled_call(&smp, fd[which], frame, layout.len, repeat);
+			if (which == 1)
+				tg_txerr_close(&tx);
 			if (!r[which])
 				goto out;
 			frames += repeat;
