@@ -133,6 +133,7 @@ ip -n "$NSR" link set dev "$VR" mtu 1500
 
 # A peer that goes down mid-run takes nothing and the veth counts nothing
 # (veth_xdp_xmit returns -ENXIO): the summary must still count those frames.
+# (Without the summary's reconciliation the errors check fails.)
 rx0=$(rx_packets)
 in_g "$TG" udp -n 15M --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" \
 	>"$TMP/down.json" 2>"$TMP/down.err" &
@@ -147,8 +148,11 @@ sent=$(json_field "$TMP/down.json" sent) errors=$(json_field "$TMP/down.json" er
 check_eq "peer down mid-run: exit status 0" 0 "$rc"
 check_true "peer down mid-run: the summary counts errors ($errors)" test "${errors:-0}" -gt 0
 check_eq "peer down mid-run: sent + errors = -n" 15000000 $(( ${sent:-0} + ${errors:-0} ))
-check_eq "peer down mid-run: the receiver got what was counted sent" "${sent:-x}" \
-	$(( $(rx_packets) - rx0 ))
+# Frames already in the peer's ring (VETH_RING_SIZE, 256) when it went down
+# were taken, and so sent, but are lost there with no counter anywhere.
+lost=$(( ${sent:-0} - ($(rx_packets) - rx0) ))
+check_true "peer down mid-run: the receiver got what was counted sent, but for what was in its ring ($lost)" \
+	test "$lost" -ge 0 -a "$lost" -le 256
 
 # ---- no privileges ----------------------------------------------------------------
 
