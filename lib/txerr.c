@@ -85,6 +85,8 @@ void tg_txerr_open(struct tg_txerr *t, const int *ifindex, unsigned int n)
 	veth = !(env && !strcmp(env, "trace")) && veth_open(t, ifindex, n);
 	if (!load_attach(t, ifindex, n, true, !veth)) {
 		t->counting = true;
+		tg_info("refused frames counted from %s\n", veth ? "the veths' own counters" :
+			"the xdp_devmap_xmit tracepoint (once per transmit flush)");
 		return;
 	}
 	if (veth) {
