@@ -46,6 +46,12 @@ static int load_attach(struct tg_txerr *t, const int *ifindex, unsigned int n,
 	return ret;
 }
 
+static void warn_no_redirect_err(void)
+{
+	tg_warn("the kernel has no xdp_redirect_err tracepoint: failed redirects "
+		"are not counted, full transmit rings are\n");
+}
+
 /* Every target's veth counters, with their values now; false if any has none. */
 static bool veth_open(struct tg_txerr *t, const int *ifindex, unsigned int n)
 {
@@ -91,14 +97,12 @@ void tg_txerr_open(struct tg_txerr *t, const int *ifindex, unsigned int n)
 	}
 	if (veth) {
 		t->counting = true;
-		tg_warn("the kernel has no xdp_redirect_err tracepoint: failed redirects "
-			"are not counted, full transmit rings are\n");
+		warn_no_redirect_err();
 		return;
 	}
 	/* xdp_devmap_xmit alone still catches frames a target's ring refused. */
 	if (!load_attach(t, ifindex, n, false, true)) {
-		tg_warn("the kernel has no xdp_redirect_err tracepoint: failed redirects "
-			"are not counted, full transmit rings are\n");
+		warn_no_redirect_err();
 		t->counting = true;
 		return;
 	}
