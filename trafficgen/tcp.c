@@ -301,7 +301,7 @@ static void json_counts(struct tg_json *j, const struct tcp_totals *t, uint64_t 
 
 void tcp_print_interval(struct tcp_run *r, uint64_t elapsed_ns)
 {
-	struct tcp_totals now = tcp_read_totals(r), d = totals_sub(&now, &r->last);
+	struct tcp_totals now = tcp_read_totals(r, false), d = totals_sub(&now, &r->last);
 	uint64_t dt = elapsed_ns - r->last_ns;
 	struct tg_json j;
 
@@ -325,7 +325,7 @@ void tcp_print_interval(struct tcp_run *r, uint64_t elapsed_ns)
 
 static void print_summary(struct tcp_run *r)
 {
-	struct tcp_totals t = tcp_read_totals(r);
+	struct tcp_totals t = tcp_read_totals(r, true);
 	uint64_t ns = r->end_ns > r->start_ns ? r->end_ns - r->start_ns : 0;
 	double ratio = t.payload ? (double)t.acked / (double)t.payload : 0.0;
 	struct tg_json j;

@@ -138,7 +138,8 @@ void tcp_flows_release(struct tcp_run *r);
 /* tcp_send.c */
 int tcp_send(struct tcp_run *r, struct tg_lf_result *res);
 void tcp_drain(struct tcp_run *r);
-struct tcp_totals tcp_read_totals(struct tcp_run *r);
+/* The run's totals so far; final once its calls have returned (see tg_txerr_read_final). */
+struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final);
 
 /* tcp_veth.c */
 #define TCP_VETH_HOST4 "198.18.0.1"

@@ -343,7 +343,7 @@ out:
 	r->end_ns = tg_now_ns();
 }
 
-struct tcp_totals tcp_read_totals(struct tcp_run *r)
+struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final)
 {
 	struct tcp_totals t = { 0 };
 	struct tcp_flow st;
@@ -371,7 +371,8 @@ struct tcp_totals tcp_read_totals(struct tcp_run *r)
 		t.timeouts += st.timeouts;
 	}
 	/* Frames the target refused were counted as sent: every one a data segment. */
-	refused = tg_txerr_read(&r->txerr, 0);
+	refused = final ? tg_txerr_read_final(&r->txerr, 0, t.segments)
+			: tg_txerr_read(&r->txerr, 0);
 	if (refused > t.segments)
 		refused = t.segments;
 	t.tx_errors = refused;
