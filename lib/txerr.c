@@ -131,30 +131,40 @@ static uint64_t traced(const struct tg_txerr *t, unsigned int i)
 	return sum;
 }
 
+/* Target i's veth counters since open: frames taken, refused; false if none read. */
+static bool veth_since_open(const struct tg_txerr *t, unsigned int i, uint64_t *ok, uint64_t *err)
+{
+	if (!t->veth || i >= t->ntargets || tg_veth_xmit_read(&t->veth[i].v, ok, err))
+		return false;
+	*ok -= t->veth[i].ok0;
+	*err -= t->veth[i].err0;
+	return true;
+}
+
 uint64_t tg_txerr_read(const struct tg_txerr *t, unsigned int i)
 {
 	uint64_t ok, err, sum = traced(t, i);
 
-	if (t->veth && i < t->ntargets && !tg_veth_xmit_read(&t->veth[i].v, &ok, &err))
-		sum += err - t->veth[i].err0;
+	if (veth_since_open(t, i, &ok, &err))
+		sum += err;
 	return sum;
 }
 
 uint64_t tg_txerr_read_final(const struct tg_txerr *t, unsigned int i, uint64_t redirected)
 {
-	uint64_t ok, err, sum = tg_txerr_read(t, i), taken;
+	uint64_t ok, err, sum = traced(t, i);
 
+	if (!veth_since_open(t, i, &ok, &err))
+		return sum;
+	sum += err;
 	/*
 	 * Every frame redirected there was taken, refused, or dropped by a
 	 * veth whose peer could not receive (not counted by the driver).
 	 * Frames others redirected into it make this smaller, never wrong
 	 * upwards, so the larger of the two counts is kept.
 	 */
-	if (t->veth && i < t->ntargets && !tg_veth_xmit_read(&t->veth[i].v, &ok, &err)) {
-		taken = ok - t->veth[i].ok0;
-		if (redirected > taken && redirected - taken > sum)
-			sum = redirected - taken;
-	}
+	if (redirected > ok && redirected - ok > sum)
+		sum = redirected - ok;
 	return sum;
 }
 

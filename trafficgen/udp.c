@@ -608,23 +608,25 @@ static struct tg_tx_counts read_counts(struct udp_run *r, bool final)
 	int cpu;
 
 	for (i = 0; !final && i < n; i++)
-		refused += udp_refused(r, i, false);
+		refused += tg_txerr_read(&r->txerr, i);
 	if (read_pcpu(r))
 		return r->last;
-	for (i = 0; final && i < n; i++)
-		refused += udp_refused(r, i, true);
+	if (final) {
+		for (i = 0; i < n; i++) {
+			struct tg_tx_counts g = udp_group_counts(r, i);
+
+			c.packets += g.packets;
+			c.bytes += g.bytes;
+			c.errors += g.errors;
+		}
+		return c;
+	}
 	for (cpu = 0; cpu < r->ncpus; cpu++) {
 		c.packets += r->pcpu[cpu].packets;
 		c.bytes += r->pcpu[cpu].bytes;
 		c.errors += r->pcpu[cpu].short_frames;
 	}
-	/* Frames the target refused were counted as redirected: move them. */
-	if (refused > c.packets)
-		refused = c.packets;
-	c.packets -= refused;
-	/* Frames have the template's length, or the mean of the sizes'. */
-	c.bytes -= (uint64_t)(refused * (r->avg_wire - TG_FCS_LEN) + 0.5);
-	c.errors += refused;
+	udp_move_refused(r, &c, refused);
 	return c;
 }
 

@@ -144,10 +144,16 @@ void udp_print_start(struct udp_run *r);
 void udp_summary_json(struct tg_json *j, void *arg);
 void udp_report_ifs(struct udp_run *r, struct tg_json *j);
 /*
- * Frames target i refused so far; final once the run's calls have
- * returned and r->pcpu holds their last counts.
+ * Frames the targets refused were counted as redirected: moves refused of
+ * them from c's packets (and bytes) to its errors.
  */
-uint64_t udp_refused(const struct udp_run *r, unsigned int i, bool final);
+void udp_move_refused(const struct udp_run *r, struct tg_tx_counts *c, uint64_t refused);
+/*
+ * What thread group i (the threads on target i; all of them with one
+ * target) sent, once the run's calls have returned and r->pcpu holds
+ * their last counts.
+ */
+struct tg_tx_counts udp_group_counts(const struct udp_run *r, unsigned int i);
 void udp_report_rate(struct udp_run *r);
 
 /* Thread t's starting state: cursors, and its interface's target and MAC. */

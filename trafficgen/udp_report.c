@@ -104,35 +104,27 @@ static uint64_t slots_sent(struct udp_run *r)
 	return n;
 }
 
-uint64_t udp_refused(const struct udp_run *r, unsigned int i, bool final)
+void udp_move_refused(const struct udp_run *r, struct tg_tx_counts *c, uint64_t refused)
 {
-	unsigned int t, step = r->nifs > 1 ? r->nifs : 1;
-	uint64_t redirected = 0;
-
-	if (!final)
-		return tg_txerr_read(&r->txerr, i);
-	for (t = i; t < r->o.threads; t += step)
-		redirected += r->pcpu[r->cpus[t]].packets;
-	return tg_txerr_read_final(&r->txerr, i, redirected);
+	if (refused > c->packets)
+		refused = c->packets;
+	c->packets -= refused;
+	/* Frames have the template's length, or the mean of the sizes'. */
+	c->bytes -= (uint64_t)(refused * (r->avg_wire - TG_FCS_LEN) + 0.5);
+	c->errors += refused;
 }
 
-/* What thread group i (the threads on interface i) sent; r->pcpu read. */
-static struct tg_tx_counts if_counts(struct udp_run *r, unsigned int i)
+struct tg_tx_counts udp_group_counts(const struct udp_run *r, unsigned int i)
 {
+	unsigned int t, step = r->nifs > 1 ? r->nifs : 1;
 	struct tg_tx_counts c = { 0 };
-	uint64_t refused = udp_refused(r, i, true);
-	unsigned int t;
 
-	for (t = i; t < r->o.threads; t += r->nifs) {
+	for (t = i; t < r->o.threads; t += step) {
 		c.packets += r->pcpu[r->cpus[t]].packets;
 		c.bytes += r->pcpu[r->cpus[t]].bytes;
 		c.errors += r->pcpu[r->cpus[t]].short_frames;
 	}
-	if (refused > c.packets)
-		refused = c.packets;
-	c.packets -= refused;
-	c.bytes -= (uint64_t)(refused * (r->avg_wire - TG_FCS_LEN) + 0.5);
-	c.errors += refused;
+	udp_move_refused(r, &c, tg_txerr_read_final(&r->txerr, i, c.packets));
 	return c;
 }
 
@@ -146,7 +138,7 @@ void udp_report_ifs(struct udp_run *r, struct tg_json *j)
 	if (j)
 		tg_json_obj(j, "interfaces");
 	for (i = 0; i < r->nifs; i++) {
-		struct tg_tx_counts c = if_counts(r, i);
+		struct tg_tx_counts c = udp_group_counts(r, i);
 
 		if (j) {
 			tg_json_obj(j, r->ifs[i]);
