@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include "udp_load.h"
 
 enum tg_udp_prog tg_udp_prog_for(const struct udp_gen_cfg *cfg, bool tmpls)
@@ -44,22 +45,32 @@ int tg_udp_ring_size(struct bpf_map *ring, const struct udp_gen_cfg *cfg)
 int tg_udp_ring_fill(struct bpf_map *ring, const struct tg_udp_params *p,
 		     const struct udp_gen_cfg *cfg, struct tg_err *err)
 {
-	uint32_t entry = tg_udp_cfg_ring_entry(cfg), j;
+	uint32_t entry = tg_udp_cfg_ring_entry(cfg), n = cfg->ring_len, j, *keys;
 	uint8_t *buf;
 	int ret;
 
-	if (!cfg->ring_len)
+	if (!n)
 		return 0;
-	buf = malloc((size_t)cfg->ring_len * entry);
-	if (!buf)
-		return tg_fail(err, ENOMEM, "no memory for %u ring headers", cfg->ring_len);
-	ret = tg_udp_cfg_ring(p, cfg, buf, err);
-	for (j = 0; j < cfg->ring_len && !ret; j++) {
-		ret = bpf_map__update_elem(ring, &j, sizeof(j), buf + (size_t)j * entry, entry, 0);
-		if (ret)
-			tg_fail(err, -ret, "could not write header %u of the ring: %s", j,
-				strerror(-ret));
+	buf = malloc((size_t)n * entry);
+	keys = malloc((size_t)n * sizeof(*keys));
+	if (!buf || !keys) {
+		ret = tg_fail(err, ENOMEM, "no memory for %u ring headers", n);
+		goto out;
 	}
+	ret = tg_udp_cfg_ring(p, cfg, buf, err);
+	if (ret)
+		goto out;
+	for (j = 0; j < n; j++)
+		keys[j] = j;
+	/* One call for the whole ring rather than a syscall per header. */
+	if (bpf_map_update_batch(bpf_map__fd(ring), keys, buf, &n, NULL)) {
+		int e = errno;
+
+		ret = tg_fail(err, e, "could not write the header ring (%u of %u headers written): %s",
+			      n, cfg->ring_len, strerror(e));
+	}
+out:
+	free(keys);
 	free(buf);
 	return ret;
 }
