@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
 	int cpus[TG_LF_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
 	bool target_open = false;
-	enum tg_udp_prog which;
+	enum tg_udp_prog prog;
 	unsigned int k, i;
 	cpu_set_t set;
 
@@ -373,8 +373,8 @@ int main(int argc, char **argv)
 	}
 	ceil->rodata->target_ifindex = iface.ifindex;
 	gen->rodata->cfg = cfg;
-	which = tg_udp_prog_for(&cfg, false);
-	tg_udp_prog_only(gen, which);
+	prog = tg_udp_prog_for(&cfg, false);
+	tg_udp_prog_only(gen, prog);
 	if (tg_udp_ring_size(gen->maps.ring, &cfg) || ceiling_bpf__load(ceil) ||
 	    udp_gen_bpf__load(gen)) {
 		die("load programs", strerror(errno));
@@ -389,7 +389,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	fd[0] = bpf_program__fd(ceil->progs.ceiling);
-	fd[1] = bpf_program__fd(tg_udp_prog(gen, which));
+	fd[1] = bpf_program__fd(tg_udp_prog(gen, prog));
 
 	/* A warm-up call of each, not counted in the figures. */
 	for (i = 0; i < 2; i++) {
@@ -403,7 +403,6 @@ int main(int argc, char **argv)
 		/* A B, then B A: neither always goes first. */
 		for (i = 0; i < 2; i++) {
 			unsigned int which = k % 2 ? 1 - i : i;
-
 			struct tg_txerr tx;
 
 			if (which == 1)
@@ -427,7 +426,7 @@ int main(int argc, char **argv)
 		       "\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,\"ring\":%u,\"prog\":\"%s\"}\n",
 		       (unsigned long long)pairs, (unsigned long long)repeat,
 		       (unsigned long long)frames, median(pps_c, pairs), median(pps_g, pairs),
-		       rm, lo, hi, cfg.ring_len, bpf_program__name(tg_udp_prog(gen, which)));
+		       rm, lo, hi, cfg.ring_len, bpf_program__name(tg_udp_prog(gen, prog)));
 	}
 	ret = 0;
 out:
