@@ -55,14 +55,21 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
 	-Ibpf -idirafter /usr/include/$(MULTIARCH)
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+# Programs only the tests and the bench load (the kernel selftests' progs/):
+# built beside the product's, into the same folder.
+TEST_PROG_SRCS := $(wildcard tests/progs/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS)) \
+	$(patsubst tests/progs/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(TEST_PROG_SRCS))
 # Worked examples for `udp --prog`, built as a user would: against
 # <trafficgen/gen.h> only (-I. finds it as trafficgen/gen.h here).
 EXAMPLE_SRCS := $(wildcard bpf/examples/*.bpf.c)
 EXAMPLE_OBJS := $(patsubst bpf/examples/%.bpf.c,$(BUILD)/bpf/examples/%.bpf.o,$(EXAMPLE_SRCS))
-SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
+SKELS := $(patsubst $(BUILD)/bpf/%.bpf.o,$(BUILD)/skel/%.skel.h,$(BPF_OBJS))
 
-LIB_SRCS := $(wildcard lib/*.c)
+# lib/ knows no command; lib/udp, lib/tcp and lib/sink hold each command's
+# logic that its tests link (lib/README says what may include what).
+LIB_SRCS := $(wildcard lib/*.c lib/*/*.c)
+LIB_HDRS := $(wildcard lib/*.h lib/*/*.h)
 LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
 LIB := $(BUILD)/libtrafficgen.a
 
@@ -103,6 +110,10 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+$(BUILD)/bpf/%.bpf.o: tests/progs/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(BUILD)/bpf/examples/%.bpf.o: bpf/examples/%.bpf.c trafficgen/gen.h | $(BUILD)/bpf/examples
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -I. -c $< -o $@
@@ -111,15 +122,16 @@ $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf,,$(basename $(notdir $<)))_bpf > $@
 
-$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h bpf/*.h) $(SKELS) | $(BUILD)/lib
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) $(wildcard bpf/*.h) $(SKELS)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/cli/%.o: trafficgen/%.c $(wildcard lib/*.h bpf/*.h trafficgen/*.h) $(SKELS) | $(BUILD)/cli
+$(BUILD)/cli/%.o: trafficgen/%.c $(LIB_HDRS) $(wildcard bpf/*.h trafficgen/*.h) $(SKELS) | $(BUILD)/cli
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itrafficgen -c $< -o $@
 
@@ -143,7 +155,7 @@ $(BUILD)/tests/tools/%: tests/tools/%.c | $(BUILD)/tests/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
-$(BUILD)/bpf $(BUILD)/bpf/examples $(BUILD)/skel $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests/unit $(BUILD)/tests/bpf \
+$(BUILD)/bpf $(BUILD)/bpf/examples $(BUILD)/skel $(BUILD)/cli $(BUILD)/tests/unit $(BUILD)/tests/bpf \
 $(BUILD)/tests/bench $(BUILD)/tests/tools:
 	$(Q)mkdir -p $@
 
@@ -181,24 +193,24 @@ install: $(BIN)
 # libFuzzer targets, built with clang: the value parsers, and the option
 # tables of the real commands. Each runs FUZZ_SECONDS; a crash fails the
 # target and leaves the input under $(BUILD)/fuzz/. (lib/ has no pcap reader
-# to fuzz: pcapw only writes.)
+# to fuzz: pcap_write only writes.)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	$(WARN) -std=gnu11 -D_GNU_SOURCE -pthread -Ilib -Ibpf -Itrafficgen -I$(BUILD)/skel
 FUZZERS := $(FUZZ_DIR)/fuzz_parse $(FUZZ_DIR)/fuzz_options
 
-$(FUZZ_DIR)/fuzz_parse: tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c $(wildcard lib/*.h)
+$(FUZZ_DIR)/fuzz_parse: tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c $(LIB_HDRS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c -o $@
 
 # The tables sit in the commands' files, which need all of lib/ to link;
 # not main.c, whose main() would displace libFuzzer's.
-FUZZ_CMDS := trafficgen/udp.c trafficgen/udp_report.c trafficgen/udp_dry.c trafficgen/udp_tmpl.c trafficgen/udp_prog.c \
+FUZZ_CMDS := trafficgen/cmds.c trafficgen/udp.c trafficgen/udp_report.c trafficgen/udp_dry.c trafficgen/udp_tmpl.c trafficgen/udp_prog.c \
 	trafficgen/sink.c trafficgen/probe.c
 $(FUZZ_DIR)/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRCS) $(FUZZ_CMDS) \
-		$(wildcard lib/*.h bpf/*.h trafficgen/*.h) $(SKELS)
+		$(LIB_HDRS) $(wildcard bpf/*.h trafficgen/*.h) $(SKELS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(FUZZ_DIR)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ \

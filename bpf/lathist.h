@@ -4,7 +4,7 @@
 
 /*
  * Bucket mapping of the sink's latency histogram, shared by the BPF program
- * (which fills the buckets) and lib/hist.c (which reads percentiles off
+ * (which fills the buckets) and lib/sink/hist.c (which reads percentiles off
  * them), so the two cannot disagree on what a bucket means.
  *
  * Log-linear, as HdrHistogram: values below 8 have a bucket each; above,

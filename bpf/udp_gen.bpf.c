@@ -2,7 +2,7 @@
 /*
  * UDP generator: runs once per live frame, rewrites the varying fields and
  * redirects the frame out of the target interface. Userspace loads one of
- * three programs (lib/udp_load.c picks): udp_copy where every frame is a
+ * three programs (lib/udp/load.c picks): udp_copy where every frame is a
  * copy of the template or of a header ring entry, udp_gen where fields are
  * computed per frame, udp_tmpl for templates from a capture.
  *

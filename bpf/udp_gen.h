@@ -100,7 +100,7 @@ struct udp_gen_cfg {
 	struct udp_gen_field sport, dport, saddr, daddr;
 	__u8 hdr[UDP_GEN_HDR_MAX];	/* the template's headers */
 	/*
-	 * Pacing (lib/pace.h), with pace set: `burst` frames a slot, each slot
+	 * Pacing (lib/udp/pace.h), with pace set: `burst` frames a slot, each slot
 	 * one kernel batch of `burst` frames, slots interval_ns +
 	 * interval_frac / 2^32 ns apart per thread.
 	 */

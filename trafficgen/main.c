@@ -17,23 +17,6 @@ static const struct tg_cmd commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-int tg_cmd_parse(const struct tg_cmd_def *def, int argc, char **argv,
-		 void *cfg, struct tg_opts_result *res)
-{
-	struct tg_err err = { "" };
-
-	if (tg_opts_parse(def, argc, argv, cfg, res, &err)) {
-		fprintf(stderr, "trafficgen %s: %s\nSee 'trafficgen %s --help'.\n",
-			def->name, err.msg, def->name);
-		return TG_EXIT_USAGE;
-	}
-	if (res->help) {
-		tg_opts_help(def, stdout);
-		return TG_EXIT_OK;
-	}
-	return -1;
-}
-
 static void usage(FILE *f)
 {
 	size_t i;

@@ -24,7 +24,7 @@
 #include "cmds.h"
 #include "iface.h"
 #include "json.h"
-#include "lf.h"
+#include "live.h"
 #include "log.h"
 #include "netdev_compat.h"
 #include "probe.skel.h"
@@ -242,21 +242,21 @@ static void check_batch(struct probe_run *r)
 		report(r, "batch-size", V_WARN, &l);
 		return;
 	}
-	at_max = live_run(r, TG_LF_MAX_BATCH);
-	above = live_run(r, TG_LF_MAX_BATCH + 1);
+	at_max = live_run(r, TG_LIVE_MAX_BATCH);
+	above = live_run(r, TG_LIVE_MAX_BATCH + 1);
 	if (at_max) {
-		say(l.detail, "batch_size %d refused: %s", TG_LF_MAX_BATCH, strerror(-at_max));
+		say(l.detail, "batch_size %d refused: %s", TG_LIVE_MAX_BATCH, strerror(-at_max));
 		say(l.advice, "give 'trafficgen udp' a smaller --batch (the default is %d)",
-		    TG_LF_DEFAULT_BATCH);
+		    TG_LIVE_DEFAULT_BATCH);
 		report(r, "batch-size", V_FAIL, &l);
 	} else if (above != -E2BIG) {
 		say(l.detail, "batch_size %d taken, but %d gave '%s', not E2BIG: this "
-		    "kernel's limit is not the %d trafficgen assumes", TG_LF_MAX_BATCH,
-		    TG_LF_MAX_BATCH + 1, above ? strerror(-above) : "success", TG_LF_MAX_BATCH);
+		    "kernel's limit is not the %d trafficgen assumes", TG_LIVE_MAX_BATCH,
+		    TG_LIVE_MAX_BATCH + 1, above ? strerror(-above) : "success", TG_LIVE_MAX_BATCH);
 		report(r, "batch-size", V_WARN, &l);
 	} else {
 		say(l.detail, "batch_size %d taken, %d refused with E2BIG: --batch 1-%d works",
-		    TG_LF_MAX_BATCH, TG_LF_MAX_BATCH + 1, TG_LF_MAX_BATCH);
+		    TG_LIVE_MAX_BATCH, TG_LIVE_MAX_BATCH + 1, TG_LIVE_MAX_BATCH);
 		report(r, "batch-size", V_OK, &l);
 	}
 }

@@ -20,16 +20,16 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cmds.h"
-#include "gate.h"
+#include "sink/thresholds.h"
 #include "iface.h"
 #include "json.h"
-#include "lf.h"
+#include "live.h"
 #include "log.h"
 #include "netdev_compat.h"
 #include "parse.h"
-#include "pcapw.h"
-#include "sink_maps.h"
-#include "sink_out.h"
+#include "pcap_write.h"
+#include "sink/maps.h"
+#include "sink/report.h"
 #include "sink.h"
 #include "sink.skel.h"
 #include "stats.h"
@@ -61,7 +61,7 @@ struct sink_opts {
 	uint64_t count;
 	const char *pcap;
 	uint64_t snaplen;
-	struct tg_gate gate;
+	struct tg_thresh gate;
 	bool json;
 	bool verbose;
 };
@@ -125,7 +125,7 @@ static const struct tg_opt sink_opts[] = {
 	  1, SNAPLEN_DEFAULT },
 	{ "max-loss", 0, TG_OPT_CUSTOM, OPT(gate.max_loss_pct), "PCT",
 	  "exit 3 if more than PCT percent of stamped frames were lost",
-	  0, 0, NULL, tg_gate_parse_pct },
+	  0, 0, NULL, tg_thresh_parse_pct },
 	{ "min-pps", 0, TG_OPT_COUNT, OPT(gate.min_pps), "RATE",
 	  "exit 3 if fewer matching frames per second arrived", 1, 0 },
 	{ "max-latency-p99", 0, TG_OPT_DURATION, OPT(gate.max_p99_ns), "TIME",
@@ -165,7 +165,7 @@ struct sink_run {
 	bool masked;
 	int sigfd, epfd;
 	struct tg_sink_out out;
-	struct tg_gate_result gate;
+	struct tg_thresh_result gate;
 	struct tg_sink_totals last;
 	uint64_t start_ns, last_ns;
 	enum sink_stop stop;
@@ -480,7 +480,7 @@ static void run_loop(struct sink_run *r)
 /* Thresholds: loss is judged on stamped frames, the only ones with a count. */
 static bool judge(struct sink_run *r, const struct tg_sink_totals *t, uint64_t ns)
 {
-	struct tg_gate_input in = {
+	struct tg_thresh_input in = {
 		.loss_known = t->stamped > 0,
 		.expected = t->stamped + t->lost,
 		.lost = t->lost,
@@ -491,7 +491,7 @@ static bool judge(struct sink_run *r, const struct tg_sink_totals *t, uint64_t n
 
 	r->out.gate = &r->o.gate;
 	r->out.gate_result = &r->gate;
-	if (tg_gate_check(&r->o.gate, &in, &r->gate))
+	if (tg_thresh_check(&r->o.gate, &in, &r->gate))
 		return true;
 	for (i = 0; i < r->gate.nmissed; i++)
 		tg_error("threshold missed: %s\n", r->gate.missed[i]);
@@ -511,7 +511,7 @@ static int finish(struct sink_run *r)
 		ret = TG_EXIT_FAIL;
 	t = read_totals(r, true);
 	if (ret == TG_EXIT_OK && !judge(r, &t, elapsed))
-		ret = TG_GATE_EXIT;
+		ret = TG_THRESH_EXIT;
 	if (r->cfg.pcap && tg_pcapw_close(&r->pcap, &err)) {
 		tg_error("%s\n", err.msg);
 		ret = TG_EXIT_FAIL;

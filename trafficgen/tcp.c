@@ -51,7 +51,7 @@ static const struct tg_opt tcp_opts[] = {
 	  "parallel connections (default 1, at most 64)", 1, TCP_GEN_MAX_FLOWS },
 	{ "threads", 't', TG_OPT_UINT, OPT(threads), "N",
 	  "sending threads, each pinned to its own CPU, sharing the flows (default 1)",
-	  1, TG_LF_MAX_THREADS },
+	  1, TG_LIVE_MAX_THREADS },
 	{ "pkt-size", 's', TG_OPT_UINT, OPT(pkt_size), "BYTES",
 	  "frame size on the wire with FCS (default: segments of the connection's MSS)",
 	  1, TG_MAX_WIRE_SIZE },
@@ -175,7 +175,7 @@ static int resolve(struct tcp_run *r, const struct tg_opts_result *res)
 	if (r->nthreads > r->nflows)
 		return usage_error("--threads %u: each thread sends flows of its own; give at "
 				   "least as many --flows", r->nthreads);
-	n = tg_lf_cpus(r->cpus, TG_LF_MAX_THREADS);
+	n = tg_live_cpus(r->cpus, TG_LIVE_MAX_THREADS);
 	if (n < 0)
 		n = 1;
 	if (r->nthreads > (unsigned int)n)
@@ -396,9 +396,9 @@ static void set_limits(struct tcp_run *r)
 	}
 }
 
-static int report_stop(struct tcp_run *r, const struct tg_lf_result *res)
+static int report_stop(struct tcp_run *r, const struct tg_live_result *res)
 {
-	if (res->stop != TG_LF_ERROR)
+	if (res->stop != TG_LIVE_ERROR)
 		return TG_EXIT_OK;
 	if (res->error == -ENODEV)
 		tg_error("interface %s went away during the run\n", r->o.ifname);
@@ -410,7 +410,7 @@ static int report_stop(struct tcp_run *r, const struct tg_lf_result *res)
 /* Connects, hands the flows to the generator, sends, drains. */
 static int run(struct tcp_run *r, const struct tg_opts_result *res)
 {
-	struct tg_lf_result sres = { 0 };
+	struct tg_live_result sres = { 0 };
 	struct tg_err err = { "" };
 	int ifindex, ret;
 
@@ -486,7 +486,7 @@ int cmd_tcp(int argc, char **argv)
 	 * once the generator owns a flow, only a finished close leaves the
 	 * peer consistent, so a stop request ends the sending, not the close.
 	 */
-	tg_lf_block_signals(NULL);
+	tg_live_block_signals(NULL);
 	ret = run(r, &res);
 	/* On error paths after the hand-over, the flows still get their close. */
 	if (r->gen && r->ctl)

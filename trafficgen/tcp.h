@@ -12,13 +12,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include "iface.h"
-#include "lf.h"
+#include "live.h"
 #include "packet.h"
 #include "parse.h"
 #include "stats.h"
 #include "target.h"
 #include "tcp_gen.h"
-#include "tcp_pace.h"
+#include "tcp/pace.h"
 #include "txerr_user.h"
 
 struct tcp_ack_bpf;
@@ -100,7 +100,7 @@ struct tcp_run {
 	struct tg_target target;
 	bool target_open;
 	struct tg_txerr txerr;
-	int cpus[TG_LF_MAX_THREADS];
+	int cpus[TG_LIVE_MAX_THREADS];
 	int ncpus;			/* possible CPUs: per-CPU value count */
 	struct tcp_gen_pcpu *pcpu;	/* buffer for per-CPU reads */
 	struct tcp_gen_cfg cfg;
@@ -136,7 +136,7 @@ void tcp_flows_close(struct tcp_run *r);
 void tcp_flows_release(struct tcp_run *r);
 
 /* tcp_send.c */
-int tcp_send(struct tcp_run *r, struct tg_lf_result *res);
+int tcp_send(struct tcp_run *r, struct tg_live_result *res);
 void tcp_drain(struct tcp_run *r);
 /* The run's totals so far; final once its calls have returned (see tg_txerr_read_final). */
 struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final);

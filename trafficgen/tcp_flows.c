@@ -27,7 +27,7 @@
 #include "neigh.h"
 #include "packet_tcp.h"
 #include "tcp.h"
-#include "tcp_cfg.h"
+#include "tcp/cfg.h"
 #include "tcp_ack.skel.h"
 #include "tcp_gen.skel.h"
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * trafficgen tcp: the sending loop, on lib/lf.c's live-frame driver. Thread
+ * trafficgen tcp: the sending loop, on lib/live.c's live-frame driver. Thread
  * t, pinned to its own CPU, sends flows t, t + T, ... by live-frame calls of
  * tcp_gen. Before each call it adds up the room in its flows' windows: none,
  * and it waits briefly and looks again; some, and the call asks for that
  * much plus what the ACK clock carried during the previous call
- * (lib/tcp_pace.h says why).
+ * (lib/tcp/pace.h says why).
  *
  * The main thread keeps time: statistics every interval, the
  * retransmission timers every few ms (a timeout sends the generator back to
@@ -46,7 +46,7 @@ struct sender {
 	struct tcp_gen_pcpu *pcpu;	/* its buffer for per-CPU reads */
 };
 
-/* tg_lf_run's arg. */
+/* tg_live_run's arg. */
 struct send_ctx {
 	struct tcp_run *r;
 	uint64_t next_check;		/* of the interface */
@@ -240,11 +240,11 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-int tcp_send(struct tcp_run *r, struct tg_lf_result *res)
+int tcp_send(struct tcp_run *r, struct tg_live_result *res)
 {
 	struct send_ctx *c = calloc(1, sizeof(*c) + r->nthreads * sizeof(c->s[0]));
 	struct tg_err err = { "" };
-	struct tg_lf_cfg lf = {
+	struct tg_live_cfg lf = {
 		.prog_fd = bpf_program__fd(r->gen->progs.tcp_gen),
 		.frame = r->frame,
 		.frame_len = r->cfg.frame_len,
@@ -278,7 +278,7 @@ int tcp_send(struct tcp_run *r, struct tg_lf_result *res)
 	r->start_ns = tg_now_ns();
 	r->last_ns = 0;
 	c->next_check = r->start_ns + CHECK_IFACE_NS;
-	ret = tg_lf_run(&lf, res, &err);
+	ret = tg_live_run(&lf, res, &err);
 	if (ret)
 		tg_error("%s\n", err.msg);
 	/* A thread stuck in the kernel uses them when it leaves: keep them. */

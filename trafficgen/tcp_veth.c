@@ -4,7 +4,7 @@
  * throwaway namespaces (lib/vethenv.h: anonymous, held by this process's
  * fds, gone when it exits however it exits). The generator's end is the
  * interface the run sends on; at the receiver's end a thread of ours
- * (lib/tcprx.h) accepts the flows and reads each to end of stream, so the
+ * (lib/tcp/receiver.h) accepts the flows and reads each to end of stream, so the
  * summary can put what the receiving application read next to what was
  * acknowledged.
  *
@@ -21,7 +21,7 @@
 #include <bpf/libbpf.h>
 #include "log.h"
 #include "tcp.h"
-#include "tcprx.h"
+#include "tcp/receiver.h"
 #include "vethenv.h"
 #include "xdp_pass.skel.h"
 
@@ -38,7 +38,7 @@ struct tcp_veth {
 	bool env_made;
 	struct xdp_pass_bpf *pass;
 	struct bpf_link *link;
-	struct tg_tcprx rx;
+	struct tg_receiver rx;
 };
 
 /* In the receiver's namespace: the pass program, the listener, the thread. */
@@ -58,10 +58,10 @@ static int open_far_end(struct tcp_run *r, struct tcp_veth *v, struct tg_err *er
 	if (!v->link)
 		return tg_fail(err, errno, "could not attach the pass program to %s: %s",
 			       v->env.sink_if, strerror(errno));
-	ret = tg_tcprx_listen(&v->rx, &r->peer, r->peer_len, err);
+	ret = tg_receiver_listen(&v->rx, &r->peer, r->peer_len, err);
 	/* Made here, the thread stays in this namespace (a thread's is fixed at its start). */
 	if (!ret)
-		ret = tg_tcprx_start(&v->rx, err);
+		ret = tg_receiver_start(&v->rx, err);
 	return ret;
 }
 
@@ -75,7 +75,7 @@ int tcp_veth_open(struct tcp_run *r)
 	if (!v)
 		return -ENOMEM;
 	r->veth = v;
-	tg_tcprx_init(&v->rx);
+	tg_receiver_init(&v->rx);
 	v->env_made = true;
 	ret = tg_vethenv_create(&v->env, r->nthreads, &err);
 	if (!ret && r->family == AF_INET6)
@@ -93,9 +93,9 @@ int tcp_veth_open(struct tcp_run *r)
 }
 
 /* Each connection the receiver accepted against the flow it belongs to. */
-static void compare_flows(struct tcp_run *r, const struct tg_tcprx *rx)
+static void compare_flows(struct tcp_run *r, const struct tg_receiver *rx)
 {
-	const struct tg_tcprx_conn *c;
+	const struct tg_receiver_conn *c;
 	struct tcp_flow st;
 	unsigned int i, k;
 
@@ -121,12 +121,12 @@ void tcp_veth_finish(struct tcp_run *r)
 {
 	struct tcp_veth *v = r->veth;
 
-	if (!tg_tcprx_wait(&v->rx, r->nflows, RX_WAIT_NS))
+	if (!tg_receiver_wait(&v->rx, r->nflows, RX_WAIT_NS))
 		tg_debug("the receiver had not seen every flow end after %llu ms\n",
 			 RX_WAIT_NS / NS_PER_MS);
-	tg_tcprx_stop(&v->rx);
-	r->received_bytes = tg_tcprx_bytes(&v->rx);
-	r->eof_clean = tg_tcprx_eofs(&v->rx);
+	tg_receiver_stop(&v->rx);
+	r->received_bytes = tg_receiver_bytes(&v->rx);
+	r->eof_clean = tg_receiver_eofs(&v->rx);
 	r->rx_known = true;
 	compare_flows(r, &v->rx);
 }
@@ -137,7 +137,7 @@ void tcp_veth_close(struct tcp_run *r)
 
 	if (!v)
 		return;
-	tg_tcprx_close(&v->rx);
+	tg_receiver_close(&v->rx);
 	bpf_link__destroy(v->link);
 	xdp_pass_bpf__destroy(v->pass);
 	/* Back to the caller's namespace; the last references to ours go. */

@@ -19,7 +19,7 @@
 #include "log.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
-#include "udp_load.h"
+#include "udp/load.h"
 
 #define NS_PER_SEC 1000000000ULL
 
@@ -30,8 +30,8 @@ static const struct udp_opts udp_defaults = {
 	.threads = 1,
 	.interval = NS_PER_SEC,
 	.ttl = 1,
-	.batch = TG_LF_DEFAULT_BATCH,
-	.repeat = TG_LF_DEFAULT_REPEAT,
+	.batch = TG_LIVE_DEFAULT_BATCH,
+	.repeat = TG_LIVE_DEFAULT_REPEAT,
 	.gate = { .max_loss_pct = -1 },
 };
 
@@ -99,7 +99,7 @@ static const struct tg_opt udp_opts[] = {
 	  "sizes in a mix: alone the classic 64:7,594:4,1518:1, or the mix given",
 	  0, 0, NULL, parse_imix },
 	{ "threads", 't', TG_OPT_UINT, OPT(threads), "N",
-	  "sending threads, each pinned to its own CPU (default 1)", 1, TG_LF_MAX_THREADS },
+	  "sending threads, each pinned to its own CPU (default 1)", 1, TG_LIVE_MAX_THREADS },
 	{ "interval", 'I', TG_OPT_DURATION, OPT(interval), "TIME",
 	  "print statistics every TIME, 0 for none (default 1s)", 0, 0 },
 	{ "random", 0, TG_OPT_FLAG, OPT(random), NULL,
@@ -110,7 +110,7 @@ static const struct tg_opt udp_opts[] = {
 	  "send into a veth pair of throwaway namespaces with a sink at the far end (no <ifname>)" },
 	{ "max-loss", 0, TG_OPT_CUSTOM, OPT(gate.max_loss_pct), "PCT",
 	  "with --veth: exit 3 if more than PCT percent of the frames did not arrive",
-	  0, 0, NULL, tg_gate_parse_pct },
+	  0, 0, NULL, tg_thresh_parse_pct },
 	{ "min-pps", 0, TG_OPT_COUNT, OPT(gate.min_pps), "RATE",
 	  "with --veth: exit 3 if fewer frames per second arrived", 1, 0 },
 	{ "max-latency-p99", 0, TG_OPT_DURATION, OPT(gate.max_p99_ns), "TIME",
@@ -124,7 +124,7 @@ static const struct tg_opt udp_opts[] = {
 	{ "ttl", 0, TG_OPT_UINT, OPT(ttl), "N",
 	  "IPv4 TTL or IPv6 hop limit (default 1: the frames stay on the link)", 1, 255 },
 	{ "batch", 0, TG_OPT_UINT, OPT(batch), "N",
-	  "frames per kernel batch (default 64)", 1, TG_LF_MAX_BATCH },
+	  "frames per kernel batch (default 64)", 1, TG_LIVE_MAX_BATCH },
 	{ "rate", 'r', TG_OPT_CUSTOM, OPT(rate), "RATE",
 	  "send at RATE frames/s (100k, 2.5M) or bit/s on the wire (1Gbit, 400Mbit), over all threads",
 	  0, 0, NULL, parse_rate },
@@ -133,7 +133,7 @@ static const struct tg_opt udp_opts[] = {
 	  1, TG_PACE_MAX_BURST },
 	{ "repeat", 0, TG_OPT_COUNT, OPT(repeat), "N",
 	  "frames per kernel call at most (default 2^30; each call has a fixed cost)",
-	  1, TG_LF_DEFAULT_REPEAT },
+	  1, TG_LIVE_DEFAULT_REPEAT },
 	{ "template", 0, TG_OPT_STRING, OPT(template), "FILE",
 	  "send the frames of a pcap capture in turn; in UDP frames the options given replace fields",
 	  },
@@ -252,7 +252,7 @@ static int resolve_imix(struct udp_run *r, uint32_t min)
 					   r->o.stamp ? " with --stamp" : "");
 		m->wire[i] = min;
 	}
-	if (tg_sizes_wheel_imix(m, r->wheel, TG_SIZES_MAX, &r->nsizes, &err))
+	if (tg_size_wheel_imix(m, r->wheel, TG_SIZE_WHEEL_MAX, &r->nsizes, &err))
 		return usage_error("--imix: %s", err.msg);
 	return -1;
 }
@@ -290,11 +290,11 @@ static int resolve_size(struct udp_run *r, const struct tg_opts_result *res)
 				   r->o.stamp ? " with --stamp" : "");
 	}
 	if (sz->min && sz->min < sz->max &&
-	    tg_sizes_wheel_range(sz, r->wheel, TG_SIZES_MAX, &r->nsizes, &err))
+	    tg_size_wheel_range(sz, r->wheel, TG_SIZE_WHEEL_MAX, &r->nsizes, &err))
 		return usage_error("--pkt-size: %s", err.msg);
 	if (r->nsizes > 1) {
-		r->o.pkt_size = tg_sizes_max(r->wheel, r->nsizes) + TG_FCS_LEN;
-		r->avg_wire = tg_sizes_mean_wire(r->wheel, r->nsizes);
+		r->o.pkt_size = tg_size_wheel_max(r->wheel, r->nsizes) + TG_FCS_LEN;
+		r->avg_wire = tg_size_wheel_mean_wire(r->wheel, r->nsizes);
 	} else {
 		r->nsizes = 0;
 		r->o.pkt_size = sz->min ? sz->min : r->o.imix.wire[0];
@@ -305,7 +305,7 @@ static int resolve_size(struct udp_run *r, const struct tg_opts_result *res)
 
 static int resolve_threads(struct udp_run *r)
 {
-	int n = tg_lf_cpus(r->cpus, TG_LF_MAX_THREADS);
+	int n = tg_live_cpus(r->cpus, TG_LIVE_MAX_THREADS);
 
 	if (n < 0)
 		n = 1;
@@ -553,7 +553,7 @@ void udp_thread_state(const struct udp_run *r, unsigned int t, struct udp_gen_pc
  */
 static int init_pcpu(struct udp_run *r, uint64_t start_ns)
 {
-	struct tg_lf_cfg split = { .count = r->o.num, .nthreads = r->o.threads };
+	struct tg_live_cfg split = { .count = r->o.num, .nthreads = r->o.threads };
 	unsigned int i;
 	int ret;
 
@@ -570,7 +570,7 @@ static int init_pcpu(struct udp_run *r, uint64_t start_ns)
 		udp_thread_state(r, i, pc);
 		if (r->paced) {
 			/* A paced program drops frames: repeat cannot stop it at -n. */
-			pc->limit = tg_lf_quota(&split, i);
+			pc->limit = tg_live_quota(&split, i);
 			pc->next_slot = start_ns;
 			pc->first_tx = start_ns;
 			pc->stop_at = r->o.duration ? start_ns + r->o.duration : 0;
@@ -672,9 +672,9 @@ static int check_iface(void *arg)
 	return if_indextoname(r->iface.ifindex, name) ? 0 : -ENODEV;
 }
 
-static int report_stop(struct udp_run *r, const struct tg_lf_result *res)
+static int report_stop(struct udp_run *r, const struct tg_live_result *res)
 {
-	if (res->stop != TG_LF_ERROR)
+	if (res->stop != TG_LIVE_ERROR)
 		return TG_EXIT_OK;
 	if (res->check_failed)
 		tg_error("interface %s went away during the run\n", r->ifname);
@@ -692,7 +692,7 @@ static int judge(struct udp_run *r, const struct tg_tx_counts *sent, uint64_t ns
 {
 	uint64_t generated = sent->packets + sent->errors;
 	uint64_t received = tg_sink_received(&r->far_totals);
-	struct tg_gate_input in = {
+	struct tg_thresh_input in = {
 		.loss_known = true,
 		.expected = generated,
 		.lost = received < generated ? generated - received : 0,
@@ -701,20 +701,20 @@ static int judge(struct udp_run *r, const struct tg_tx_counts *sent, uint64_t ns
 	};
 	int i;
 
-	if (tg_gate_check(&r->o.gate, &in, &r->gate))
+	if (tg_thresh_check(&r->o.gate, &in, &r->gate))
 		return TG_EXIT_OK;
 	for (i = 0; i < r->gate.nmissed; i++)
 		tg_error("threshold missed: %s\n", r->gate.missed[i]);
-	return TG_GATE_EXIT;
+	return TG_THRESH_EXIT;
 }
 
 static int send_frames(struct udp_run *r)
 {
 	struct tg_err err = { "" };
-	struct tg_lf_result res;
+	struct tg_live_result res;
 	int ifindex[UDP_MAX_IFS] = { r->iface.ifindex };
 	unsigned int i;
-	struct tg_lf_cfg lf = {
+	struct tg_live_cfg lf = {
 		.prog_fd = r->prog_fd,
 		.frame = r->frame,
 		.frame_len = r->layout.len,
@@ -748,12 +748,12 @@ static int send_frames(struct udp_run *r)
 	r->start_ns = tg_now_ns();
 	if (init_pcpu(r, r->start_ns))
 		return TG_EXIT_FAIL;
-	if (tg_lf_run(&lf, &res, &err)) {
+	if (tg_live_run(&lf, &res, &err)) {
 		tg_error("%s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}
 	total = read_counts(r, true);
-	if (r->far_open && tg_farend_read(&r->far, &r->far_totals))
+	if (r->far_open && tg_far_end_read(&r->far, &r->far_totals))
 		tg_warn("could not read the far end's counters\n");
 	gate = r->far_open ? judge(r, &total, res.elapsed_ns) : TG_EXIT_OK;
 	tg_tx_summary(&r->out, &total, res.elapsed_ns);
@@ -781,7 +781,7 @@ static void udp_run_close(struct udp_run *r)
 	for (i = 0; i < r->nifs; i++)
 		free(r->ifs[i]);
 	if (r->far_open)
-		tg_farend_close(&r->far);
+		tg_far_end_close(&r->far);
 	free(r->pcpu);
 	free(r->tmpls);
 	bpf_object__close(r->uobj);
@@ -838,7 +838,7 @@ static int open_far_end(struct udp_run *r, const struct tg_opts_result *res)
 		return usage_error(r->o.veth ? "--veth makes its own interface: give no <ifname>"
 				   : "give the interface to send on, or --veth");
 	if (!r->o.veth) {
-		if (tg_gate_active(&r->o.gate))
+		if (tg_thresh_active(&r->o.gate))
 			return usage_error("--max-loss, --min-pps and --max-latency-p99 need --veth "
 					   "(a far end to count at); on a receiver, give them to "
 					   "'trafficgen sink'");
@@ -846,7 +846,7 @@ static int open_far_end(struct udp_run *r, const struct tg_opts_result *res)
 		return split_ifs(r, res);
 	}
 	r->far_open = true;
-	if (tg_farend_open(&r->far, r->o.threads, &err)) {
+	if (tg_far_end_open(&r->far, r->o.threads, &err)) {
 		tg_error("--veth: %s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}

@@ -9,18 +9,18 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include "farend.h"
-#include "gate.h"
-#include "lf.h"
-#include "pace.h"
+#include "udp/far_end.h"
+#include "sink/thresholds.h"
+#include "live.h"
+#include "udp/pace.h"
 #include "packet.h"
 #include "parse.h"
-#include "sizes.h"
+#include "udp/size_wheel.h"
 #include "stats.h"
 #include "target.h"
 #include "txerr_user.h"
-#include "tmpl.h"
-#include "udp_cfg.h"
+#include "udp/capture.h"
+#include "udp/cfg.h"
 
 struct udp_gen_bpf;
 struct tg_opts_result;
@@ -58,7 +58,7 @@ struct udp_opts {
 	bool random;
 	bool stamp;
 	bool veth;
-	struct tg_gate gate;		/* with --veth */
+	struct tg_thresh gate;		/* with --veth */
 	const char *pcap_out;		/* --pcap-out: a dry run into this file */
 	const char *template;		/* --template: frames of a capture */
 	const char *prog;		/* --prog: FILE.bpf.o[:NAME] */
@@ -77,12 +77,12 @@ struct udp_run {
 	uint64_t start_ns;		/* when the threads were started */
 	double rate_pps;		/* asked, frames/s */
 	double avg_wire;		/* mean frame size on the wire, FCS included */
-	uint16_t wheel[TG_SIZES_MAX];	/* frame lengths with -s MIN-MAX or --imix */
+	uint16_t wheel[TG_SIZE_WHEEL_MAX];	/* frame lengths with -s MIN-MAX or --imix */
 	unsigned int nsizes;		/* 0: one size */
 	struct udp_gen_cfg cfg;
 	struct udp_gen_tmpl *tmpls;	/* with --template: ntmpl frames */
 	unsigned int ntmpl;
-	struct tg_tmpl_rw rw;		/* what --template frames get written in */
+	struct tg_capture_rw rw;		/* what --template frames get written in */
 	int prog_fd;			/* the program that runs: udp_gen, udp_tmpl or --prog's */
 	struct bpf_object *uobj;	/* with --prog */
 	struct bpf_map *ustate;		/* its tg_gen_state */
@@ -101,13 +101,13 @@ struct udp_run {
 	unsigned int targets_open;
 	struct udp_gen_bpf *skel;
 	struct tg_txerr txerr;
-	int cpus[TG_LF_MAX_THREADS];
+	int cpus[TG_LIVE_MAX_THREADS];
 	int ncpus;			/* possible CPUs: per-CPU map value count */
 	struct udp_gen_pcpu *pcpu;
-	struct tg_farend far;		/* with --veth */
+	struct tg_far_end far;		/* with --veth */
 	bool far_open;
 	struct tg_sink_totals far_totals;
-	struct tg_gate_result gate;
+	struct tg_thresh_result gate;
 	struct tg_out out;
 	struct tg_tx_counts last;
 	uint64_t last_ns;

@@ -23,7 +23,7 @@
 #include "dryrun.h"
 #include "json.h"
 #include "log.h"
-#include "pcapw.h"
+#include "pcap_write.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
 
@@ -106,16 +106,16 @@ static void summary(const struct udp_run *r, const struct dry *d)
 
 static int play(struct udp_run *r, struct dry *d, struct udp_gen_pcpu *st)
 {
-	struct tg_lf_cfg split = { .count = r->o.num, .nthreads = r->o.threads };
+	struct tg_live_cfg split = { .count = r->o.num, .nthreads = r->o.threads };
 	uint32_t step = r->paced ? r->pace.burst : r->o.batch;
 	int cpu = r->cpus[0], ret = 0;
 	struct tg_err err = { "" };
-	uint64_t done[TG_LF_MAX_THREADS] = { 0 }, left = r->o.num;
+	uint64_t done[TG_LIVE_MAX_THREADS] = { 0 }, left = r->o.num;
 	unsigned int t;
 
 	while (left) {
 		for (t = 0; t < r->o.threads && left; t++) {
-			uint64_t quota = tg_lf_quota(&split, t), n = quota - done[t];
+			uint64_t quota = tg_live_quota(&split, t), n = quota - done[t];
 			struct tg_dry_cfg c = {
 				.prog_fd = r->prog_fd,
 				.frame = r->frame, .frame_len = r->layout.len,

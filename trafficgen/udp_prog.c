@@ -176,7 +176,7 @@ static int read_states(const struct udp_run *r, struct tg_gen_state *v)
 
 int udp_prog_init(struct udp_run *r)
 {
-	struct tg_lf_cfg split = { .count = r->o.num, .nthreads = r->o.threads };
+	struct tg_live_cfg split = { .count = r->o.num, .nthreads = r->o.threads };
 	struct tg_gen_state *v = calloc(r->ncpus, sizeof(*v));
 	__u32 key = 0, t;
 	int ret;
@@ -185,7 +185,7 @@ int udp_prog_init(struct udp_run *r)
 		return -ENOMEM;
 	for (t = 0; t < r->o.threads; t++) {
 		v[r->cpus[t]].thread = t;
-		v[r->cpus[t]].limit = tg_lf_quota(&split, t);
+		v[r->cpus[t]].limit = tg_live_quota(&split, t);
 	}
 	ret = bpf_map__update_elem(r->ustate, &key, sizeof(key), v, sizeof(*v) * r->ncpus, 0);
 	free(v);

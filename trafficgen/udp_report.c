@@ -49,7 +49,7 @@ void udp_print_start(struct udp_run *r)
 		tg_json_str(&j, "src", src);
 		tg_json_u64(&j, "pkt_size", r->o.pkt_size);
 		if (r->nsizes > 1) {
-			tg_json_u64(&j, "pkt_size_min", tg_sizes_min(r->wheel, r->nsizes) + TG_FCS_LEN);
+			tg_json_u64(&j, "pkt_size_min", tg_size_wheel_min(r->wheel, r->nsizes) + TG_FCS_LEN);
 			tg_json_double(&j, "pkt_size_mean", r->avg_wire);
 		}
 		tg_json_u64(&j, "threads", r->o.threads);
@@ -58,7 +58,7 @@ void udp_print_start(struct udp_run *r)
 	}
 	if (r->nsizes > 1)
 		snprintf(size, sizeof(size), "%u-%llu-byte frames (%.1f on average)",
-			 tg_sizes_min(r->wheel, r->nsizes) + TG_FCS_LEN,
+			 tg_size_wheel_min(r->wheel, r->nsizes) + TG_FCS_LEN,
 			 (unsigned long long)r->o.pkt_size, r->avg_wire);
 	else
 		snprintf(size, sizeof(size), "%llu-byte frames", (unsigned long long)r->o.pkt_size);
@@ -181,7 +181,7 @@ void udp_summary_json(struct tg_json *j, void *arg)
 	}
 	if (r->far_open) {
 		tg_sink_json_far_end(j, &r->far_totals);
-		tg_gate_json(j, &r->o.gate, &r->gate);
+		tg_thresh_json(j, &r->o.gate, &r->gate);
 	}
 }
 

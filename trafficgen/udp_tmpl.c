@@ -30,7 +30,7 @@ static int check_options(const struct udp_run *r, const struct tg_opts_result *r
 
 static void set_rw(struct udp_run *r, const struct tg_opts_result *res)
 {
-	struct tg_tmpl_rw *rw = &r->rw;
+	struct tg_capture_rw *rw = &r->rw;
 
 	memset(rw, 0, sizeof(*rw));
 	if (tg_opt_given(&udp_cmd_def, res, "dst-mac")) {
@@ -78,10 +78,10 @@ int udp_tmpl_resolve(struct udp_run *r, const struct tg_opts_result *res)
 	     tg_opt_given(&udp_cmd_def, res, "dst-addr") && r->o.src.family != r->o.dst.family))
 		return usage_error("--src-addr and --dst-addr are of different address families");
 	set_rw(r, res);
-	r->tmpls = calloc(TG_TMPL_MAX, sizeof(*r->tmpls));
+	r->tmpls = calloc(TG_CAPTURE_MAX, sizeof(*r->tmpls));
 	if (!r->tmpls)
 		return TG_EXIT_FAIL;
-	n = tg_tmpl_read(r->o.template, r->tmpls, TG_TMPL_MAX, &err);
+	n = tg_capture_read(r->o.template, r->tmpls, TG_CAPTURE_MAX, &err);
 	if (n < 0) {
 		tg_error("--template: %s\n", err.msg);
 		return TG_EXIT_FAIL;
@@ -106,7 +106,7 @@ int udp_tmpl_build(struct udp_run *r)
 	struct tg_err err = { "" };
 	unsigned int i;
 
-	if (tg_tmpl_cfg(&r->rw, r->tmpls, r->ntmpl, r->o.threads, r->o.random,
+	if (tg_capture_cfg(&r->rw, r->tmpls, r->ntmpl, r->o.threads, r->o.random,
 			r->iface.ifindex, &r->cfg, &err))
 		return usage_error("--template: %s", err.msg);
 	if (!r->o.pcap_out)

@@ -37,14 +37,14 @@
 #include <bpf/libbpf.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
-#include "lf.h"
+#include "live.h"
 #include "log.h"
 #include "packet.h"
 #include "parse.h"
 #include "target.h"
-#include "udp_cfg.h"
+#include "udp/cfg.h"
 #include "txerr_user.h"
-#include "udp_load.h"
+#include "udp/load.h"
 #include "ceiling.skel.h"
 #include "udp_gen.skel.h"
 #include "bench_tool.h"
@@ -175,7 +175,7 @@ static int call(int prog_fd, uint8_t *frame, uint32_t len, uint32_t repeat)
 		.data_in = frame,
 		.data_size_in = len,
 		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-		.batch_size = TG_LF_DEFAULT_BATCH,
+		.batch_size = TG_LIVE_DEFAULT_BATCH,
 		.repeat = repeat,
 	);
 
@@ -264,7 +264,7 @@ int main(int argc, char **argv)
 	const char *dport = "1", *sport = "1";
 	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
-	int cpus[TG_LF_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
+	int cpus[TG_LIVE_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
 	bool target_open = false;
 	enum tg_udp_prog prog;
 	unsigned int k, i;
@@ -331,7 +331,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.size)
 		o.size = 64;
-	if (tg_lf_cpus(cpus, TG_LF_MAX_THREADS) < 2)
+	if (tg_live_cpus(cpus, TG_LIVE_MAX_THREADS) < 2)
 		return die("CPUs", "needs two: one sends, one samples the receiver");
 	smp.cpu = cpus[1];
 	if (pthread_create(&smp_tid, NULL, sampler_main, &smp))

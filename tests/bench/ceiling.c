@@ -2,7 +2,7 @@
 /*
  * The framework's ceiling for `make bench`: the template `trafficgen udp`
  * would build for single addresses and ports, redirected untouched by
- * bpf/ceiling.bpf.c through the same live-frame driver (lib/lf.c) with the
+ * tests/progs/ceiling.bpf.c through the same live-frame driver (lib/live.c) with the
  * same batch size and largest repeat. Whatever a generator mode costs on
  * top of this is the cost of its rewriting.
  *
@@ -24,12 +24,12 @@
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "lf.h"
+#include "live.h"
 #include "log.h"
 #include "packet.h"
 #include "parse.h"
 #include "target.h"
-#include "udp_cfg.h"
+#include "udp/cfg.h"
 #include "ceiling.skel.h"
 #include "bench_tool.h"
 
@@ -47,7 +47,7 @@ static void usage(FILE *f)
 		"  -b N      frames per kernel batch (default %d)\n"
 		BENCH_USAGE_DURATION
 		"  -W FILE   only write the template as a trafgen config to FILE\n",
-		TG_LF_DEFAULT_BATCH);
+		TG_LIVE_DEFAULT_BATCH);
 }
 
 /* The frame as a netsniff-ng trafgen(8) packet: one byte literal each. */
@@ -78,12 +78,12 @@ int main(int argc, char **argv)
 	struct tg_target target;
 	struct tg_iface iface;
 	struct ceiling_bpf *skel = NULL;
-	struct tg_lf_result res;
-	struct tg_lf_cfg lf;
-	int cpus[TG_LF_MAX_THREADS], ncpus, family = AF_INET, ret = 1, opt, st;
+	struct tg_live_result res;
+	struct tg_live_cfg lf;
+	int cpus[TG_LIVE_MAX_THREADS], ncpus, family = AF_INET, ret = 1, opt, st;
 	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct bench_opts o = { .duration_ns = BENCH_DEFAULT_DURATION_NS };
-	uint64_t threads = 1, batch = TG_LF_DEFAULT_BATCH, v;
+	uint64_t threads = 1, batch = TG_LIVE_DEFAULT_BATCH, v;
 	const char *trafgen = NULL;
 	bool target_open = false;
 
@@ -99,11 +99,11 @@ int main(int argc, char **argv)
 				return die("-m", err.msg);
 			break;
 		case 't':
-			if (tg_parse_uint(optarg, 1, TG_LF_MAX_THREADS, &threads, &err))
+			if (tg_parse_uint(optarg, 1, TG_LIVE_MAX_THREADS, &threads, &err))
 				return die("-t", err.msg);
 			break;
 		case 'b':
-			if (tg_parse_uint(optarg, 1, TG_LF_MAX_BATCH, &batch, &err))
+			if (tg_parse_uint(optarg, 1, TG_LIVE_MAX_BATCH, &batch, &err))
 				return die("-b", err.msg);
 			break;
 		case 'W':
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	if (!o.size)
 		o.size = tg_udp_cfg_min_frame_len(dst.family, false) + TG_FCS_LEN;
 
-	ncpus = tg_lf_cpus(cpus, TG_LF_MAX_THREADS);
+	ncpus = tg_live_cpus(cpus, TG_LIVE_MAX_THREADS);
 	if (ncpus < (int)threads)
 		return die("-t", "each thread needs a CPU of its own");
 	tg_log_libbpf();
@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 		die("load ceiling program", strerror(errno));
 		goto out;
 	}
-	lf = (struct tg_lf_cfg){
+	lf = (struct tg_live_cfg){
 		.prog_fd = bpf_program__fd(skel->progs.ceiling),
 		.frame = frame,
 		.frame_len = layout.len,
@@ -190,11 +190,11 @@ int main(int argc, char **argv)
 		.cpus = cpus,
 		.duration_ns = o.duration_ns,
 	};
-	if (tg_lf_run(&lf, &res, &err)) {
+	if (tg_live_run(&lf, &res, &err)) {
 		die("run", err.msg);
 		goto out;
 	}
-	if (res.stop == TG_LF_ERROR) {
+	if (res.stop == TG_LIVE_ERROR) {
 		die("run", strerror(-res.error));
 		goto out;
 	}

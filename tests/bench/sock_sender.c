@@ -24,7 +24,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include "lf.h"
+#include "live.h"
 #include "packet.h"
 #include "parse.h"
 #include "bench_tool.h"
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	if (!cpu_given) {
 		int cpus[1];
 
-		if (tg_lf_cpus(cpus, 1) < 1)
+		if (tg_live_cpus(cpus, 1) < 1)
 			return die("affinity", strerror(errno));
 		cpu = cpus[0];
 	}

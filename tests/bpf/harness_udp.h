@@ -11,9 +11,9 @@
  */
 
 #include "harness.h"
-#include "udp_cfg.h"
+#include "udp/cfg.h"
 #include "udp_gen.skel.h"
-#include "udp_load.h"
+#include "udp/load.h"
 
 /*
  * Builds p's config into *cfg and its template into tmpl, then opens and

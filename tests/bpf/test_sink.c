@@ -31,7 +31,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "csum.h"
-#include "hist.h"
+#include "sink/hist.h"
 #include "packet.h"
 #include "sink.h"
 #include "sink.skel.h"

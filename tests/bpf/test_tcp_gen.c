@@ -38,9 +38,9 @@
 #include <bpf/libbpf.h>
 #include "csum.h"
 #include "harness.h"
-#include "lf.h"
+#include "live.h"
 #include "packet_tcp.h"
-#include "tcp_cfg.h"
+#include "tcp/cfg.h"
 #include "tcp_gen.h"
 #include "wire.h"
 #include "tcp_ack.skel.h"

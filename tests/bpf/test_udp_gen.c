@@ -33,7 +33,7 @@
 #include "harness_udp.h"
 #include "packet.h"
 #include "parse.h"
-#include "udp_cfg.h"
+#include "udp/cfg.h"
 #include "udp_gen.skel.h"
 #include "wire.h"
 

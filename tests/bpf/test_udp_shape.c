@@ -32,14 +32,14 @@
 #include "csum.h"
 #include "harness.h"
 #include "harness_udp.h"
-#include "lf.h"
-#include "pace.h"
+#include "live.h"
+#include "udp/pace.h"
 #include "packet.h"
 #include "parse.h"
-#include "sizes.h"
+#include "udp/size_wheel.h"
 #include "stamp.h"
-#include "tmpl.h"
-#include "udp_cfg.h"
+#include "udp/capture.h"
+#include "udp/cfg.h"
 #include "udp_gen.skel.h"
 #include "wire.h"
 
@@ -56,7 +56,7 @@ struct gen {
 	struct udp_gen_cfg cfg;
 	struct tg_udp_params p;
 	const char *desc;
-	uint16_t wheel[TG_SIZES_MAX];
+	uint16_t wheel[TG_SIZE_WHEEL_MAX];
 	uint8_t tmpl[TG_MAX_FRAME_LEN];
 	uint8_t in[TG_MAX_FRAME_LEN];
 	uint8_t out[TG_MAX_FRAME_LEN];
@@ -263,7 +263,7 @@ static void wheel_range(struct gen *g, uint32_t min, uint32_t max)
 	struct tg_err err = { "" };
 	unsigned int n;
 
-	if (tg_sizes_wheel_range(&r, g->wheel, TG_SIZES_MAX, &n, &err))
+	if (tg_size_wheel_range(&r, g->wheel, TG_SIZE_WHEEL_MAX, &n, &err))
 		fail_msg("%s", err.msg);
 	g->p.sizes = g->wheel;
 	g->p.nsizes = n;
@@ -276,7 +276,7 @@ static void wheel_imix(struct gen *g, const char *spec)
 	unsigned int n;
 
 	if (tg_parse_imix(spec, 60, TG_MAX_WIRE_SIZE, &m, &err) ||
-	    tg_sizes_wheel_imix(&m, g->wheel, TG_SIZES_MAX, &n, &err))
+	    tg_size_wheel_imix(&m, g->wheel, TG_SIZE_WHEEL_MAX, &n, &err))
 		fail_msg("%s", err.msg);
 	g->p.sizes = g->wheel;
 	g->p.nsizes = n;
@@ -318,7 +318,7 @@ static void test_sizes(void **state)
 	else
 		wheel_range(g, c->min, c->max);
 	gen_load(g, c->desc);
-	assert_int_equal(g->cfg.frame_len, tg_sizes_max(g->wheel, g->p.nsizes));
+	assert_int_equal(g->cfg.frame_len, tg_size_wheel_max(g->wheel, g->p.nsizes));
 	run_sequential(g, c->thread, c->frames);
 	gen_free(g);
 }
@@ -428,7 +428,7 @@ static void test_sizes_random(void **state)
 
 	for (f = 0; f < 2; f++) {
 		struct gen *g = gen_new();
-		unsigned int seen[TG_SIZES_MAX] = { 0 }, k, distinct = 0, i;
+		unsigned int seen[TG_SIZE_WHEEL_MAX] = { 0 }, k, distinct = 0, i;
 
 		g->p = params(fams[f], 1);
 		g->p.random = true;
@@ -618,7 +618,7 @@ static void test_tmpl_parse(void **state)
 		uint32_t len = build_capture_frame(i, f);
 		const char *why;
 
-		tg_tmpl_parse(f, len, &t);
+		tg_capture_parse(f, len, &t);
 		assert_int_equal(t.kind, kinds[i]);
 		assert_int_equal(t.len, len);
 		assert_int_equal(t.l3_off, l3[i]);
@@ -640,7 +640,7 @@ static void test_tmpl(void **state)
 	struct udp_gen_tmpl *t = calloc(NCAPTURE, sizeof(*t));
 	struct gen *g = gen_new();
 	struct tg_err err = { "" };
-	struct tg_tmpl_rw rw = { .flags = c->flags, .ttl = c->ttl,
+	struct tg_capture_rw rw = { .flags = c->flags, .ttl = c->ttl,
 				 .dst_mac = { 2, 9, 9, 9, 9, 2 }, .src_mac = { 2, 9, 9, 9, 9, 1 } };
 	uint64_t wrote[4] = { 0 };	/* sport, dport, saddr, daddr */
 	uint8_t f[TG_MAX_FRAME_LEN];
@@ -650,7 +650,7 @@ static void test_tmpl(void **state)
 
 	assert_non_null(t);
 	for (i = 0; i < NCAPTURE; i++)
-		tg_tmpl_parse(f, build_capture_frame(i, f), &t[i]);
+		tg_capture_parse(f, build_capture_frame(i, f), &t[i]);
 	rw.sport = (struct tg_port_range){ 1, 1 };
 	rw.dport = (struct tg_port_range){ 1, 1 };
 	if ((c->src && tg_parse_addr_range(c->src, &rw.src, &err)) ||
@@ -658,7 +658,7 @@ static void test_tmpl(void **state)
 	    (c->sport && tg_parse_port_range(c->sport, &rw.sport, &err)) ||
 	    (c->dport && tg_parse_port_range(c->dport, &rw.dport, &err)))
 		fail_msg("%s: %s", c->desc, err.msg);
-	if (tg_tmpl_cfg(&rw, t, NCAPTURE, c->nthreads, false, 1, &g->cfg, &err))
+	if (tg_capture_cfg(&rw, t, NCAPTURE, c->nthreads, false, 1, &g->cfg, &err))
 		fail_msg("%s: %s", c->desc, err.msg);
 	assert_int_equal(g->cfg.frame_len, 1514);
 	g->desc = c->desc;
@@ -691,7 +691,7 @@ static void test_tmpl(void **state)
 		off[1] = tg_seq_offset(rw.dport.count, c->nthreads, c->thread, wrote[1]);
 		off[2] = tg_seq_offset(rw.src.count, c->nthreads, c->thread, wrote[2]);
 		off[3] = tg_seq_offset(rw.dst.count, c->nthreads, c->thread, wrote[3]);
-		tg_tmpl_expected(tk, &rw, off[0], off[1], off[2], off[3], g->ref);
+		tg_capture_expected(tk, &rw, off[0], off[1], off[2], off[3], g->ref);
 		if (g->out_len != tk->len)
 			fail_msg("%s: frame %llu is %u bytes, expected %u", c->desc,
 				 (unsigned long long)k, g->out_len, tk->len);
@@ -826,7 +826,7 @@ static void test_pace_stop_at(void **state)
 }
 
 /*
- * The program's fixed-point schedule is lib/pace.c's: a schedule that
+ * The program's fixed-point schedule is lib/udp/pace.c's: a schedule that
  * started long ago is behind, so every slot is due; after n slots the next
  * one is where tg_pace_slot_time puts slot n.
  */

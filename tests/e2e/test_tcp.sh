@@ -99,7 +99,7 @@ check_eq "xdp-ipv4-1500: -s 1500 makes 1496-byte frames: 1430 bytes of payload" 
 	"$(json_field "$TMP/xdp-ipv4-1500.json" mss)"
 
 # Loss: the receiver drops one data segment in 1000 at random
-# (bpf/xdp_lossy.bpf.c). Duplicate ACKs and timeouts must recover every
+# (tests/progs/xdp_lossy.bpf.c). Duplicate ACKs and timeouts must recover every
 # hole: still exactly the bytes acknowledged read, still a clean close.
 ip -n "$NSR" link set dev "$VR" xdp off
 ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_lossy.bpf.o" sec xdp

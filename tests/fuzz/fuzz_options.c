@@ -109,16 +109,6 @@ static void check_result(const struct tg_cmd_def *def, int argc, char **argv,
 	}
 }
 
-/*
- * The commands' files call this, from main.c; main.c is not linked (its
- * main() would displace libFuzzer's) and no command runs here.
- */
-int tg_cmd_parse(const struct tg_cmd_def *def, int argc, char **argv,
-		 void *cfg, struct tg_opts_result *res)
-{
-	__builtin_trap();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

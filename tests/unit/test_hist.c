@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <string.h>
-#include "hist.h"
+#include "sink/hist.h"
 
 static void test_exact_small_values(void **state)
 {

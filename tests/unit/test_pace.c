@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for lib/pace.c: rate parsing, bit-rate conversion, bursts,
+ * Unit tests for lib/udp/pace.c: rate parsing, bit-rate conversion, bursts,
  * slot intervals and the fixed-point schedule the BPF program keeps.
  */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 
 #include <errno.h>
 #include <string.h>
-#include "pace.h"
+#include "udp/pace.h"
 
 static void rate_ok(const char *s, double value, bool bits)
 {

@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include "csum.h"
 #include "packet_tcp.h"
-#include "tcp_pace.h"
+#include "tcp/pace.h"
 #include "frames.h"
 
 #define MS 1000000ULL

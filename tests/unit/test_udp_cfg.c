@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "csum.h"
-#include "udp_cfg.h"
+#include "udp/cfg.h"
 #include "frames.h"
 
 static uint8_t frame[TG_MAX_FRAME_LEN];

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include "csum.h"
 #include "packet.h"
-#include "udp_cfg.h"
+#include "udp/cfg.h"
 
 static void vlan_bad(const char *s, const char *needle)
 {

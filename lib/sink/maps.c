@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "sink/hist.h"
+#include "sink/maps.h"
+
+int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
+		      int streams_fd, struct tg_err *err)
+{
+	memset(m, 0, sizeof(*m));
+	m->stats_fd = stats_fd;
+	m->lat_fd = lat_fd;
+	m->streams_fd = streams_fd;
+	m->ncpus = libbpf_num_possible_cpus();
+	if (m->ncpus <= 0)
+		return tg_fail(err, m->ncpus ? -m->ncpus : EINVAL,
+			       "could not count the possible CPUs");
+	/* Per-CPU values come 8-byte aligned; both structs are all __u64. */
+	m->pcpu = calloc(m->ncpus, sizeof(*m->pcpu));
+	m->lat = calloc(m->ncpus, sizeof(*m->lat));
+	if (!m->pcpu || !m->lat) {
+		tg_sink_maps_close(m);
+		return tg_fail(err, ENOMEM, "out of memory for %d CPUs' counters", m->ncpus);
+	}
+	return 0;
+}
+
+static void read_streams(struct tg_sink_maps *m, struct tg_sink_totals *t)
+{
+	struct sink_stream s;
+	__u32 key, next, n;
+	void *prev = NULL;
+
+	/* Bounded: the map holds at most SINK_MAX_STREAMS and nothing deletes. */
+	for (n = 0; n < SINK_MAX_STREAMS &&
+	     !bpf_map_get_next_key(m->streams_fd, prev, &next); n++) {
+		key = next;
+		prev = &key;
+		/* BPF_F_LOCK: a consistent copy, taken under the stream's lock. */
+		if (bpf_map_lookup_elem_flags(m->streams_fd, &key, &s, BPF_F_LOCK))
+			continue;
+		t->streams++;
+		t->lost += seqtrack_lost(&s.st);
+		t->reordered += s.st.reordered;
+		t->duplicates += s.st.duplicates;
+		t->late += s.st.late;
+	}
+}
+
+static void read_latency(struct tg_sink_maps *m, struct tg_sink_totals *t)
+{
+	uint64_t buckets[LATHIST_BUCKETS] = { 0 };
+	uint64_t min = UINT64_MAX, max = 0, sum = 0;
+	__u32 key = 0;
+	int cpu, i;
+
+	if (bpf_map_lookup_elem(m->lat_fd, &key, m->lat))
+		return;
+	for (cpu = 0; cpu < m->ncpus; cpu++) {
+		const struct sink_lat *l = &m->lat[cpu];
+
+		if (!l->count)
+			continue;
+		if (l->min < min)
+			min = l->min;
+		if (l->max > max)
+			max = l->max;
+		sum += l->sum;
+		for (i = 0; i < LATHIST_BUCKETS; i++)
+			buckets[i] += l->buckets[i];
+	}
+	tg_hist_summarise(buckets, LATHIST_BUCKETS, min, max, sum, &t->lat);
+}
+
+int tg_sink_maps_read(struct tg_sink_maps *m, bool all, struct tg_sink_totals *t)
+{
+	uint64_t written = t->pcap_written;
+	__u32 key = 0;
+	int cpu, i;
+
+	if (bpf_map_lookup_elem(m->stats_fd, &key, m->pcpu))
+		return -errno;
+	memset(t, 0, sizeof(*t));
+	t->pcap_written = written;
+	for (cpu = 0; cpu < m->ncpus; cpu++) {
+		const struct sink_pcpu *p = &m->pcpu[cpu];
+
+		for (i = 0; i < SINK_NACTIONS; i++) {
+			t->packets[i] += p->packets[i];
+			t->bytes[i] += p->bytes[i];
+		}
+		t->truncated += p->truncated;
+		t->ignored += p->ignored;
+		t->stamped += p->stamped;
+		t->stream_overflow += p->stream_overflow;
+		t->clock_skew += p->clock_skew;
+		t->pcap_dropped += p->pcap_dropped;
+	}
+	if (all) {
+		read_streams(m, t);
+		read_latency(m, t);
+	}
+	return 0;
+}
+
+void tg_sink_maps_close(struct tg_sink_maps *m)
+{
+	free(m->pcpu);
+	free(m->lat);
+	m->pcpu = NULL;
+	m->lat = NULL;
+}

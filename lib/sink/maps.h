@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TG_SINK_MAPS_H
+#define TG_SINK_MAPS_H
+
+#include <stdbool.h>
+#include "errbuf.h"
+#include "sink.h"
+#include "sink/report.h"
+
+/*
+ * Reading the sink's maps (bpf/sink.h) into totals: per-CPU counters and
+ * latency summed over CPUs, streams summed under their locks. By map fd,
+ * so that the command and the tests can share it.
+ */
+struct tg_sink_maps {
+	int stats_fd, lat_fd, streams_fd;
+	int ncpus;			/* possible CPUs: per-CPU value count */
+	struct sink_pcpu *pcpu;		/* ncpus values */
+	struct sink_lat *lat;		/* ncpus values */
+};
+
+int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
+		      int streams_fd, struct tg_err *err);
+
+/*
+ * Counters into t (pcap_written untouched); with `all`, streams and the
+ * latency summary too, which cost more (the -c poll does without).
+ * -errno if the counters could not be read; t is then left as it was.
+ */
+int tg_sink_maps_read(struct tg_sink_maps *m, bool all, struct tg_sink_totals *t);
+
+void tg_sink_maps_close(struct tg_sink_maps *m);
+
+#endif

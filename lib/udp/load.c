@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "udp/load.h"
+
+enum tg_udp_prog tg_udp_prog_for(const struct udp_gen_cfg *cfg, bool tmpls)
+{
+	if (tmpls)
+		return TG_UDP_PROG_TMPL;
+	return cfg->ring_len || !cfg->varies ? TG_UDP_PROG_COPY : TG_UDP_PROG_GEN;
+}
+
+struct bpf_program *tg_udp_prog(struct udp_gen_bpf *skel, enum tg_udp_prog which)
+{
+	switch (which) {
+	case TG_UDP_PROG_COPY:
+		return skel->progs.udp_copy;
+	case TG_UDP_PROG_TMPL:
+		return skel->progs.udp_tmpl;
+	default:
+		return skel->progs.udp_gen;
+	}
+}
+
+void tg_udp_prog_only(struct udp_gen_bpf *skel, enum tg_udp_prog which)
+{
+	enum tg_udp_prog i;
+
+	for (i = TG_UDP_PROG_GEN; i <= TG_UDP_PROG_TMPL; i++)
+		bpf_program__set_autoload(tg_udp_prog(skel, i), i == which);
+}
+
+int tg_udp_ring_size(struct bpf_map *ring, const struct udp_gen_cfg *cfg)
+{
+	int ret;
+
+	if (!cfg->ring_len)
+		return 0;
+	ret = bpf_map__set_max_entries(ring, cfg->ring_len);
+	return ret ? ret : bpf_map__set_value_size(ring, tg_udp_cfg_ring_entry(cfg));
+}
+
+int tg_udp_ring_fill(struct bpf_map *ring, const struct tg_udp_params *p,
+		     const struct udp_gen_cfg *cfg, struct tg_err *err)
+{
+	uint32_t entry = tg_udp_cfg_ring_entry(cfg), n = cfg->ring_len, j, *keys;
+	uint8_t *buf;
+	int ret;
+
+	if (!n)
+		return 0;
+	buf = malloc((size_t)n * entry);
+	keys = malloc((size_t)n * sizeof(*keys));
+	if (!buf || !keys) {
+		ret = tg_fail(err, ENOMEM, "no memory for %u ring headers", n);
+		goto out;
+	}
+	ret = tg_udp_cfg_ring(p, cfg, buf, err);
+	if (ret)
+		goto out;
+	for (j = 0; j < n; j++)
+		keys[j] = j;
+	/* One call for the whole ring rather than a syscall per header. */
+	if (bpf_map_update_batch(bpf_map__fd(ring), keys, buf, &n, NULL)) {
+		int e = errno;
+
+		ret = tg_fail(err, e, "could not write the header ring (%u of %u headers written): %s",
+			      n, cfg->ring_len, strerror(e));
+	}
+out:
+	free(keys);
+	free(buf);
+	return ret;
+}
