@@ -2,11 +2,13 @@
 #ifndef TG_CLI_TCP_H
 #define TG_CLI_TCP_H
 /*
- * trafficgen tcp, shared by its files: tcp.c (options, output, the run's
+ * trafficgen tcp, shared by its files: tcp.c (options, checks, the run's
  * order), tcp_flows.c (connections: handshake, hand-over to the generator),
  * tcp_send.c (sending threads, pacing, RTO, drain), tcp_ctl.c (crafted
  * segments: window probes, FINs, resets; releasing sockets and programs)
- * and tcp_veth.c (--veth: a receiver of our own across a throwaway veth pair).
+ * and tcp_report.c (the run's totals, the start line, interval lines and
+ * summary). Each calls only files listed before it, tcp.c all of them;
+ * tcp_report.c only tcp_flows.c. The far end of --veth is lib/tcp/far_end.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,13 +20,12 @@
 #include "stats.h"
 #include "target.h"
 #include "tcp_gen.h"
+#include "tcp/far_end.h"
+#include "tcp/load.h"
 #include "tcp/pace.h"
 #include "txerr_user.h"
 
-struct tcp_ack_bpf;
-struct tcp_gen_bpf;
 struct bpf_link;
-struct tcp_veth;
 
 struct tcp_opts {
 	const char *ifname;
@@ -92,9 +93,8 @@ struct tcp_run {
 	uint64_t ts_t0_ns;
 	struct tcp_flow_user flow[TCP_GEN_MAX_FLOWS];
 
-	struct tcp_ack_bpf *ack;
+	struct tg_tcp_progs progs;
 	struct bpf_link *ack_link;
-	struct tcp_gen_bpf *gen;
 	struct tcp_flow_ctl *ctl;	/* mmap of flow_ctl */
 	size_t ctl_len;
 	struct tg_target target;
@@ -107,7 +107,6 @@ struct tcp_run {
 	uint8_t frame[TG_MAX_FRAME_LEN];	/* the live-frame input */
 
 	/* Output. */
-	struct tg_out out;
 	struct tcp_totals last;
 	uint64_t last_ns;
 	uint64_t start_ns;		/* first send */
@@ -115,7 +114,7 @@ struct tcp_run {
 	unsigned int closed_clean, closed_reset;
 
 	/* --veth: the far end, and what its application read. */
-	struct tcp_veth *veth;
+	struct tg_tcp_far_end *veth;
 	bool rx_known;
 	uint64_t received_bytes;
 	unsigned int eof_clean;
@@ -138,17 +137,14 @@ void tcp_flows_release(struct tcp_run *r);
 /* tcp_send.c */
 int tcp_send(struct tcp_run *r, struct tg_live_result *res);
 void tcp_drain(struct tcp_run *r);
+
+/* tcp_report.c */
 /* The run's totals so far; final once its calls have returned (see tg_txerr_read_final). */
 struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final);
-
-/* tcp_veth.c */
-#define TCP_VETH_HOST4 "198.18.0.1"
-#define TCP_VETH_HOST6 "2001:2::1"
-int tcp_veth_open(struct tcp_run *r);
-void tcp_veth_finish(struct tcp_run *r);
-void tcp_veth_close(struct tcp_run *r);
-
-/* tcp.c */
+void tcp_print_start(struct tcp_run *r);
 void tcp_print_interval(struct tcp_run *r, uint64_t elapsed_ns);
+/* --veth, for -v: each flow's bytes acknowledged next to those its receiver read. */
+void tcp_report_receiver(struct tcp_run *r);
+void tcp_print_summary(struct tcp_run *r);
 
 #endif

@@ -74,7 +74,7 @@ static int send_ctl(struct tcp_run *r, unsigned int i, uint8_t flags, uint64_t s
 			.repeat = 1,
 		);
 
-		ret = bpf_prog_test_run_opts(bpf_program__fd(r->gen->progs.tcp_ctl), &opts);
+		ret = bpf_prog_test_run_opts(bpf_program__fd(r->progs.gen->progs.tcp_ctl), &opts);
 		if (ret != -EINTR)
 			break;
 	}
@@ -212,8 +212,8 @@ void tcp_flows_release(struct tcp_run *r)
 				"sends a stale FIN\n", i, strerror(errno));
 		close(fu->fd);
 		fu->fd = -1;
-		if (fu->registered && r->ack)
-			bpf_map_delete_elem(bpf_map__fd(r->ack->maps.flow_keys), &fu->key);
+		if (fu->registered && r->progs.ack)
+			bpf_map_delete_elem(bpf_map__fd(r->progs.ack->maps.flow_keys), &fu->key);
 		fu->registered = false;
 	}
 	bpf_link__destroy(r->ack_link);
@@ -221,8 +221,8 @@ void tcp_flows_release(struct tcp_run *r)
 	if (r->ctl)
 		munmap(r->ctl, r->ctl_len);
 	r->ctl = NULL;
-	tcp_gen_bpf__destroy(r->gen);
-	r->gen = NULL;
-	tcp_ack_bpf__destroy(r->ack);
-	r->ack = NULL;
+	tcp_gen_bpf__destroy(r->progs.gen);
+	r->progs.gen = NULL;
+	tcp_ack_bpf__destroy(r->progs.ack);
+	r->progs.ack = NULL;
 }

@@ -6,7 +6,7 @@
  * next hop's MAC), and TCP_INFO says what was negotiated. Then the flow is
  * handed to the generator: from that moment the ACK program consumes the
  * peer's segments, and the kernel socket, which knows nothing of the data
- * sent in its name, must never see them or speak again (tcp_close.c ends
+ * sent in its name, must never see them or speak again (tcp_ctl.c ends
  * it).
  */
 #include <errno.h>
@@ -29,7 +29,6 @@
 #include "tcp.h"
 #include "tcp/cfg.h"
 #include "tcp_ack.skel.h"
-#include "tcp_gen.skel.h"
 
 #define NS_PER_MS 1000000ULL
 #define CONNECT_TIMEOUT_MS 3000
@@ -48,16 +47,15 @@
 int tcp_ack_open(struct tcp_run *r)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	struct tg_err err = { "" };
 	int ret;
 
-	r->ack = tcp_ack_bpf__open_and_load();
-	if (!r->ack) {
-		ret = -errno;
-		tg_error("could not load the TCP ACK program: %s (run with -v for the verifier's "
-			 "log; are you root?)\n", strerror(-ret));
+	ret = tg_tcp_load_ack(&r->progs, &err);
+	if (ret) {
+		tg_error("%s\n", err.msg);
 		return ret;
 	}
-	r->ack_link = bpf_program__attach_xdp(r->ack->progs.tcp_ack, r->iface.ifindex);
+	r->ack_link = bpf_program__attach_xdp(r->progs.ack->progs.tcp_ack, r->iface.ifindex);
 	if (!r->ack_link) {
 		ret = -errno;
 		tg_error("could not attach the TCP ACK program to %s: %s%s\n", r->o.ifname,
@@ -67,7 +65,7 @@ int tcp_ack_open(struct tcp_run *r)
 	}
 	r->ctl_len = (sizeof(struct tcp_flow_ctl) * TCP_GEN_MAX_FLOWS + page - 1) / page * page;
 	r->ctl = mmap(NULL, r->ctl_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      bpf_map__fd(r->ack->maps.flow_ctl), 0);
+		      bpf_map__fd(r->progs.ack->maps.flow_ctl), 0);
 	if (r->ctl == MAP_FAILED) {
 		ret = -errno;
 		r->ctl = NULL;
@@ -79,12 +77,12 @@ int tcp_ack_open(struct tcp_run *r)
 
 int tcp_flow_read(const struct tcp_run *r, unsigned int i, struct tcp_flow *st)
 {
-	return bpf_map_lookup_elem_flags(bpf_map__fd(r->ack->maps.flows), &i, st, BPF_F_LOCK);
+	return bpf_map_lookup_elem_flags(bpf_map__fd(r->progs.ack->maps.flows), &i, st, BPF_F_LOCK);
 }
 
 static int flow_write(const struct tcp_run *r, unsigned int i, const struct tcp_flow *st)
 {
-	return bpf_map_update_elem(bpf_map__fd(r->ack->maps.flows), &i, st, BPF_F_LOCK);
+	return bpf_map_update_elem(bpf_map__fd(r->progs.ack->maps.flows), &i, st, BPF_F_LOCK);
 }
 
 uint64_t tcp_flow_acked(const struct tcp_run *r, unsigned int i, const struct tcp_flow *st)
@@ -172,7 +170,7 @@ static int flow_register(struct tcp_run *r, unsigned int i)
 	r->ctl[i] = (struct tcp_flow_ctl){ .limit = UINT64_MAX };
 	ret = flow_write(r, i, &st);
 	if (!ret)
-		ret = bpf_map_update_elem(bpf_map__fd(r->ack->maps.flow_keys), &fu->key, &i,
+		ret = bpf_map_update_elem(bpf_map__fd(r->progs.ack->maps.flow_keys), &fu->key, &i,
 					  BPF_NOEXIST);
 	if (ret)
 		return ret;
@@ -313,9 +311,7 @@ int tcp_gen_open(struct tcp_run *r)
 	uint16_t sports[TCP_GEN_MAX_FLOWS];
 	uint32_t ts_base[TCP_GEN_MAX_FLOWS];
 	struct tcp_gen_cfg *c = &r->cfg;
-	struct tcp_gen_pcpu *v;
-	unsigned int i, t;
-	__u32 zero = 0;
+	unsigned int i;
 	int ret;
 
 	memcpy(spec.dst_mac, r->dst_mac, 6);
@@ -331,21 +327,9 @@ int tcp_gen_open(struct tcp_run *r)
 		return ret;
 	}
 	c->ts_t0_ns = r->ts_t0_ns;
-
-	r->gen = tcp_gen_bpf__open();
-	if (!r->gen)
-		return -errno;
-	r->gen->rodata->cfg = *c;
-	ret = bpf_map__reuse_fd(r->gen->maps.flows, bpf_map__fd(r->ack->maps.flows));
-	if (!ret)
-		ret = bpf_map__reuse_fd(r->gen->maps.flow_ctl, bpf_map__fd(r->ack->maps.flow_ctl));
-	if (!ret)
-		ret = bpf_map__reuse_fd(r->gen->maps.flow_keys, bpf_map__fd(r->ack->maps.flow_keys));
-	if (!ret)
-		ret = tcp_gen_bpf__load(r->gen);
+	ret = tg_tcp_load_gen(&r->progs, c, &err);
 	if (ret) {
-		tg_error("could not load the TCP generator program: %s (run with -v for the "
-			 "verifier's log)\n", strerror(-ret));
+		tg_error("%s\n", err.msg);
 		return ret;
 	}
 	r->ncpus = libbpf_num_possible_cpus();
@@ -354,17 +338,10 @@ int tcp_gen_open(struct tcp_run *r)
 	r->pcpu = calloc(r->ncpus, sizeof(*r->pcpu));
 	if (!r->pcpu)
 		return -ENOMEM;
-	/* Thread t sends flows t, t + T, t + 2T, ... */
-	for (t = 0; t < r->nthreads; t++) {
-		v = &r->pcpu[r->cpus[t]];
-		v->first = t;
-		v->stride = r->nthreads;
-		v->nflows = (r->nflows - t + r->nthreads - 1) / r->nthreads;
-	}
-	ret = bpf_map__update_elem(r->gen->maps.pcpu, &zero, sizeof(zero), r->pcpu,
-				   sizeof(*r->pcpu) * r->ncpus, 0);
+	ret = tg_tcp_gen_assign(r->progs.gen, r->cpus, r->nthreads, r->nflows, r->pcpu, r->ncpus,
+				&err);
 	if (ret)
-		tg_error("could not initialise the generator's per-CPU state: %s\n", strerror(-ret));
+		tg_error("%s\n", err.msg);
 	return ret;
 }
 

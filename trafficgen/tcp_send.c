@@ -70,7 +70,7 @@ static int tcp_gen_call(struct tcp_run *r, uint32_t repeat)
 		.repeat = repeat,
 	);
 
-	return bpf_prog_test_run_opts(bpf_program__fd(r->gen->progs.tcp_gen), &opts);
+	return bpf_prog_test_run_opts(bpf_program__fd(r->progs.gen->progs.tcp_gen), &opts);
 }
 
 static struct tg_tcp_view view_of(const struct tcp_run *r, unsigned int i,
@@ -118,7 +118,7 @@ static int read_pcpu(struct tcp_run *r, struct tcp_gen_pcpu *buf)
 {
 	__u32 key = 0;
 
-	return bpf_map__lookup_elem(r->gen->maps.pcpu, &key, sizeof(key), buf,
+	return bpf_map__lookup_elem(r->progs.gen->maps.pcpu, &key, sizeof(key), buf,
 				    sizeof(*buf) * r->ncpus, 0);
 }
 
@@ -245,7 +245,7 @@ int tcp_send(struct tcp_run *r, struct tg_live_result *res)
 	struct send_ctx *c = calloc(1, sizeof(*c) + r->nthreads * sizeof(c->s[0]));
 	struct tg_err err = { "" };
 	struct tg_live_cfg lf = {
-		.prog_fd = bpf_program__fd(r->gen->progs.tcp_gen),
+		.prog_fd = bpf_program__fd(r->progs.gen->progs.tcp_gen),
 		.frame = r->frame,
 		.frame_len = r->cfg.frame_len,
 		.batch_size = BATCH,
@@ -311,7 +311,7 @@ void tcp_drain(struct tcp_run *r)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) ||
-	    bpf_map__lookup_elem(r->gen->maps.pcpu, &key, sizeof(key), r->pcpu,
+	    bpf_map__lookup_elem(r->progs.gen->maps.pcpu, &key, sizeof(key), r->pcpu,
 				 sizeof(*r->pcpu) * r->ncpus, 0))
 		goto out;
 	r->pcpu[cpu].first = 0;
@@ -319,7 +319,7 @@ void tcp_drain(struct tcp_run *r)
 	r->pcpu[cpu].nflows = r->nflows;
 	r->pcpu[cpu].cursor = 0;
 	r->pcpu[cpu].burst = 0;
-	if (bpf_map__update_elem(r->gen->maps.pcpu, &key, sizeof(key), r->pcpu,
+	if (bpf_map__update_elem(r->progs.gen->maps.pcpu, &key, sizeof(key), r->pcpu,
 				 sizeof(*r->pcpu) * r->ncpus, 0))
 		goto out;
 	while ((now = tg_now_ns()) < deadline) {
@@ -341,43 +341,4 @@ void tcp_drain(struct tcp_run *r)
 	}
 out:
 	r->end_ns = tg_now_ns();
-}
-
-struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final)
-{
-	struct tcp_totals t = { 0 };
-	struct tcp_flow st;
-	__u32 key = 0;
-	uint64_t refused;
-	unsigned int i;
-	int cpu;
-
-	if (r->gen && !bpf_map__lookup_elem(r->gen->maps.pcpu, &key, sizeof(key), r->pcpu,
-					    sizeof(*r->pcpu) * r->ncpus, 0)) {
-		for (cpu = 0; cpu < r->ncpus; cpu++) {
-			t.segments += r->pcpu[cpu].segments;
-			t.bytes += r->pcpu[cpu].bytes;
-			t.payload += r->pcpu[cpu].payload;
-			t.retransmitted += r->pcpu[cpu].retransmitted;
-			t.window_drops += r->pcpu[cpu].window_drops;
-		}
-	}
-	for (i = 0; i < r->nflows; i++) {
-		if (!r->flow[i].owned || tcp_flow_read(r, i, &st))
-			continue;
-		t.acked += tcp_flow_acked(r, i, &st);
-		t.dup_acks += st.dup_acks;
-		t.fast_retransmits += st.fast_retransmits;
-		t.timeouts += st.timeouts;
-	}
-	/* Frames the target refused were counted as sent: every one a data segment. */
-	refused = final ? tg_txerr_read_final(&r->txerr, 0, t.segments)
-			: tg_txerr_read(&r->txerr, 0);
-	if (refused > t.segments)
-		refused = t.segments;
-	t.tx_errors = refused;
-	t.segments -= refused;
-	t.bytes -= refused * r->cfg.frame_len;
-	t.payload -= refused * r->mss;
-	return t;
 }

@@ -33,6 +33,7 @@
 #include "csum.h"
 #include "packet_tcp.h"
 #include "tcp_gen.h"
+#include "tcp/load.h"
 #include "tcp_ack.skel.h"
 #include "wire.h"
 
@@ -324,6 +325,8 @@ static const struct fixture fixtures[] = {
 	  ACK(.damage = D_OTHER_PORT), XDP_PASS, ST(OWNED), C_NONE },
 };
 
+/* Loaded as `trafficgen tcp` loads it; skel is progs.ack. */
+static struct tg_tcp_progs progs;
 static struct tcp_ack_bpf *skel;
 
 static void addrs(int family, union tg_addr *ours, union tg_addr *peer)
@@ -511,13 +514,20 @@ static void test_synack_mac(void **state)
 
 static int setup(void **state)
 {
-	skel = tcp_ack_bpf__open_and_load();
-	return skel ? 0 : -1;
+	struct tg_err err = { "" };
+
+	if (tg_tcp_load_ack(&progs, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	skel = progs.ack;
+	return 0;
 }
 
 static int teardown(void **state)
 {
-	tcp_ack_bpf__destroy(skel);
+	tg_tcp_unload(&progs);
+	skel = NULL;
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The TCP generator (bpf/tcp_gen.bpf.c) under BPF_PROG_TEST_RUN (normal
- * mode, data_in/data_out), with its maps shared with the ACK program as in
- * a run. Every output segment is compared byte for byte with the C
+ * mode, data_in/data_out), loaded with the ACK program by the loader a run
+ * uses (lib/tcp/load.h), their maps shared. Every output segment is compared byte for byte with the C
  * reference (tg_build_tcp, which computes every checksum in full) built
  * from the flow and sequence number it must carry, and its checksums are
  * verified once more with lib/csum.
@@ -41,6 +41,7 @@
 #include "live.h"
 #include "packet_tcp.h"
 #include "tcp/cfg.h"
+#include "tcp/load.h"
 #include "tcp_gen.h"
 #include "wire.h"
 #include "tcp_ack.skel.h"
@@ -82,8 +83,7 @@ static const struct fixture fixtures[] = {
 
 struct gen {
 	const struct fixture *fx;
-	struct tcp_ack_bpf *ack;
-	struct tcp_gen_bpf *gen;
+	struct tg_tcp_progs p;		/* loaded as `trafficgen tcp` loads them */
 	struct tcp_gen_cfg cfg;
 	struct tg_tcp_spec spec;	/* flow 0's, seq/ack/ts/sport set per segment */
 	uint8_t tmpl[TG_MAX_FRAME_LEN];
@@ -99,7 +99,7 @@ static uint32_t flow_iss1(const struct fixture *fx, unsigned int i)
 
 static void set_flow(struct gen *g, unsigned int i, const struct tcp_flow *st)
 {
-	assert_int_equal(bpf_map__update_elem(g->ack->maps.flows, &i, sizeof(i), st,
+	assert_int_equal(bpf_map__update_elem(g->p.ack->maps.flows, &i, sizeof(i), st,
 					      sizeof(*st), BPF_F_LOCK), 0);
 }
 
@@ -107,14 +107,14 @@ static struct tcp_flow get_flow(struct gen *g, unsigned int i)
 {
 	struct tcp_flow st;
 
-	assert_int_equal(bpf_map__lookup_elem(g->ack->maps.flows, &i, sizeof(i), &st,
+	assert_int_equal(bpf_map__lookup_elem(g->p.ack->maps.flows, &i, sizeof(i), &st,
 					      sizeof(st), BPF_F_LOCK), 0);
 	return st;
 }
 
 static void set_ctl(struct gen *g, unsigned int i, const struct tcp_flow_ctl *c)
 {
-	assert_int_equal(bpf_map__update_elem(g->ack->maps.flow_ctl, &i, sizeof(i), c,
+	assert_int_equal(bpf_map__update_elem(g->p.ack->maps.flow_ctl, &i, sizeof(i), c,
 					      sizeof(*c), 0), 0);
 }
 
@@ -140,14 +140,14 @@ static void set_pcpu(struct gen *g, unsigned int first, unsigned int stride, uns
 {
 	struct tcp_gen_pcpu pc = { .first = first, .stride = stride, .nflows = n };
 
-	th_pcpu_write(g->gen->maps.pcpu, test_cpu, &pc, sizeof(pc));
+	th_pcpu_write(g->p.gen->maps.pcpu, test_cpu, &pc, sizeof(pc));
 }
 
 static struct tcp_gen_pcpu get_pcpu(struct gen *g)
 {
 	struct tcp_gen_pcpu pc;
 
-	th_pcpu_read(g->gen->maps.pcpu, test_cpu, &pc, sizeof(pc));
+	th_pcpu_read(g->p.gen->maps.pcpu, test_cpu, &pc, sizeof(pc));
 	return pc;
 }
 
@@ -157,9 +157,9 @@ static struct gen *gen_load(const struct fixture *fx)
 	uint16_t sports[TCP_GEN_MAX_FLOWS];
 	uint32_t ts_base[TCP_GEN_MAX_FLOWS];
 	struct tg_err err = { "" };
+	struct tcp_gen_pcpu *pcpu;
 	struct tcp_gen_cfg *c;
 	unsigned int i;
-	int ret;
 
 	assert_non_null(g);
 	assert_true(fx->nflows <= TCP_GEN_MAX_FLOWS);
@@ -186,28 +186,21 @@ static struct gen *gen_load(const struct fixture *fx)
 	/* 3 ticks back: a TSval base just below 2^32 wraps at once. */
 	c->ts_t0_ns = tg_now_ns() - (3ULL << 20);
 
-	g->ack = tcp_ack_bpf__open_and_load();
-	assert_non_null(g->ack);
-	g->gen = tcp_gen_bpf__open();
-	assert_non_null(g->gen);
-	g->gen->rodata->cfg = *c;
-	assert_int_equal(bpf_map__reuse_fd(g->gen->maps.flows, bpf_map__fd(g->ack->maps.flows)), 0);
-	assert_int_equal(bpf_map__reuse_fd(g->gen->maps.flow_ctl,
-					   bpf_map__fd(g->ack->maps.flow_ctl)), 0);
-	assert_int_equal(bpf_map__reuse_fd(g->gen->maps.flow_keys,
-					   bpf_map__fd(g->ack->maps.flow_keys)), 0);
-	ret = tcp_gen_bpf__load(g->gen);
-	if (ret)
-		fail_msg("%s: loading tcp_gen: %s", fx->desc, strerror(-ret));
+	if (tg_tcp_load_ack(&g->p, &err) || tg_tcp_load_gen(&g->p, c, &err))
+		fail_msg("%s: %s", fx->desc, err.msg);
 	reset_flows(g);
-	set_pcpu(g, 0, 1, fx->nflows);
+	/* One sending thread, on this CPU, with every flow. */
+	pcpu = calloc(th_ncpus(), sizeof(*pcpu));
+	assert_non_null(pcpu);
+	if (tg_tcp_gen_assign(g->p.gen, &test_cpu, 1, fx->nflows, pcpu, (int)th_ncpus(), &err))
+		fail_msg("%s: %s", fx->desc, err.msg);
+	free(pcpu);
 	return g;
 }
 
 static void gen_free(struct gen *g)
 {
-	tcp_gen_bpf__destroy(g->gen);
-	tcp_ack_bpf__destroy(g->ack);
+	tg_tcp_unload(&g->p);
 	free(g);
 }
 
@@ -220,7 +213,7 @@ static int run_prog(struct gen *g, int prog_fd, uint32_t len, uint32_t *out_len)
 static int gen_run(struct gen *g)
 {
 	uint32_t out_len;
-	int v = run_prog(g, bpf_program__fd(g->gen->progs.tcp_gen), g->cfg.frame_len, &out_len);
+	int v = run_prog(g, bpf_program__fd(g->p.gen->progs.tcp_gen), g->cfg.frame_len, &out_len);
 
 	assert_int_equal(out_len, g->cfg.frame_len);
 	return v;
@@ -520,7 +513,7 @@ static void test_fast_retransmit(void **state)
 
 	memcpy(key.local, &g->spec.src.v4, 4);
 	memcpy(key.remote, &g->spec.dst.v4, 4);
-	assert_int_equal(bpf_map__update_elem(g->ack->maps.flow_keys, &key, sizeof(key), &idx,
+	assert_int_equal(bpf_map__update_elem(g->p.ack->maps.flow_keys, &key, sizeof(key), &idx,
 					      sizeof(idx), BPF_ANY), 0);
 	send_n(g, 10);
 	/* The peer's duplicate ACKs of offset 3000 (the window field unchanged). */
@@ -542,7 +535,7 @@ static void test_fast_retransmit(void **state)
 		set_flow(g, 0, &st);
 	}
 	for (i = 0; i < 4; i++) {
-		assert_int_equal(run_prog(g, bpf_program__fd(g->ack->progs.tcp_ack), l.len, NULL),
+		assert_int_equal(run_prog(g, bpf_program__fd(g->p.ack->progs.tcp_ack), l.len, NULL),
 				 XDP_DROP);
 		assert_int_equal(get_flow(g, 0).snd_nxt, 10000);
 		assert_int_equal(!!(get_flow(g, 0).flags & TCP_FLOW_F_HOLE), i == 3);
@@ -634,10 +627,10 @@ static void test_short_frame(void **state)
 	uint32_t out_len;
 
 	prepare(g, TH_FEED_TEMPLATE, 0);
-	assert_int_equal(run_prog(g, bpf_program__fd(g->gen->progs.tcp_gen),
+	assert_int_equal(run_prog(g, bpf_program__fd(g->p.gen->progs.tcp_gen),
 				  g->cfg.hdr_len - 1, &out_len), XDP_DROP);
 	assert_memory_equal(g->out, g->tmpl, g->cfg.hdr_len - 1);
-	assert_int_equal(run_prog(g, bpf_program__fd(g->gen->progs.tcp_gen),
+	assert_int_equal(run_prog(g, bpf_program__fd(g->p.gen->progs.tcp_gen),
 				  g->cfg.frame_len - 1, &out_len), XDP_DROP);
 	assert_int_equal(get_pcpu(g).short_frames, 2);
 	assert_int_equal(get_pcpu(g).segments, 0);
@@ -656,7 +649,7 @@ static void test_ctl(void **state)
 	s.flags = TG_TCP_FIN | TG_TCP_ACK;
 	s.payload_len = 0;
 	assert_int_equal(tg_build_tcp(&s, g->in, sizeof(g->in), &l, NULL), 0);
-	assert_int_equal(run_prog(g, bpf_program__fd(g->gen->progs.tcp_ctl), l.len, &out_len),
+	assert_int_equal(run_prog(g, bpf_program__fd(g->p.gen->progs.tcp_ctl), l.len, &out_len),
 			 XDP_REDIRECT);
 	assert_int_equal(out_len, l.len);
 	assert_memory_equal(g->out, g->in, l.len);
