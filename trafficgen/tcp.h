@@ -2,13 +2,13 @@
 #ifndef TG_CLI_TCP_H
 #define TG_CLI_TCP_H
 /*
- * trafficgen tcp, shared by its files: tcp.c (options, checks, the run's
- * order), tcp_flows.c (connections: handshake, hand-over to the generator),
- * tcp_send.c (sending threads, pacing, RTO, drain), tcp_ctl.c (crafted
- * segments: window probes, FINs, resets; releasing sockets and programs)
- * and tcp_report.c (the run's totals, the start line, interval lines and
- * summary). Each calls only files listed before it, tcp.c all of them;
- * tcp_report.c only tcp_flows.c. The far end of --veth is lib/tcp/far_end.
+ * trafficgen tcp, shared by its files: tcp_flows.c (connections:
+ * handshake, hand-over to the generator), tcp_ctl.c (crafted segments:
+ * window probes, FINs, resets; releasing sockets and programs),
+ * tcp_report.c (the run's totals, the start line, interval lines and
+ * summary), tcp_send.c (sending threads, pacing, RTO, drain) and tcp.c
+ * (options, checks, the run's order). Each calls only files listed before
+ * it. The far end of --veth is lib/tcp/far_end.
  */
 #include <stdbool.h>
 #include <stdint.h>
