@@ -345,7 +345,7 @@ static int split_ifs(struct udp_run *r)
 		/* Names too long for an interface are the interface lookup's to refuse. */
 		if (end == p)
 			return tg_usage_error(&udp_cmd_def, "'%s' is not a list of interface names (eth0 or eth0,eth1)",
-					   r->ifname);
+					      r->ifname);
 		if (r->nifs == UDP_MAX_IFS)
 			return tg_usage_error(&udp_cmd_def, "'%s' names more than %d interfaces", r->ifname, UDP_MAX_IFS);
 		r->ifs[r->nifs] = strndup(p, end - p);
@@ -363,7 +363,7 @@ static int split_ifs(struct udp_run *r)
 		r->o.threads = r->nifs;
 	if (r->o.threads < r->nifs)
 		return tg_usage_error(&udp_cmd_def, "--threads %llu for %u interfaces: each interface needs a thread of its own",
-				   (unsigned long long)r->o.threads, r->nifs);
+				      (unsigned long long)r->o.threads, r->nifs);
 	return TG_GO_ON;
 }
 
@@ -380,12 +380,12 @@ static int open_far_end(struct udp_run *r, const struct tg_opts_result *res)
 	}
 	if (r->o.veth == (res->npos == 1))
 		return tg_usage_error(&udp_cmd_def, r->o.veth ? "--veth makes its own interface: give no <ifname>"
-				   : "give the interface to send on, or --veth");
+				      : "give the interface to send on, or --veth");
 	if (!r->o.veth) {
 		if (tg_thresh_active(&r->o.gate))
 			return tg_usage_error(&udp_cmd_def, "--max-loss, --min-pps and --max-latency-p99 need --veth "
-					   "(a far end to count at); on a receiver, give them to "
-					   "'trafficgen sink'");
+					      "(a far end to count at); on a receiver, give them to "
+					      "'trafficgen sink'");
 		r->ifname = res->pos[0];
 		return split_ifs(r);
 	}
