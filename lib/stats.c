@@ -68,7 +68,7 @@ void tg_tx_summary(const struct tg_out *o, const struct tg_tx_counts *t,
 	if (o->ifname)
 		tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, o->ifname);
 	if (o->json && o->json_extra)
-		o->json_extra(&p.j, o->extra_arg);
+		o->json_extra(&p, o->extra_arg);
 	tg_print_text(&p, "; transmit errors: ");
 	errors(&p, o, TG_PRINT_TEXT, t->errors);
 	tg_print_close(&p);

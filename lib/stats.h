@@ -17,7 +17,7 @@ struct tg_tx_counts {
 	uint64_t errors;		/* refused by the target or failed to redirect */
 };
 
-struct tg_json;
+struct tg_print;
 
 struct tg_out {
 	FILE *f;
@@ -25,7 +25,7 @@ struct tg_out {
 	bool errors_counted;		/* false: the kernel gave us no way to count */
 	const char *ifname;
 	/* Optional: more keys for the JSON summary (the far end of --veth). */
-	void (*json_extra)(struct tg_json *j, void *arg);
+	void (*json_extra)(struct tg_print *p, void *arg);
 	void *extra_arg;
 };
 

@@ -3,9 +3,17 @@
 #define TG_CLI_UDP_H
 
 /*
- * trafficgen udp, shared by its files: udp.c (options, checks, the live
- * run), udp_report.c (output), udp_dry.c (--pcap-out), udp_tmpl.c
- * (--template), udp_prog.c (--prog).
+ * trafficgen udp, shared by its files. Each calls only the ones below it:
+ *
+ *   udp.c          the command: the checks every mode shares, the live run
+ *   udp_dry.c      --pcap-out: the frames of a run into a file
+ *   udp_capture.c  mode --template: the frames of a capture
+ *   udp_prog.c     mode --prog: a user's program over the template
+ *   udp_builtin.c  mode built-in: the template the options build,
+ *                  rewritten by bpf/udp_gen (whose load, thread state and
+ *                  counts --template shares)
+ *   udp_report.c   output
+ *   udp_opts.c     the option table, and which options were given
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,9 +74,20 @@ struct udp_opts {
 	bool verbose;
 };
 
+/* Which options the command line gave, read once after parsing. */
+struct udp_given {
+	bool dst_mac, src_mac, dst_addr, src_addr, dst_port, src_port, dyn_ports;
+	bool pkt_size, imix, vlan, qinq, ttl, stamp, random;
+	bool threads, batch, rate, burst, template, pcap_out;
+};
+
+struct udp_mode;
+
 /* Everything one run holds; torn down by udp_run_close() on every path. */
 struct udp_run {
 	struct udp_opts o;
+	struct udp_given given;
+	const struct udp_mode *mode;
 	const char *ifname;
 	struct tg_iface iface;
 	struct tg_udp_params params;
@@ -80,10 +99,10 @@ struct udp_run {
 	uint16_t wheel[TG_SIZE_WHEEL_MAX];	/* frame lengths with -s MIN-MAX or --imix */
 	unsigned int nsizes;		/* 0: one size */
 	struct udp_gen_cfg cfg;
-	struct udp_gen_tmpl *tmpls;	/* with --template: ntmpl frames */
-	unsigned int ntmpl;
-	struct tg_capture_rw rw;		/* what --template frames get written in */
-	int prog_fd;			/* the program that runs: udp_gen, udp_tmpl or --prog's */
+	struct udp_gen_tmpl *captures;	/* with --template: ncaptures frames */
+	unsigned int ncaptures;
+	struct tg_capture_rw rw;	/* what --template frames get written in */
+	int prog_fd;			/* the program that runs: udp_gen's, or --prog's */
 	struct bpf_object *uobj;	/* with --prog */
 	struct bpf_map *ustate;		/* its tg_gen_state */
 	struct tg_layout layout;
@@ -113,36 +132,70 @@ struct udp_run {
 	uint64_t last_ns;
 };
 
-/* Prints "trafficgen udp: <message>" and the pointer to --help; returns TG_EXIT_USAGE. */
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern const struct udp_opts udp_defaults;
+
+/* Fills g from the parse's result. */
+void udp_given_read(struct udp_given *g, const struct tg_opts_result *res);
+
+/* An option given, by the name it has on the command line. */
+struct udp_given_name {
+	bool given;
+	const char *name;
+};
+
+/* The first of n options that was given, or NULL. */
+const char *udp_first_given(const struct udp_given_name *opts, unsigned int n);
 
 /*
- * --template: reads the capture and checks the options against it (-1 to
- * go on, or an exit code); then builds the config from it (same).
+ * What the frames are and which program makes them: the built-in rewrite,
+ * a capture's frames (--template), or a user's program (--prog). Steps
+ * that return an int return TG_GO_ON or an exit code, except load and
+ * init_pcpu: 0 or -errno, the message printed.
  */
-int udp_tmpl_resolve(struct udp_run *r, const struct tg_opts_result *res);
-int udp_tmpl_build(struct udp_run *r);
+struct udp_mode {
+	/* The mode's options against each other, and the frames' sizes. */
+	int (*resolve)(struct udp_run *r);
+	/* r->cfg, and the frame each page starts as (r->frame, r->layout). */
+	int (*build)(struct udp_run *r);
+	/* Loads the program that runs (r->prog_fd). */
+	int (*load)(struct udp_run *r);
+	/* Each thread's starting state, just before the threads start at start_ns. */
+	int (*init_pcpu)(struct udp_run *r, uint64_t start_ns);
+	/* Every possible CPU's counts into pc[ncpus], as udp_gen's own. */
+	int (*read_counts)(const struct udp_run *r, struct udp_gen_pcpu *pc);
+	void (*print_start)(struct udp_run *r);
+	/* The program may drop frames, so the live driver cannot count them. */
+	bool counts_own;
+};
+
+extern const struct udp_mode udp_mode_builtin, udp_mode_capture, udp_mode_prog;
 
 /*
- * --prog (trafficgen/gen.h): the options it cannot take (-1 to go on, or
- * an exit code); loading with tg_gen set (0 or -errno, message printed);
- * each thread's tg_gen_state; and the counts, as the built-in program's.
+ * Built-in mode's steps, which the others share: the options that fill
+ * the template (addresses, ports, sizes) and the template built from them;
+ * --dyn-ports; and bpf/udp_gen's load, thread state and counts.
  */
-int udp_prog_check(const struct udp_run *r, const struct tg_opts_result *res);
-int udp_prog_load(struct udp_run *r);
-int udp_prog_init(struct udp_run *r);
-int udp_prog_counts(const struct udp_run *r, struct udp_gen_pcpu *pc);
+int udp_builtin_resolve(struct udp_run *r);
+int udp_builtin_build(struct udp_run *r);
+int udp_resolve_ports(struct udp_run *r);
+int udp_gen_load(struct udp_run *r);
+int udp_gen_init_pcpu(struct udp_run *r, uint64_t start_ns);
+int udp_gen_read_counts(const struct udp_run *r, struct udp_gen_pcpu *pc);
+/* Thread t's starting state: cursors, and its interface's target and MAC. */
+void udp_thread_state(const struct udp_run *r, unsigned int t, struct udp_gen_pcpu *pc);
 
 /*
- * Output (udp_report.c): the start line; the summary's JSON keys of udp
- * (json_extra of struct tg_out; arg is the run); each interface's share
- * (JSON into j, or text with j NULL); the rate reached against the rate
- * asked, with a warning when it fell short. r->pcpu must be fresh.
+ * Output (udp_report.c): the start line of the built-in template and of
+ * a capture; udp's part of the JSON summary (json_extra of struct tg_out;
+ * arg is the run); each interface's share, after the summary's text line;
+ * the rate reached against the rate asked, with a warning when it fell
+ * short. r->pcpu must be fresh.
  */
-struct tg_json;
 void udp_print_start(struct udp_run *r);
-void udp_summary_json(struct tg_json *j, void *arg);
-void udp_report_ifs(struct udp_run *r, struct tg_json *j);
+void udp_print_start_capture(struct udp_run *r);
+struct tg_print;
+void udp_summary_json(struct tg_print *p, void *arg);
+void udp_report_ifs(struct udp_run *r);
 /*
  * Frames the targets refused were counted as redirected: moves refused of
  * them from c's packets (and bytes) to its errors.
@@ -155,9 +208,6 @@ void udp_move_refused(const struct udp_run *r, struct tg_tx_counts *c, uint64_t 
  */
 struct tg_tx_counts udp_group_counts(const struct udp_run *r, unsigned int i);
 void udp_report_rate(struct udp_run *r);
-
-/* Thread t's starting state: cursors, and its interface's target and MAC. */
-void udp_thread_state(const struct udp_run *r, unsigned int t, struct udp_gen_pcpu *pc);
 
 /* --pcap-out: the frames the program makes, into a pcap file; an exit code. */
 int udp_dry_run(struct udp_run *r);

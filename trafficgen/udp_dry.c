@@ -21,9 +21,9 @@
 #include <bpf/libbpf.h>
 #include "cmds.h"
 #include "dryrun.h"
-#include "json.h"
 #include "log.h"
 #include "pcap_write.h"
+#include "print.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
 
@@ -88,20 +88,15 @@ static int pin_self(int cpu)
 
 static void summary(const struct udp_run *r, const struct dry *d)
 {
-	struct tg_json j;
+	struct tg_print p;
 
-	if (!r->o.json) {
-		printf("wrote %llu frames (%llu bytes) to %s; nothing was sent\n",
-		       (unsigned long long)d->written, (unsigned long long)d->bytes,
-		       r->o.pcap_out);
-		return;
-	}
-	tg_json_begin(&j, stdout);
-	tg_json_str(&j, "type", "summary");
-	tg_json_u64(&j, "written", d->written);
-	tg_json_u64(&j, "bytes", d->bytes);
-	tg_json_str(&j, "file", r->o.pcap_out);
-	tg_json_end(&j);
+	tg_print_open(&p, stdout, r->o.json);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "summary");
+	tg_print_u64(&p, TG_PRINT_ANY, "written", "wrote %llu frames", d->written);
+	tg_print_u64(&p, TG_PRINT_ANY, "bytes", " (%llu bytes)", d->bytes);
+	tg_print_str(&p, TG_PRINT_ANY, "file", " to %s", r->o.pcap_out);
+	tg_print_text(&p, "; nothing was sent");
+	tg_print_close(&p);
 }
 
 static int play(struct udp_run *r, struct dry *d, struct udp_gen_pcpu *st)

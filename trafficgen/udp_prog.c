@@ -19,25 +19,35 @@
 #include "log.h"
 #include "udp.h"
 
-/* The options that belong to the built-in program: refused with --prog. */
-int udp_prog_check(const struct udp_run *r, const struct tg_opts_result *res)
+/*
+ * The built-in mode's template, and not the options that belong to the
+ * built-in program.
+ */
+static int prog_resolve(struct udp_run *r)
 {
-	static const char *const builtin[] = {
-		"random", "stamp", "imix", "template", "rate", "burst", "dyn-ports", "pcap-out",
+	const struct udp_given *g = &r->given;
+	const struct udp_given_name builtin[] = {
+		{ g->random, "random" }, { g->stamp, "stamp" }, { g->imix, "imix" },
+		{ g->template, "template" }, { g->rate, "rate" }, { g->burst, "burst" },
+		{ g->dyn_ports, "dyn-ports" }, { g->pcap_out, "pcap-out" },
 	};
-	unsigned int i;
+	const char *name;
+	int ret;
 
-	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
-		if (tg_opt_given(&udp_cmd_def, res, builtin[i]))
-			return usage_error("--prog %s and --%s exclude each other: that is the built-in program's work",
-					   r->o.prog, builtin[i]);
+	ret = udp_builtin_resolve(r);
+	if (ret != TG_GO_ON)
+		return ret;
+	name = udp_first_given(builtin, sizeof(builtin) / sizeof(builtin[0]));
+	if (name)
+		return tg_usage_error(&udp_cmd_def, "--prog %s and --%s exclude each other: that is the built-in program's work",
+				      r->o.prog, name);
 	if (r->o.src.count > 1 || r->o.dst.count > 1 || r->o.sport.count > 1 ||
 	    r->o.dport.count > 1 || r->nsizes > 1)
-		return usage_error("--prog %s takes one address, port and size each way: ranges are the built-in program's work",
-				   r->o.prog);
+		return tg_usage_error(&udp_cmd_def, "--prog %s takes one address, port and size each way: ranges are the built-in program's work",
+				      r->o.prog);
 	if (r->nifs > 1)
-		return usage_error("--prog %s sends on one interface (tg_gen.ifindex)", r->o.prog);
-	return -1;
+		return tg_usage_error(&udp_cmd_def, "--prog %s sends on one interface (tg_gen.ifindex)", r->o.prog);
+	return TG_GO_ON;
 }
 
 /* Writes cfg into the variable tg_gen of the object's .rodata, found through BTF. */
@@ -121,7 +131,7 @@ static struct bpf_program *pick(struct bpf_object *obj, const char *name, const 
 	return NULL;
 }
 
-int udp_prog_load(struct udp_run *r)
+static int prog_load(struct udp_run *r)
 {
 	struct tg_gen_cfg cfg = { .ifindex = r->iface.ifindex, .nthreads = r->o.threads };
 	char *path = strdup(r->o.prog), *name = strrchr(path, ':');
@@ -174,7 +184,7 @@ static int read_states(const struct udp_run *r, struct tg_gen_state *v)
 	return bpf_map__lookup_elem(r->ustate, &key, sizeof(key), v, sizeof(*v) * r->ncpus, 0);
 }
 
-int udp_prog_init(struct udp_run *r)
+static int prog_init(struct udp_run *r)
 {
 	struct tg_live_cfg split = { .count = r->o.num, .nthreads = r->o.threads };
 	struct tg_gen_state *v = calloc(r->ncpus, sizeof(*v));
@@ -192,7 +202,7 @@ int udp_prog_init(struct udp_run *r)
 	return ret;
 }
 
-int udp_prog_counts(const struct udp_run *r, struct udp_gen_pcpu *pc)
+static int prog_counts(const struct udp_run *r, struct udp_gen_pcpu *pc)
 {
 	struct tg_gen_state *v = calloc(r->ncpus, sizeof(*v));
 	int cpu, ret = -ENOMEM;
@@ -206,3 +216,23 @@ int udp_prog_counts(const struct udp_run *r, struct udp_gen_pcpu *pc)
 	free(v);
 	return ret;
 }
+
+static int prog_init_pcpu(struct udp_run *r, uint64_t start_ns)
+{
+	int ret = prog_init(r);
+
+	if (ret)
+		tg_error("could not initialise --prog's tg_gen_state: %s\n", strerror(-ret));
+	return ret;
+}
+
+const struct udp_mode udp_mode_prog = {
+	.resolve = prog_resolve,
+	.build = udp_builtin_build,
+	.load = prog_load,
+	.init_pcpu = prog_init_pcpu,
+	.read_counts = prog_counts,
+	.print_start = udp_print_start,
+	/* User programs may drop frames: they count their own. */
+	.counts_own = true,
+};

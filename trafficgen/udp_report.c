@@ -5,68 +5,59 @@
  * against the rate asked, the far end of --veth.
  */
 #include <stdio.h>
-#include "json.h"
 #include "log.h"
+#include "print.h"
 #include "udp.h"
 #include "udp_gen.h"
 
-static void print_start_tmpl(struct udp_run *r)
+void udp_print_start_capture(struct udp_run *r)
 {
-	struct tg_json j;
+	struct tg_print p;
 
-	if (r->o.json) {
-		tg_json_begin(&j, stdout);
-		tg_json_str(&j, "type", "start");
-		tg_json_str(&j, "interface", r->ifname ? r->ifname : "");
-		tg_json_str(&j, "template", r->o.template);
-		tg_json_u64(&j, "frames", r->ntmpl);
-		tg_json_u64(&j, "threads", r->o.threads);
-		tg_json_end(&j);
-		return;
-	}
-	printf("sending the %u frames of %s on %s, %llu thread%s\n", r->ntmpl, r->o.template,
-	       r->ifname ? r->ifname : "no interface", (unsigned long long)r->o.threads,
-	       r->o.threads > 1 ? "s" : "");
-	fflush(stdout);
+	tg_print_open(&p, stdout, r->o.json);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "start");
+	tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, r->ifname ? r->ifname : "");
+	tg_print_str(&p, TG_PRINT_JSON, "template", NULL, r->o.template);
+	tg_print_u64(&p, TG_PRINT_ANY, "frames", "sending the %llu frames", r->ncaptures);
+	tg_print_str(&p, TG_PRINT_TEXT, NULL, " of %s", r->o.template);
+	tg_print_str(&p, TG_PRINT_TEXT, NULL, " on %s", r->ifname ? r->ifname : "no interface");
+	tg_print_u64(&p, TG_PRINT_ANY, "threads", ", %llu thread", r->o.threads);
+	tg_print_text(&p, "%s", r->o.threads > 1 ? "s" : "");
+	tg_print_close(&p);
 }
 
+/*
+ * The JSON keys keep their order (interface, dst, src, pkt_size, ...);
+ * the text line says the addresses first, so those figures are written to
+ * each output by a call of their own.
+ */
 void udp_print_start(struct udp_run *r)
 {
-	char dst[INET6_ADDRSTRLEN * 2 + 2], src[INET6_ADDRSTRLEN * 2 + 2], size[64];
-	struct tg_json j;
+	char dst[INET6_ADDRSTRLEN * 2 + 2], src[INET6_ADDRSTRLEN * 2 + 2];
+	uint64_t min = r->nsizes > 1 ? tg_size_wheel_min(r->wheel, r->nsizes) + TG_FCS_LEN : 0;
+	struct tg_print p;
 
-	if (r->tmpls) {
-		print_start_tmpl(r);
-		return;
-	}
 	tg_format_addr_range(&r->o.dst, dst, sizeof(dst));
 	tg_format_addr_range(&r->o.src, src, sizeof(src));
-	if (r->o.json) {
-		tg_json_begin(&j, stdout);
-		tg_json_str(&j, "type", "start");
-		tg_json_str(&j, "interface", r->ifname);
-		tg_json_str(&j, "dst", dst);
-		tg_json_str(&j, "src", src);
-		tg_json_u64(&j, "pkt_size", r->o.pkt_size);
-		if (r->nsizes > 1) {
-			tg_json_u64(&j, "pkt_size_min", tg_size_wheel_min(r->wheel, r->nsizes) + TG_FCS_LEN);
-			tg_json_double(&j, "pkt_size_mean", r->avg_wire);
-		}
-		tg_json_u64(&j, "threads", r->o.threads);
-		tg_json_end(&j);
-		return;
+	tg_print_open(&p, stdout, r->o.json);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "start");
+	tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, r->ifname);
+	tg_print_str(&p, TG_PRINT_JSON, "dst", NULL, dst);
+	tg_print_str(&p, TG_PRINT_ANY, "src", "sending UDP %s", src);
+	tg_print_str(&p, TG_PRINT_TEXT, NULL, " -> %s", dst);
+	tg_print_text(&p, " (ports %u+%u -> %u+%u)", r->o.sport.first, r->o.sport.count - 1,
+		      r->o.dport.first, r->o.dport.count - 1);
+	tg_print_str(&p, TG_PRINT_TEXT, NULL, " on %s: ", r->ifname);
+	if (min)
+		tg_print_u64(&p, TG_PRINT_TEXT, NULL, "%llu-", min);
+	tg_print_u64(&p, TG_PRINT_ANY, "pkt_size", "%llu-byte frames", r->o.pkt_size);
+	if (min) {
+		tg_print_u64(&p, TG_PRINT_JSON, "pkt_size_min", NULL, min);
+		tg_print_double(&p, TG_PRINT_ANY, "pkt_size_mean", " (%.1f on average)", r->avg_wire);
 	}
-	if (r->nsizes > 1)
-		snprintf(size, sizeof(size), "%u-%llu-byte frames (%.1f on average)",
-			 tg_size_wheel_min(r->wheel, r->nsizes) + TG_FCS_LEN,
-			 (unsigned long long)r->o.pkt_size, r->avg_wire);
-	else
-		snprintf(size, sizeof(size), "%llu-byte frames", (unsigned long long)r->o.pkt_size);
-	printf("sending UDP %s -> %s (ports %u+%u -> %u+%u) on %s: %s, %llu thread%s\n",
-	       src, dst, r->o.sport.first, r->o.sport.count - 1, r->o.dport.first,
-	       r->o.dport.count - 1, r->ifname, size,
-	       (unsigned long long)r->o.threads, r->o.threads > 1 ? "s" : "");
-	fflush(stdout);
+	tg_print_u64(&p, TG_PRINT_ANY, "threads", ", %llu thread", r->o.threads);
+	tg_print_text(&p, "%s", r->o.threads > 1 ? "s" : "");
+	tg_print_close(&p);
 }
 
 /* The rate all threads reached on their own schedules (r->pcpu read). */
@@ -128,60 +119,65 @@ struct tg_tx_counts udp_group_counts(const struct udp_run *r, unsigned int i)
 	return c;
 }
 
-/* With several interfaces, each one's share after the totals. */
-void udp_report_ifs(struct udp_run *r, struct tg_json *j)
+/* One interface's share: its own text line, or an object of the JSON summary. */
+static void report_if(struct tg_print *p, const struct udp_run *r, unsigned int i)
 {
-	unsigned int i;
+	struct tg_tx_counts c = udp_group_counts(r, i);
 
-	if (r->nifs < 2)
-		return;
-	if (j)
-		tg_json_obj(j, "interfaces");
-	for (i = 0; i < r->nifs; i++) {
-		struct tg_tx_counts c = udp_group_counts(r, i);
-
-		if (j) {
-			tg_json_obj(j, r->ifs[i]);
-			tg_json_u64(j, "sent", c.packets);
-			tg_json_u64(j, "bytes", c.bytes);
-			if (r->txerr.counting)
-				tg_json_u64(j, "errors", c.errors);
-			else
-				tg_json_null(j, "errors");
-			tg_json_obj_end(j);
-		} else {
-			printf("  on %s: sent %llu packets (%llu bytes), transmit errors ", r->ifs[i],
-			       (unsigned long long)c.packets, (unsigned long long)c.bytes);
-			if (r->txerr.counting)
-				printf("%llu\n", (unsigned long long)c.errors);
-			else
-				printf("n/a\n");
-		}
-	}
-	if (j)
-		tg_json_obj_end(j);
+	tg_print_obj(p, r->ifs[i]);
+	tg_print_str(p, TG_PRINT_TEXT, NULL, "  on %s:", r->ifs[i]);
+	tg_print_u64(p, TG_PRINT_ANY, "sent", " sent %llu packets", c.packets);
+	tg_print_u64(p, TG_PRINT_ANY, "bytes", " (%llu bytes)", c.bytes);
+	tg_print_text(p, ", transmit errors ");
+	if (r->txerr.counting)
+		tg_print_u64(p, TG_PRINT_ANY, "errors", "%llu", c.errors);
+	else
+		tg_print_null(p, TG_PRINT_ANY, "errors", "n/a");
+	tg_print_obj_end(p);
 }
 
-void udp_summary_json(struct tg_json *j, void *arg)
+/* With several interfaces, each one's share: text lines after the totals. */
+void udp_report_ifs(struct udp_run *r)
+{
+	struct tg_print p;
+	unsigned int i;
+
+	if (r->nifs < 2 || r->o.json)
+		return;
+	for (i = 0; i < r->nifs; i++) {
+		tg_print_open(&p, stdout, false);
+		report_if(&p, r, i);
+		tg_print_close(&p);
+	}
+}
+
+void udp_summary_json(struct tg_print *p, void *arg)
 {
 	struct udp_run *r = arg;
+	unsigned int i;
 
-	udp_report_ifs(r, j);
+	if (r->nifs > 1) {
+		tg_print_obj(p, "interfaces");
+		for (i = 0; i < r->nifs; i++)
+			report_if(p, r, i);
+		tg_print_obj_end(p);
+	}
 	if (r->paced) {
 		double reached = rate_reached(r);
 
-		tg_json_double(j, "rate_asked", r->rate_pps);
-		tg_json_double(j, "rate_reached", reached);
+		tg_print_double(p, TG_PRINT_JSON, "rate_asked", NULL, r->rate_pps);
+		tg_print_double(p, TG_PRINT_JSON, "rate_reached", NULL, reached);
 		if (r->o.rate.bits) {
-			tg_json_double(j, "rate_asked_bps", r->o.rate.value);
-			tg_json_double(j, "rate_reached_bps", tg_rate_bps(reached, r->avg_wire));
+			tg_print_double(p, TG_PRINT_JSON, "rate_asked_bps", NULL, r->o.rate.value);
+			tg_print_double(p, TG_PRINT_JSON, "rate_reached_bps", NULL,
+					tg_rate_bps(reached, r->avg_wire));
 		}
-		tg_json_u64(j, "burst", r->pace.burst);
-		tg_json_u64(j, "pace_forgiven_ns", forgiven_ns(r));
+		tg_print_u64(p, TG_PRINT_JSON, "burst", NULL, r->pace.burst);
+		tg_print_u64(p, TG_PRINT_JSON, "pace_forgiven_ns", NULL, forgiven_ns(r));
 	}
 	if (r->far_open) {
-		tg_sink_json_far_end(j, &r->far_totals);
-		tg_thresh_json(j, &r->o.gate, &r->gate);
+		tg_sink_json_far_end(&p->j, &r->far_totals);
+		tg_thresh_json(&p->j, &r->o.gate, &r->gate);
 	}
 }
 
@@ -221,8 +217,16 @@ void udp_report_rate(struct udp_run *r)
 
 	tg_format_rate(bits ? r->o.rate.value : asked, bits, a, sizeof(a));
 	tg_format_rate(bits ? tg_rate_bps(reached, r->avg_wire) : reached, bits, b, sizeof(b));
-	if (!r->o.json)
-		printf("rate: asked %s, reached %s (bursts of %u)\n", a, b, r->pace.burst);
+	/* The JSON summary holds these figures (udp_summary_json). */
+	if (!r->o.json) {
+		struct tg_print p;
+
+		tg_print_open(&p, stdout, false);
+		tg_print_str(&p, TG_PRINT_TEXT, NULL, "rate: asked %s", a);
+		tg_print_str(&p, TG_PRINT_TEXT, NULL, ", reached %s", b);
+		tg_print_u64(&p, TG_PRINT_TEXT, NULL, " (bursts of %llu)", r->pace.burst);
+		tg_print_close(&p);
+	}
 
 	if (reached < asked * 0.99 && slots_sent(r) >= 100)
 		tg_warn("--rate %s is above what this machine reached: %s (%.1f%% of it); "

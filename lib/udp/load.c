@@ -5,10 +5,10 @@
 #include <bpf/bpf.h>
 #include "udp/load.h"
 
-enum tg_udp_prog tg_udp_prog_for(const struct udp_gen_cfg *cfg, bool tmpls)
+enum tg_udp_prog tg_udp_prog_for(const struct udp_gen_cfg *cfg, bool captures)
 {
-	if (tmpls)
-		return TG_UDP_PROG_TMPL;
+	if (captures)
+		return TG_UDP_PROG_CAPTURE;
 	return cfg->ring_len || !cfg->varies ? TG_UDP_PROG_COPY : TG_UDP_PROG_GEN;
 }
 
@@ -17,7 +17,7 @@ struct bpf_program *tg_udp_prog(struct udp_gen_bpf *skel, enum tg_udp_prog which
 	switch (which) {
 	case TG_UDP_PROG_COPY:
 		return skel->progs.udp_copy;
-	case TG_UDP_PROG_TMPL:
+	case TG_UDP_PROG_CAPTURE:
 		return skel->progs.udp_tmpl;
 	default:
 		return skel->progs.udp_gen;
@@ -28,7 +28,7 @@ void tg_udp_prog_only(struct udp_gen_bpf *skel, enum tg_udp_prog which)
 {
 	enum tg_udp_prog i;
 
-	for (i = TG_UDP_PROG_GEN; i <= TG_UDP_PROG_TMPL; i++)
+	for (i = TG_UDP_PROG_GEN; i <= TG_UDP_PROG_CAPTURE; i++)
 		bpf_program__set_autoload(tg_udp_prog(skel, i), i == which);
 }
 
@@ -72,5 +72,54 @@ int tg_udp_ring_fill(struct bpf_map *ring, const struct tg_udp_params *p,
 out:
 	free(keys);
 	free(buf);
+	return ret;
+}
+
+int tg_udp_load(struct tg_udp_gen *g, const struct tg_udp_load *in, struct tg_err *err)
+{
+	struct udp_gen_bpf *skel;
+	unsigned int i;
+	int ret;
+
+	*g = (struct tg_udp_gen){ .prog_fd = -1 };
+	skel = udp_gen_bpf__open();
+	if (!skel) {
+		ret = errno;
+		return tg_fail(err, ret, "could not open the UDP generator program: %s",
+			       strerror(ret));
+	}
+	skel->rodata->cfg = *in->cfg;
+	/* One of the programs runs: the others are not loaded. */
+	g->which = tg_udp_prog_for(in->cfg, in->captures);
+	tg_udp_prog_only(skel, g->which);
+	if (in->captures)
+		bpf_map__set_max_entries(skel->maps.tmpls, in->ncaptures);
+	ret = tg_udp_ring_size(skel->maps.ring, in->cfg);
+	if (ret) {
+		tg_fail(err, -ret, "could not size the header ring: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = udp_gen_bpf__load(skel);
+	if (ret) {
+		g->refused = true;
+		tg_fail(err, -ret, "could not load the UDP generator program: %s", strerror(-ret));
+		goto fail;
+	}
+	for (i = 0; in->captures && i < in->ncaptures; i++) {
+		ret = bpf_map__update_elem(skel->maps.tmpls, &i, sizeof(i), &in->captures[i],
+					   sizeof(in->captures[i]), 0);
+		if (ret) {
+			tg_fail(err, -ret, "could not load template frame %u: %s", i, strerror(-ret));
+			goto fail;
+		}
+	}
+	ret = tg_udp_ring_fill(skel->maps.ring, in->params, in->cfg, err);
+	if (ret)
+		goto fail;
+	g->skel = skel;
+	g->prog_fd = bpf_program__fd(tg_udp_prog(skel, g->which));
+	return 0;
+fail:
+	udp_gen_bpf__destroy(skel);
 	return ret;
 }

@@ -2,8 +2,9 @@
 /*
  * The bench's paired measurement of a generator mode against the ceiling:
  * one process, one pinned CPU, calls of the ceiling program (bpf/ceiling)
- * and of the UDP generator (bpf/udp_gen, configured by lib/udp_cfg exactly
- * as `trafficgen udp` configures it, header ring included) taking turns,
+ * and of the UDP generator (bpf/udp_gen, configured by lib/udp/cfg and
+ * loaded by lib/udp/load exactly as `trafficgen udp` does, header ring
+ * included) taking turns,
  * A B B A ..., each call REPEAT frames long. The generator's calls run with
  * the transmit-error counting `trafficgen udp` attaches (lib/txerr), as
  * that is part of what a frame costs; the ceiling's without.
@@ -260,13 +261,12 @@ int main(int argc, char **argv)
 	struct tg_target target;
 	struct tg_iface iface;
 	struct ceiling_bpf *ceil = NULL;
-	struct udp_gen_bpf *gen = NULL;
+	struct tg_udp_gen gen = { 0 };
 	const char *dport = "1", *sport = "1";
 	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
 	int cpus[TG_LIVE_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
 	bool target_open = false;
-	enum tg_udp_prog prog;
 	unsigned int k, i;
 	cpu_set_t set;
 
@@ -366,30 +366,25 @@ int main(int argc, char **argv)
 	target_open = true;
 
 	ceil = ceiling_bpf__open();
-	gen = udp_gen_bpf__open();
-	if (!ceil || !gen) {
+	if (!ceil) {
 		die("open programs", strerror(errno));
 		goto out;
 	}
 	ceil->rodata->target_ifindex = iface.ifindex;
-	gen->rodata->cfg = cfg;
-	prog = tg_udp_prog_for(&cfg, false);
-	tg_udp_prog_only(gen, prog);
-	if (tg_udp_ring_size(gen->maps.ring, &cfg) || ceiling_bpf__load(ceil) ||
-	    udp_gen_bpf__load(gen)) {
+	if (ceiling_bpf__load(ceil)) {
 		die("load programs", strerror(errno));
 		goto out;
 	}
-	if (tg_udp_ring_fill(gen->maps.ring, &p, &cfg, &err)) {
-		die("ring", err.msg);
+	if (tg_udp_load(&gen, &(struct tg_udp_load){ .cfg = &cfg, .params = &p }, &err)) {
+		die("udp_gen", err.msg);
 		goto out;
 	}
-	if (init_pcpu(gen, &cfg)) {
+	if (init_pcpu(gen.skel, &cfg)) {
 		die("per-CPU state", strerror(errno));
 		goto out;
 	}
 	fd[0] = bpf_program__fd(ceil->progs.ceiling);
-	fd[1] = bpf_program__fd(tg_udp_prog(gen, prog));
+	fd[1] = gen.prog_fd;
 
 	/* A warm-up call of each, not counted in the figures. */
 	for (i = 0; i < 2; i++) {
@@ -426,7 +421,7 @@ int main(int argc, char **argv)
 		       "\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,\"ring\":%u,\"prog\":\"%s\"}\n",
 		       (unsigned long long)pairs, (unsigned long long)repeat,
 		       (unsigned long long)frames, median(pps_c, pairs), median(pps_g, pairs),
-		       rm, lo, hi, cfg.ring_len, bpf_program__name(tg_udp_prog(gen, prog)));
+		       rm, lo, hi, cfg.ring_len, bpf_program__name(tg_udp_prog(gen.skel, gen.which)));
 	}
 	ret = 0;
 out:
@@ -436,7 +431,7 @@ out:
 	}
 	free(recv);
 	ceiling_bpf__destroy(ceil);
-	udp_gen_bpf__destroy(gen);
+	udp_gen_bpf__destroy(gen.skel);
 	if (target_open)
 		tg_target_close(&target);
 	return ret;

@@ -105,6 +105,7 @@ static const struct fixture *fixture_named(const char *desc)
 /* A loaded generator and the frames of one run. */
 struct gen {
 	struct udp_gen_bpf *skel;
+	int prog_fd;			/* the one program loaded: the one that runs cfg */
 	struct udp_gen_cfg cfg;
 	struct tg_udp_params p;
 	unsigned int thread;
@@ -151,10 +152,13 @@ static struct tg_udp_params params_of(const struct fixture *f)
 static void gen_load(struct gen *g, const char *desc,
 		     const struct tg_udp_params *p, unsigned int thread)
 {
+	struct tg_udp_gen l = th_udp_gen_load(desc, p, &g->cfg, g->tmpl);
+
 	g->desc = desc;
 	g->p = *p;
 	g->thread = thread;
-	g->skel = th_udp_gen_load(desc, p, &g->cfg, g->tmpl);
+	g->skel = l.skel;
+	g->prog_fd = l.prog_fd;
 }
 
 static void gen_free(struct gen *g)
@@ -191,7 +195,7 @@ static struct udp_gen_pcpu pcpu_read(struct gen *g)
 /* One BPF_PROG_TEST_RUN of len bytes from g->in into g->out; returns the XDP verdict. */
 static int gen_run(struct gen *g, uint32_t len, uint32_t *out_len)
 {
-	return th_test_run(g->desc, th_udp_prog_fd(g->skel, &g->cfg), g->in, len,
+	return th_test_run(g->desc, g->prog_fd, g->in, len,
 			   g->out, sizeof(g->out), out_len);
 }
 
@@ -448,7 +452,7 @@ static void test_ring_when(void **state)
 									: TG_UDP_PROG_GEN))
 			fail_msg("case %u (%s): program %d", i, cases[i].row,
 				 tg_udp_prog_for(&cfg, false));
-		assert_int_equal(tg_udp_prog_for(&cfg, true), TG_UDP_PROG_TMPL);
+		assert_int_equal(tg_udp_prog_for(&cfg, true), TG_UDP_PROG_CAPTURE);
 	}
 }
 

@@ -53,6 +53,7 @@ static const char *const feed_name[TH_FEED_N] = {
 /* A loaded generator and the frames of one run. */
 struct gen {
 	struct udp_gen_bpf *skel;
+	int prog_fd;			/* the one program loaded: the one that runs cfg */
 	struct udp_gen_cfg cfg;
 	struct tg_udp_params p;
 	const char *desc;
@@ -96,8 +97,11 @@ static struct tg_udp_params params(int family, unsigned int nthreads)
 
 static void gen_load(struct gen *g, const char *desc)
 {
+	struct tg_udp_gen l = th_udp_gen_load(desc, &g->p, &g->cfg, g->tmpl);
+
 	g->desc = desc;
-	g->skel = th_udp_gen_load(desc, &g->p, &g->cfg, g->tmpl);
+	g->skel = l.skel;
+	g->prog_fd = l.prog_fd;
 }
 
 static struct gen *gen_new(void)
@@ -136,7 +140,7 @@ static struct udp_gen_pcpu pcpu_read(struct gen *g)
 /* One BPF_PROG_TEST_RUN of len bytes of g->in; returns the verdict. */
 static int gen_run(struct gen *g, uint32_t len)
 {
-	return th_test_run(g->desc, th_udp_prog_fd(g->skel, &g->cfg), g->in, len,
+	return th_test_run(g->desc, g->prog_fd, g->in, len,
 			   g->out, sizeof(g->out), &g->out_len);
 }
 
@@ -581,7 +585,7 @@ static uint32_t build_capture_frame(unsigned int i, uint8_t *f)
 
 #define NCAPTURE 6
 
-struct tmpl_case {
+struct capture_case {
 	const char *desc;
 	uint32_t flags;
 	const char *src, *dst, *sport, *dport;
@@ -589,7 +593,7 @@ struct tmpl_case {
 	unsigned int nthreads, thread;
 };
 
-static const struct tmpl_case tmpl_cases[] = {
+static const struct capture_case capture_cases[] = {
 	{ "template: replayed as captured (checksums fixed)", 0, NULL, NULL, NULL, NULL, 0, 1, 0 },
 	{ "template: v4 ranges, ports, MACs, TTL, 3 threads, thread 2",
 	  UDP_GEN_RW_SADDR | UDP_GEN_RW_DADDR | UDP_GEN_RW_SPORT | UDP_GEN_RW_DPORT |
@@ -602,7 +606,7 @@ static const struct tmpl_case tmpl_cases[] = {
 	  NULL, NULL, NULL, "53", 255, 2, 1 },
 };
 
-static void test_tmpl_parse(void **state)
+static void test_capture_parse(void **state)
 {
 	static const uint8_t kinds[NCAPTURE] = {
 		UDP_GEN_TMPL_UDP4, UDP_GEN_TMPL_UDP6, UDP_GEN_TMPL_RAW, UDP_GEN_TMPL_UDP4,
@@ -634,9 +638,9 @@ static void test_tmpl_parse(void **state)
 	}
 }
 
-static void test_tmpl(void **state)
+static void test_capture(void **state)
 {
-	const struct tmpl_case *c = *state;
+	const struct capture_case *c = *state;
 	struct udp_gen_tmpl *t = calloc(NCAPTURE, sizeof(*t));
 	struct gen *g = gen_new();
 	struct tg_err err = { "" };
@@ -645,8 +649,8 @@ static void test_tmpl(void **state)
 	uint64_t wrote[4] = { 0 };	/* sport, dport, saddr, daddr */
 	uint8_t f[TG_MAX_FRAME_LEN];
 	unsigned int i;
+	struct tg_udp_gen l;
 	uint64_t k;
-	int ret;
 
 	assert_non_null(t);
 	for (i = 0; i < NCAPTURE; i++)
@@ -662,17 +666,12 @@ static void test_tmpl(void **state)
 		fail_msg("%s: %s", c->desc, err.msg);
 	assert_int_equal(g->cfg.frame_len, 1514);
 	g->desc = c->desc;
-	g->skel = udp_gen_bpf__open();
-	assert_non_null(g->skel);
-	g->skel->rodata->cfg = g->cfg;
-	tg_udp_prog_only(g->skel, TG_UDP_PROG_TMPL);
-	bpf_map__set_max_entries(g->skel->maps.tmpls, NCAPTURE);
-	ret = udp_gen_bpf__load(g->skel);
-	if (ret)
-		fail_msg("%s: loading udp_tmpl: %s", c->desc, strerror(-ret));
-	for (i = 0; i < NCAPTURE; i++)
-		assert_int_equal(bpf_map__update_elem(g->skel->maps.tmpls, &i, sizeof(i), &t[i],
-						      sizeof(t[i]), 0), 0);
+	if (tg_udp_load(&l, &(struct tg_udp_load){ .cfg = &g->cfg, .captures = t,
+						   .ncaptures = NCAPTURE }, &err))
+		fail_msg("%s: %s", c->desc, err.msg);
+	assert_int_equal(l.which, TG_UDP_PROG_CAPTURE);
+	g->skel = l.skel;
+	g->prog_fd = l.prog_fd;
 	pcpu_init(g, c->thread);
 	for (k = 0; k < 600; k++) {
 		const struct udp_gen_tmpl *tk = &t[tg_seq_offset(NCAPTURE, c->nthreads, c->thread, k)];
@@ -684,7 +683,7 @@ static void test_tmpl(void **state)
 		/* The page holds whatever the last frame left: garbage here. */
 		for (i = 0; i < g->cfg.frame_len; i++)
 			g->in[i] = (uint8_t)(k * 31 + i);
-		assert_int_equal(th_test_run(c->desc, bpf_program__fd(g->skel->progs.udp_tmpl),
+		assert_int_equal(th_test_run(c->desc, g->prog_fd,
 					     g->in, g->cfg.frame_len, g->out, sizeof(g->out),
 					     &g->out_len), XDP_REDIRECT);
 		off[0] = tg_seq_offset(rw.sport.count, c->nthreads, c->thread, wrote[0]);
@@ -882,10 +881,10 @@ int main(void)
 	const struct th_rows tables[] = {
 		TH_ROWS(size_cases, test_sizes),
 		TH_ROWS(vlan_cases, test_vlan),
-		TH_ROWS(tmpl_cases, test_tmpl),
+		TH_ROWS(capture_cases, test_capture),
 	};
 	const struct CMUnitTest extra[] = {
-		cmocka_unit_test(test_tmpl_parse),
+		cmocka_unit_test(test_capture_parse),
 		cmocka_unit_test(test_sizes_random),
 		cmocka_unit_test(test_ring_stamped),
 		cmocka_unit_test(test_sizes_short_page),
