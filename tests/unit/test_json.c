@@ -13,31 +13,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "memstream.h"
 #include "death.h"
 #include "json.h"
 
 struct line {
-	char *buf;
-	size_t len;
-	FILE *f;
+	struct tg_capture c;
 	struct tg_json j;
 };
 
 static void line_begin(struct line *l)
 {
-	l->buf = NULL;
-	l->f = open_memstream(&l->buf, &l->len);
-	assert_non_null(l->f);
-	tg_json_begin(&l->j, l->f);
+	tg_json_begin(&l->j, tg_capture_open(&l->c));
 }
 
 /* Ends the line and compares it whole; frees it. */
 static void line_check(struct line *l, const char *want)
 {
 	tg_json_end(&l->j);
-	fclose(l->f);
-	assert_string_equal(l->buf, want);
-	free(l->buf);
+	tg_capture_check(&l->c, want);
 }
 
 static void test_empty(void **state __attribute__((unused)))
@@ -136,7 +130,7 @@ static void test_two_lines(void **state __attribute__((unused)))
 	tg_json_obj(&l.j, "x");
 	tg_json_u64(&l.j, "a", 1);
 	tg_json_end(&l.j);
-	tg_json_begin(&l.j, l.f);
+	tg_json_begin(&l.j, l.c.f);
 	tg_json_u64(&l.j, "b", 2);
 	line_check(&l, "{\"x\":{\"a\":1}}\n{\"b\":2}\n");
 }

@@ -13,27 +13,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "memstream.h"
 #include "print.h"
 
 /* One line written by fill(p, to) with p in text or JSON mode. */
 static void check(bool json, void (*fill)(struct tg_print *p, enum tg_print_to to),
 		  enum tg_print_to to, const char *want)
 {
+	struct tg_capture c;
 	struct tg_print p;
-	char *buf = NULL;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
 
-	assert_non_null(f);
-	tg_print_open(&p, f, json);
+	tg_print_open(&p, tg_capture_open(&c), json);
 	fill(&p, to);
 	tg_print_close(&p);
-	fclose(f);
-	if (strcmp(buf, want))
-		fprintf(stderr, "%s, to %d: got '%s', want '%s'\n", json ? "json" : "text",
-			to, buf, want);
-	assert_string_equal(buf, want);
-	free(buf);
+	if (strcmp(c.buf, want))
+		fprintf(stderr, "%s run, to %d:\n", json ? "JSON" : "text", to);
+	tg_capture_check(&c, want);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "memstream.h"
 #include "json.h"
 #include "sink/report.h"
 
@@ -34,39 +35,15 @@ static const struct tg_sink_totals bare = {
 	.bytes = { 0, 6400, 0, 0, 0 },
 };
 
-struct capture {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static void capture_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->f = open_memstream(&c->buf, &c->len);
-	assert_non_null(c->f);
-}
-
-/* Closes the stream and compares what was written; frees it. */
-static void capture_check(struct capture *c, const char *want)
-{
-	fclose(c->f);
-	if (strcmp(c->buf, want))
-		fprintf(stderr, "got:\n%s\nwant:\n%s\n", c->buf, want);
-	assert_string_equal(c->buf, want);
-	free(c->buf);
-}
-
 static void interval(bool json, const struct tg_sink_totals *now,
 		     const struct tg_sink_totals *prev, const char *want)
 {
-	struct capture c;
+	struct tg_capture c;
 	struct tg_sink_out o = { .json = json, .ifname = "veth1" };
 
-	capture_open(&c);
-	o.f = c.f;
+	o.f = tg_capture_open(&c);
 	tg_sink_interval(&o, 2500000000ULL, now, prev, 1000000000ULL);
-	capture_check(&c, want);
+	tg_capture_check(&c, want);
 }
 
 static void test_interval_text(void **state __attribute__((unused)))
@@ -105,12 +82,11 @@ static void summary(const struct tg_sink_out *tmpl, const struct tg_sink_totals 
 		    const char *want)
 {
 	struct tg_sink_out o = *tmpl;
-	struct capture c;
+	struct tg_capture c;
 
-	capture_open(&c);
-	o.f = c.f;
+	o.f = tg_capture_open(&c);
 	tg_sink_summary(&o, t, 2000000000ULL);
-	capture_check(&c, want);
+	tg_capture_check(&c, want);
 }
 
 static const struct tg_thresh gate = { .max_loss_pct = 0.1, .min_pps = 5000 };
@@ -183,16 +159,15 @@ static void test_summary_json(void **state __attribute__((unused)))
 /* The far end's keys inside a sender's summary (udp --veth). */
 static void test_far_end_json(void **state __attribute__((unused)))
 {
-	struct capture c;
+	struct tg_capture c;
 	struct tg_json j;
 
-	capture_open(&c);
-	tg_json_begin(&j, c.f);
+	tg_json_begin(&j, tg_capture_open(&c));
 	tg_json_str(&j, "type", "summary");
 	tg_sink_json_far_end(&j, &full);
 	tg_json_u64(&j, "after", 1);
 	tg_json_end(&j);
-	capture_check(&c,
+	tg_capture_check(&c,
 		"{\"type\":\"summary\",\"received\":2040,\"received_bytes\":130560,"
 		"\"stamped\":1900,\"lost\":10,\"reordered\":11,\"duplicates\":12,"
 		"\"latency_ns\":{\"min\":950,\"p50\":12345,\"p90\":4560000,"

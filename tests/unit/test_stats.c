@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "memstream.h"
 #include "json.h"
 #include "stats.h"
 
@@ -19,37 +20,15 @@ static const struct tg_tx_counts counts = {
 	.packets = 1500000, .bytes = 96000000, .errors = 3,
 };
 
-struct capture {
-	char *buf;
-	size_t len;
-};
-
-static FILE *capture_open(struct capture *c)
-{
-	FILE *f = open_memstream(&c->buf, &c->len);
-
-	assert_non_null(f);
-	return f;
-}
-
-static void capture_check(struct capture *c, FILE *f, const char *want)
-{
-	fclose(f);
-	if (strcmp(c->buf, want))
-		fprintf(stderr, "got:  %swant: %s", c->buf, want);
-	assert_string_equal(c->buf, want);
-	free(c->buf);
-}
-
 static void interval(bool json, bool errors_counted, const char *want)
 {
-	struct capture c;
+	struct tg_capture c;
 	struct tg_out o = { .json = json, .errors_counted = errors_counted,
 			    .ifname = "veth0" };
 
-	o.f = capture_open(&c);
+	o.f = tg_capture_open(&c);
 	tg_tx_interval(&o, 3000000000ULL, &counts, 1000000000ULL);
-	capture_check(&c, o.f, want);
+	tg_capture_check(&c, want);
 }
 
 static void test_interval_text(void **state __attribute__((unused)))
@@ -80,11 +59,11 @@ static void extra(struct tg_json *j, void *arg)
 static void summary(const struct tg_out *tmpl, const char *want)
 {
 	struct tg_out o = *tmpl;
-	struct capture c;
+	struct tg_capture c;
 
-	o.f = capture_open(&c);
+	o.f = tg_capture_open(&c);
 	tg_tx_summary(&o, &counts, 2000000000ULL);
-	capture_check(&c, o.f, want);
+	tg_capture_check(&c, want);
 }
 
 static void test_summary_text(void **state __attribute__((unused)))
