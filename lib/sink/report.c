@@ -71,7 +71,7 @@ static void latency(struct tg_print *p, enum tg_print_to to, const struct tg_his
 		if (l->count)
 			tg_print_ns(p, to, keys[i], text[i], v[i]);
 		else
-			tg_print_null(p, to & TG_PRINT_JSON, keys[i], NULL);
+			tg_print_null(p, to, keys[i], NULL);
 	}
 	tg_print_obj_end(p);
 }
@@ -145,7 +145,8 @@ void tg_sink_summary(const struct tg_sink_out *o, const struct tg_sink_totals *t
 				     "beyond the tracked ones: %llu", t->stream_overflow);
 	}
 	latency(&p, lat, &t->lat);
-	tg_print_ns(&p, lat & TG_PRINT_TEXT, NULL, " (mean %s)", t->lat.mean);
+	if (t->lat.count)
+		tg_print_ns(&p, TG_PRINT_TEXT, NULL, " (mean %s)", t->lat.mean);
 
 	tg_print_obj(&p, "actions");
 	actions(&p, TG_PRINT_JSON, t);
