@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
+#include <stdlib.h>
 #include "json.h"
+
+static void misuse(const char *what)
+{
+	fprintf(stderr, "tg_json: %s\n", what);
+	abort();
+}
 
 static void put_string(FILE *f, const char *s)
 {
@@ -45,18 +52,20 @@ void tg_json_end(struct tg_json *j)
 
 void tg_json_obj(struct tg_json *j, const char *k)
 {
+	if (j->depth + 1 >= TG_JSON_DEPTH)
+		misuse("objects nested deeper than TG_JSON_DEPTH");
 	key(j, k);
 	fputc('{', j->f);
-	if (j->depth + 1 < TG_JSON_DEPTH)
-		j->depth++;
+	j->depth++;
 	j->first[j->depth] = true;
 }
 
 void tg_json_obj_end(struct tg_json *j)
 {
+	if (j->depth == 0)
+		misuse("an object ended that was not opened (tg_json_end closes the line's)");
 	fputc('}', j->f);
-	if (j->depth > 0)
-		j->depth--;
+	j->depth--;
 }
 
 void tg_json_u64(struct tg_json *j, const char *k, uint64_t v)

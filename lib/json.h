@@ -8,7 +8,10 @@
 
 /*
  * A minimal writer of one-line JSON objects: every output line of --json is
- * one object. Nesting up to TG_JSON_DEPTH; keys and strings are escaped.
+ * one object. Keys and strings are escaped. Objects nest up to
+ * TG_JSON_DEPTH - 1 levels inside the line's own; one more, or an end with
+ * no object open, is a mistake in the caller's code that would write JSON
+ * no reader takes: it aborts, saying so.
  */
 #define TG_JSON_DEPTH 8
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "options.h"
 #include "parse.h"
@@ -365,7 +366,8 @@ bool tg_opt_given(const struct tg_cmd_def *def,
 	for (i = 0; def->opts && def->opts[i].name && i < TG_MAX_OPTS; i++)
 		if (!strcmp(def->opts[i].name, name))
 			return res->given[i];
-	return false;
+	fprintf(stderr, "tg_opt_given: '%s' has no option --%s\n", def->name, name);
+	abort();
 }
 
 /* "-p, --dst-port PORT[-PORT]" or "    --long-only VALUE". */

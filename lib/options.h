@@ -70,7 +70,11 @@ struct tg_opts_result {
 int tg_opts_parse(const struct tg_cmd_def *def, int argc, char **argv,
 		  void *cfg, struct tg_opts_result *res, struct tg_err *err);
 
-/* Whether the option with long name `name` appeared on the command line. */
+/*
+ * Whether the option with long name `name` appeared on the command line. A
+ * name the table does not have is a mistake in the caller's code, which
+ * "not given" would hide: that aborts, naming it.
+ */
 bool tg_opt_given(const struct tg_cmd_def *def,
 		  const struct tg_opts_result *res, const char *name);
 

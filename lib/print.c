@@ -69,6 +69,28 @@ void tg_print_str(struct tg_print *p, enum tg_print_to to, const char *key,
 		fprintf(p->f, fmt, v);
 }
 
+void tg_print_ns(struct tg_print *p, enum tg_print_to to, const char *key,
+		 const char *fmt, unsigned long long ns)
+{
+	char v[32];
+
+	if (to_json(p, to, key)) {
+		tg_json_u64(&p->j, key, ns);
+		return;
+	}
+	if (!to_text(p, to, fmt))
+		return;
+	if (ns < 1000)
+		snprintf(v, sizeof(v), "%lluns", ns);
+	else if (ns < 1000000)
+		snprintf(v, sizeof(v), "%.1fus", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(v, sizeof(v), "%.2fms", ns / 1e6);
+	else
+		snprintf(v, sizeof(v), "%.3fs", ns / 1e9);
+	fprintf(p->f, fmt, v);
+}
+
 void tg_print_bool(struct tg_print *p, enum tg_print_to to, const char *key,
 		   const char *fmt, bool v)
 {

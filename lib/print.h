@@ -42,6 +42,13 @@ void tg_print_double(struct tg_print *p, enum tg_print_to to, const char *key,
 		     const char *fmt, double v);
 void tg_print_str(struct tg_print *p, enum tg_print_to to, const char *key,
 		  const char *fmt, const char *v);
+/*
+ * A time in nanoseconds: a number in JSON; in text the format's %s gets it
+ * in the unit that suits it ("950ns", "12.3us", "4.56ms", "1.234s"), as
+ * latencies span nine decades.
+ */
+void tg_print_ns(struct tg_print *p, enum tg_print_to to, const char *key,
+		 const char *fmt, unsigned long long ns);
 /* The text format takes the words "true" or "false" as its %s. */
 void tg_print_bool(struct tg_print *p, enum tg_print_to to, const char *key,
 		   const char *fmt, bool v);

@@ -23,10 +23,10 @@
 #include <bpf/libbpf.h>
 #include "cmds.h"
 #include "iface.h"
-#include "json.h"
 #include "live.h"
 #include "log.h"
 #include "netdev_compat.h"
+#include "print.h"
 #include "probe.skel.h"
 #include "txerr.h"
 #include "txerr.skel.h"
@@ -100,28 +100,25 @@ static void report(struct probe_run *r, const char *name, enum verdict v,
 {
 	static const char *const text[] = { "ok", "warn", "FAIL" };
 	static const char *const json[] = { "ok", "warn", "fail" };
-	struct tg_json j;
+	struct tg_print p;
 
 	r->checks++;
 	r->failed += v == V_FAIL;
 	r->warned += v == V_WARN;
-	if (r->o.json) {
-		tg_json_begin(&j, stdout);
-		tg_json_str(&j, "type", "check");
-		tg_json_str(&j, "name", name);
-		tg_json_str(&j, "verdict", json[v]);
-		tg_json_str(&j, "detail", l->detail);
-		if (l->advice[0])
-			tg_json_str(&j, "advice", l->advice);
-		else
-			tg_json_null(&j, "advice");
-		tg_json_end(&j);
-		return;
+	tg_print_open(&p, stdout, r->o.json);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "check");
+	/* The text leads with the verdict, in capitals when it failed. */
+	tg_print_str(&p, TG_PRINT_TEXT, NULL, "%-5s ", text[v]);
+	tg_print_str(&p, TG_PRINT_ANY, "name", "%-20s ", name);
+	tg_print_str(&p, TG_PRINT_JSON, "verdict", NULL, json[v]);
+	tg_print_str(&p, TG_PRINT_ANY, "detail", "%s", l->detail);
+	if (l->advice[0]) {
+		tg_print_text(&p, "\n%-5s %-20s ", "", "");
+		tg_print_str(&p, TG_PRINT_ANY, "advice", "-> %s", l->advice);
+	} else {
+		tg_print_null(&p, TG_PRINT_JSON, "advice", NULL);
 	}
-	printf("%-5s %-20s %s\n", text[v], name, l->detail);
-	if (l->advice[0])
-		printf("%-5s %-20s -> %s\n", "", "", l->advice);
-	fflush(stdout);
+	tg_print_close(&p);
 }
 
 /* ---- the machine --------------------------------------------------------- */
@@ -517,26 +514,23 @@ static void check_interface(struct probe_run *r)
 
 static void summary(struct probe_run *r)
 {
-	struct tg_json j;
+	struct tg_print p;
 
-	if (r->o.json) {
-		tg_json_begin(&j, stdout);
-		tg_json_str(&j, "type", "summary");
-		tg_json_bool(&j, "ok", !r->failed);
-		tg_json_u64(&j, "checks", r->checks);
-		tg_json_u64(&j, "failed", r->failed);
-		tg_json_u64(&j, "warnings", r->warned);
-		if (r->have_iface)
-			tg_json_str(&j, "interface", r->iface.name);
-		tg_json_end(&j);
-		return;
-	}
+	tg_print_open(&p, stdout, r->o.json);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "summary");
+	tg_print_bool(&p, TG_PRINT_JSON, "ok", NULL, !r->failed);
 	if (r->failed)
-		printf("%u of %u checks failed: see the lines marked FAIL for what to do\n",
-		       r->failed, r->checks);
+		tg_print_u64(&p, TG_PRINT_TEXT, NULL, "%llu of ", r->failed);
 	else
-		printf("everything trafficgen needs is here (%u checks, %u warnings)\n",
-		       r->checks, r->warned);
+		tg_print_text(&p, "everything trafficgen needs is here (");
+	tg_print_u64(&p, TG_PRINT_ANY, "checks", r->failed ? "%llu checks failed: see the "
+		     "lines marked FAIL for what to do" : "%llu checks", r->checks);
+	tg_print_u64(&p, TG_PRINT_JSON, "failed", NULL, r->failed);
+	tg_print_u64(&p, r->failed ? TG_PRINT_JSON : TG_PRINT_ANY, "warnings",
+		     ", %llu warnings)", r->warned);
+	if (r->have_iface)
+		tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, r->iface.name);
+	tg_print_close(&p);
 }
 
 int cmd_probe(int argc, char **argv)
@@ -550,7 +544,7 @@ int cmd_probe(int argc, char **argv)
 	if (!r)
 		return TG_EXIT_FAIL;
 	ret = tg_cmd_parse(&probe_cmd_def, argc, argv, &r->o, &res);
-	if (ret >= 0)
+	if (ret != TG_GO_ON)
 		goto out;
 	if (r->o.verbose)
 		tg_log_set_level(TG_LOG_DEBUG);

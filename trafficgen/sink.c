@@ -22,12 +22,12 @@
 #include "cmds.h"
 #include "sink/thresholds.h"
 #include "iface.h"
-#include "json.h"
 #include "live.h"
 #include "log.h"
 #include "netdev_compat.h"
 #include "parse.h"
 #include "pcap_write.h"
+#include "print.h"
 #include "sink/maps.h"
 #include "sink/report.h"
 #include "sink.h"
@@ -171,14 +171,6 @@ struct sink_run {
 	enum sink_stop stop;
 };
 
-static int usage_error(const char *fmt, const char *a)
-{
-	fprintf(stderr, "trafficgen sink: ");
-	fprintf(stderr, fmt, a);
-	fprintf(stderr, "\nSee 'trafficgen sink --help'.\n");
-	return TG_EXIT_USAGE;
-}
-
 static int resolve_redirect(struct sink_run *r)
 {
 	const char *name = r->o.action.ifname;
@@ -188,8 +180,8 @@ static int resolve_redirect(struct sink_run *r)
 
 	ifindex = if_nametoindex(name);
 	if (!ifindex)
-		return usage_error("--action redirect:%s: no such interface in this "
-				   "network namespace", name);
+		return tg_usage_error(&sink_cmd_def, "--action redirect:%s: no such interface "
+				      "in this network namespace", name);
 	r->cfg.redirect_ifindex = ifindex;
 	/* Known only on kernels with the netdev family (6.3+): warn, don't refuse. */
 	if (!tg_iface_xdp_features(ifindex, &features, &err) &&
@@ -197,10 +189,10 @@ static int resolve_redirect(struct sink_run *r)
 		tg_warn("%s does not take XDP redirects now (no ndo-xmit): frames "
 			"redirected there will be lost (a veth needs an XDP program or "
 			"GRO on its peer)\n", name);
-	return -1;
+	return TG_GO_ON;
 }
 
-/* Checks the options against each other and the interface; -1 to go on. */
+/* Checks the options against each other and the interface; TG_GO_ON or an exit code. */
 static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 {
 	struct tg_err err = { "" };
@@ -209,10 +201,11 @@ static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 	/* The command line first: its mistakes are usage errors (exit 2). */
 	if (!tg_opt_given(&sink_cmd_def, res, "pcap") &&
 	    tg_opt_given(&sink_cmd_def, res, "snaplen"))
-		return usage_error("--snaplen is for recording: give --pcap FILE too%s", "");
+		return tg_usage_error(&sink_cmd_def, "--snaplen is for recording: give "
+				      "--pcap FILE too");
 	if (r->o.pcap && !strcmp(r->o.pcap, "-"))
-		return usage_error("--pcap %s: stdout carries the sink's own output; give a "
-				   "file name", r->o.pcap);
+		return tg_usage_error(&sink_cmd_def, "--pcap %s: stdout carries the sink's own "
+				      "output; give a file name", r->o.pcap);
 	r->cfg = (struct sink_cfg){
 		.action = r->o.action.verdict,
 		.proto = proto_numbers[r->o.proto],
@@ -224,11 +217,11 @@ static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 	};
 	if (r->cfg.port_filter && r->cfg.proto != SINK_PROTO_ANY &&
 	    r->cfg.proto != IPPROTO_UDP && r->cfg.proto != IPPROTO_TCP)
-		return usage_error("--port needs UDP or TCP, not --proto %s",
-				   proto_names[r->o.proto]);
+		return tg_usage_error(&sink_cmd_def, "--port needs UDP or TCP, not --proto %s",
+				      proto_names[r->o.proto]);
 	if (r->cfg.action == XDP_REDIRECT) {
 		ret = resolve_redirect(r);
-		if (ret >= 0)
+		if (ret != TG_GO_ON)
 			return ret;
 	}
 
@@ -249,7 +242,7 @@ static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 			 err.msg);
 		return TG_EXIT_FAIL;
 	}
-	return -1;
+	return TG_GO_ON;
 }
 
 static int load_program(struct sink_run *r)
@@ -369,32 +362,28 @@ static void print_start(struct sink_run *r)
 	const char *action = r->o.action.verdict == XDP_DROP ? "drop" :
 			     r->o.action.verdict == XDP_PASS ? "pass" :
 			     r->o.action.verdict == XDP_TX ? "tx" : "redirect";
-	char ports[16] = "";
-	struct tg_json j;
+	char ports[16];
+	struct tg_print p;
 
-	if (r->cfg.port_filter)
+	tg_print_open(&p, stdout, r->o.json);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "start");
+	tg_print_str(&p, TG_PRINT_ANY, "interface", "sink on %s: ", r->ifname);
+	tg_print_str(&p, TG_PRINT_ANY, "action", "%s", action);
+	if (r->cfg.action == XDP_REDIRECT)
+		tg_print_str(&p, TG_PRINT_ANY, "redirect_to", " to %s", r->o.action.ifname);
+	tg_print_text(&p, " each ");
+	/* Text leaves "any" unsaid: "each frame". */
+	tg_print_str(&p, r->o.proto == PROTO_ANY ? TG_PRINT_JSON : TG_PRINT_ANY, "proto",
+		     "%s ", proto_names[r->o.proto]);
+	tg_print_text(&p, "frame");
+	if (r->cfg.port_filter) {
 		snprintf(ports, sizeof(ports), "%u-%u", r->cfg.port_lo, r->cfg.port_hi);
-	if (r->o.json) {
-		tg_json_begin(&j, stdout);
-		tg_json_str(&j, "type", "start");
-		tg_json_str(&j, "interface", r->ifname);
-		tg_json_str(&j, "action", action);
-		if (r->cfg.action == XDP_REDIRECT)
-			tg_json_str(&j, "redirect_to", r->o.action.ifname);
-		tg_json_str(&j, "proto", proto_names[r->o.proto]);
-		if (ports[0])
-			tg_json_str(&j, "ports", ports);
-		if (r->o.pcap)
-			tg_json_str(&j, "pcap", r->o.pcap);
-		tg_json_end(&j);
-		return;
+		tg_print_str(&p, TG_PRINT_ANY, "ports", " to ports %s", ports);
 	}
-	printf("sink on %s: %s%s%s each %s%sframe%s%s%s%s; Ctrl-C to stop\n", r->ifname,
-	       action, r->cfg.action == XDP_REDIRECT ? " to " : "", r->o.action.ifname,
-	       r->o.proto == PROTO_ANY ? "" : proto_names[r->o.proto],
-	       r->o.proto == PROTO_ANY ? "" : " ", ports[0] ? " to ports " : "", ports,
-	       r->o.pcap ? ", recording to " : "", r->o.pcap ? r->o.pcap : "");
-	fflush(stdout);
+	if (r->o.pcap)
+		tg_print_str(&p, TG_PRINT_ANY, "pcap", ", recording to %s", r->o.pcap);
+	tg_print_text(&p, "; Ctrl-C to stop");
+	tg_print_close(&p);
 }
 
 /* Reads what woke us: a signal ends the run, records go to the file. */
@@ -558,13 +547,13 @@ int cmd_sink(int argc, char **argv)
 		return TG_EXIT_FAIL;
 	r->sigfd = r->epfd = -1;
 	ret = tg_cmd_parse(&sink_cmd_def, argc, argv, &r->o, &res);
-	if (ret >= 0)
+	if (ret != TG_GO_ON)
 		goto out;
 	if (r->o.verbose)
 		tg_log_set_level(TG_LOG_DEBUG);
 	r->ifname = res.pos[0];
 	ret = resolve(r, &res);
-	if (ret >= 0)
+	if (ret != TG_GO_ON)
 		goto out;
 
 	ret = TG_EXIT_FAIL;

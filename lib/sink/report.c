@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <inttypes.h>
-#include "json.h"
+#include "print.h"
 #include "sink/report.h"
 #include "stats.h"
 
@@ -34,167 +33,160 @@ void tg_sink_interval(const struct tg_sink_out *o, uint64_t elapsed_ns,
 {
 	uint64_t rx = tg_sink_received(now) - tg_sink_received(prev);
 	uint64_t bytes = tg_sink_bytes(now) - tg_sink_bytes(prev);
-	int64_t lost = (int64_t)(now->lost - prev->lost);
-	struct tg_json j;
+	/* The text says loss only once stamped frames have come. */
+	enum tg_print_to stamped = now->stamped ? TG_PRINT_ANY : TG_PRINT_JSON;
+	struct tg_print p;
 
-	if (o->json) {
-		tg_json_begin(&j, o->f);
-		tg_json_str(&j, "type", "interval");
-		tg_json_double(&j, "time_s", elapsed_ns / 1e9);
-		tg_json_u64(&j, "received", rx);
-		tg_json_u64(&j, "bytes", bytes);
-		tg_json_double(&j, "pps", tg_rate(rx, dt_ns));
-		tg_json_double(&j, "mbps", tg_rate(bytes * 8, dt_ns) / 1e6);
-		tg_json_u64(&j, "stamped", now->stamped - prev->stamped);
-		tg_json_i64(&j, "lost", lost);
-		tg_json_u64(&j, "reordered", now->reordered - prev->reordered);
-		tg_json_u64(&j, "duplicates", now->duplicates - prev->duplicates);
-		tg_json_u64(&j, "truncated", now->truncated - prev->truncated);
-		tg_json_end(&j);
-		return;
-	}
-	fprintf(o->f, "%8.2fs  %12" PRIu64 " pkts  %10.0f pps  %9.1f Mbit/s",
-		elapsed_ns / 1e9, rx, tg_rate(rx, dt_ns), tg_rate(bytes * 8, dt_ns) / 1e6);
-	if (now->stamped)
-		fprintf(o->f, "  stamped %" PRIu64 " lost %+" PRId64 " reordered %" PRIu64
-			" dup %" PRIu64, now->stamped - prev->stamped, lost,
-			now->reordered - prev->reordered, now->duplicates - prev->duplicates);
-	fputc('\n', o->f);
-	fflush(o->f);
+	tg_print_open(&p, o->f, o->json);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "interval");
+	tg_print_double(&p, TG_PRINT_ANY, "time_s", "%8.2fs", elapsed_ns / 1e9);
+	tg_print_u64(&p, TG_PRINT_ANY, "received", "  %12llu pkts", rx);
+	tg_print_u64(&p, TG_PRINT_JSON, "bytes", NULL, bytes);
+	tg_print_double(&p, TG_PRINT_ANY, "pps", "  %10.0f pps", tg_rate(rx, dt_ns));
+	tg_print_double(&p, TG_PRINT_ANY, "mbps", "  %9.1f Mbit/s",
+			tg_rate(bytes * 8, dt_ns) / 1e6);
+	tg_print_u64(&p, stamped, "stamped", "  stamped %llu", now->stamped - prev->stamped);
+	/* Signed: a late frame that fills a gap takes one off. */
+	tg_print_i64(&p, stamped, "lost", " lost %+lld", (long long)(now->lost - prev->lost));
+	tg_print_u64(&p, stamped, "reordered", " reordered %llu",
+		     now->reordered - prev->reordered);
+	tg_print_u64(&p, stamped, "duplicates", " dup %llu",
+		     now->duplicates - prev->duplicates);
+	tg_print_u64(&p, TG_PRINT_JSON, "truncated", NULL, now->truncated - prev->truncated);
+	tg_print_close(&p);
 }
 
-static void json_latency(struct tg_json *j, const struct tg_hist_summary *l)
+/* JSON: an object, null in each key when nothing was measured. */
+static void latency(struct tg_print *p, enum tg_print_to to, const struct tg_hist_summary *l)
 {
 	static const char *const keys[] = { "min", "p50", "p90", "p99", "max" };
+	static const char *const text[] = {
+		"\nlatency: min %s", ", p50 %s", ", p90 %s", ", p99 %s", ", max %s",
+	};
 	const uint64_t v[] = { l->min, l->p50, l->p90, l->p99, l->max };
 	size_t i;
 
-	tg_json_obj(j, "latency_ns");
+	tg_print_obj(p, "latency_ns");
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (l->count)
-			tg_json_u64(j, keys[i], v[i]);
+			tg_print_ns(p, to, keys[i], text[i], v[i]);
 		else
-			tg_json_null(j, keys[i]);
+			tg_print_null(p, to, keys[i], NULL);
 	}
-	tg_json_obj_end(j);
+	tg_print_obj_end(p);
 }
 
-static void json_summary(const struct tg_sink_out *o, const struct tg_sink_totals *t,
-			 uint64_t ns)
+/*
+ * The figures below are said at one place in the text and at another in
+ * JSON, so each is written once for each output, by the same call.
+ */
+static void actions(struct tg_print *p, enum tg_print_to to, const struct tg_sink_totals *t)
 {
-	uint64_t rx = tg_sink_received(t), bytes = tg_sink_bytes(t);
-	struct tg_json j;
+	static const char *const text[TG_SINK_NACTIONS] = {
+		"\nactions: aborted %llu", ", drop %llu", ", pass %llu", ", tx %llu",
+		", redirect %llu",
+	};
 	int i;
 
-	/* The order up to "actions" is fixed (scripts read it); extras after. */
-	tg_json_begin(&j, o->f);
-	tg_json_str(&j, "type", "summary");
-	tg_json_u64(&j, "received", rx);
-	tg_json_u64(&j, "bytes", bytes);
-	tg_json_u64(&j, "stamped", t->stamped);
-	tg_json_u64(&j, "lost", t->lost);
-	tg_json_u64(&j, "reordered", t->reordered);
-	tg_json_u64(&j, "duplicates", t->duplicates);
-	json_latency(&j, &t->lat);
-	tg_json_obj(&j, "actions");
 	for (i = 0; i < TG_SINK_NACTIONS; i++)
-		tg_json_u64(&j, action_names[i], t->packets[i]);
-	tg_json_obj_end(&j);
-	tg_json_u64(&j, "late", t->late);
-	tg_json_u64(&j, "streams", t->streams);
-	tg_json_u64(&j, "stream_overflow", t->stream_overflow);
-	tg_json_u64(&j, "clock_skew", t->clock_skew);
+		tg_print_u64(p, to, action_names[i], text[i], t->packets[i]);
+}
+
+static void filtered(struct tg_print *p, enum tg_print_to to, const struct tg_sink_totals *t)
+{
+	tg_print_u64(p, to, "truncated", "\ntruncated %llu", t->truncated);
+	tg_print_u64(p, to, "ignored", ", not matching the filter (passed) %llu", t->ignored);
+}
+
+static void rates(struct tg_print *p, enum tg_print_to to, uint64_t rx, uint64_t bytes,
+		  uint64_t ns)
+{
+	tg_print_double(p, to, "duration_s", " in %.3f s", ns / 1e9);
+	tg_print_double(p, to, "pps", ": %.0f pps", tg_rate(rx, ns));
+	tg_print_double(p, to, "mbps", ", %.1f Mbit/s", tg_rate(bytes * 8, ns) / 1e6);
+}
+
+/*
+ * Text: a line of totals, the verdicts, the filter's, then a line each for
+ * loss, latency, clock skew and the recording when there is anything to
+ * say. JSON: every key always, in an order fixed up to "actions" (scripts
+ * read it), extras after.
+ */
+void tg_sink_summary(const struct tg_sink_out *o, const struct tg_sink_totals *t,
+		     uint64_t ns)
+{
+	uint64_t rx = tg_sink_received(t), bytes = tg_sink_bytes(t);
+	enum tg_print_to stamped = t->stamped ? TG_PRINT_ANY : TG_PRINT_JSON;
+	enum tg_print_to lat = t->lat.count ? TG_PRINT_ANY : TG_PRINT_JSON;
+	enum tg_print_to pcap = o->pcap ? TG_PRINT_ANY : TG_PRINT_JSON;
+	struct tg_print p;
+
+	tg_print_open(&p, o->f, o->json);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "summary");
+	tg_print_u64(&p, TG_PRINT_ANY, "received", "received %llu packets", rx);
+	tg_print_u64(&p, TG_PRINT_ANY, "bytes", " (%llu bytes)", bytes);
+	tg_print_str(&p, TG_PRINT_TEXT, NULL, " on %s", o->ifname ? o->ifname : "?");
+	rates(&p, TG_PRINT_TEXT, rx, bytes, ns);
+	actions(&p, TG_PRINT_TEXT, t);
+	filtered(&p, TG_PRINT_TEXT, t);
+
+	tg_print_u64(&p, stamped, "stamped", "\nstamped %llu", t->stamped);
+	if (t->stamped) {
+		tg_print_u64(&p, TG_PRINT_TEXT, NULL, " in %llu stream", t->streams);
+		tg_print_text(&p, "%s", t->streams == 1 ? "" : "s");
+	}
+	tg_print_u64(&p, stamped, "lost", ": lost %llu", t->lost);
+	tg_print_u64(&p, stamped, "reordered", ", reordered %llu", t->reordered);
+	tg_print_u64(&p, stamped, "duplicates", ", duplicates %llu", t->duplicates);
+	if (t->stamped) {
+		tg_print_u64(&p, TG_PRINT_TEXT, NULL, ", late %llu", t->late);
+		if (t->stream_overflow)
+			tg_print_u64(&p, TG_PRINT_TEXT, NULL, "\nstamped frames of streams "
+				     "beyond the tracked ones: %llu", t->stream_overflow);
+	}
+	latency(&p, lat, &t->lat);
 	if (t->lat.count)
-		tg_json_u64(&j, "latency_mean_ns", t->lat.mean);
+		tg_print_ns(&p, TG_PRINT_TEXT, NULL, " (mean %s)", t->lat.mean);
+
+	tg_print_obj(&p, "actions");
+	actions(&p, TG_PRINT_JSON, t);
+	tg_print_obj_end(&p);
+	tg_print_u64(&p, TG_PRINT_JSON, "late", NULL, t->late);
+	tg_print_u64(&p, TG_PRINT_JSON, "streams", NULL, t->streams);
+	tg_print_u64(&p, TG_PRINT_JSON, "stream_overflow", NULL, t->stream_overflow);
+	tg_print_u64(&p, t->clock_skew ? TG_PRINT_ANY : TG_PRINT_JSON, "clock_skew",
+		     "\nstamped frames sent \"after\" they arrived (clocks not "
+		     "synchronised): %llu", t->clock_skew);
+	if (t->lat.count)
+		tg_print_u64(&p, TG_PRINT_JSON, "latency_mean_ns", NULL, t->lat.mean);
 	else
-		tg_json_null(&j, "latency_mean_ns");
-	tg_json_u64(&j, "truncated", t->truncated);
-	tg_json_u64(&j, "ignored", t->ignored);
-	tg_json_u64(&j, "pcap_written", t->pcap_written);
-	tg_json_u64(&j, "pcap_dropped", t->pcap_dropped);
-	tg_json_double(&j, "duration_s", ns / 1e9);
-	tg_json_double(&j, "pps", tg_rate(rx, ns));
-	tg_json_double(&j, "mbps", tg_rate(bytes * 8, ns) / 1e6);
+		tg_print_null(&p, TG_PRINT_JSON, "latency_mean_ns", NULL);
+	filtered(&p, TG_PRINT_JSON, t);
+	tg_print_u64(&p, pcap, "pcap_written", "\npcap: %llu frames written to",
+		     t->pcap_written);
+	if (o->pcap)
+		tg_print_str(&p, TG_PRINT_TEXT, NULL, " %s", o->pcap_path ? o->pcap_path : "?");
+	tg_print_u64(&p, pcap, "pcap_dropped", ", %llu dropped (ring buffer full)",
+		     t->pcap_dropped);
+	rates(&p, TG_PRINT_JSON, rx, bytes, ns);
 	if (o->ifname)
-		tg_json_str(&j, "interface", o->ifname);
-	if (o->gate && o->gate_result)
-		tg_thresh_json(&j, o->gate, o->gate_result);
-	tg_json_end(&j);
+		tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, o->ifname);
+	if (p.json && o->gate && o->gate_result)
+		tg_thresh_json(&p.j, o->gate, o->gate_result);
+	tg_print_close(&p);
 }
 
 void tg_sink_json_far_end(struct tg_json *j, const struct tg_sink_totals *t)
 {
-	tg_json_u64(j, "received", tg_sink_received(t));
-	tg_json_u64(j, "received_bytes", tg_sink_bytes(t));
-	tg_json_u64(j, "stamped", t->stamped);
-	tg_json_u64(j, "lost", t->lost);
-	tg_json_u64(j, "reordered", t->reordered);
-	tg_json_u64(j, "duplicates", t->duplicates);
-	json_latency(j, &t->lat);
-}
+	/* Keys on the sender's line: its writer's state in, and back out. */
+	struct tg_print p = { .f = j->f, .json = true, .j = *j };
 
-/* "950ns", "12.3us", "4.56ms", "1.234s": latencies span nine decades. */
-static void fmt_ns(uint64_t ns, char *buf, size_t len)
-{
-	if (ns < 1000)
-		snprintf(buf, len, "%" PRIu64 "ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.1fus", ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.2fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.3fs", ns / 1e9);
-}
-
-static void text_summary(const struct tg_sink_out *o, const struct tg_sink_totals *t,
-			 uint64_t ns)
-{
-	uint64_t rx = tg_sink_received(t), bytes = tg_sink_bytes(t);
-	char v[6][24];
-	int i;
-
-	fprintf(o->f, "received %" PRIu64 " packets (%" PRIu64 " bytes) on %s in %.3f s: "
-		"%.0f pps, %.1f Mbit/s\n", rx, bytes, o->ifname ? o->ifname : "?",
-		ns / 1e9, tg_rate(rx, ns), tg_rate(bytes * 8, ns) / 1e6);
-	fprintf(o->f, "actions:");
-	for (i = 0; i < TG_SINK_NACTIONS; i++)
-		fprintf(o->f, "%s %s %" PRIu64, i ? "," : "", action_names[i], t->packets[i]);
-	fprintf(o->f, "\ntruncated %" PRIu64 ", not matching the filter (passed) %" PRIu64 "\n",
-		t->truncated, t->ignored);
-	if (t->stamped) {
-		fprintf(o->f, "stamped %" PRIu64 " in %" PRIu64 " stream%s: lost %" PRIu64
-			", reordered %" PRIu64 ", duplicates %" PRIu64 ", late %" PRIu64 "\n",
-			t->stamped, t->streams, t->streams == 1 ? "" : "s", t->lost,
-			t->reordered, t->duplicates, t->late);
-		if (t->stream_overflow)
-			fprintf(o->f, "stamped frames of streams beyond the tracked ones: %" PRIu64 "\n",
-				t->stream_overflow);
-	}
-	if (t->lat.count) {
-		fmt_ns(t->lat.min, v[0], sizeof(v[0]));
-		fmt_ns(t->lat.p50, v[1], sizeof(v[1]));
-		fmt_ns(t->lat.p90, v[2], sizeof(v[2]));
-		fmt_ns(t->lat.p99, v[3], sizeof(v[3]));
-		fmt_ns(t->lat.max, v[4], sizeof(v[4]));
-		fmt_ns(t->lat.mean, v[5], sizeof(v[5]));
-		fprintf(o->f, "latency: min %s, p50 %s, p90 %s, p99 %s, max %s (mean %s)\n",
-			v[0], v[1], v[2], v[3], v[4], v[5]);
-	}
-	if (t->clock_skew)
-		fprintf(o->f, "stamped frames sent \"after\" they arrived (clocks not "
-			"synchronised): %" PRIu64 "\n", t->clock_skew);
-	if (o->pcap)
-		fprintf(o->f, "pcap: %" PRIu64 " frames written to %s, %" PRIu64
-			" dropped (ring buffer full)\n", t->pcap_written,
-			o->pcap_path ? o->pcap_path : "?", t->pcap_dropped);
-	fflush(o->f);
-}
-
-void tg_sink_summary(const struct tg_sink_out *o, const struct tg_sink_totals *t,
-		     uint64_t duration_ns)
-{
-	if (o->json)
-		json_summary(o, t, duration_ns);
-	else
-		text_summary(o, t, duration_ns);
+	tg_print_u64(&p, TG_PRINT_JSON, "received", NULL, tg_sink_received(t));
+	tg_print_u64(&p, TG_PRINT_JSON, "received_bytes", NULL, tg_sink_bytes(t));
+	tg_print_u64(&p, TG_PRINT_JSON, "stamped", NULL, t->stamped);
+	tg_print_u64(&p, TG_PRINT_JSON, "lost", NULL, t->lost);
+	tg_print_u64(&p, TG_PRINT_JSON, "reordered", NULL, t->reordered);
+	tg_print_u64(&p, TG_PRINT_JSON, "duplicates", NULL, t->duplicates);
+	latency(&p, TG_PRINT_JSON, &t->lat);
+	*j = p.j;
 }

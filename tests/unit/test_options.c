@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "death.h"
 #include "options.h"
 #include "parse.h"
 
@@ -154,6 +155,19 @@ static void parse_bad(const char *line, const char *needle)
 			 err.msg, needle);
 }
 
+/* tg_opt_given() on a name, for a death test. */
+struct ask {
+	const struct tg_opts_result *res;
+	const char *name;
+};
+
+static void ask_given(void *arg)
+{
+	const struct ask *a = arg;
+
+	tg_opt_given(&fake_def, a->res, a->name);
+}
+
 static void test_defaults(void **state __attribute__((unused)))
 {
 	struct tg_opts_result res;
@@ -168,7 +182,9 @@ static void test_defaults(void **state __attribute__((unused)))
 	assert_int_equal(res.npos, 1);
 	assert_string_equal(res.pos[0], "eth0");
 	assert_false(tg_opt_given(&fake_def, &res, "dst-port"));
-	assert_false(tg_opt_given(&fake_def, &res, "no-such-option"));
+	/* Not "false": a name the table lacks is the caller's mistake. */
+	tg_assert_aborts(ask_given, &(struct ask){ &res, "no-such-option" },
+			 "'fake' has no option --no-such-option");
 }
 
 static void check_all_set(const struct fake_cfg *cfg,
@@ -558,6 +574,18 @@ static void test_help_no_args(void **state __attribute__((unused)))
 	free(text);
 }
 
+/* A name not in the table is a caller's typo: "not given" would hide it. */
+static void test_given_misspelled_aborts(void **state __attribute__((unused)))
+{
+	struct tg_opts_result res;
+	struct fake_cfg cfg;
+
+	parse_ok("-n 5 eth0", &cfg, &res);
+	assert_true(tg_opt_given(&fake_def, &res, "num-packets"));
+	assert_false(tg_opt_given(&fake_def, &res, "threads"));
+	tg_assert_aborts(ask_given, &(struct ask){ &res, "num-packet" }, "--num-packet");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_bad_tables),
 		cmocka_unit_test(test_help_output),
 		cmocka_unit_test(test_help_no_args),
+		cmocka_unit_test(test_given_misspelled_aborts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
