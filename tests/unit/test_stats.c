@@ -14,6 +14,7 @@
 #include <string.h>
 #include "memstream.h"
 #include "json.h"
+#include "print.h"
 #include "stats.h"
 
 static const struct tg_tx_counts counts = {
@@ -51,9 +52,9 @@ static void test_interval_json(void **state __attribute__((unused)))
 		 "\"pps\":1500000.000000,\"mbps\":768.000000}\n");
 }
 
-static void extra(struct tg_json *j, void *arg)
+static void extra(struct tg_print *p, void *arg)
 {
-	tg_json_u64(j, "received", *(uint64_t *)arg);
+	tg_print_u64(p, TG_PRINT_JSON, "received", NULL, *(uint64_t *)arg);
 }
 
 static void summary(const struct tg_out *tmpl, const char *want)
