@@ -176,8 +176,8 @@ void udp_summary_json(struct tg_print *p, void *arg)
 		tg_print_u64(p, TG_PRINT_JSON, "pace_forgiven_ns", NULL, forgiven_ns(r));
 	}
 	if (r->far_open) {
-		tg_sink_json_far_end(&p->j, &r->far_totals);
-		tg_thresh_json(&p->j, &r->o.gate, &r->gate);
+		tg_sink_json_far_end(p, &r->far_totals);
+		tg_thresh_json(p, &r->o.gate, &r->gate);
 	}
 }
 

@@ -172,21 +172,17 @@ void tg_sink_summary(const struct tg_sink_out *o, const struct tg_sink_totals *t
 	if (o->ifname)
 		tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, o->ifname);
 	if (p.json && o->gate && o->gate_result)
-		tg_thresh_json(&p.j, o->gate, o->gate_result);
+		tg_thresh_json(&p, o->gate, o->gate_result);
 	tg_print_close(&p);
 }
 
-void tg_sink_json_far_end(struct tg_json *j, const struct tg_sink_totals *t)
+void tg_sink_json_far_end(struct tg_print *p, const struct tg_sink_totals *t)
 {
-	/* Keys on the sender's line: its writer's state in, and back out. */
-	struct tg_print p = { .f = j->f, .json = true, .j = *j };
-
-	tg_print_u64(&p, TG_PRINT_JSON, "received", NULL, tg_sink_received(t));
-	tg_print_u64(&p, TG_PRINT_JSON, "received_bytes", NULL, tg_sink_bytes(t));
-	tg_print_u64(&p, TG_PRINT_JSON, "stamped", NULL, t->stamped);
-	tg_print_u64(&p, TG_PRINT_JSON, "lost", NULL, t->lost);
-	tg_print_u64(&p, TG_PRINT_JSON, "reordered", NULL, t->reordered);
-	tg_print_u64(&p, TG_PRINT_JSON, "duplicates", NULL, t->duplicates);
-	latency(&p, TG_PRINT_JSON, &t->lat);
-	*j = p.j;
+	tg_print_u64(p, TG_PRINT_JSON, "received", NULL, tg_sink_received(t));
+	tg_print_u64(p, TG_PRINT_JSON, "received_bytes", NULL, tg_sink_bytes(t));
+	tg_print_u64(p, TG_PRINT_JSON, "stamped", NULL, t->stamped);
+	tg_print_u64(p, TG_PRINT_JSON, "lost", NULL, t->lost);
+	tg_print_u64(p, TG_PRINT_JSON, "reordered", NULL, t->reordered);
+	tg_print_u64(p, TG_PRINT_JSON, "duplicates", NULL, t->duplicates);
+	latency(p, TG_PRINT_JSON, &t->lat);
 }

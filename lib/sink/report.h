@@ -47,12 +47,12 @@ void tg_sink_interval(const struct tg_sink_out *o, uint64_t elapsed_ns,
 void tg_sink_summary(const struct tg_sink_out *o, const struct tg_sink_totals *t,
 		     uint64_t duration_ns);
 
-struct tg_json;
+struct tg_print;
 /*
  * The far end's keys inside a sender's JSON summary (udp --veth):
  * "received", "received_bytes", "stamped", "lost", "reordered",
  * "duplicates", "latency_ns" {...}.
  */
-void tg_sink_json_far_end(struct tg_json *j, const struct tg_sink_totals *t);
+void tg_sink_json_far_end(struct tg_print *p, const struct tg_sink_totals *t);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sink/thresholds.h"
-#include "json.h"
+#include "print.h"
 #include "parse.h"
 
 static void miss(struct tg_thresh_result *r, const char *fmt, ...)
@@ -49,8 +49,8 @@ bool tg_thresh_check(const struct tg_thresh *g, const struct tg_thresh_input *in
 	return r->nmissed == 0;
 }
 
-void tg_thresh_json(struct tg_json *j, const struct tg_thresh *g,
-		  const struct tg_thresh_result *r)
+void tg_thresh_json(struct tg_print *p, const struct tg_thresh *g,
+		    const struct tg_thresh_result *r)
 {
 	char all[sizeof(r->missed)] = "";
 	int i;
@@ -62,8 +62,8 @@ void tg_thresh_json(struct tg_json *j, const struct tg_thresh *g,
 			strcat(all, "; ");
 		strncat(all, r->missed[i], sizeof(all) - strlen(all) - 1);
 	}
-	tg_json_bool(j, "thresholds_met", r->nmissed == 0);
-	tg_json_str(j, "missed", all);
+	tg_print_bool(p, TG_PRINT_JSON, "thresholds_met", NULL, r->nmissed == 0);
+	tg_print_str(p, TG_PRINT_JSON, "missed", NULL, all);
 }
 
 int tg_thresh_parse_pct(const char *s, void *field, struct tg_err *err)

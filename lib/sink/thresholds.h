@@ -44,10 +44,13 @@ static inline bool tg_thresh_active(const struct tg_thresh *g)
 bool tg_thresh_check(const struct tg_thresh *g, const struct tg_thresh_input *in,
 		   struct tg_thresh_result *r);
 
-struct tg_json;
-/* "thresholds_met": bool, "missed": "a; b" (only when a threshold was set). */
-void tg_thresh_json(struct tg_json *j, const struct tg_thresh *g,
-		  const struct tg_thresh_result *r);
+struct tg_print;
+/*
+ * "thresholds_met": bool, "missed": "a; b" (only when a threshold was set),
+ * on a JSON line only: in text, each miss is an error line on stderr.
+ */
+void tg_thresh_json(struct tg_print *p, const struct tg_thresh *g,
+		    const struct tg_thresh_result *r);
 
 /* --max-loss: a percentage 0..100, "%" optional ("0.5", "1%"). */
 int tg_thresh_parse_pct(const char *s, void *field, struct tg_err *err);
