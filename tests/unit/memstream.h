@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct tg_capture {
+struct tg_memout {
 	char *buf;
 	size_t len;
 	FILE *f;
 };
 
-static inline FILE *tg_capture_open(struct tg_capture *c)
+static inline FILE *tg_memout_open(struct tg_memout *c)
 {
 	c->buf = NULL;
 	c->f = open_memstream(&c->buf, &c->len);
@@ -25,7 +25,7 @@ static inline FILE *tg_capture_open(struct tg_capture *c)
 }
 
 /* Closes the stream, compares what it got with `want`, frees it. */
-static inline void tg_capture_check(struct tg_capture *c, const char *want)
+static inline void tg_memout_check(struct tg_memout *c, const char *want)
 {
 	fclose(c->f);
 	if (strcmp(c->buf, want))

@@ -18,20 +18,20 @@
 #include "json.h"
 
 struct line {
-	struct tg_capture c;
+	struct tg_memout c;
 	struct tg_json j;
 };
 
 static void line_begin(struct line *l)
 {
-	tg_json_begin(&l->j, tg_capture_open(&l->c));
+	tg_json_begin(&l->j, tg_memout_open(&l->c));
 }
 
 /* Ends the line and compares it whole; frees it. */
 static void line_check(struct line *l, const char *want)
 {
 	tg_json_end(&l->j);
-	tg_capture_check(&l->c, want);
+	tg_memout_check(&l->c, want);
 }
 
 static void test_empty(void **state __attribute__((unused)))

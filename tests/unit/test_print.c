@@ -20,15 +20,15 @@
 static void check(bool json, void (*fill)(struct tg_print *p, enum tg_print_to to),
 		  enum tg_print_to to, const char *want)
 {
-	struct tg_capture c;
+	struct tg_memout c;
 	struct tg_print p;
 
-	tg_print_open(&p, tg_capture_open(&c), json);
+	tg_print_open(&p, tg_memout_open(&c), json);
 	fill(&p, to);
 	tg_print_close(&p);
 	if (strcmp(c.buf, want))
 		fprintf(stderr, "%s run, to %d:\n", json ? "JSON" : "text", to);
-	tg_capture_check(&c, want);
+	tg_memout_check(&c, want);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "memstream.h"
 #include "json.h"
+#include "print.h"
 #include "sink/report.h"
 
 /* Every figure set, each to a different value, so a swap shows. */
@@ -38,12 +39,12 @@ static const struct tg_sink_totals bare = {
 static void interval(bool json, const struct tg_sink_totals *now,
 		     const struct tg_sink_totals *prev, const char *want)
 {
-	struct tg_capture c;
+	struct tg_memout c;
 	struct tg_sink_out o = { .json = json, .ifname = "veth1" };
 
-	o.f = tg_capture_open(&c);
+	o.f = tg_memout_open(&c);
 	tg_sink_interval(&o, 2500000000ULL, now, prev, 1000000000ULL);
-	tg_capture_check(&c, want);
+	tg_memout_check(&c, want);
 }
 
 static void test_interval_text(void **state __attribute__((unused)))
@@ -82,11 +83,11 @@ static void summary(const struct tg_sink_out *tmpl, const struct tg_sink_totals 
 		    const char *want)
 {
 	struct tg_sink_out o = *tmpl;
-	struct tg_capture c;
+	struct tg_memout c;
 
-	o.f = tg_capture_open(&c);
+	o.f = tg_memout_open(&c);
 	tg_sink_summary(&o, t, 2000000000ULL);
-	tg_capture_check(&c, want);
+	tg_memout_check(&c, want);
 }
 
 static const struct tg_thresh gate = { .max_loss_pct = 0.1, .min_pps = 5000 };
@@ -159,15 +160,15 @@ static void test_summary_json(void **state __attribute__((unused)))
 /* The far end's keys inside a sender's summary (udp --veth). */
 static void test_far_end_json(void **state __attribute__((unused)))
 {
-	struct tg_capture c;
-	struct tg_json j;
+	struct tg_memout c;
+	struct tg_print p;
 
-	tg_json_begin(&j, tg_capture_open(&c));
-	tg_json_str(&j, "type", "summary");
-	tg_sink_json_far_end(&j, &full);
-	tg_json_u64(&j, "after", 1);
-	tg_json_end(&j);
-	tg_capture_check(&c,
+	tg_print_open(&p, tg_memout_open(&c), true);
+	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "summary");
+	tg_sink_json_far_end(&p, &full);
+	tg_print_u64(&p, TG_PRINT_JSON, "after", NULL, 1);
+	tg_print_close(&p);
+	tg_memout_check(&c,
 		"{\"type\":\"summary\",\"received\":2040,\"received_bytes\":130560,"
 		"\"stamped\":1900,\"lost\":10,\"reordered\":11,\"duplicates\":12,"
 		"\"latency_ns\":{\"min\":950,\"p50\":12345,\"p90\":4560000,"

@@ -23,13 +23,13 @@ static const struct tg_tx_counts counts = {
 
 static void interval(bool json, bool errors_counted, const char *want)
 {
-	struct tg_capture c;
+	struct tg_memout c;
 	struct tg_out o = { .json = json, .errors_counted = errors_counted,
 			    .ifname = "veth0" };
 
-	o.f = tg_capture_open(&c);
+	o.f = tg_memout_open(&c);
 	tg_tx_interval(&o, 3000000000ULL, &counts, 1000000000ULL);
-	tg_capture_check(&c, want);
+	tg_memout_check(&c, want);
 }
 
 static void test_interval_text(void **state __attribute__((unused)))
@@ -60,11 +60,11 @@ static void extra(struct tg_print *p, void *arg)
 static void summary(const struct tg_out *tmpl, const char *want)
 {
 	struct tg_out o = *tmpl;
-	struct tg_capture c;
+	struct tg_memout c;
 
-	o.f = tg_capture_open(&c);
+	o.f = tg_memout_open(&c);
 	tg_tx_summary(&o, &counts, 2000000000ULL);
-	tg_capture_check(&c, want);
+	tg_memout_check(&c, want);
 }
 
 static void test_summary_text(void **state __attribute__((unused)))
