@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "clock.h"
+#include "cpu.h"
 #include "errbuf.h"
 
 /*
@@ -138,11 +140,5 @@ void tg_live_block_signals(sigset_t *old);
 
 /* Thread `thread`'s share of cfg->count (0 when count is 0: no limit). */
 uint64_t tg_live_quota(const struct tg_live_cfg *cfg, unsigned int thread);
-
-/* The CPUs this process may run on, in order; returns how many (<= max). */
-int tg_live_cpus(int *cpus, int max);
-
-/* Monotonic clock in ns. */
-uint64_t tg_now_ns(void);
 
 #endif

@@ -175,7 +175,7 @@ static int resolve(struct tcp_run *r, const struct tg_opts_result *res)
 	if (r->nthreads > r->nflows)
 		return usage_error("--threads %u: each thread sends flows of its own; give at "
 				   "least as many --flows", r->nthreads);
-	n = tg_live_cpus(r->cpus, TG_LIVE_MAX_THREADS);
+	n = tg_cpus_allowed(r->cpus, TG_LIVE_MAX_THREADS);
 	if (n < 0)
 		n = 1;
 	if (r->nthreads > (unsigned int)n)

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "neigh.h"
 #include "packet_tcp.h"
+#include "percpu.h"
 #include "tcp.h"
 #include "tcp/cfg.h"
 #include "tcp_ack.skel.h"
@@ -315,7 +316,6 @@ int tcp_gen_open(struct tcp_run *r)
 	struct tcp_gen_cfg *c = &r->cfg;
 	struct tcp_gen_pcpu *v;
 	unsigned int i, t;
-	__u32 zero = 0;
 	int ret;
 
 	memcpy(spec.dst_mac, r->dst_mac, 6);
@@ -348,10 +348,10 @@ int tcp_gen_open(struct tcp_run *r)
 			 "verifier's log)\n", strerror(-ret));
 		return ret;
 	}
-	r->ncpus = libbpf_num_possible_cpus();
-	if (r->ncpus <= 0)
-		return r->ncpus ? r->ncpus : -EINVAL;
-	r->pcpu = calloc(r->ncpus, sizeof(*r->pcpu));
+	r->ncpus = tg_percpu_ncpus();
+	if (r->ncpus < 0)
+		return r->ncpus;
+	r->pcpu = tg_percpu_alloc(sizeof(*r->pcpu), r->ncpus);
 	if (!r->pcpu)
 		return -ENOMEM;
 	/* Thread t sends flows t, t + T, t + 2T, ... */
@@ -361,8 +361,7 @@ int tcp_gen_open(struct tcp_run *r)
 		v->stride = r->nthreads;
 		v->nflows = (r->nflows - t + r->nthreads - 1) / r->nthreads;
 	}
-	ret = bpf_map__update_elem(r->gen->maps.pcpu, &zero, sizeof(zero), r->pcpu,
-				   sizeof(*r->pcpu) * r->ncpus, 0);
+	ret = tg_percpu_write(r->gen->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus);
 	if (ret)
 		tg_error("could not initialise the generator's per-CPU state: %s\n", strerror(-ret));
 	return ret;

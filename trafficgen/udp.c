@@ -17,6 +17,7 @@
 #include "cmds.h"
 #include "json.h"
 #include "log.h"
+#include "percpu.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
 #include "udp/load.h"
@@ -305,7 +306,7 @@ static int resolve_size(struct udp_run *r, const struct tg_opts_result *res)
 
 static int resolve_threads(struct udp_run *r)
 {
-	int n = tg_live_cpus(r->cpus, TG_LIVE_MAX_THREADS);
+	int n = tg_cpus_allowed(r->cpus, TG_LIVE_MAX_THREADS);
 
 	if (n < 0)
 		n = 1;
@@ -480,7 +481,6 @@ static int load_program(struct udp_run *r)
 	struct tg_err err = { "" };
 	enum tg_udp_prog which;
 	unsigned int i;
-	size_t size;
 	int ret;
 
 	if (r->o.prog) {
@@ -527,11 +527,10 @@ static int load_program(struct udp_run *r)
 		return ret;
 	}
 state:
-	r->ncpus = libbpf_num_possible_cpus();
-	if (r->ncpus <= 0)
-		return r->ncpus ? r->ncpus : -EINVAL;
-	size = sizeof(*r->pcpu) * r->ncpus;
-	r->pcpu = calloc(1, size);
+	r->ncpus = tg_percpu_ncpus();
+	if (r->ncpus < 0)
+		return r->ncpus;
+	r->pcpu = tg_percpu_alloc(sizeof(*r->pcpu), r->ncpus);
 	if (!r->pcpu)
 		return -ENOMEM;
 	return 0;
@@ -576,9 +575,7 @@ static int init_pcpu(struct udp_run *r, uint64_t start_ns)
 			pc->stop_at = r->o.duration ? start_ns + r->o.duration : 0;
 		}
 	}
-	i = 0;
-	ret = bpf_map__update_elem(r->skel->maps.pcpu, &i, sizeof(i), r->pcpu,
-				   sizeof(*r->pcpu) * r->ncpus, 0);
+	ret = tg_percpu_write(r->skel->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus);
 	if (ret)
 		tg_error("could not initialise the generator's per-CPU state: %s\n",
 			 strerror(-ret));
@@ -587,12 +584,9 @@ static int init_pcpu(struct udp_run *r, uint64_t start_ns)
 
 static int read_pcpu(struct udp_run *r)
 {
-	__u32 key = 0;
-
 	if (r->o.prog)
 		return udp_prog_counts(r, r->pcpu);
-	return bpf_map__lookup_elem(r->skel->maps.pcpu, &key, sizeof(key), r->pcpu,
-				    sizeof(*r->pcpu) * r->ncpus, 0);
+	return tg_percpu_read(r->skel->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus);
 }
 
 /*
@@ -605,7 +599,6 @@ static struct tg_tx_counts read_counts(struct udp_run *r, bool final)
 	unsigned int i, n = r->nifs > 1 ? r->nifs : 1;
 	struct tg_tx_counts c = { 0 };
 	uint64_t refused = 0;
-	int cpu;
 
 	for (i = 0; !final && i < n; i++)
 		refused += tg_txerr_read(&r->txerr, i);
@@ -621,11 +614,9 @@ static struct tg_tx_counts read_counts(struct udp_run *r, bool final)
 		}
 		return c;
 	}
-	for (cpu = 0; cpu < r->ncpus; cpu++) {
-		c.packets += r->pcpu[cpu].packets;
-		c.bytes += r->pcpu[cpu].bytes;
-		c.errors += r->pcpu[cpu].short_frames;
-	}
+	c.packets = TG_PERCPU_SUM(r->pcpu, r->ncpus, packets);
+	c.bytes = TG_PERCPU_SUM(r->pcpu, r->ncpus, bytes);
+	c.errors = TG_PERCPU_SUM(r->pcpu, r->ncpus, short_frames);
 	udp_move_refused(r, &c, refused);
 	return c;
 }
@@ -647,13 +638,11 @@ static void on_interval(void *arg, uint64_t elapsed_ns)
 static uint64_t thread_sent(void *arg, unsigned int thread)
 {
 	struct udp_run *r = arg;
-	struct udp_gen_pcpu *v = calloc(r->ncpus, sizeof(*v));
+	struct udp_gen_pcpu *v = tg_percpu_alloc(sizeof(*v), r->ncpus);
 	uint64_t n = 0;
-	__u32 key = 0;
 
 	if (v && !(r->o.prog ? udp_prog_counts(r, v) :
-		   bpf_map__lookup_elem(r->skel->maps.pcpu, &key, sizeof(key), v,
-					sizeof(*v) * r->ncpus, 0)))
+		   tg_percpu_read(r->skel->maps.pcpu, 0, v, sizeof(*v), r->ncpus)))
 		n = v[r->cpus[thread]].packets;
 	free(v);
 	return n;

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "packet.h"
 #include "parse.h"
+#include "percpu.h"
 #include "target.h"
 #include "udp/cfg.h"
 #include "txerr_user.h"
@@ -103,12 +104,9 @@ static void *sampler_main(void *arg)
 {
 	struct sampler *s = arg;
 	char path[256];
-	cpu_set_t set;
 	int fd;
 
-	CPU_ZERO(&set);
-	CPU_SET(s->cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	tg_cpu_pin(pthread_self(), s->cpu);
 	/* The namespace is this thread's alone; the socket stays in it. */
 	snprintf(path, sizeof(path), "/var/run/netns/%s", s->netns);
 	fd = open(path, O_RDONLY);
@@ -228,18 +226,17 @@ static double median(double *v, unsigned int n)
 /* Thread 0's starting state in every CPU's slot of udp_gen's per-CPU map. */
 static int init_pcpu(struct udp_gen_bpf *skel, const struct udp_gen_cfg *cfg)
 {
-	int n = libbpf_num_possible_cpus(), i, ret;
+	int n = tg_percpu_ncpus(), i, ret;
 	struct udp_gen_pcpu *v;
-	__u32 key = 0;
 
-	if (n <= 0)
-		return -EINVAL;
-	v = calloc(n, sizeof(*v));
+	if (n < 0)
+		return n;
+	v = tg_percpu_alloc(sizeof(*v), n);
 	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		tg_udp_cfg_thread_init(cfg, 0, &v[i]);
-	ret = bpf_map__update_elem(skel->maps.pcpu, &key, sizeof(key), v, sizeof(*v) * n, 0);
+	ret = tg_percpu_write(skel->maps.pcpu, 0, v, sizeof(*v), n);
 	free(v);
 	return ret;
 }
@@ -268,7 +265,6 @@ int main(int argc, char **argv)
 	bool target_open = false;
 	enum tg_udp_prog prog;
 	unsigned int k, i;
-	cpu_set_t set;
 
 	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:Ch")) != -1) {
 		switch (opt) {
@@ -331,7 +327,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.size)
 		o.size = 64;
-	if (tg_live_cpus(cpus, TG_LIVE_MAX_THREADS) < 2)
+	if (tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS) < 2)
 		return die("CPUs", "needs two: one sends, one samples the receiver");
 	smp.cpu = cpus[1];
 	if (pthread_create(&smp_tid, NULL, sampler_main, &smp))
@@ -343,10 +339,9 @@ int main(int argc, char **argv)
 		die(smp.ifname, "cannot read its counters in that namespace");
 		goto out;
 	}
-	CPU_ZERO(&set);
-	CPU_SET(cpus[0], &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return die("pin", strerror(errno));
+	st = tg_cpu_pin(pthread_self(), cpus[0]);
+	if (st)
+		return die("pin", strerror(-st));
 	tg_log_libbpf();
 	if (tg_iface_get(argv[optind], &iface, &err))
 		return die(argv[optind], err.msg);

@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	if (!o.size)
 		o.size = tg_udp_cfg_min_frame_len(dst.family, false) + TG_FCS_LEN;
 
-	ncpus = tg_live_cpus(cpus, TG_LIVE_MAX_THREADS);
+	ncpus = tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS);
 	if (ncpus < (int)threads)
 		return die("-t", "each thread needs a CPU of its own");
 	tg_log_libbpf();
