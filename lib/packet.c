@@ -9,29 +9,25 @@
 #include <sys/socket.h>
 #include "csum.h"
 #include "packet.h"
+#include "stamp.h"
 
 #define UDP_HLEN 8
 
-uint32_t tg_udp_min_frame_len_vlan(int family, unsigned int nvlan)
+uint32_t tg_udp_min_frame_len(int family, unsigned int nvlan, bool stamp)
 {
-	uint32_t hdrs = (family == AF_INET ? TG_UDP4_HDRS : TG_UDP6_HDRS) +
-			nvlan * TG_VLAN_HLEN;
-	uint32_t min = tg_udp_min_frame_len(family);
+	uint32_t hdrs;
 
-	return min && hdrs > min ? hdrs : min;
-}
-
-uint32_t tg_udp_min_frame_len(int family)
-{
 	switch (family) {
 	case AF_INET:
-		/* 42 bytes of headers, padded up to the 64-byte wire minimum. */
-		return TG_MIN_WIRE_SIZE4 - TG_FCS_LEN;
+		hdrs = TG_UDP4_HDRS;
+		break;
 	case AF_INET6:
-		return TG_UDP6_HDRS;
+		hdrs = TG_UDP6_HDRS;
+		break;
 	default:
 		return 0;
 	}
+	return tg_min_frame_len(hdrs + nvlan * TG_VLAN_HLEN + (stamp ? TG_STAMP_LEN : 0));
 }
 
 void tg_fill_payload(uint8_t *p, size_t len)
@@ -63,7 +59,7 @@ static int check_size(const struct tg_udp_spec *spec, size_t buflen,
 		      struct tg_err *err)
 {
 	const char *fam = spec->family == AF_INET ? "IPv4" : "IPv6";
-	uint32_t min = tg_udp_min_frame_len_vlan(spec->family, spec->nvlan);
+	uint32_t min = tg_udp_min_frame_len(spec->family, spec->nvlan, false);
 	uint32_t len = spec->frame_len;
 
 	if (spec->nvlan > TG_MAX_VLANS)

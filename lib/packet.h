@@ -2,6 +2,7 @@
 #ifndef TG_PACKET_H
 #define TG_PACKET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include "errbuf.h"
@@ -52,10 +53,24 @@ struct tg_layout {
 	uint16_t len;			/* whole frame */
 };
 
-/* Smallest frame (no FCS) for a family: headers only, at least 60 bytes. */
-uint32_t tg_udp_min_frame_len(int family);
-/* The same with nvlan VLAN tags. */
-uint32_t tg_udp_min_frame_len_vlan(int family, unsigned int nvlan);
+/*
+ * The smallest frame (FCS excluded) that carries hdrs bytes: Ethernet pads
+ * anything shorter to 64 bytes on the wire, so the generators build that
+ * padding in rather than send a runt.
+ */
+static inline uint32_t tg_min_frame_len(uint32_t hdrs)
+{
+	const uint32_t eth_min = TG_MIN_WIRE_SIZE4 - TG_FCS_LEN;
+
+	return hdrs > eth_min ? hdrs : eth_min;
+}
+
+/*
+ * The smallest UDP frame (FCS excluded) of a family with nvlan VLAN tags,
+ * with room for a stamp (bpf/stamp.h) in its payload if stamp; 0 for a
+ * family other than AF_INET and AF_INET6.
+ */
+uint32_t tg_udp_min_frame_len(int family, unsigned int nvlan, bool stamp);
 
 /*
  * "ID" or "ID:PRIO" (VID 0-4094, PCP 0-7) into a TCI, for --vlan; and

@@ -10,8 +10,6 @@
 #include "csum.h"
 #include "packet_tcp.h"
 
-#define ETH_MIN_FRAME 60
-
 uint32_t tg_tcp_hdrs_len(int family, bool ts)
 {
 	uint32_t l3 = family == AF_INET ? TG_IP4_HLEN : TG_IP6_HLEN;
@@ -23,7 +21,7 @@ uint32_t tg_tcp_frame_len(int family, bool ts, uint32_t payload_len)
 {
 	uint32_t len = tg_tcp_hdrs_len(family, ts) + payload_len;
 
-	return len < ETH_MIN_FRAME ? ETH_MIN_FRAME : len;
+	return tg_min_frame_len(len);
 }
 
 uint32_t tg_tcp_payload_for_wire(int family, bool ts, uint32_t wire_size)

@@ -265,7 +265,7 @@ static unsigned int nvlan(const struct udp_run *r)
 
 static int resolve_size(struct udp_run *r, const struct tg_opts_result *res)
 {
-	uint32_t min = tg_udp_cfg_min_len(r->o.dst.family, r->o.stamp, nvlan(r)) + TG_FCS_LEN;
+	uint32_t min = tg_udp_min_frame_len(r->o.dst.family, nvlan(r), r->o.stamp) + TG_FCS_LEN;
 	struct tg_size_range *sz = &r->o.size;
 	struct tg_err err = { "" };
 	char text[32];

@@ -68,20 +68,6 @@ static int check_port_range(const char *what, const struct tg_port_range *r,
 	return 0;
 }
 
-uint32_t tg_udp_cfg_min_frame_len(int family, bool stamp)
-{
-	return tg_udp_cfg_min_len(family, stamp, 0);
-}
-
-uint32_t tg_udp_cfg_min_len(int family, bool stamp, unsigned int nvlan)
-{
-	uint32_t hdrs = (family == AF_INET6 ? TG_UDP6_HDRS : TG_UDP4_HDRS) +
-			nvlan * TG_VLAN_HLEN;
-	uint32_t min = tg_udp_min_frame_len_vlan(family, nvlan);
-
-	return stamp && hdrs + TG_STAMP_LEN > min ? hdrs + TG_STAMP_LEN : min;
-}
-
 /*
  * Writes the stamp into a built frame and recomputes the UDP checksum in
  * full: the reference never updates incrementally.
@@ -129,7 +115,7 @@ static uint32_t min_len(const struct tg_udp_params *p)
 
 static int check_sizes(const struct tg_udp_params *p, struct tg_err *err)
 {
-	uint32_t lo = tg_udp_cfg_min_len(p->spec.family, p->stamp, p->spec.nvlan);
+	uint32_t lo = tg_udp_min_frame_len(p->spec.family, p->spec.nvlan, p->stamp);
 	unsigned int i;
 
 	if (!sized(p))
@@ -155,11 +141,11 @@ static int check_params(const struct tg_udp_params *p, struct tg_err *err)
 	ret = check_sizes(p, err);
 	if (ret)
 		return ret;
-	if (p->stamp && min_len(p) < tg_udp_cfg_min_len(fam, true, p->spec.nvlan))
+	if (p->stamp && min_len(p) < tg_udp_min_frame_len(fam, p->spec.nvlan, true))
 		return tg_fail(err, EINVAL,
 			       "a %u-byte frame has no room for the %d-byte stamp: --stamp needs frames of at least %u bytes on the wire with %s",
 			       min_len(p) + TG_FCS_LEN, TG_STAMP_LEN,
-			       tg_udp_cfg_min_len(fam, true, p->spec.nvlan) + TG_FCS_LEN,
+			       tg_udp_min_frame_len(fam, p->spec.nvlan, true) + TG_FCS_LEN,
 			       fam_name(fam));
 
 	if (p->src.family != fam || p->dst.family != fam)

@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 	if (tg_parse_addr_range(o.src, &src, &err) || src.count != 1)
 		return die("-A", err.msg[0] ? err.msg : "one address, not a range");
 	if (!o.size)
-		o.size = tg_udp_cfg_min_frame_len(dst.family, false) + TG_FCS_LEN;
+		o.size = tg_udp_min_frame_len(dst.family, 0, false) + TG_FCS_LEN;
 
 	ncpus = tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS);
 	if (ncpus < (int)threads)

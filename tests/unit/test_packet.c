@@ -110,9 +110,9 @@ static void test_ipv6_frame_bytes(void **state)
 
 static void test_min_frame_len(void **state)
 {
-	assert_int_equal(tg_udp_min_frame_len(AF_INET), 60);
-	assert_int_equal(tg_udp_min_frame_len(AF_INET6), 62);
-	assert_int_equal(tg_udp_min_frame_len(AF_UNSPEC), 0);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET, 0, false), 60);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET6, 0, false), 62);
+	assert_int_equal(tg_udp_min_frame_len(AF_UNSPEC, 0, false), 0);
 }
 
 static void expect_refused(int family, uint32_t len, size_t buflen,
@@ -167,7 +167,7 @@ static void test_every_size(void **state)
 	for (i = 0; i < 2; i++) {
 		int fam = fams[i];
 
-		for (len = tg_udp_min_frame_len(fam); len <= TG_MAX_FRAME_LEN; len++) {
+		for (len = tg_udp_min_frame_len(fam, 0, false); len <= TG_MAX_FRAME_LEN; len++) {
 			struct tg_udp_spec s = spec_of(fam, len);
 			struct tg_layout l;
 
