@@ -19,13 +19,21 @@
 #define TG_MIN_WIRE_SIZE4 64		/* Ethernet minimum */
 #define TG_MIN_WIRE_SIZE6 66		/* 62 bytes of headers + FCS */
 /*
- * Live frames must fit one page with the kernel's headroom and
- * skb_shared_info tailroom; 3408 bytes is the largest frame the kernel's
- * selftests use and is known to work (3450 fails here with EINVAL).
+ * The room this tool has for a frame: its buffers, and bpf/udp_gen.h's
+ * templates and size wheel. It is the kernel's limit (tg_max_frame_len())
+ * with 4 KB pages and 64-byte cache lines; a kernel with larger pages is
+ * held to it, one with a smaller limit is held to its own.
  */
 #define TG_MAX_FRAME_LEN 3408
 #define TG_MAX_VLANS 2
 #define TG_MAX_WIRE_SIZE (TG_MAX_FRAME_LEN + TG_FCS_LEN)
+
+/*
+ * The largest live frame (FCS excluded) this machine's kernel takes, at
+ * most TG_MAX_FRAME_LEN: from the page size and the kernel's layout of a
+ * live-frame page (lib/packet.c).
+ */
+uint32_t tg_max_frame_len(void);
 
 struct tg_udp_spec {
 	uint8_t dst_mac[6];

@@ -203,7 +203,7 @@ static int resolve(struct tcp_run *r, const struct tg_opts_result *res)
 static int resolve_mss(struct tcp_run *r, const struct tg_opts_result *res)
 {
 	uint32_t conn = r->mss, hdrs = tg_tcp_hdrs_len(r->family, r->ts);
-	uint32_t fit = TG_MAX_FRAME_LEN - hdrs, want;
+	uint32_t fit = tg_max_frame_len() - hdrs, want;
 
 	if (tg_opt_given(&tcp_cmd_def, res, "mss")) {
 		want = r->o.mss;
@@ -226,7 +226,7 @@ static int resolve_mss(struct tcp_run *r, const struct tg_opts_result *res)
 	if (want > fit) {
 		if (tg_opt_given(&tcp_cmd_def, res, "mss"))
 			return usage_error("--mss %u makes %u-byte frames; a live frame holds at "
-					   "most %u", want, want + hdrs, TG_MAX_FRAME_LEN);
+					   "most %u", want, want + hdrs, fit + hdrs);
 		want = fit;
 	}
 	r->mss = want;

@@ -15,6 +15,8 @@
 #include "stamp.h"
 #include "udp/cfg.h"
 
+_Static_assert(UDP_GEN_TMPL_MAX == TG_MAX_FRAME_LEN, "a template holds any frame the tool builds");
+
 static const char *fam_name(int family)
 {
 	switch (family) {
@@ -116,6 +118,7 @@ static uint32_t min_len(const struct tg_udp_params *p)
 static int check_sizes(const struct tg_udp_params *p, struct tg_err *err)
 {
 	uint32_t lo = tg_udp_min_frame_len(p->spec.family, p->spec.nvlan, p->stamp);
+	uint32_t hi = tg_max_frame_len();
 	unsigned int i;
 
 	if (!sized(p))
@@ -124,12 +127,12 @@ static int check_sizes(const struct tg_udp_params *p, struct tg_err *err)
 		return tg_fail(err, EINVAL, "%u sizes are more than the generator's %d",
 			       p->nsizes, UDP_GEN_MAX_SIZES);
 	for (i = 0; i < p->nsizes; i++)
-		if (p->sizes[i] < lo || p->sizes[i] > TG_MAX_FRAME_LEN)
+		if (p->sizes[i] < lo || p->sizes[i] > hi)
 			return tg_fail(err, EINVAL,
 				       "size %u (%u on the wire) is out of range for %s%s (%u-%u on the wire)",
 				       p->sizes[i], p->sizes[i] + TG_FCS_LEN, fam_name(p->spec.family),
 				       p->stamp ? " with --stamp" : "", lo + TG_FCS_LEN,
-				       TG_MAX_WIRE_SIZE);
+				       hi + TG_FCS_LEN);
 	return 0;
 }
 
