@@ -327,9 +327,8 @@ static __always_inline const __u8 *ring_next(struct udp_gen_pcpu *pc)
  * entry. It is a program of its own, not a branch of udp_gen, because at
  * these rates every instruction shows: the verifier drops the branches a
  * run does not take but not the loads of cfg that lead to them, and the
- * extra live values of the computed path cost spills. Measured with the
- * bench's paired ratio, -d 1000 went from 0.948-0.962 of the ceiling to
- * 0.955-0.968, the address ranges from 0.945-0.958 to 0.952-0.967.
+ * extra live values of the computed path cost spills, which the bench's
+ * paired ratio (README) tells apart.
  */
 SEC("xdp")
 int udp_copy(struct xdp_md *ctx)

@@ -77,7 +77,7 @@ void tg_live_block_signals(sigset_t *old)
 	pthread_sigmask(SIG_BLOCK, &block, old);
 }
 
-/* Frames per call: with prog_counts, whole batches (see lf.h). */
+/* Frames per call: with prog_counts, whole batches (see live.h). */
 static uint32_t call_repeat(const struct tg_live_cfg *cfg)
 {
 	uint32_t max = cfg->max_repeat ? cfg->max_repeat : TG_LIVE_DEFAULT_REPEAT;

@@ -11,7 +11,7 @@
  * The receiver's end gets an XDP pass program rather than GRO: a veth
  * takes redirected frames only while its peer has one or the other, and
  * GRO would rewrite the generator's live-frame pages in place
- * (shared/LIVE_FRAMES.md) and merge segments into what the receiving
+ * (doc/live-frames.md) and merge segments into what the receiving
  * stack sees, while the pass program hands each segment to it as sent.
  */
 #include <errno.h>

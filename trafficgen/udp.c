@@ -549,7 +549,7 @@ void udp_thread_state(const struct udp_run *r, unsigned int t, struct udp_gen_pc
 /*
  * Each thread's starting state, written just before the threads start:
  * a paced thread's schedule begins now, so that the time a kernel call
- * takes to set up (about 15 ms here) is caught up rather than lost.
+ * takes to set up (doc/live-frames.md) is caught up rather than lost.
  */
 static int init_pcpu(struct udp_run *r, uint64_t start_ns)
 {

@@ -3,7 +3,7 @@
  * udp --template FILE.pcap: the frames of a capture, sent in turn (or at
  * random with --random) by the udp_tmpl program, which picks one per
  * packet from an array map: one long kernel call interleaves every frame,
- * where a call per frame would pay the fixed cost of a call (tens of ms)
+ * where a call per frame would pay the fixed cost of a call (doc/live-frames.md)
  * at each switch. In UDP frames, the options given (-a, -A, -p, -P, -d,
  * -m, -M, --ttl) replace the captured values; nothing else is changed.
  */

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The bench's paired measurement of a generator mode against the ceiling:
- * one process, one pinned CPU, calls of the ceiling program (bpf/ceiling)
- * and of the UDP generator (bpf/udp_gen, configured by lib/udp_cfg exactly
- * as `trafficgen udp` configures it, header ring included) taking turns,
- * A B B A ..., each call REPEAT frames long. The generator's calls run with
- * the transmit-error counting `trafficgen udp` attaches (lib/txerr), as
- * that is part of what a frame costs; the ceiling's without.
+ * one process, one pinned CPU, calls of the ceiling program
+ * (tests/progs/ceiling) and of the UDP generator (bpf/udp_gen, configured
+ * by lib/udp/cfg exactly as `trafficgen udp` configures it, header ring
+ * included) taking turns, A B B A ..., each call REPEAT frames long. The
+ * generator's calls run with the transmit-error counting `trafficgen udp`
+ * attaches (lib/txerr), as that is part of what a frame costs; the
+ * ceiling's without.
  *
  * Why: this machine's CPU changes speed by up to 1.5x from one tenth of a
  * second to the next, so runs of separate processes seconds apart compare
@@ -14,12 +15,12 @@
  * like with like, and the median of many pairs is steady.
  *
  * Each call also pays a cost that is not per frame: the kernel tears the
- * call's page pool down after an RCU grace period, about 32 ms here, whose
- * length varies from call to call. So calls are not timed from outside: a
- * thread on another CPU samples the receiving interface's packet counter
- * (-R: its namespace and name) every SAMPLE_NS, and a call's rate is that
- * of its frames' middle (from 10% to 90% of them arrived), counted at the
- * receiving end.
+ * call's page pool down after an RCU grace period, whose length varies
+ * from call to call (doc/live-frames.md). So calls are not timed from
+ * outside: a thread on another CPU samples the receiving interface's
+ * packet counter (-R: its namespace and name) every SAMPLE_NS, and a
+ * call's rate is that of its frames' middle (from 10% to 90% of them
+ * arrived), counted at the receiving end.
  *
  * A test tool: see bench_tool.h.
  */

@@ -7,7 +7,7 @@
  * top of this is the cost of its rewriting.
  *
  * The program counts nothing, and a call interrupted at the deadline
- * returns no count (shared/LIVE_FRAMES.md): the receiving end counts. We
+ * returns no count (doc/live-frames.md): the receiving end counts. We
  * print the run's duration, the frames of calls that completed (usually 0:
  * one call of 2^30 frames outlives the run) and, for the benchmark's other
  * contenders, can write the template as a netsniff-ng trafgen config (-W)

@@ -12,8 +12,8 @@
  * Static inline in a header, as each tests/bpf/test_*.c is built into its
  * own binary against build/libtrafficgen.a alone; the helpers fail the
  * running test through cmocka, so they are not for lib/. The Makefile's
- * rule for these tests lists the headers in tests/ but not in tests/bpf/:
- * after changing this file, remove the test binaries to have them rebuilt.
+ * rule for these tests lists the headers in tests/ and tests/bpf/, so a
+ * change here rebuilds every test binary.
  */
 
 #include <stdarg.h>

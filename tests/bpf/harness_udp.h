@@ -5,7 +5,7 @@
 /*
  * What the two tests of the UDP generator (test_udp_gen, test_udp_shape)
  * share on top of harness.h: loading udp_gen as `trafficgen udp` does, from
- * lib/udp_cfg's config, and setting a thread's starting state. Kept apart
+ * lib/udp/cfg's config, and setting a thread's starting state. Kept apart
  * from harness.h so that the other tests need not include udp_gen's
  * skeleton. The same rebuild caveat applies (see harness.h).
  */
