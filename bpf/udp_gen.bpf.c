@@ -30,18 +30,37 @@ struct {
 	__type(value, struct udp_gen_pcpu);
 } pcpu SEC(".maps");
 
+/*
+ * A thread's cursor through [0, n): returns where it stands and moves it
+ * stride on, wrapping. stride < n (reduced modulo n in userspace), so one
+ * subtraction wraps it without a division. Callers pass each cfg field once:
+ * every read of the volatile is a load.
+ */
+static __always_inline __u64 cursor_step(__u64 *cur, __u64 stride, __u64 n)
+{
+	__u64 i = *cur;
+
+	*cur = i + stride >= n ? i + stride - n : i + stride;
+	return i;
+}
+
+/*
+ * The next index into [0, n): at random with cfg.random, where
+ * multiply-shift maps 32 random bits onto [0, n) without a division; else
+ * the cursor's step.
+ */
+static __always_inline __u64 pick(__u64 *cur, __u64 stride, __u64 n)
+{
+	if (cfg.random)
+		return ((__u64)bpf_get_prandom_u32() * n) >> 32;
+	return cursor_step(cur, stride, n);
+}
+
 /* Next offset into a field's span. */
 static __always_inline __u32 next_off(const volatile struct udp_gen_field *f,
 				      __u64 *cur)
 {
-	__u64 off, span = f->span;
-
-	if (cfg.random)
-		/* Multiply-shift maps 32 random bits onto [0, span) without a division. */
-		return ((__u64)bpf_get_prandom_u32() * span) >> 32;
-	off = *cur;
-	*cur = off + f->stride >= span ? off + f->stride - span : off + f->stride;
-	return off;
+	return pick(cur, f->stride, f->span);
 }
 
 /*
@@ -267,13 +286,7 @@ static __always_inline int resize(struct xdp_md *ctx, struct udp_gen_pcpu *pc,
 	__u64 i, n = cfg.nsizes;
 	__u16 l;
 
-	if (cfg.random) {
-		i = ((__u64)bpf_get_prandom_u32() * n) >> 32;
-	} else {
-		i = pc->cur_size;
-		pc->cur_size = i + cfg.size_stride >= n ? i + cfg.size_stride - n
-						      : i + cfg.size_stride;
-	}
+	i = pick(&pc->cur_size, cfg.size_stride, n);
 	if (i >= UDP_GEN_MAX_SIZES)
 		return -1;
 	e = &cfg.sizes[i];
@@ -303,11 +316,8 @@ static __always_inline int send(void *data, struct udp_gen_pcpu *pc)
 /* The next entry of the header ring, for this thread. */
 static __always_inline const __u8 *ring_next(struct udp_gen_pcpu *pc)
 {
-	/* Each cfg field once: every read of the volatile is a load. */
-	__u64 j = pc->cur_ring, n = cfg.ring_len, next = j + cfg.ring_stride;
-	__u32 key = j;
+	__u32 key = cursor_step(&pc->cur_ring, cfg.ring_stride, cfg.ring_len);
 
-	pc->cur_ring = next >= n ? next - n : next;
 	return bpf_map_lookup_elem(&ring, &key);
 }
 
@@ -317,9 +327,8 @@ static __always_inline const __u8 *ring_next(struct udp_gen_pcpu *pc)
  * entry. It is a program of its own, not a branch of udp_gen, because at
  * these rates every instruction shows: the verifier drops the branches a
  * run does not take but not the loads of cfg that lead to them, and the
- * extra live values of the computed path cost spills. Measured with the
- * bench's paired ratio, -d 1000 went from 0.948-0.962 of the ceiling to
- * 0.955-0.968, the address ranges from 0.945-0.958 to 0.952-0.967.
+ * extra live values of the computed path cost spills, which the bench's
+ * paired ratio (README) tells apart.
  */
 SEC("xdp")
 int udp_copy(struct xdp_md *ctx)
@@ -583,13 +592,7 @@ int udp_tmpl(struct xdp_md *ctx)
 	pc = frame_state(&verdict);
 	if (!pc)
 		return verdict;
-	if (cfg.random) {
-		i = ((__u64)bpf_get_prandom_u32() * n) >> 32;
-	} else {
-		i = pc->cur_tmpl;
-		pc->cur_tmpl = i + cfg.tmpl_stride >= n ? i + cfg.tmpl_stride - n
-						      : i + cfg.tmpl_stride;
-	}
+	i = pick(&pc->cur_tmpl, cfg.tmpl_stride, n);
 	t = bpf_map_lookup_elem(&tmpls, &i);
 	if (!t)
 		return XDP_ABORTED;

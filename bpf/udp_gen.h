@@ -47,7 +47,7 @@ struct udp_gen_size {
  * family get the user's fields written in (rw: which ones); other frames
  * are sent as they are.
  */
-#define UDP_GEN_TMPL_MAX 3408	/* the largest live frame */
+#define UDP_GEN_TMPL_MAX 3408	/* lib/packet.h's TG_MAX_FRAME_LEN: the room for a frame */
 
 enum {
 	UDP_GEN_TMPL_RAW,	/* not UDP, or not understood: sent as it is */

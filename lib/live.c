@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -40,40 +39,10 @@ struct run {
 	struct worker w[];
 };
 
-uint64_t tg_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-int tg_live_cpus(int *cpus, int max)
-{
-	cpu_set_t set;
-	int cpu, n = 0;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return -errno;
-	for (cpu = 0; cpu < CPU_SETSIZE && n < max; cpu++)
-		if (CPU_ISSET(cpu, &set))
-			cpus[n++] = cpu;
-	return n;
-}
-
 static void on_sigusr1(int sig)
 {
 	/* Only here so that the signal interrupts the test run with EINTR. */
 	(void)sig;
-}
-
-static int pin(pthread_t tid, int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return -pthread_setaffinity_np(tid, sizeof(set), &set);
 }
 
 uint64_t tg_live_quota(const struct tg_live_cfg *cfg, unsigned int thread)
@@ -108,14 +77,7 @@ void tg_live_block_signals(sigset_t *old)
 	pthread_sigmask(SIG_BLOCK, &block, old);
 }
 
-static void sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { .tv_sec = ns / 1000000000ULL, .tv_nsec = ns % 1000000000ULL };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Frames per call: with prog_counts, whole batches (see lf.h). */
+/* Frames per call: with prog_counts, whole batches (see live.h). */
 static uint32_t call_repeat(const struct tg_live_cfg *cfg)
 {
 	uint32_t max = cfg->max_repeat ? cfg->max_repeat : TG_LIVE_DEFAULT_REPEAT;
@@ -156,7 +118,7 @@ static void *worker_main(void *arg)
 		.batch_size = cfg->batch_size,
 	);
 
-	ret = pin(pthread_self(), cfg->cpus[w->idx]);
+	ret = tg_cpu_pin(pthread_self(), cfg->cpus[w->idx]);
 	if (ret) {
 		w->error = ret;
 		goto out;
@@ -172,7 +134,7 @@ static void *worker_main(void *arg)
 		if (n < 0)
 			break;
 		if (!n) {
-			sleep_ns(wait);
+			tg_sleep_ns(wait);
 			wait = wait * 2 > cfg->wait_max_ns ? cfg->wait_max_ns : wait * 2;
 			continue;
 		}
@@ -275,11 +237,6 @@ static void drain(const sigset_t *set)
 		;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
 /*
  * With prog_counts: interrupts the call of each thread that has sent its
  * quota (the program drops the frames beyond it until then). Sent again at
@@ -355,8 +312,8 @@ static void supervise(const struct tg_live_cfg *cfg, struct worker *w,
 				tick = now + cfg->interval_ns;
 			continue;
 		}
-		until = min_u64(min_u64(deadline, tick), min_u64(poll, now + CHECK_EVERY_NS));
-		until = min_u64(until, timer);
+		until = tg_min_u64(tg_min_u64(deadline, tick), tg_min_u64(poll, now + CHECK_EVERY_NS));
+		until = tg_min_u64(until, timer);
 		sig = wait_signal(&wait_set, until - now);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			res->stop = TG_LIVE_SIGNAL;

@@ -5,15 +5,18 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "clock.h"
+#include "cpu.h"
 #include "errbuf.h"
 
 /*
  * The live-frame driver: N threads, each pinned to its own CPU, each calling
  * BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES on one template frame.
  *
- * Why it looks the way it does (see shared/LIVE_FRAMES.md):
- * - every call costs a fixed ~24 ms on top of the frames, so calls are made
- *   as large as possible (max_repeat frames);
+ * Why it looks the way it does (doc/live-frames.md):
+ * - every call has a fixed cost on top of its frames (the page pool's set-up
+ *   and teardown), so calls are made as large as possible (max_repeat
+ *   frames);
  * - a pending signal ends a call at once with EINTR and no count comes back,
  *   which is how -D and Ctrl-C stop a long call: the main thread sends each
  *   worker SIGUSR1 until it has left; the frames that were really sent are
@@ -138,11 +141,5 @@ void tg_live_block_signals(sigset_t *old);
 
 /* Thread `thread`'s share of cfg->count (0 when count is 0: no limit). */
 uint64_t tg_live_quota(const struct tg_live_cfg *cfg, unsigned int thread);
-
-/* The CPUs this process may run on, in order; returns how many (<= max). */
-int tg_live_cpus(int *cpus, int max);
-
-/* Monotonic clock in ns. */
-uint64_t tg_now_ns(void);
 
 #endif

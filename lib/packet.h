@@ -2,6 +2,7 @@
 #ifndef TG_PACKET_H
 #define TG_PACKET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include "errbuf.h"
@@ -18,13 +19,21 @@
 #define TG_MIN_WIRE_SIZE4 64		/* Ethernet minimum */
 #define TG_MIN_WIRE_SIZE6 66		/* 62 bytes of headers + FCS */
 /*
- * Live frames must fit one page with the kernel's headroom and
- * skb_shared_info tailroom; 3408 bytes is the largest frame the kernel's
- * selftests use and is known to work (3450 fails here with EINVAL).
+ * The room this tool has for a frame: its buffers, and bpf/udp_gen.h's
+ * templates and size wheel. It is the kernel's limit (tg_max_frame_len())
+ * with 4 KB pages and 64-byte cache lines; a kernel with larger pages is
+ * held to it, one with a smaller limit is held to its own.
  */
 #define TG_MAX_FRAME_LEN 3408
 #define TG_MAX_VLANS 2
 #define TG_MAX_WIRE_SIZE (TG_MAX_FRAME_LEN + TG_FCS_LEN)
+
+/*
+ * The largest live frame (FCS excluded) this machine's kernel takes, at
+ * most TG_MAX_FRAME_LEN: from the page size and the kernel's layout of a
+ * live-frame page (lib/packet.c).
+ */
+uint32_t tg_max_frame_len(void);
 
 struct tg_udp_spec {
 	uint8_t dst_mac[6];
@@ -52,10 +61,24 @@ struct tg_layout {
 	uint16_t len;			/* whole frame */
 };
 
-/* Smallest frame (no FCS) for a family: headers only, at least 60 bytes. */
-uint32_t tg_udp_min_frame_len(int family);
-/* The same with nvlan VLAN tags. */
-uint32_t tg_udp_min_frame_len_vlan(int family, unsigned int nvlan);
+/*
+ * The smallest frame (FCS excluded) that carries hdrs bytes: Ethernet pads
+ * anything shorter to 64 bytes on the wire, so the generators build that
+ * padding in rather than send a runt.
+ */
+static inline uint32_t tg_min_frame_len(uint32_t hdrs)
+{
+	const uint32_t eth_min = TG_MIN_WIRE_SIZE4 - TG_FCS_LEN;
+
+	return hdrs > eth_min ? hdrs : eth_min;
+}
+
+/*
+ * The smallest UDP frame (FCS excluded) of a family with nvlan VLAN tags,
+ * with room for a stamp (bpf/stamp.h) in its payload if stamp; 0 for a
+ * family other than AF_INET and AF_INET6.
+ */
+uint32_t tg_udp_min_frame_len(int family, unsigned int nvlan, bool stamp);
 
 /*
  * "ID" or "ID:PRIO" (VID 0-4094, PCP 0-7) into a TCI, for --vlan; and

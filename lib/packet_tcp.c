@@ -10,8 +10,6 @@
 #include "csum.h"
 #include "packet_tcp.h"
 
-#define ETH_MIN_FRAME 60
-
 uint32_t tg_tcp_hdrs_len(int family, bool ts)
 {
 	uint32_t l3 = family == AF_INET ? TG_IP4_HLEN : TG_IP6_HLEN;
@@ -23,7 +21,7 @@ uint32_t tg_tcp_frame_len(int family, bool ts, uint32_t payload_len)
 {
 	uint32_t len = tg_tcp_hdrs_len(family, ts) + payload_len;
 
-	return len < ETH_MIN_FRAME ? ETH_MIN_FRAME : len;
+	return tg_min_frame_len(len);
 }
 
 uint32_t tg_tcp_payload_for_wire(int family, bool ts, uint32_t wire_size)
@@ -68,18 +66,17 @@ int tg_build_tcp(const struct tg_tcp_spec *s, uint8_t *buf, size_t buflen,
 		 struct tg_layout *layout, struct tg_err *err)
 {
 	struct tg_layout l = { .l3_off = TG_ETH_HLEN };
-	uint32_t hdrs, len, l4len;
+	uint32_t hdrs, len, l4len, max = tg_max_frame_len();
 
 	if (s->family != AF_INET && s->family != AF_INET6)
 		return tg_fail(err, EINVAL, "address family %d is neither IPv4 nor IPv6",
 			       s->family);
 	hdrs = tg_tcp_hdrs_len(s->family, s->ts);
 	len = tg_tcp_frame_len(s->family, s->ts, s->payload_len);
-	if (s->payload_len > TG_MAX_FRAME_LEN || len > TG_MAX_FRAME_LEN)
+	if (s->payload_len > max || len > max)
 		return tg_fail(err, EINVAL,
 			       "a segment with %u bytes of payload (%u-byte frame) is above the maximum frame of %u bytes (%u on the wire)",
-			       s->payload_len, hdrs + s->payload_len, TG_MAX_FRAME_LEN,
-			       TG_MAX_WIRE_SIZE);
+			       s->payload_len, hdrs + s->payload_len, max, max + TG_FCS_LEN);
 	if (len > buflen)
 		return tg_fail(err, EINVAL, "frame size %u does not fit a buffer of %zu bytes",
 			       len, buflen);

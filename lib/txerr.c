@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "log.h"
+#include "percpu.h"
 #include "txerr_user.h"
 #include "txerr.skel.h"
 
@@ -113,20 +114,17 @@ void tg_txerr_open(struct tg_txerr *t, const int *ifindex, unsigned int n)
 /* What the tracepoints counted towards target i. */
 static uint64_t traced(const struct tg_txerr *t, unsigned int i)
 {
-	int ncpus = libbpf_num_possible_cpus();
+	int ncpus = tg_percpu_ncpus();
 	struct txerr_counts *v;
 	uint64_t sum = 0;
-	int cpu;
 
-	if (!t->skel || i >= t->ntargets || ncpus <= 0)
+	if (!t->skel || i >= t->ntargets || ncpus < 0)
 		return 0;
-	v = calloc(ncpus, sizeof(*v));
+	v = tg_percpu_alloc(sizeof(*v), ncpus);
 	if (!v)
 		return 0;
-	if (!bpf_map__lookup_elem(t->skel->maps.counts, &i, sizeof(i), v,
-				  sizeof(*v) * ncpus, 0))
-		for (cpu = 0; cpu < ncpus; cpu++)
-			sum += v[cpu].xmit_drops + v[cpu].redirect_errs;
+	if (!tg_percpu_read(t->skel->maps.counts, i, v, sizeof(*v), ncpus))
+		sum = TG_PERCPU_SUM(v, ncpus, xmit_drops) + TG_PERCPU_SUM(v, ncpus, redirect_errs);
 	free(v);
 	return sum;
 }

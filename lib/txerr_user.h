@@ -14,8 +14,8 @@ struct txerr_bpf;
  * fail at once come from the xdp_redirect_err tracepoint, which runs only
  * on failure. Frames a target's ring refuses come from the veth's own
  * counters when every target is a veth (free), else from the
- * xdp_devmap_xmit tracepoint, which runs at every transmit flush (about
- * 3% of the frame rate at 64 bytes). Feature-detected: where the kernel
+ * xdp_devmap_xmit tracepoint, which runs at every transmit flush (its
+ * cost is in README). Feature-detected: where the kernel
  * lacks a tracepoint the counting is partial or off (counting == false)
  * and the run goes on.
  */

@@ -10,7 +10,8 @@
  * tx_queue_N_xdp_xmit taken into the peer's ring N, tx_queue_N_xdp_xmit_errors
  * refused there), summed over the queues. The driver counts them anyway, so
  * reading them costs the run nothing, where tracing every transmit flush
- * (xdp_devmap_xmit, once per 16 frames) cost about 3% of the frame rate.
+ * (xdp_devmap_xmit, once per 16 frames) costs a share of the frame rate
+ * (README).
  */
 struct tg_veth_xmit {
 	char ifname[IF_NAMESIZE];

@@ -415,11 +415,6 @@ static bool iface_gone(struct sink_run *r)
 	return !if_indextoname(r->iface.ifindex, name);
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
 /* Until -D, -c, a signal or an error; intervals on the way. */
 static void run_loop(struct sink_run *r)
 {
@@ -458,9 +453,9 @@ static void run_loop(struct sink_run *r)
 		}
 		wait = POLL_NS;
 		if (deadline)
-			wait = min_u64(wait, deadline - now);
+			wait = tg_min_u64(wait, deadline - now);
 		if (tick)
-			wait = min_u64(wait, tick > now ? tick - now : 0);
+			wait = tg_min_u64(wait, tick > now ? tick - now : 0);
 		handle_events(r, wait);
 	}
 }

@@ -166,7 +166,7 @@ static int resolve(struct tcp_run *r, const struct tg_opts_result *res)
 	if (r->nthreads > r->nflows)
 		return tg_usage_error(&tcp_cmd_def, "--threads %u: each thread sends flows of its "
 				      "own; give at least as many --flows", r->nthreads);
-	n = tg_live_cpus(r->cpus, TG_LIVE_MAX_THREADS);
+	n = tg_cpus_allowed(r->cpus, TG_LIVE_MAX_THREADS);
 	if (n < 0)
 		n = 1;
 	if (r->nthreads > (unsigned int)n)
@@ -196,7 +196,7 @@ static int resolve(struct tcp_run *r, const struct tg_opts_result *res)
 static int resolve_mss(struct tcp_run *r, const struct tg_opts_result *res)
 {
 	uint32_t conn = r->mss, hdrs = tg_tcp_hdrs_len(r->family, r->ts);
-	uint32_t fit = TG_MAX_FRAME_LEN - hdrs, want;
+	uint32_t fit = tg_max_frame_len() - hdrs, want;
 
 	if (tg_opt_given(&tcp_cmd_def, res, "mss")) {
 		want = r->o.mss;
@@ -221,8 +221,7 @@ static int resolve_mss(struct tcp_run *r, const struct tg_opts_result *res)
 	if (want > fit) {
 		if (tg_opt_given(&tcp_cmd_def, res, "mss"))
 			return tg_usage_error(&tcp_cmd_def, "--mss %u makes %u-byte frames; a live "
-					      "frame holds at most %u", want, want + hdrs,
-					      TG_MAX_FRAME_LEN);
+					      "frame holds at most %u", want, want + hdrs, fit + hdrs);
 		want = fit;
 	}
 	r->mss = want;

@@ -39,13 +39,6 @@
 #define TCP_REPAIR 19
 #endif
 
-static void sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { .tv_sec = ns / 1000000000ULL, .tv_nsec = ns % 1000000000ULL };
-
-	nanosleep(&ts, NULL);
-}
-
 /* One crafted segment of flow i, sent by a one-frame live run of tcp_ctl. */
 static int send_ctl(struct tcp_run *r, unsigned int i, uint8_t flags, uint64_t seq_off,
 		    const struct tcp_flow *st)
@@ -171,7 +164,7 @@ void tcp_flows_close(struct tcp_run *r)
 				pending++;
 		}
 		if (pending)
-			sleep_ns(NS_PER_MS);
+			tg_sleep_ns(NS_PER_MS);
 	}
 	r->closed_clean = r->closed_reset = 0;
 	for (i = 0; i < r->nflows; i++) {

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "neigh.h"
 #include "packet_tcp.h"
+#include "percpu.h"
 #include "tcp.h"
 #include "tcp/cfg.h"
 #include "tcp_ack.skel.h"
@@ -332,10 +333,10 @@ int tcp_gen_open(struct tcp_run *r)
 		tg_error("%s\n", err.msg);
 		return ret;
 	}
-	r->ncpus = libbpf_num_possible_cpus();
-	if (r->ncpus <= 0)
-		return r->ncpus ? r->ncpus : -EINVAL;
-	r->pcpu = calloc(r->ncpus, sizeof(*r->pcpu));
+	r->ncpus = tg_percpu_ncpus();
+	if (r->ncpus < 0)
+		return r->ncpus;
+	r->pcpu = tg_percpu_alloc(sizeof(*r->pcpu), r->ncpus);
 	if (!r->pcpu)
 		return -ENOMEM;
 	ret = tg_tcp_gen_assign(r->progs.gen, r->cpus, r->nthreads, r->nflows, r->pcpu, r->ncpus,

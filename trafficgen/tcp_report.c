@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <bpf/libbpf.h>
 #include "log.h"
+#include "percpu.h"
 #include "packet_tcp.h"
 #include "print.h"
 #include "tcp.h"
@@ -24,20 +25,16 @@ struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final)
 {
 	struct tcp_totals t = { 0 };
 	struct tcp_flow st;
-	__u32 key = 0;
 	uint64_t refused;
 	unsigned int i;
-	int cpu;
 
-	if (r->progs.gen && !bpf_map__lookup_elem(r->progs.gen->maps.pcpu, &key, sizeof(key), r->pcpu,
-					    sizeof(*r->pcpu) * r->ncpus, 0)) {
-		for (cpu = 0; cpu < r->ncpus; cpu++) {
-			t.segments += r->pcpu[cpu].segments;
-			t.bytes += r->pcpu[cpu].bytes;
-			t.payload += r->pcpu[cpu].payload;
-			t.retransmitted += r->pcpu[cpu].retransmitted;
-			t.window_drops += r->pcpu[cpu].window_drops;
-		}
+	if (r->progs.gen &&
+	    !tg_percpu_read(r->progs.gen->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus)) {
+		t.segments = TG_PERCPU_SUM(r->pcpu, r->ncpus, segments);
+		t.bytes = TG_PERCPU_SUM(r->pcpu, r->ncpus, bytes);
+		t.payload = TG_PERCPU_SUM(r->pcpu, r->ncpus, payload);
+		t.retransmitted = TG_PERCPU_SUM(r->pcpu, r->ncpus, retransmitted);
+		t.window_drops = TG_PERCPU_SUM(r->pcpu, r->ncpus, window_drops);
 	}
 	for (i = 0; i < r->nflows; i++) {
 		if (!r->flow[i].owned || tcp_flow_read(r, i, &st))

@@ -25,6 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "log.h"
+#include "percpu.h"
 #include "tcp.h"
 #include "tcp_gen.skel.h"
 
@@ -52,13 +53,6 @@ struct send_ctx {
 	uint64_t next_check;		/* of the interface */
 	struct sender s[];		/* one a thread */
 };
-
-static void sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { .tv_sec = ns / 1000000000ULL, .tv_nsec = ns % 1000000000ULL };
-
-	nanosleep(&ts, NULL);
-}
 
 static int tcp_gen_call(struct tcp_run *r, uint32_t repeat)
 {
@@ -116,10 +110,7 @@ static uint64_t free_segs(struct tcp_run *r, unsigned int first, unsigned int st
 
 static int read_pcpu(struct tcp_run *r, struct tcp_gen_pcpu *buf)
 {
-	__u32 key = 0;
-
-	return bpf_map__lookup_elem(r->progs.gen->maps.pcpu, &key, sizeof(key), buf,
-				    sizeof(*buf) * r->ncpus, 0);
+	return tg_percpu_read(r->progs.gen->maps.pcpu, 0, buf, sizeof(*buf), r->ncpus);
 }
 
 /*
@@ -235,11 +226,6 @@ static int check_iface(void *arg)
 	return if_indextoname(c->r->iface.ifindex, name) ? 0 : -ENODEV;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
 int tcp_send(struct tcp_run *r, struct tg_live_result *res)
 {
 	struct send_ctx *c = calloc(1, sizeof(*c) + r->nthreads * sizeof(c->s[0]));
@@ -302,25 +288,19 @@ void tcp_drain(struct tcp_run *r)
 	int cpu = r->cpus[0];
 	struct tcp_flow st;
 	unsigned int i;
-	cpu_set_t set;
 	bool done;
-	__u32 key = 0;
 
 	for (i = 0; i < r->nflows; i++)
 		__atomic_store_n(&r->ctl[i].limit, 0, __ATOMIC_RELAXED);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) ||
-	    bpf_map__lookup_elem(r->progs.gen->maps.pcpu, &key, sizeof(key), r->pcpu,
-				 sizeof(*r->pcpu) * r->ncpus, 0))
+	if (tg_cpu_pin(pthread_self(), cpu) ||
+	    tg_percpu_read(r->progs.gen->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus))
 		goto out;
 	r->pcpu[cpu].first = 0;
 	r->pcpu[cpu].stride = 1;
 	r->pcpu[cpu].nflows = r->nflows;
 	r->pcpu[cpu].cursor = 0;
 	r->pcpu[cpu].burst = 0;
-	if (bpf_map__update_elem(r->progs.gen->maps.pcpu, &key, sizeof(key), r->pcpu,
-				 sizeof(*r->pcpu) * r->ncpus, 0))
+	if (tg_percpu_write(r->progs.gen->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus))
 		goto out;
 	while ((now = tg_now_ns()) < deadline) {
 		uint64_t free;
@@ -335,9 +315,9 @@ void tcp_drain(struct tcp_run *r)
 		timers_tick(r, now);
 		free = free_segs(r, 0, 1, &done);
 		if (free)
-			tcp_gen_call(r, (uint32_t)min_u64(free, TG_TCP_REPEAT_MAX));
+			tcp_gen_call(r, (uint32_t)tg_min_u64(free, TG_TCP_REPEAT_MAX));
 		else
-			sleep_ns(NS_PER_MS);
+			tg_sleep_ns(NS_PER_MS);
 	}
 out:
 	r->end_ns = tg_now_ns();

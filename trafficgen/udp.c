@@ -13,12 +13,13 @@
 #include <bpf/libbpf.h>
 #include "cmds.h"
 #include "log.h"
+#include "percpu.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
 
 static int resolve_threads(struct udp_run *r)
 {
-	int n = tg_live_cpus(r->cpus, TG_LIVE_MAX_THREADS);
+	int n = tg_cpus_allowed(r->cpus, TG_LIVE_MAX_THREADS);
 
 	if (n < 0)
 		n = 1;
@@ -122,17 +123,15 @@ static int resolve(struct udp_run *r)
 /* The mode's program, and room for its per-CPU counts. */
 static int load_program(struct udp_run *r)
 {
-	size_t size;
 	int ret;
 
 	ret = r->mode->load(r);
 	if (ret)
 		return ret;
-	r->ncpus = libbpf_num_possible_cpus();
-	if (r->ncpus <= 0)
-		return r->ncpus ? r->ncpus : -EINVAL;
-	size = sizeof(*r->pcpu) * r->ncpus;
-	r->pcpu = calloc(1, size);
+	r->ncpus = tg_percpu_ncpus();
+	if (r->ncpus < 0)
+		return r->ncpus;
+	r->pcpu = tg_percpu_alloc(sizeof(*r->pcpu), r->ncpus);
 	if (!r->pcpu)
 		return -ENOMEM;
 	return 0;
@@ -153,7 +152,6 @@ static struct tg_tx_counts read_counts(struct udp_run *r, bool final)
 	unsigned int i, n = r->nifs > 1 ? r->nifs : 1;
 	struct tg_tx_counts c = { 0 };
 	uint64_t refused = 0;
-	int cpu;
 
 	for (i = 0; !final && i < n; i++)
 		refused += tg_txerr_read(&r->txerr, i);
@@ -169,11 +167,9 @@ static struct tg_tx_counts read_counts(struct udp_run *r, bool final)
 		}
 		return c;
 	}
-	for (cpu = 0; cpu < r->ncpus; cpu++) {
-		c.packets += r->pcpu[cpu].packets;
-		c.bytes += r->pcpu[cpu].bytes;
-		c.errors += r->pcpu[cpu].short_frames;
-	}
+	c.packets = TG_PERCPU_SUM(r->pcpu, r->ncpus, packets);
+	c.bytes = TG_PERCPU_SUM(r->pcpu, r->ncpus, bytes);
+	c.errors = TG_PERCPU_SUM(r->pcpu, r->ncpus, short_frames);
 	udp_move_refused(r, &c, refused);
 	return c;
 }
@@ -195,7 +191,7 @@ static void on_interval(void *arg, uint64_t elapsed_ns)
 static uint64_t thread_sent(void *arg, unsigned int thread)
 {
 	struct udp_run *r = arg;
-	struct udp_gen_pcpu *v = calloc(r->ncpus, sizeof(*v));
+	struct udp_gen_pcpu *v = tg_percpu_alloc(sizeof(*v), r->ncpus);
 	uint64_t n = 0;
 
 	if (v && !r->mode->read_counts(r, v))

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "cmds.h"
 #include "log.h"
+#include "percpu.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
 #include "udp/load.h"
@@ -111,7 +112,7 @@ static unsigned int nvlan(const struct udp_run *r)
 
 static int resolve_size(struct udp_run *r)
 {
-	uint32_t min = tg_udp_cfg_min_len(r->o.dst.family, r->o.stamp, nvlan(r)) + TG_FCS_LEN;
+	uint32_t min = tg_udp_min_frame_len(r->o.dst.family, nvlan(r), r->o.stamp) + TG_FCS_LEN;
 	struct tg_size_range *sz = &r->o.size;
 	struct tg_err err = { "" };
 	char text[32];
@@ -281,9 +282,7 @@ int udp_gen_init_pcpu(struct udp_run *r, uint64_t start_ns)
 			pc->stop_at = r->o.duration ? start_ns + r->o.duration : 0;
 		}
 	}
-	i = 0;
-	ret = bpf_map__update_elem(r->skel->maps.pcpu, &i, sizeof(i), r->pcpu,
-				   sizeof(*r->pcpu) * r->ncpus, 0);
+	ret = tg_percpu_write(r->skel->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus);
 	if (ret)
 		tg_error("could not initialise the generator's per-CPU state: %s\n",
 			 strerror(-ret));
@@ -292,10 +291,7 @@ int udp_gen_init_pcpu(struct udp_run *r, uint64_t start_ns)
 
 int udp_gen_read_counts(const struct udp_run *r, struct udp_gen_pcpu *pc)
 {
-	__u32 key = 0;
-
-	return bpf_map__lookup_elem(r->skel->maps.pcpu, &key, sizeof(key), pc,
-				    sizeof(*pc) * r->ncpus, 0);
+	return tg_percpu_read(r->skel->maps.pcpu, 0, pc, sizeof(*pc), r->ncpus);
 }
 
 const struct udp_mode udp_mode_builtin = {

@@ -4,7 +4,7 @@
  * random with --random) by bpf/udp_gen's capture program (udp_tmpl),
  * which picks one per packet from an array map: one long kernel call
  * interleaves every frame, where a call per frame would pay the fixed cost
- * of a call (tens of ms) at each switch. In UDP frames, the options given
+ * of a call (doc/live-frames.md) at each switch. In UDP frames, the options given
  * (-a, -A, -p, -P, -d, -m, -M, --ttl) replace the captured values; nothing
  * else is changed.
  */

@@ -22,6 +22,7 @@
 #include "cmds.h"
 #include "dryrun.h"
 #include "log.h"
+#include "percpu.h"
 #include "pcap_write.h"
 #include "print.h"
 #include "udp.h"
@@ -62,28 +63,17 @@ static int on_frame(void *arg, uint64_t k, const void *data, uint32_t len, int v
 /* Thread state in and out of the per-CPU slot of the CPU we run on. */
 static int swap_state(struct udp_run *r, int cpu, struct udp_gen_pcpu *st, bool in)
 {
-	__u32 key = 0;
-	size_t size = sizeof(*r->pcpu) * r->ncpus;
 	int ret;
 
 	if (in) {
-		memset(r->pcpu, 0, size);
+		memset(r->pcpu, 0, sizeof(*r->pcpu) * r->ncpus);
 		r->pcpu[cpu] = *st;
-		return bpf_map__update_elem(r->skel->maps.pcpu, &key, sizeof(key), r->pcpu, size, 0);
+		return tg_percpu_write(r->skel->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus);
 	}
-	ret = bpf_map__lookup_elem(r->skel->maps.pcpu, &key, sizeof(key), r->pcpu, size, 0);
+	ret = tg_percpu_read(r->skel->maps.pcpu, 0, r->pcpu, sizeof(*r->pcpu), r->ncpus);
 	if (!ret)
 		*st = r->pcpu[cpu];
 	return ret;
-}
-
-static int pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
 static void summary(const struct udp_run *r, const struct dry *d)
@@ -151,7 +141,7 @@ int udp_dry_run(struct udp_run *r)
 		return TG_EXIT_FAIL;
 	for (t = 0; t < r->o.threads; t++)
 		udp_thread_state(r, t, &st[t]);
-	ret = pin_self(r->cpus[0]);
+	ret = tg_cpu_pin(pthread_self(), r->cpus[0]);
 	if (ret) {
 		tg_error("--pcap-out: could not run on CPU %d: %s\n", r->cpus[0], strerror(-ret));
 		free(st);

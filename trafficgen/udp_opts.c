@@ -50,12 +50,13 @@ static int parse_qinq(const char *s, void *field, struct tg_err *err)
 
 static int parse_size(const char *s, void *field, struct tg_err *err)
 {
-	return tg_parse_size_range(s, TG_MIN_WIRE_SIZE4, TG_MAX_WIRE_SIZE, field, err);
+	return tg_parse_size_range(s, TG_MIN_WIRE_SIZE4, tg_max_frame_len() + TG_FCS_LEN, field,
+				   err);
 }
 
 static int parse_imix(const char *s, void *field, struct tg_err *err)
 {
-	return tg_parse_imix(s, TG_MIN_WIRE_SIZE4, TG_MAX_WIRE_SIZE, field, err);
+	return tg_parse_imix(s, TG_MIN_WIRE_SIZE4, tg_max_frame_len() + TG_FCS_LEN, field, err);
 }
 
 static const struct tg_opt udp_opts[] = {

@@ -17,6 +17,7 @@
 #include "cmds.h"
 #include "gen.h"
 #include "log.h"
+#include "percpu.h"
 #include "udp.h"
 
 /*
@@ -179,16 +180,14 @@ out:
 /* Every possible CPU's state, into v[ncpus]. */
 static int read_states(const struct udp_run *r, struct tg_gen_state *v)
 {
-	__u32 key = 0;
-
-	return bpf_map__lookup_elem(r->ustate, &key, sizeof(key), v, sizeof(*v) * r->ncpus, 0);
+	return tg_percpu_read(r->ustate, 0, v, sizeof(*v), r->ncpus);
 }
 
 static int prog_init(struct udp_run *r)
 {
 	struct tg_live_cfg split = { .count = r->o.num, .nthreads = r->o.threads };
-	struct tg_gen_state *v = calloc(r->ncpus, sizeof(*v));
-	__u32 key = 0, t;
+	struct tg_gen_state *v = tg_percpu_alloc(sizeof(*v), r->ncpus);
+	__u32 t;
 	int ret;
 
 	if (!v)
@@ -197,7 +196,7 @@ static int prog_init(struct udp_run *r)
 		v[r->cpus[t]].thread = t;
 		v[r->cpus[t]].limit = tg_live_quota(&split, t);
 	}
-	ret = bpf_map__update_elem(r->ustate, &key, sizeof(key), v, sizeof(*v) * r->ncpus, 0);
+	ret = tg_percpu_write(r->ustate, 0, v, sizeof(*v), r->ncpus);
 	free(v);
 	return ret;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "percpu.h"
 #include "sink/hist.h"
 #include "sink/maps.h"
 
@@ -14,13 +15,11 @@ int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
 	m->stats_fd = stats_fd;
 	m->lat_fd = lat_fd;
 	m->streams_fd = streams_fd;
-	m->ncpus = libbpf_num_possible_cpus();
-	if (m->ncpus <= 0)
-		return tg_fail(err, m->ncpus ? -m->ncpus : EINVAL,
-			       "could not count the possible CPUs");
-	/* Per-CPU values come 8-byte aligned; both structs are all __u64. */
-	m->pcpu = calloc(m->ncpus, sizeof(*m->pcpu));
-	m->lat = calloc(m->ncpus, sizeof(*m->lat));
+	m->ncpus = tg_percpu_ncpus();
+	if (m->ncpus < 0)
+		return tg_fail(err, -m->ncpus, "could not count the possible CPUs");
+	m->pcpu = tg_percpu_alloc(sizeof(*m->pcpu), m->ncpus);
+	m->lat = tg_percpu_alloc(sizeof(*m->lat), m->ncpus);
 	if (!m->pcpu || !m->lat) {
 		tg_sink_maps_close(m);
 		return tg_fail(err, ENOMEM, "out of memory for %d CPUs' counters", m->ncpus);
@@ -78,27 +77,25 @@ static void read_latency(struct tg_sink_maps *m, struct tg_sink_totals *t)
 int tg_sink_maps_read(struct tg_sink_maps *m, bool all, struct tg_sink_totals *t)
 {
 	uint64_t written = t->pcap_written;
+	struct sink_pcpu p;
 	__u32 key = 0;
-	int cpu, i;
+	int i;
 
 	if (bpf_map_lookup_elem(m->stats_fd, &key, m->pcpu))
 		return -errno;
+	tg_percpu_sum_all(m->pcpu, sizeof(*m->pcpu), m->ncpus, &p);
 	memset(t, 0, sizeof(*t));
 	t->pcap_written = written;
-	for (cpu = 0; cpu < m->ncpus; cpu++) {
-		const struct sink_pcpu *p = &m->pcpu[cpu];
-
-		for (i = 0; i < SINK_NACTIONS; i++) {
-			t->packets[i] += p->packets[i];
-			t->bytes[i] += p->bytes[i];
-		}
-		t->truncated += p->truncated;
-		t->ignored += p->ignored;
-		t->stamped += p->stamped;
-		t->stream_overflow += p->stream_overflow;
-		t->clock_skew += p->clock_skew;
-		t->pcap_dropped += p->pcap_dropped;
+	for (i = 0; i < SINK_NACTIONS; i++) {
+		t->packets[i] = p.packets[i];
+		t->bytes[i] = p.bytes[i];
 	}
+	t->truncated = p.truncated;
+	t->ignored = p.ignored;
+	t->stamped = p.stamped;
+	t->stream_overflow = p.stream_overflow;
+	t->clock_skew = p.clock_skew;
+	t->pcap_dropped = p.pcap_dropped;
 	if (all) {
 		read_streams(m, t);
 		read_latency(m, t);

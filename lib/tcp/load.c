@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "percpu.h"
 #include "tcp/load.h"
 #include "tcp_ack.skel.h"
 #include "tcp_gen.skel.h"
@@ -52,7 +53,6 @@ int tg_tcp_gen_assign(struct tcp_gen_bpf *gen, const int *cpus, unsigned int nth
 {
 	struct tcp_gen_pcpu *v;
 	unsigned int t;
-	__u32 zero = 0;
 	int ret;
 
 	memset(pcpu, 0, sizeof(*pcpu) * ncpus);
@@ -62,8 +62,7 @@ int tg_tcp_gen_assign(struct tcp_gen_bpf *gen, const int *cpus, unsigned int nth
 		v->stride = nthreads;
 		v->nflows = (nflows - t + nthreads - 1) / nthreads;
 	}
-	ret = bpf_map__update_elem(gen->maps.pcpu, &zero, sizeof(zero), pcpu,
-				   sizeof(*pcpu) * ncpus, 0);
+	ret = tg_percpu_write(gen->maps.pcpu, 0, pcpu, sizeof(*pcpu), ncpus);
 	if (ret)
 		return tg_fail(err, -ret, "could not initialise the generator's per-CPU state: %s",
 			       strerror(-ret));

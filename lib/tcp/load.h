@@ -28,7 +28,7 @@ int tg_tcp_load_gen(struct tg_tcp_progs *p, const struct tcp_gen_cfg *cfg, struc
 /*
  * The generator's per-CPU state: thread t of nthreads, on CPU cpus[t],
  * sends flows t, t + nthreads, t + 2 * nthreads, ...; every other CPU none.
- * pcpu is the caller's buffer of ncpus entries (libbpf_num_possible_cpus()).
+ * pcpu is the caller's buffer of ncpus entries (tg_percpu_ncpus()).
  */
 int tg_tcp_gen_assign(struct tcp_gen_bpf *gen, const int *cpus, unsigned int nthreads,
 		      unsigned int nflows, struct tcp_gen_pcpu *pcpu, int ncpus,

@@ -136,10 +136,10 @@ int tg_capture_read(const char *path, struct udp_gen_tmpl *t, unsigned int max,
 				      n + 1, path, h->caplen, h->len);
 			break;
 		}
-		if (h->len < TG_ETH_HLEN || h->len > UDP_GEN_TMPL_MAX) {
+		if (h->len < TG_ETH_HLEN || h->len > tg_max_frame_len()) {
 			ret = tg_fail(err, EINVAL,
-				      "frame %u of %s is %u bytes: a live frame is %d to %d bytes",
-				      n + 1, path, h->len, TG_ETH_HLEN, UDP_GEN_TMPL_MAX);
+				      "frame %u of %s is %u bytes: a live frame is %d to %u bytes",
+				      n + 1, path, h->len, TG_ETH_HLEN, tg_max_frame_len());
 			break;
 		}
 		tg_capture_parse(data, h->len, &t[n++]);

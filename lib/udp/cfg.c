@@ -15,6 +15,8 @@
 #include "stamp.h"
 #include "udp/cfg.h"
 
+_Static_assert(UDP_GEN_TMPL_MAX == TG_MAX_FRAME_LEN, "a template holds any frame the tool builds");
+
 static const char *fam_name(int family)
 {
 	switch (family) {
@@ -68,20 +70,6 @@ static int check_port_range(const char *what, const struct tg_port_range *r,
 	return 0;
 }
 
-uint32_t tg_udp_cfg_min_frame_len(int family, bool stamp)
-{
-	return tg_udp_cfg_min_len(family, stamp, 0);
-}
-
-uint32_t tg_udp_cfg_min_len(int family, bool stamp, unsigned int nvlan)
-{
-	uint32_t hdrs = (family == AF_INET6 ? TG_UDP6_HDRS : TG_UDP4_HDRS) +
-			nvlan * TG_VLAN_HLEN;
-	uint32_t min = tg_udp_min_frame_len_vlan(family, nvlan);
-
-	return stamp && hdrs + TG_STAMP_LEN > min ? hdrs + TG_STAMP_LEN : min;
-}
-
 /*
  * Writes the stamp into a built frame and recomputes the UDP checksum in
  * full: the reference never updates incrementally.
@@ -129,7 +117,8 @@ static uint32_t min_len(const struct tg_udp_params *p)
 
 static int check_sizes(const struct tg_udp_params *p, struct tg_err *err)
 {
-	uint32_t lo = tg_udp_cfg_min_len(p->spec.family, p->stamp, p->spec.nvlan);
+	uint32_t lo = tg_udp_min_frame_len(p->spec.family, p->spec.nvlan, p->stamp);
+	uint32_t hi = tg_max_frame_len();
 	unsigned int i;
 
 	if (!sized(p))
@@ -138,12 +127,12 @@ static int check_sizes(const struct tg_udp_params *p, struct tg_err *err)
 		return tg_fail(err, EINVAL, "%u sizes are more than the generator's %d",
 			       p->nsizes, UDP_GEN_MAX_SIZES);
 	for (i = 0; i < p->nsizes; i++)
-		if (p->sizes[i] < lo || p->sizes[i] > TG_MAX_FRAME_LEN)
+		if (p->sizes[i] < lo || p->sizes[i] > hi)
 			return tg_fail(err, EINVAL,
 				       "size %u (%u on the wire) is out of range for %s%s (%u-%u on the wire)",
 				       p->sizes[i], p->sizes[i] + TG_FCS_LEN, fam_name(p->spec.family),
 				       p->stamp ? " with --stamp" : "", lo + TG_FCS_LEN,
-				       TG_MAX_WIRE_SIZE);
+				       hi + TG_FCS_LEN);
 	return 0;
 }
 
@@ -155,11 +144,11 @@ static int check_params(const struct tg_udp_params *p, struct tg_err *err)
 	ret = check_sizes(p, err);
 	if (ret)
 		return ret;
-	if (p->stamp && min_len(p) < tg_udp_cfg_min_len(fam, true, p->spec.nvlan))
+	if (p->stamp && min_len(p) < tg_udp_min_frame_len(fam, p->spec.nvlan, true))
 		return tg_fail(err, EINVAL,
 			       "a %u-byte frame has no room for the %d-byte stamp: --stamp needs frames of at least %u bytes on the wire with %s",
 			       min_len(p) + TG_FCS_LEN, TG_STAMP_LEN,
-			       tg_udp_cfg_min_len(fam, true, p->spec.nvlan) + TG_FCS_LEN,
+			       tg_udp_min_frame_len(fam, p->spec.nvlan, true) + TG_FCS_LEN,
 			       fam_name(fam));
 
 	if (p->src.family != fam || p->dst.family != fam)

@@ -94,10 +94,6 @@ uint32_t tg_udp_cfg_frame_len(const struct tg_udp_params *p, unsigned int thread
 uint16_t tg_udp_cfg_size_csum(const uint8_t *frame, const struct tg_layout *l,
 			      int family, uint32_t len);
 
-/* The smallest frame (FCS excluded) for a family, with or without a stamp. */
-uint32_t tg_udp_cfg_min_frame_len(int family, bool stamp);
-/* The same with nvlan VLAN tags. */
-uint32_t tg_udp_cfg_min_len(int family, bool stamp, unsigned int nvlan);
 
 /* Offset into a span of `span` values for thread's k-th frame. */
 static inline uint64_t tg_seq_offset(uint64_t span, unsigned int nthreads,

@@ -55,7 +55,7 @@ double tg_rate_bps(double pps, double avg_wire_bytes);
 /*
  * How far a thread may fall behind its schedule and still catch up by
  * sending slots back to back: a stall shorter than this costs no frames.
- * It covers the setup of the first kernel call (about 15 ms here: the
+ * It covers the setup of the first kernel call (doc/live-frames.md: the
  * schedule starts when the run does) and a few scheduler slices of another
  * process on a busy CPU. Debt beyond it is forgiven, so a long stall never
  * turns into a flood.

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The bench's paired measurement of a generator mode against the ceiling:
- * one process, one pinned CPU, calls of the ceiling program (bpf/ceiling)
- * and of the UDP generator (bpf/udp_gen, configured by lib/udp/cfg and
- * loaded by lib/udp/load exactly as `trafficgen udp` does, header ring
- * included) taking turns,
- * A B B A ..., each call REPEAT frames long. The generator's calls run with
- * the transmit-error counting `trafficgen udp` attaches (lib/txerr), as
- * that is part of what a frame costs; the ceiling's without.
+ * one process, one pinned CPU, calls of the ceiling program
+ * (tests/progs/ceiling) and of the UDP generator (bpf/udp_gen, configured
+ * by lib/udp/cfg and loaded by lib/udp/load exactly as `trafficgen udp`
+ * does, header ring included) taking turns, A B B A ..., each call REPEAT
+ * frames long. The generator's calls run with the transmit-error counting
+ * `trafficgen udp` attaches (lib/txerr), as that is part of what a frame
+ * costs; the ceiling's without.
  *
  * Why: this machine's CPU changes speed by up to 1.5x from one tenth of a
  * second to the next, so runs of separate processes seconds apart compare
@@ -15,12 +15,12 @@
  * like with like, and the median of many pairs is steady.
  *
  * Each call also pays a cost that is not per frame: the kernel tears the
- * call's page pool down after an RCU grace period, about 32 ms here, whose
- * length varies from call to call. So calls are not timed from outside: a
- * thread on another CPU samples the receiving interface's packet counter
- * (-R: its namespace and name) every SAMPLE_NS, and a call's rate is that
- * of its frames' middle (from 10% to 90% of them arrived), counted at the
- * receiving end.
+ * call's page pool down after an RCU grace period, whose length varies
+ * from call to call (doc/live-frames.md). So calls are not timed from
+ * outside: a thread on another CPU samples the receiving interface's
+ * packet counter (-R: its namespace and name) every SAMPLE_NS, and a
+ * call's rate is that of its frames' middle (from 10% to 90% of them
+ * arrived), counted at the receiving end.
  *
  * A test tool: see bench_tool.h.
  */
@@ -42,6 +42,7 @@
 #include "log.h"
 #include "packet.h"
 #include "parse.h"
+#include "percpu.h"
 #include "target.h"
 #include "udp/cfg.h"
 #include "txerr_user.h"
@@ -104,12 +105,9 @@ static void *sampler_main(void *arg)
 {
 	struct sampler *s = arg;
 	char path[256];
-	cpu_set_t set;
 	int fd;
 
-	CPU_ZERO(&set);
-	CPU_SET(s->cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	tg_cpu_pin(pthread_self(), s->cpu);
 	/* The namespace is this thread's alone; the socket stays in it. */
 	snprintf(path, sizeof(path), "/var/run/netns/%s", s->netns);
 	fd = open(path, O_RDONLY);
@@ -229,18 +227,17 @@ static double median(double *v, unsigned int n)
 /* Thread 0's starting state in every CPU's slot of udp_gen's per-CPU map. */
 static int init_pcpu(struct udp_gen_bpf *skel, const struct udp_gen_cfg *cfg)
 {
-	int n = libbpf_num_possible_cpus(), i, ret;
+	int n = tg_percpu_ncpus(), i, ret;
 	struct udp_gen_pcpu *v;
-	__u32 key = 0;
 
-	if (n <= 0)
-		return -EINVAL;
-	v = calloc(n, sizeof(*v));
+	if (n < 0)
+		return n;
+	v = tg_percpu_alloc(sizeof(*v), n);
 	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		tg_udp_cfg_thread_init(cfg, 0, &v[i]);
-	ret = bpf_map__update_elem(skel->maps.pcpu, &key, sizeof(key), v, sizeof(*v) * n, 0);
+	ret = tg_percpu_write(skel->maps.pcpu, 0, v, sizeof(*v), n);
 	free(v);
 	return ret;
 }
@@ -268,7 +265,6 @@ int main(int argc, char **argv)
 	int cpus[TG_LIVE_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
 	bool target_open = false;
 	unsigned int k, i;
-	cpu_set_t set;
 
 	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:Ch")) != -1) {
 		switch (opt) {
@@ -331,7 +327,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.size)
 		o.size = 64;
-	if (tg_live_cpus(cpus, TG_LIVE_MAX_THREADS) < 2)
+	if (tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS) < 2)
 		return die("CPUs", "needs two: one sends, one samples the receiver");
 	smp.cpu = cpus[1];
 	if (pthread_create(&smp_tid, NULL, sampler_main, &smp))
@@ -343,10 +339,9 @@ int main(int argc, char **argv)
 		die(smp.ifname, "cannot read its counters in that namespace");
 		goto out;
 	}
-	CPU_ZERO(&set);
-	CPU_SET(cpus[0], &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return die("pin", strerror(errno));
+	st = tg_cpu_pin(pthread_self(), cpus[0]);
+	if (st)
+		return die("pin", strerror(-st));
 	tg_log_libbpf();
 	if (tg_iface_get(argv[optind], &iface, &err))
 		return die(argv[optind], err.msg);

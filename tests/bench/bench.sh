@@ -7,7 +7,7 @@
 #
 # One veth pair in throwaway namespaces (tests/e2e/lib.sh), two queues on
 # each end so that two sending threads do not share one receive ring
-# (shared/LIVE_FRAMES.md). The receiving end runs `trafficgen sink --action
+# (doc/live-frames.md). The receiving end runs `trafficgen sink --action
 # drop`, which counts every frame exactly; each measurement gets a fresh sink
 # and pps = frames the sink received / the sender's own duration.
 #
@@ -374,11 +374,11 @@ report_paired() {
 			echo "## Paired ratios, one thread, 64-byte frames"
 			echo
 			echo "tests/bench/abrate: one process pinned to one CPU alternates live-frame calls of 512Ki"
-			echo "frames of the ceiling and of the mode's generator (bpf/udp_gen, configured by lib/udp_cfg"
+			echo "frames of the ceiling and of the mode's generator (bpf/udp_gen, configured by lib/udp/cfg"
 			echo "as trafficgen udp configures it), A B B A ..., $PAIRS pairs. A thread on the other CPU"
 			echo "samples the receiving veth's packet counter every ms; a call's pps is that of the middle"
 			echo "of its frames (10% to 90% received), which leaves out the call's set-up and its page-pool"
-			echo "teardown (an RCU grace period, ~32 ms, of varying length). Ratio = generator pps / ceiling"
+			echo "teardown (after an RCU grace period of varying length). Ratio = generator pps / ceiling"
 			echo "pps of the same pair; median (min–max) over pairs. The sink received exactly the frames sent."
 			echo
 			echo "| mode | ceiling Mpps | mode Mpps | ratio (min–max) |"

@@ -7,7 +7,7 @@
  * top of this is the cost of its rewriting.
  *
  * The program counts nothing, and a call interrupted at the deadline
- * returns no count (shared/LIVE_FRAMES.md): the receiving end counts. We
+ * returns no count (doc/live-frames.md): the receiving end counts. We
  * print the run's duration, the frames of calls that completed (usually 0:
  * one call of 2^30 frames outlives the run) and, for the benchmark's other
  * contenders, can write the template as a netsniff-ng trafgen config (-W)
@@ -128,9 +128,9 @@ int main(int argc, char **argv)
 	if (tg_parse_addr_range(o.src, &src, &err) || src.count != 1)
 		return die("-A", err.msg[0] ? err.msg : "one address, not a range");
 	if (!o.size)
-		o.size = tg_udp_cfg_min_frame_len(dst.family, false) + TG_FCS_LEN;
+		o.size = tg_udp_min_frame_len(dst.family, 0, false) + TG_FCS_LEN;
 
-	ncpus = tg_live_cpus(cpus, TG_LIVE_MAX_THREADS);
+	ncpus = tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS);
 	if (ncpus < (int)threads)
 		return die("-t", "each thread needs a CPU of its own");
 	tg_log_libbpf();

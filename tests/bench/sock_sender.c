@@ -88,7 +88,6 @@ int main(int argc, char **argv)
 	uint64_t sent = 0, errors = 0, start, now, deadline, batches = 0;
 	bool cpu_given = false;
 	uint32_t hdrs, frame_len;
-	cpu_set_t set;
 	int fd, opt, i, n, st;
 
 	while ((opt = getopt(argc, argv, "a:A:p:P:s:c:D:h")) != -1) {
@@ -130,14 +129,13 @@ int main(int argc, char **argv)
 	if (!cpu_given) {
 		int cpus[1];
 
-		if (tg_live_cpus(cpus, 1) < 1)
+		if (tg_cpus_allowed(cpus, 1) < 1)
 			return die("affinity", strerror(errno));
 		cpu = cpus[0];
 	}
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return die("pin", strerror(errno));
+	st = tg_cpu_pin(pthread_self(), (int)cpu);
+	if (st)
+		return die("pin", strerror(-st));
 
 	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0)

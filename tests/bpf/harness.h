@@ -12,8 +12,8 @@
  * Static inline in a header, as each tests/bpf/test_*.c is built into its
  * own binary against build/libtrafficgen.a alone; the helpers fail the
  * running test through cmocka, so they are not for lib/. The Makefile's
- * rule for these tests lists the headers in tests/ but not in tests/bpf/:
- * after changing this file, remove the test binaries to have them rebuilt.
+ * rule for these tests lists the headers in tests/ and tests/bpf/, so a
+ * change here rebuilds every test binary.
  */
 
 #include <stdarg.h>
@@ -22,13 +22,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "cpu.h"
+#include "percpu.h"
 #include "wire.h"
 
 /*
@@ -39,54 +40,37 @@
  */
 static inline int th_pin_cpu(int *cpu)
 {
-	cpu_set_t set;
-	int c;
+	int c, ret = tg_cpus_allowed(&c, 1);
 
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return -errno;
-	for (c = 0; c < CPU_SETSIZE && !CPU_ISSET(c, &set); c++)
-		;
-	if (c == CPU_SETSIZE)
-		return -ENOENT;
-	CPU_ZERO(&set);
-	CPU_SET(c, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		return -errno;
-	*cpu = c;
-	return 0;
-}
-
-/*
- * From userspace a per-CPU array's value is one slot per possible CPU, each
- * the value's size rounded up to 8 bytes (the kernel's bpf_map_value_size).
- */
-static inline size_t th_pcpu_slot(size_t size)
-{
-	return (size + 7) & ~(size_t)7;
+	if (ret <= 0)
+		return ret ? ret : -ENOENT;
+	ret = tg_cpu_pin(pthread_self(), c);
+	if (!ret)
+		*cpu = c;
+	return ret;
 }
 
 static inline size_t th_ncpus(void)
 {
-	int n = libbpf_num_possible_cpus();
+	int n = tg_percpu_ncpus();
 
-	if (n <= 0)
-		fail_msg("counting the possible CPUs: %s", strerror(n ? -n : EINVAL));
+	if (n < 0)
+		fail_msg("counting the possible CPUs: %s", strerror(-n));
 	return (size_t)n;
 }
 
 /*
  * Every CPU's value of key 0 of a per-CPU array of values of size bytes:
- * CPU i's at i * th_pcpu_slot(size). The caller frees it.
+ * CPU i's at i * tg_percpu_slot(size). The caller frees it.
  */
 static inline uint8_t *th_pcpu_lookup(const struct bpf_map *map, size_t size)
 {
-	size_t slot = th_pcpu_slot(size), n = th_ncpus();
-	uint8_t *vals = calloc(n, slot);
-	uint32_t key = 0;
+	size_t n = th_ncpus();
+	uint8_t *vals = tg_percpu_alloc(size, (int)n);
 	int ret;
 
 	assert_non_null(vals);
-	ret = bpf_map__lookup_elem(map, &key, sizeof(key), vals, n * slot, 0);
+	ret = tg_percpu_read(map, 0, vals, size, (int)n);
 	if (ret)
 		fail_msg("reading per-CPU map %s: %s", bpf_map__name(map), strerror(-ret));
 	return vals;
@@ -97,21 +81,20 @@ static inline void th_pcpu_read(const struct bpf_map *map, int cpu, void *val, s
 {
 	uint8_t *vals = th_pcpu_lookup(map, size);
 
-	memcpy(val, vals + (size_t)cpu * th_pcpu_slot(size), size);
+	memcpy(val, vals + (size_t)cpu * tg_percpu_slot(size), size);
 	free(vals);
 }
 
 /* Writes val as CPU cpu's value of key 0 of a per-CPU array, zeros as every other CPU's. */
 static inline void th_pcpu_write(const struct bpf_map *map, int cpu, const void *val, size_t size)
 {
-	size_t slot = th_pcpu_slot(size), n = th_ncpus();
-	uint8_t *vals = calloc(n, slot);
-	uint32_t key = 0;
+	size_t n = th_ncpus();
+	uint8_t *vals = tg_percpu_alloc(size, (int)n);
 	int ret;
 
 	assert_non_null(vals);
-	memcpy(vals + (size_t)cpu * slot, val, size);
-	ret = bpf_map__update_elem(map, &key, sizeof(key), vals, n * slot, BPF_ANY);
+	memcpy(vals + (size_t)cpu * tg_percpu_slot(size), val, size);
+	ret = tg_percpu_write(map, 0, vals, size, (int)n);
 	if (ret)
 		fail_msg("writing per-CPU map %s: %s", bpf_map__name(map), strerror(-ret));
 	free(vals);

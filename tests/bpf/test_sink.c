@@ -33,6 +33,7 @@
 #include "csum.h"
 #include "sink/hist.h"
 #include "packet.h"
+#include "percpu.h"
 #include "sink.h"
 #include "sink.skel.h"
 #include "stamp.h"
@@ -339,7 +340,7 @@ static void sink_load(struct sink *s, const char *desc, const struct sink_cfg *c
 	ret = sink_bpf__load(s->skel);
 	if (ret)
 		fail_msg("%s: loading the sink: %s", desc, strerror(-ret));
-	s->ncpus = libbpf_num_possible_cpus();
+	s->ncpus = tg_percpu_ncpus();
 	assert_true(s->ncpus > 0);
 }
 
@@ -368,25 +369,11 @@ static int sink_run(struct sink *s, const struct frame *fr)
 /* Counters summed over CPUs. */
 static struct sink_pcpu read_stats(struct sink *s)
 {
-	struct sink_pcpu *v = calloc(s->ncpus, sizeof(*v)), sum = { 0 };
-	uint32_t key = 0;
-	int cpu, i;
+	struct sink_pcpu *v = tg_percpu_alloc(sizeof(*v), s->ncpus), sum;
 
 	assert_non_null(v);
-	assert_int_equal(bpf_map__lookup_elem(s->skel->maps.stats, &key, sizeof(key), v,
-					      s->ncpus * sizeof(*v), 0), 0);
-	for (cpu = 0; cpu < s->ncpus; cpu++) {
-		for (i = 0; i < SINK_NACTIONS; i++) {
-			sum.packets[i] += v[cpu].packets[i];
-			sum.bytes[i] += v[cpu].bytes[i];
-		}
-		sum.truncated += v[cpu].truncated;
-		sum.ignored += v[cpu].ignored;
-		sum.stamped += v[cpu].stamped;
-		sum.stream_overflow += v[cpu].stream_overflow;
-		sum.clock_skew += v[cpu].clock_skew;
-		sum.pcap_dropped += v[cpu].pcap_dropped;
-	}
+	assert_int_equal(tg_percpu_read(s->skel->maps.stats, 0, v, sizeof(*v), s->ncpus), 0);
+	tg_percpu_sum_all(v, sizeof(*v), s->ncpus, &sum);
 	free(v);
 	return sum;
 }
@@ -394,13 +381,11 @@ static struct sink_pcpu read_stats(struct sink *s)
 /* Latency summed over CPUs; min and max over the CPUs that saw any. */
 static struct sink_lat read_lat(struct sink *s)
 {
-	struct sink_lat *v = calloc(s->ncpus, sizeof(*v)), sum = { .min = UINT64_MAX };
-	uint32_t key = 0;
+	struct sink_lat *v = tg_percpu_alloc(sizeof(*v), s->ncpus), sum = { .min = UINT64_MAX };
 	int cpu, i;
 
 	assert_non_null(v);
-	assert_int_equal(bpf_map__lookup_elem(s->skel->maps.lat, &key, sizeof(key), v,
-					      s->ncpus * sizeof(*v), 0), 0);
+	assert_int_equal(tg_percpu_read(s->skel->maps.lat, 0, v, sizeof(*v), s->ncpus), 0);
 	for (cpu = 0; cpu < s->ncpus; cpu++) {
 		if (!v[cpu].count)
 			continue;

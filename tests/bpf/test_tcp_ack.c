@@ -32,6 +32,7 @@
 #include <bpf/libbpf.h>
 #include "csum.h"
 #include "packet_tcp.h"
+#include "percpu.h"
 #include "tcp_gen.h"
 #include "tcp/load.h"
 #include "tcp_ack.skel.h"
@@ -421,18 +422,12 @@ static uint32_t build(const struct fixture *fx, uint8_t *f, size_t len)
 
 static struct tcp_ack_stats stats_sum(void)
 {
-	int n = libbpf_num_possible_cpus(), i;
-	struct tcp_ack_stats *v = calloc(n, sizeof(*v)), sum = { 0 };
-	__u32 zero = 0;
+	int n = tg_percpu_ncpus();
+	struct tcp_ack_stats *v = tg_percpu_alloc(sizeof(*v), n), sum;
 
 	assert_non_null(v);
-	assert_int_equal(bpf_map__lookup_elem(skel->maps.ack_stats, &zero, sizeof(zero), v,
-					      sizeof(*v) * n, 0), 0);
-	for (i = 0; i < n; i++) {
-		sum.passed += v[i].passed;
-		sum.consumed += v[i].consumed;
-		sum.malformed += v[i].malformed;
-	}
+	assert_int_equal(tg_percpu_read(skel->maps.ack_stats, 0, v, sizeof(*v), n), 0);
+	tg_percpu_sum_all(v, sizeof(*v), n, &sum);
 	free(v);
 	return sum;
 }

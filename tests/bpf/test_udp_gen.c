@@ -175,7 +175,7 @@ static void pcpu_init(struct gen *g, unsigned int thread)
 /* Our CPU's counters; every other CPU's must still be zero. */
 static struct udp_gen_pcpu pcpu_read(struct gen *g)
 {
-	size_t slot = th_pcpu_slot(sizeof(struct udp_gen_pcpu)), n = th_ncpus(), i;
+	size_t slot = tg_percpu_slot(sizeof(struct udp_gen_pcpu)), n = th_ncpus(), i;
 	uint8_t *vals = th_pcpu_lookup(g->skel->maps.pcpu, sizeof(struct udp_gen_pcpu));
 	struct udp_gen_pcpu pc, other;
 

@@ -377,7 +377,7 @@ static void test_vlan(void **state)
 		g->p.spec.vlan_tci[i] = c->tci[i];
 		g->p.spec.vlan_tpid[i] = i + 1 < c->nvlan ? TG_ETH_P_8021AD : TG_ETH_P_8021Q;
 	}
-	g->p.spec.frame_len = tg_udp_cfg_min_len(c->family, c->stamp, c->nvlan) + 100;
+	g->p.spec.frame_len = tg_udp_min_frame_len(c->family, c->nvlan, c->stamp) + 100;
 	if (c->fixed) {
 		g->p.src.count = g->p.dst.count = 1;
 		g->p.sport.count = g->p.dport.count = 1;
@@ -412,7 +412,7 @@ static void test_ring_stamped(void **state)
 			g->p.stamp = true;
 			g->p.src.count = g->p.dst.count = 1;
 			g->p.dport.count = 7;	/* with sport's 1000: a ring of 7000 */
-			g->p.spec.frame_len = tg_udp_cfg_min_len(fams[f], true, 0) + 10;
+			g->p.spec.frame_len = tg_udp_min_frame_len(fams[f], 0, true) + 10;
 			gen_load(g, f ? "v6 stamped over the ring" : "v4 stamped over the ring");
 			assert_int_equal(g->cfg.ring_len, 7000);
 			run_sequential(g, t, 800);

@@ -81,7 +81,7 @@ setup_pair() {
 	local mode=$1
 	ip netns add "$NSG" && ip netns add "$NSR" || return 1
 	# As many queues as sending threads: each sending CPU fills its own
-	# ring, so two threads do not overflow one (LIVE_FRAMES.md).
+	# ring, so two threads do not overflow one (doc/live-frames.md).
 	ip link add "$VG" netns "$NSG" numtxqueues 2 numrxqueues 2 type veth \
 		peer name "$VR" netns "$NSR" numtxqueues 2 numrxqueues 2 || return 1
 	# The generator's end must not send anything of its own (IPv6 DAD, RS):

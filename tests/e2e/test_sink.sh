@@ -242,7 +242,7 @@ if "$TG" udp --help 2>/dev/null | grep -q -- '--stamp'; then
 	echo "# stamped latency: $(tail -n 1 "$TMP/stamped.json" | jq -c .latency_ns)"
 
 	# Two threads, two streams, IPv6. Two senders can overflow a one-queue
-	# veth's ring (shared/LIVE_FRAMES.md): what did not arrive is what the
+	# veth's ring (doc/live-frames.md): what did not arrive is what the
 	# sink calls lost, except frames lost after a stream's last arrival,
 	# which no receiver can see (at most a 256-frame ring's worth each).
 	start_sink stamped6 -D 3 -I 0 || sink_fails stamped6

@@ -5,9 +5,8 @@
  * -EINVAL or -ERANGE; a message that quotes the input on failure; values in
  * their documented ranges and a round trip through the formatters on success.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
- *	tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c -o build/fuzz_parse
- *   build/fuzz_parse -max_total_time=60 CORPUS_DIR
+ * Built and run by 'make fuzz' (see the Makefile for the command line);
+ * by hand, after a build: build/fuzz/fuzz_parse -max_total_time=60 CORPUS_DIR
  */
 #include <arpa/inet.h>
 #include <errno.h>

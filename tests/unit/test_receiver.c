@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lib/tcprx (the receiver of `tcp --veth`): per-connection counts, end of
+ * lib/tcp/receiver (the receiver of `tcp --veth`): per-connection counts, end of
  * stream told from a reset, the stop. Over loopback in a network namespace
  * of the test's own (unshare), so nothing leaves it; skipped without the
  * right to make one.

@@ -212,7 +212,8 @@ static void test_size_csum(void **state)
 			inet_pton(AF_INET6, "2001:2::1", &spec.dst);
 		}
 		assert_int_equal(tg_build_udp(&spec, tmpl, sizeof(tmpl), &l, NULL), 0);
-		for (len = tg_udp_min_frame_len(fams[f]); len <= TG_MAX_FRAME_LEN; len++) {
+		for (len = tg_udp_min_frame_len(fams[f], 0, false); len <= TG_MAX_FRAME_LEN;
+		     len++) {
 			uint16_t c, want, d = tg_udp_cfg_size_csum(tmpl, &l, fams[f], len);
 			uint32_t acc;
 

@@ -2,7 +2,7 @@
 /*
  * The pure parts of `trafficgen tcp`: tg_build_tcp against checksums
  * computed by a separate Python implementation, sizes and padding, the
- * checksum verifier; then the sender's arithmetic (lib/tcp_pace): segments
+ * checksum verifier; then the sender's arithmetic (lib/tcp/pace): segments
  * that fit a window, the repeat of the next live-frame call, the
  * retransmission timer.
  */

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include "csum.h"
 #include "packet.h"
+#include "stamp.h"
 #include "udp/cfg.h"
 
 static void vlan_bad(const char *s, const char *needle)
@@ -88,15 +89,15 @@ static void test_build_qinq(void **state)
 static void test_min_sizes(void **state)
 {
 	/* IPv4 stays at Ethernet's 60 until the headers pass it. */
-	assert_int_equal(tg_udp_min_frame_len_vlan(AF_INET, 0), 60);
-	assert_int_equal(tg_udp_min_frame_len_vlan(AF_INET, 2), 60);
-	assert_int_equal(tg_udp_min_frame_len_vlan(AF_INET6, 0), 62);
-	assert_int_equal(tg_udp_min_frame_len_vlan(AF_INET6, 1), 66);
-	assert_int_equal(tg_udp_min_frame_len_vlan(AF_INET6, 2), 70);
-	assert_int_equal(tg_udp_cfg_min_len(AF_INET, true, 2), 74);
-	assert_int_equal(tg_udp_cfg_min_len(AF_INET6, true, 2), 94);
-	assert_int_equal(tg_udp_cfg_min_len(AF_INET6, false, 0),
-			 tg_udp_cfg_min_frame_len(AF_INET6, false));
+	assert_int_equal(tg_udp_min_frame_len(AF_INET, 0, false), 60);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET, 2, false), 60);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET6, 0, false), 62);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET6, 1, false), 66);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET6, 2, false), 70);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET, 2, true), 74);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET6, 2, true), 94);
+	assert_int_equal(tg_udp_min_frame_len(AF_INET6, 0, true),
+			 TG_UDP6_HDRS + TG_STAMP_LEN);
 }
 
 /* Too short for the tags, or too many tags: refused with the sizes named. */
