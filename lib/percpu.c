@@ -17,6 +17,19 @@ void *tg_percpu_alloc(size_t size, int ncpus)
 	return ncpus > 0 ? calloc((size_t)ncpus, tg_percpu_slot(size)) : NULL;
 }
 
+void *tg_percpu_alloc_all(size_t size, int *ncpus)
+{
+	void *v;
+
+	*ncpus = tg_percpu_ncpus();
+	if (*ncpus < 0)
+		return NULL;
+	v = tg_percpu_alloc(size, *ncpus);
+	if (!v)
+		*ncpus = -ENOMEM;
+	return v;
+}
+
 int tg_percpu_read(const struct bpf_map *map, uint32_t key, void *vals, size_t size, int ncpus)
 {
 	return bpf_map__lookup_elem(map, &key, sizeof(key), vals,

@@ -24,6 +24,12 @@ static inline size_t tg_percpu_slot(size_t size)
 /* Zeroed room for ncpus values of size bytes; NULL when out of memory. */
 void *tg_percpu_alloc(size_t size, int ncpus);
 
+/*
+ * Zeroed room for every possible CPU's value, their number in *ncpus.
+ * NULL on failure, with *ncpus then the negative errno to return.
+ */
+void *tg_percpu_alloc_all(size_t size, int *ncpus);
+
 /* Every CPU's value of key into vals (ncpus slots). 0 or a negative errno. */
 int tg_percpu_read(const struct bpf_map *map, uint32_t key, void *vals, size_t size, int ncpus);
 

@@ -333,12 +333,9 @@ int tcp_gen_open(struct tcp_run *r)
 		tg_error("%s\n", err.msg);
 		return ret;
 	}
-	r->ncpus = tg_percpu_ncpus();
-	if (r->ncpus < 0)
-		return r->ncpus;
-	r->pcpu = tg_percpu_alloc(sizeof(*r->pcpu), r->ncpus);
+	r->pcpu = tg_percpu_alloc_all(sizeof(*r->pcpu), &r->ncpus);
 	if (!r->pcpu)
-		return -ENOMEM;
+		return r->ncpus;
 	ret = tg_tcp_gen_assign(r->progs.gen, r->cpus, r->nthreads, r->nflows, r->pcpu, r->ncpus,
 				&err);
 	if (ret)

@@ -128,13 +128,8 @@ static int load_program(struct udp_run *r)
 	ret = r->mode->load(r);
 	if (ret)
 		return ret;
-	r->ncpus = tg_percpu_ncpus();
-	if (r->ncpus < 0)
-		return r->ncpus;
-	r->pcpu = tg_percpu_alloc(sizeof(*r->pcpu), r->ncpus);
-	if (!r->pcpu)
-		return -ENOMEM;
-	return 0;
+	r->pcpu = tg_percpu_alloc_all(sizeof(*r->pcpu), &r->ncpus);
+	return r->pcpu ? 0 : r->ncpus;
 }
 
 static int read_pcpu(struct udp_run *r)
