@@ -47,6 +47,15 @@ static int load_attach(struct tg_txerr *t, const int *ifindex, unsigned int n,
 	return ret;
 }
 
+int tg_txerr_try(int ifindex, bool with_redirect_err)
+{
+	struct tg_txerr t = { 0 };
+	int ret = load_attach(&t, &ifindex, 1, with_redirect_err, true);
+
+	tg_txerr_close(&t);
+	return ret;
+}
+
 static void warn_no_redirect_err(void)
 {
 	tg_warn("the kernel has no xdp_redirect_err tracepoint: failed redirects "

@@ -49,4 +49,11 @@ uint64_t tg_txerr_read(const struct tg_txerr *t, unsigned int i);
 uint64_t tg_txerr_read_final(const struct tg_txerr *t, unsigned int i, uint64_t redirected);
 void tg_txerr_close(struct tg_txerr *t);
 
+/*
+ * Whether the counting programs load and attach here, towards ifindex
+ * (`trafficgen probe`): loads them as a run would, then drops them.
+ * 0 or a negative errno.
+ */
+int tg_txerr_try(int ifindex, bool with_redirect_err);
+
 #endif

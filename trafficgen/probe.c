@@ -28,8 +28,7 @@
 #include "netdev_compat.h"
 #include "print.h"
 #include "probe.skel.h"
-#include "txerr.h"
-#include "txerr.skel.h"
+#include "txerr_user.h"
 
 #define BPF_FS_MAGIC_NUMBER 0xcafe4a11	/* linux/magic.h BPF_FS_MAGIC */
 #define PROBE_FRAME_LEN 64
@@ -292,24 +291,6 @@ static void check_bpffs(struct probe_run *r)
 	report(r, "bpffs", V_WARN, &l);
 }
 
-/* Loads and attaches the run's own counter programs, then drops them. */
-static int txerr_try(int ifindex, bool with_redirect_err)
-{
-	struct txerr_bpf *skel = txerr_bpf__open();
-	int ret;
-
-	if (!skel)
-		return -errno;
-	skel->rodata->cfg.ntargets = 1;
-	skel->rodata->cfg.ifindex[0] = ifindex;
-	bpf_program__set_autoload(skel->progs.tg_redirect_err, with_redirect_err);
-	ret = txerr_bpf__load(skel);
-	if (!ret)
-		ret = txerr_bpf__attach(skel);
-	txerr_bpf__destroy(skel);
-	return ret;
-}
-
 static void check_tracepoints(struct probe_run *r)
 {
 	struct line l = { "", "" };
@@ -339,7 +320,7 @@ static void check_tracepoints(struct probe_run *r)
 		report(r, "tx-error-tracepoints", V_WARN, &l);
 		return;
 	}
-	ret = txerr_try(r->have_iface ? r->iface.ifindex : 1, rerr);
+	ret = tg_txerr_try(r->have_iface ? r->iface.ifindex : 1, rerr);
 	if (ret) {
 		say(l.detail, "xdp_devmap_xmit%s exist%s, but attaching to them failed: %s",
 		    rerr ? " and xdp_redirect_err" : "", rerr ? "" : "s", strerror(-ret));

@@ -28,6 +28,7 @@
 #include "parse.h"
 #include "pcap_write.h"
 #include "print.h"
+#include "sink/load.h"
 #include "sink/maps.h"
 #include "sink/report.h"
 #include "sink.h"
@@ -250,27 +251,9 @@ static int load_program(struct sink_run *r)
 	struct tg_err err = { "" };
 	int ret;
 
-	r->skel = sink_bpf__open();
-	if (!r->skel) {
-		ret = -errno;
-		tg_error("could not open the sink program: %s\n", strerror(-ret));
-		return ret;
-	}
-	r->skel->rodata->cfg = r->cfg;
-	/* Not recording: the smallest ring the kernel takes (one page). */
-	ret = bpf_map__set_max_entries(r->skel->maps.pcap_rb,
-				       r->cfg.pcap ? PCAP_RING_BYTES : (__u32)getpagesize());
-	if (!ret)
-		ret = sink_bpf__load(r->skel);
-	if (ret) {
-		tg_error("could not load the sink program: %s (%s)\n", strerror(-ret),
-			 ret == -EPERM ? "needs root or CAP_BPF and CAP_NET_ADMIN" :
-			 "run with -v for the verifier's log; is this kernel >= 5.18?");
-		return ret;
-	}
-	ret = tg_sink_maps_open(&r->maps, bpf_map__fd(r->skel->maps.stats),
-				bpf_map__fd(r->skel->maps.lat),
-				bpf_map__fd(r->skel->maps.streams), &err);
+	/* Not recording: the smallest ring the kernel takes. */
+	ret = tg_sink_load(&r->skel, &r->cfg, r->cfg.pcap ? PCAP_RING_BYTES : 0, &r->maps,
+			   &err);
 	if (ret)
 		tg_error("%s\n", err.msg);
 	return ret;

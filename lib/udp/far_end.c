@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "udp/far_end.h"
+#include "sink/load.h"
 #include "sink.h"
 #include "sink.skel.h"
 
@@ -13,27 +14,13 @@
 
 static int load_sink(struct tg_far_end *f, struct tg_err *err)
 {
-	int ret;
-
-	f->skel = sink_bpf__open();
-	if (!f->skel)
-		return tg_fail(err, errno, "could not open the sink program: %s",
-			       strerror(errno));
-	f->skel->rodata->cfg = (struct sink_cfg){
+	const struct sink_cfg cfg = {
 		.action = XDP_DROP,
 		.proto = SINK_PROTO_ANY,
 		.snaplen = SINK_SNAP_MAX,
 	};
-	/* No recording: the smallest ring the kernel takes. */
-	ret = bpf_map__set_max_entries(f->skel->maps.pcap_rb, getpagesize());
-	if (!ret)
-		ret = sink_bpf__load(f->skel);
-	if (ret)
-		return tg_fail(err, ret, "could not load the sink program: %s "
-			       "(run with -v for the verifier's log)", strerror(-ret));
-	ret = tg_sink_maps_open(&f->maps, bpf_map__fd(f->skel->maps.stats),
-				bpf_map__fd(f->skel->maps.lat),
-				bpf_map__fd(f->skel->maps.streams), err);
+	int ret = tg_sink_load(&f->skel, &cfg, 0, &f->maps, err);
+
 	f->maps_open = !ret;
 	return ret;
 }

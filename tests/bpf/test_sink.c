@@ -35,6 +35,7 @@
 #include "packet.h"
 #include "percpu.h"
 #include "sink.h"
+#include "sink/load.h"
 #include "sink.skel.h"
 #include "stamp.h"
 #include "wire.h"
@@ -325,21 +326,16 @@ struct sink {
 static void sink_load(struct sink *s, const char *desc, const struct sink_cfg *cfg,
 		      uint32_t ring_bytes)
 {
-	int ret;
+	struct sink_cfg c = *cfg;
+	struct tg_err err = { "" };
 
 	s->desc = desc;
-	s->skel = sink_bpf__open();
-	if (!s->skel)
-		fail_msg("%s: opening the skeleton: %s", desc, strerror(errno));
-	s->skel->rodata->cfg = *cfg;
-	if (!cfg->action)
-		s->skel->rodata->cfg.action = XDP_DROP;
-	if (!cfg->snaplen)
-		s->skel->rodata->cfg.snaplen = SINK_SNAP_MAX;
-	assert_int_equal(bpf_map__set_max_entries(s->skel->maps.pcap_rb, ring_bytes), 0);
-	ret = sink_bpf__load(s->skel);
-	if (ret)
-		fail_msg("%s: loading the sink: %s", desc, strerror(-ret));
+	if (!c.action)
+		c.action = XDP_DROP;
+	if (!c.snaplen)
+		c.snaplen = SINK_SNAP_MAX;
+	if (tg_sink_load(&s->skel, &c, ring_bytes, NULL, &err))
+		fail_msg("%s: %s", desc, err.msg);
 	s->ncpus = tg_percpu_ncpus();
 	assert_true(s->ncpus > 0);
 }
