@@ -47,7 +47,7 @@
 #include "udp/cfg.h"
 #include "txerr_user.h"
 #include "udp/load.h"
-#include "ceiling.skel.h"
+#include "ceiling_load.h"
 #include "udp_gen.skel.h"
 #include "bench_tool.h"
 
@@ -360,14 +360,9 @@ int main(int argc, char **argv)
 		return die(argv[optind], err.msg);
 	target_open = true;
 
-	ceil = ceiling_bpf__open();
+	ceil = bench_ceiling_load(iface.ifindex);
 	if (!ceil) {
-		die("open programs", strerror(errno));
-		goto out;
-	}
-	ceil->rodata->target_ifindex = iface.ifindex;
-	if (ceiling_bpf__load(ceil)) {
-		die("load programs", strerror(errno));
+		die("load ceiling program", strerror(errno));
 		goto out;
 	}
 	if (tg_udp_load(&gen, &(struct tg_udp_load){ .cfg = &cfg, .params = &p }, &err)) {

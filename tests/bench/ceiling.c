@@ -30,7 +30,7 @@
 #include "parse.h"
 #include "target.h"
 #include "udp/cfg.h"
-#include "ceiling.skel.h"
+#include "ceiling_load.h"
 #include "bench_tool.h"
 
 static void usage(FILE *f)
@@ -171,13 +171,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	target_open = true;
-	skel = ceiling_bpf__open();
+	skel = bench_ceiling_load(iface.ifindex);
 	if (!skel) {
-		die("open ceiling program", strerror(errno));
-		goto out;
-	}
-	skel->rodata->target_ifindex = iface.ifindex;
-	if (ceiling_bpf__load(skel)) {
 		die("load ceiling program", strerror(errno));
 		goto out;
 	}
