@@ -22,8 +22,8 @@
  */
 #include <stdbool.h>
 #include "compat.bpf.h"
-#include <linux/tcp.h>
 #include "tcp_maps.bpf.h"
+#include "tcp_parse.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -39,7 +39,6 @@ struct {
 #define TH_RST 0x04
 #define TH_ACK 0x10
 
-#define IP_MF_OFFSET 0x3fff
 #define TCP_MAX_OPTLEN 40
 
 /* What one segment says, read before the lock is taken. */
@@ -234,6 +233,7 @@ int tcp_ack(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct tcp_flow_key key = {};
+	struct tg_tcp_loc loc;
 	struct tcp_ack_stats *stats;
 	struct tcp_flow_ctl *ctl;
 	struct tcp_flow *st;
@@ -244,38 +244,18 @@ int tcp_ack(struct xdp_md *ctx)
 	int verdict;
 	__u64 now;
 
-	if ((void *)(eth + 1) > data_end)
+	if (tg_tcp_locate(data, data_end, &loc))
 		return XDP_PASS;
-	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
-		struct iphdr *ip = (void *)(eth + 1);
-		__u32 tot;
-
-		if ((void *)(ip + 1) > data_end || ip->protocol != IPPROTO_TCP ||
-		    (ip->frag_off & bpf_htons(IP_MF_OFFSET)))
-			return XDP_PASS;
-		hl = ip->ihl * 4;
-		tot = bpf_ntohs(ip->tot_len);
-		/* The kernel drops these; there is nothing to name a flow by. */
-		if (hl < sizeof(*ip) || tot < hl)
-			return XDP_PASS;
-		th = (void *)ip + hl;
-		l4_len = tot - hl;
+	th = loc.th;
+	l4_len = loc.l4_len;
+	if (loc.ip) {
 		key.family = 4;
-		key.local[0] = ip->daddr;
-		key.remote[0] = ip->saddr;
-	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = (void *)(eth + 1);
-
-		/* Extension headers are not followed: such segments are not ours. */
-		if ((void *)(ip6 + 1) > data_end || ip6->nexthdr != IPPROTO_TCP)
-			return XDP_PASS;
-		th = (void *)(ip6 + 1);
-		l4_len = bpf_ntohs(ip6->payload_len);
-		key.family = 6;
-		__builtin_memcpy(key.local, &ip6->daddr, 16);
-		__builtin_memcpy(key.remote, &ip6->saddr, 16);
+		key.local[0] = loc.ip->daddr;
+		key.remote[0] = loc.ip->saddr;
 	} else {
-		return XDP_PASS;
+		key.family = 6;
+		__builtin_memcpy(key.local, &loc.ip6->daddr, 16);
+		__builtin_memcpy(key.remote, &loc.ip6->saddr, 16);
 	}
 	if ((void *)th + 4 > data_end || l4_len > 0xffff)
 		return XDP_PASS;
