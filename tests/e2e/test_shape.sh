@@ -122,12 +122,27 @@ check_eq "imix: no UDP checksum errors at the receiver" 0 $(( $(udp_csum_errors 
 check_eq "imix: pkt_size_mean in the start line" 361.833333 \
 	"$(head -n 1 "$TMP/imix.json" | grep -o '"pkt_size_mean":[0-9.]*' | cut -d: -f2)"
 
-# At random, 100k frames: each size within 3% of its share (7/12, 4/12, 1/12).
+# share NAME COUNT N P: COUNT of N independent picks of probability P
+# (a fraction, e.g. 1/12) within 8 standard deviations of the binomial,
+# sqrt(N P (1 - P)), of N P. Independent picks would stay within 6 (a miss
+# once in 500 million); runs here scatter up to 1.7 times wider, hence 8.
+# At 100k frames that is within 1.3% of 7/12 and 1/3 and within 0.7% of
+# 1/12 (absolute), far finer than a wrong pick (one wheel entry more or
+# less moves a share by 1/12).
+share() {
+	local lo hi
+	read -r lo hi < <(awk -v n="$3" -v p="$4" 'BEGIN {
+		split(p, f, "/"); p = f[1] / f[2]; m = n * p; d = 8 * sqrt(n * p * (1 - p))
+		printf "%d %d\n", m - d + 0.999999, m + d }')
+	in_range "$1" "$2" "$lo" "$hi"
+}
+
+# At random, 100k frames: each size near its share (7/12, 4/12, 1/12).
 capture imixr 100000 --rate 500k --random --imix 64:7,594:4,1518:1 -a "$R4" -A "$G4" -t 2
 check_frames "random imix" "$TMP/imixr.pcap" 100000
-in_range "random imix: 64-byte share near 7/12" "$(count_len "$TMP/imixr.pcap" 60)" 56583 60083
-in_range "random imix: 594-byte share near 4/12" "$(count_len "$TMP/imixr.pcap" 590)" 32333 34333
-in_range "random imix: 1518-byte share near 1/12" "$(count_len "$TMP/imixr.pcap" 1514)" 8083 8583
+share "random imix: 64-byte share near 7/12" "$(count_len "$TMP/imixr.pcap" 60)" 100000 7/12
+share "random imix: 594-byte share near 4/12" "$(count_len "$TMP/imixr.pcap" 590)" 100000 4/12
+share "random imix: 1518-byte share near 1/12" "$(count_len "$TMP/imixr.pcap" 1514)" 100000 1/12
 check_no_bad "random imix" "$TMP/imixr.pcap"
 
 # IPv6 with the classic mix: 64 is raised to IPv6's smallest, 66.
