@@ -7,9 +7,11 @@
 # The tests run in parallel, TEST_JOBS at a time (default: one more than
 # the CPUs, as the end-to-end scripts spend much of their time waiting on
 # the kernel): each end-to-end script makes its own uniquely named
-# namespaces, and none changes anything outside them. The bench smoke test
-# (tier bench) flips kernel.bpf_stats_enabled, so it is not in `all` and
-# runs alone. The report comes once all have ended, in a fixed order.
+# namespaces, and none changes anything outside them. A script with a line
+# "# run alone: WHY" (its timings measure the machine) runs after the others,
+# with nothing beside it. The bench smoke test (tier bench) flips
+# kernel.bpf_stats_enabled, so it is not in `all`. The report comes once
+# all have ended, in a fixed order.
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -19,13 +21,15 @@ logdir=$BUILD/tests/logs
 mkdir -p "$logdir"
 jobs=${TEST_JOBS:-$(($(nproc) + 1))}
 
-names=() cmds=()
+names=() cmds=() alone=()
 
-# add NAME CMD...: a test to run (CMD's words NUL-free, kept as given).
+# add NAME CMD...: a test to run (CMD's words kept as given); alone if its
+# script (CMD's last word) says "# run alone".
 add() {
 	names+=("$1")
 	shift
 	cmds+=("$(printf '%q ' "$@")")
+	alone+=("$(grep -qsx '# run alone:.*' "${!#}" && echo 1)")
 }
 
 log_of() { echo "$logdir/$(echo "$1" | tr / _).log"; }
@@ -98,17 +102,28 @@ order=$(for i in "${!names[@]}"; do
 	echo "$(guess "${names[i]}") $i"
 done | sort -s -rn -k1,1 | awk '{ print $2 }')
 
-trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
-for i in $order; do
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-	rm -f "$(log_of "${names[i]}").res"
+# start I: test I in the background.
+start() {
+	rm -f "$(log_of "${names[$1]}").res"
 	(
 		t0=$(date +%s)
-		eval "run_one \"\${names[i]}\" ${cmds[i]}"
-		echo $(($(date +%s) - t0)) >"$(log_of "${names[i]}").time"
+		eval "run_one \"\${names[$1]}\" ${cmds[$1]}"
+		echo $(($(date +%s) - t0)) >"$(log_of "${names[$1]}").time"
 	) &
+}
+
+trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
+for i in $order; do
+	[ -n "${alone[i]}" ] && continue
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	start "$i"
 done
 wait
+for i in $order; do
+	[ -n "${alone[i]}" ] || continue
+	start "$i"
+	wait
+done
 
 pass=0 fail=0 skip=0
 for i in "${!names[@]}"; do
