@@ -138,6 +138,9 @@ rx0=$(rx_packets)
 in_g "$TG" udp -n 15M --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" \
 	>"$TMP/down.json" 2>"$TMP/down.err" &
 pid=$!
+# Down while it sends: after its start line (a loaded machine can take
+# longer than a fixed sleep to get there), then mid-run.
+wait_start "$pid" "$TMP/down.json" || not_ok "peer down mid-run: started" "$(cat "$TMP/down.err")"
 sleep 0.3
 ip -n "$NSR" link set dev "$VR" down
 sleep 0.4

@@ -27,6 +27,34 @@ send() {
 
 xdp_on_recv() { ! no_xdp_on_recv; }
 
+# rx_settled NS DEV RX0 N: waits (bounded: 10 s) until DEV's rx_packets
+# has moved by at least N since RX0 and then stood still for 200 ms. A veth
+# counts a batch of frames after its XDP program has run on them, and the
+# sender has returned by then: every frame of the run has been through the
+# program, so the sink's counters are final. Faster than waiting out a -D.
+rx_settled() {
+	local a b i still=0
+	a=$(ifstat "$1" "$2" rx_packets)
+	for i in $(seq 100); do
+		sleep 0.1
+		b=$(ifstat "$1" "$2" rx_packets)
+		if [ "$a" = "$b" ]; then still=$((still + 1)); else still=0; fi
+		[ $((b - $3)) -ge "$4" ] && [ "$still" -ge 2 ] && return 0
+		a=$b
+	done
+	return 1
+}
+
+# stop_sink PID RX0 N: once N frames (at least) have been through the
+# sink on $VR (rx_settled), SIGINT ends it as -D would: summary, exit 0.
+# Returns its exit status. -D stays on the sinks as a bound of their own.
+stop_sink() {
+	rx_settled "$NSR" "$VR" "$2" "$3"
+	kill -INT "$1" 2>/dev/null
+	wait_exit "$1" 10
+}
+
+
 # Every line of a file is a JSON object.
 json_lines() { jq -e 'type == "object"' "$1" >/dev/null; }
 
@@ -58,9 +86,9 @@ exact() {
 	local name=$1 fam=$2 n=$3 rx0 rx1 rc
 	shift 3
 	rx0=$(rx_packets)
-	start_sink "$name" -D 3 -I 0 || { sink_fails "$name"; return; }
+	start_sink "$name" -D 20 -I 0 || { sink_fails "$name"; return; }
 	send -n "$n" "$@"
-	wait_exit "$SINK_PID" 10
+	stop_sink "$SINK_PID" "$rx0" "$n"
 	rc=$?
 	rx1=$(rx_packets)
 	echo "# $name: sink received $(sf "$name" received), kernel rx_packets delta on $VR $((rx1 - rx0))"
@@ -88,28 +116,28 @@ check_eq "json: no latency without stamps" null "$(tail -n 1 "$TMP/ipv4.json" | 
 
 # --action pass: the receiver's UDP layer gets every frame. Only UDP is
 # counted: the port unreachables the receiver sends back bring an ARP reply.
-in0=$(udp_in 4)
-start_sink pass -D 3 -I 0 --action pass --proto udp || sink_fails pass
+in0=$(udp_in 4) rx0=$(rx_packets)
+start_sink pass -D 20 -I 0 --action pass --proto udp || sink_fails pass
 send -n 50000 -a "$R4" -A "$G4"
-wait_exit "$SINK_PID" 10
+stop_sink "$SINK_PID" "$rx0" 50000
 check_eq "pass: exit status" 0 $?
 check_eq "pass: sink received 50000" 50000 "$(sf pass received)"
 check_eq "pass: counted as passed" 50000 "$(sf pass pass)"
 check_eq "pass: the UDP layer got 50000" 50000 $(( $(udp_in 4) - in0 ))
 
 # Filters: frames that do not match go to the stack, uncounted.
-in0=$(udp_in 4)
-start_sink proto -D 3 -I 0 --proto tcp || sink_fails proto
+in0=$(udp_in 4) rx0=$(rx_packets)
+start_sink proto -D 20 -I 0 --proto tcp || sink_fails proto
 send -n 10000 -a "$R4" -A "$G4"
-wait_exit "$SINK_PID" 10
+stop_sink "$SINK_PID" "$rx0" 10000
 check_eq "proto tcp: nothing counted" 0 "$(sf proto received)"
 check_eq "proto tcp: 10000 passed on" 10000 "$(sf proto ignored)"
 check_eq "proto tcp: the UDP layer got them" 10000 $(( $(udp_in 4) - in0 ))
 
-in0=$(udp_in 6)
-start_sink port -D 3 -I 0 --proto udp --port 5000 || sink_fails port
+in0=$(udp_in 6) rx0=$(rx_packets)
+start_sink port -D 20 -I 0 --proto udp --port 5000 || sink_fails port
 send -n 20000 -a "$R6" -A "$G6" -p 4999-5000
-wait_exit "$SINK_PID" 10
+stop_sink "$SINK_PID" "$rx0" 20000
 check_eq "port 5000: half the ports' frames counted" 10000 "$(sf port received)"
 check_eq "port 5000: the other half passed on" 10000 "$(sf port ignored)"
 check_eq "port 5000: the UDP layer got the other half" 10000 $(( $(udp_in 6) - in0 ))
@@ -160,8 +188,9 @@ check_eq "text: no JSON" 0 "$(grep -c '{' "$TMP/text.out")"
 # SIGINT and SIGTERM: the summary, exit 0, at once, nothing left attached.
 for sig in INT TERM; do
 	start_sink "sig$sig" -I 0 || sink_fails "sig$sig"
+	rx0=$(rx_packets)
 	send -n 5000 -a "$R4" -A "$G4"
-	sleep 0.3
+	rx_settled "$NSR" "$VR" "$rx0" 5000
 	t0=$(date +%s%N)
 	kill -"$sig" "$SINK_PID"
 	wait_exit "$SINK_PID" 5
@@ -200,10 +229,11 @@ in_r sysctl -qw "net.ipv6.conf.$RA.disable_ipv6=1" "net.ipv6.conf.$RB.disable_ip
 ip -n "$NSR" link set dev "$RA" up
 ip -n "$NSR" link set dev "$RB" up
 ip -n "$NSR" link set dev "$RB" xdp obj "$BPF_OBJ/xdp_pass.bpf.o" sec xdp
-rb0=$(ifstat "$NSR" "$RB" rx_packets)
-start_sink redirect -D 3 -I 0 --action "redirect:$RA" || sink_fails redirect
+rb0=$(ifstat "$NSR" "$RB" rx_packets) rx0=$(rx_packets)
+start_sink redirect -D 20 -I 0 --action "redirect:$RA" || sink_fails redirect
 send -n 20000 -a "$R4" -A "$G4"
-wait_exit "$SINK_PID" 10
+stop_sink "$SINK_PID" "$rx0" 20000
+rx_settled "$NSR" "$RB" "$rb0" 20000
 check_eq "redirect: exit status" 0 $?
 check_eq "redirect: counted as redirected" 20000 "$(sf redirect redirect)"
 check_eq "redirect: $RB received them" 20000 $(( $(ifstat "$NSR" "$RB" rx_packets) - rb0 ))
@@ -213,24 +243,27 @@ check_eq "redirect: unknown interface is a usage error" 2 $?
 # --action tx: back out of $VR to the generator's end, where a second sink
 # counts the UDP frames that come back (and, being an XDP program, lets the
 # veth pass them in: a veth hands XDP_TX frames to its peer's NAPI).
-ip netns exec "$NSG" "$TG" sink --json -D 4 -I 0 --proto udp --action pass "$VG" \
+ip netns exec "$NSG" "$TG" sink --json -D 20 -I 0 --proto udp --action pass "$VG" \
 	>"$TMP/back.json" 2>"$TMP/back.err" &
 back=$!
 wait_start "$back" "$TMP/back.json"
-start_sink tx -D 3 -I 0 --action tx || sink_fails tx
+back0=$(ifstat "$NSG" "$VG" rx_packets) rx0=$(rx_packets)
+start_sink tx -D 20 -I 0 --action tx || sink_fails tx
 send -n 20000 -a "$R4" -A "$G4"
-wait_exit "$SINK_PID" 10
+stop_sink "$SINK_PID" "$rx0" 20000
 check_eq "tx: exit status" 0 $?
 check_eq "tx: counted as sent back" 20000 "$(sf tx tx)"
+rx_settled "$NSG" "$VG" "$back0" 20000
+kill -INT "$back" 2>/dev/null
 wait_exit "$back" 10
 check_eq "tx: a sink on $VG received them" 20000 "$(json_field "$TMP/back.json" received)"
 
 # Stamped frames need `udp --stamp`.
 if "$TG" udp --help 2>/dev/null | grep -q -- '--stamp'; then
 	rx0=$(rx_packets)
-	start_sink stamped -D 3 -I 0 || sink_fails stamped
+	start_sink stamped -D 20 -I 0 || sink_fails stamped
 	send -n 100000 --stamp -a "$R4" -A "$G4"
-	wait_exit "$SINK_PID" 10
+	stop_sink "$SINK_PID" "$rx0" 100000
 	check_eq "stamped: all 100000 stamped" 100000 "$(sf stamped stamped)"
 	check_eq "stamped: the kernel saw as many" 100000 $(( $(rx_packets) - rx0 ))
 	check_eq "stamped: 0 lost" 0 "$(sf stamped lost)"
@@ -245,9 +278,11 @@ if "$TG" udp --help 2>/dev/null | grep -q -- '--stamp'; then
 	# veth's ring (doc/live-frames.md): what did not arrive is what the
 	# sink calls lost, except frames lost after a stream's last arrival,
 	# which no receiver can see (at most a 256-frame ring's worth each).
-	start_sink stamped6 -D 3 -I 0 || sink_fails stamped6
+	# What arrives is not known ahead: until the counter stands still.
+	rx0=$(rx_packets)
+	start_sink stamped6 -D 20 -I 0 || sink_fails stamped6
 	send -n 100000 --stamp -t 2 -a "$R6" -A "$G6"
-	wait_exit "$SINK_PID" 10
+	stop_sink "$SINK_PID" "$rx0" 0
 	got=$(sf stamped6 stamped) lost=$(sf stamped6 lost)
 	echo "# stamped6: $got of 100000 arrived, $lost lost"
 	check_eq "stamped6: two streams" 2 "$(sf stamped6 streams)"
@@ -257,9 +292,10 @@ if "$TG" udp --help 2>/dev/null | grep -q -- '--stamp'; then
 
 	# The sink sees only the even frames of a stream alternating two ports:
 	# every other seq is missing, by construction.
-	start_sink stamped-loss -D 3 -I 0 --port 5000 || sink_fails stamped-loss
+	rx0=$(rx_packets)
+	start_sink stamped-loss -D 20 -I 0 --port 5000 || sink_fails stamped-loss
 	send -n 10000 --stamp -a "$R4" -A "$G4" -p 5000-5001
-	wait_exit "$SINK_PID" 10
+	stop_sink "$SINK_PID" "$rx0" 10000
 	check_eq "stamped loss: 5000 seen" 5000 "$(sf stamped-loss stamped)"
 	check_eq "stamped loss: the odd seqs below the last even one are lost" 4999 \
 		"$(sf stamped-loss lost)"

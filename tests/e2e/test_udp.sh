@@ -88,7 +88,9 @@ ip netns exec "$NSG" "$TG" udp -t 2 -I 0 --json -m "$VR_MAC" \
 	-a "$R4" -A "$G4" "$VG" >"$TMP/int.json" 2>/dev/null &
 pid=$!
 CLEANUP_EXTRA="kill -9 $pid 2>/dev/null"
-sleep 1
+# Mid-run: sending has begun (its start line), both threads under way.
+wait_start "$pid" "$TMP/int.json"
+sleep 0.2
 t0=$(date +%s%N)
 kill -INT "$pid"
 for i in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done

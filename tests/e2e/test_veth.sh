@@ -28,7 +28,9 @@ check_eq "nothing left: no namespace or link of ours" 0 "$(veth_leftovers)"
 "$TG" udp --veth -I 0 --json >"$TMP/i.json" 2>/dev/null &
 pid=$!
 CLEANUP_EXTRA="kill -9 $pid 2>/dev/null"
-sleep 1
+# Mid-run: sending has begun (its start line).
+wait_start "$pid" "$TMP/i.json"
+sleep 0.2
 kill -INT "$pid"
 for i in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
 kill -9 "$pid" 2>/dev/null

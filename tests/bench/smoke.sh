@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End to end: a very short `make bench` (tests/bench/bench.sh) into a
+# `make bench-smoke`: a very short `make bench` (tests/bench/bench.sh) into a
 # temporary folder. Judges the shape of what it writes, not the numbers:
 # results.json well-formed with one row per mode, results.md tables (pps,
 # then TCP goodput) with a header and one row per mode, pps.png and tcp.png
@@ -7,13 +7,13 @@
 # grep and awk (Debian's base has neither jq nor python3); python3's JSON
 # parser is used as well where it exists.
 # shellcheck source=tests/e2e/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../e2e/lib.sh"
 require_root
 
 BENCH=$TOP/tests/bench/bench.sh
 [ -x "$TOP/$BUILD/tests/bench/ceiling" ] && [ -x "$TOP/$BUILD/tests/bench/sock_sender" ] &&
 	[ -x "$TOP/$BUILD/tests/tools/tcp_discard" ] ||
-	skip_all "no bench tools: run 'make test' or 'make bench'"
+	skip_all "no bench tools: run 'make bench-smoke' or 'make bench'"
 
 # The modes bench.sh promises, in its order: pps rows, then TCP rows.
 PPS_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 ceil1500 udp1500
