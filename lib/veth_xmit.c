@@ -3,29 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <linux/ethtool.h>
-#include <linux/sockios.h>
 #include "veth_xmit.h"
-
-/* One SIOCETHTOOL request on ifname; returns 0 or a negative errno. */
-static int ethtool(const char *ifname, void *cmd)
-{
-	struct ifreq ifr = { 0 };
-	int fd, ret = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = cmd;
-	if (ioctl(fd, SIOCETHTOOL, &ifr))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
 
 /* The statistic's queue if name is "tx_queue_<q>_<what>", else -1. */
 static long queue_of(const char *name, const char *what)
@@ -60,35 +39,24 @@ static int note(uint32_t **idx, unsigned int *n, long q, uint32_t i)
 int tg_veth_xmit_open(struct tg_veth_xmit *v, int ifindex)
 {
 	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ethtool_gstrings *s;
+	char ifname[IF_NAMESIZE];
 	unsigned int nok = 0, nerr = 0, i;
 	int ret;
 
 	memset(v, 0, sizeof(*v));
-	if (!if_indextoname(ifindex, v->ifname))
+	if (!if_indextoname(ifindex, ifname))
 		return -errno;
-	ret = ethtool(v->ifname, &info);
+	ret = tg_ethtool_ioctl(ifname, &info);
 	if (ret)
 		return ret;
 	if (strcmp(info.driver, "veth") || !info.n_stats)
 		return -ENODEV;
-	s = calloc(1, sizeof(*s) + (size_t)info.n_stats * ETH_GSTRING_LEN);
-	if (!s)
-		return -ENOMEM;
-	s->cmd = ETHTOOL_GSTRINGS;
-	s->string_set = ETH_SS_STATS;
-	s->len = info.n_stats;
-	ret = ethtool(v->ifname, s);
-	for (i = 0; !ret && i < s->len; i++) {
-		char name[ETH_GSTRING_LEN + 1] = "";
-
-		memcpy(name, s->data + (size_t)i * ETH_GSTRING_LEN, ETH_GSTRING_LEN);
-		ret = note(&v->ok, &nok, queue_of(name, "xdp_xmit"), i);
+	ret = tg_ethtool_stats_open(&v->st, ifname);
+	for (i = 0; !ret && i < v->st.n; i++) {
+		ret = note(&v->ok, &nok, queue_of(v->st.names[i], "xdp_xmit"), i);
 		if (!ret)
-			ret = note(&v->err, &nerr, queue_of(name, "xdp_xmit_errors"), i);
+			ret = note(&v->err, &nerr, queue_of(v->st.names[i], "xdp_xmit_errors"), i);
 	}
-	v->nstats = s->len;
-	free(s);
 	v->nq = nok;
 	/* Every queue needs both counters, or the sums would miss frames. */
 	for (i = 0; !ret && i < nok; i++)
@@ -103,30 +71,23 @@ int tg_veth_xmit_open(struct tg_veth_xmit *v, int ifindex)
 
 int tg_veth_xmit_read(const struct tg_veth_xmit *v, uint64_t *ok, uint64_t *err)
 {
-	struct ethtool_stats *st;
+	/* Only the values change: the names and the set are the open's. */
+	struct tg_ethtool_stats st = v->st;
 	unsigned int q;
 	int ret;
 
-	st = calloc(1, sizeof(*st) + (size_t)v->nstats * sizeof(uint64_t));
-	if (!st)
-		return -ENOMEM;
-	st->cmd = ETHTOOL_GSTATS;
-	st->n_stats = v->nstats;
-	ret = ethtool(v->ifname, st);
-	/* The set of statistics changed under us (queues added): say so, never misread. */
-	if (!ret && st->n_stats != v->nstats)
-		ret = -ESTALE;
 	*ok = *err = 0;
+	ret = tg_ethtool_stats_read(&st);
 	for (q = 0; !ret && q < v->nq; q++) {
-		*ok += st->data[v->ok[q]];
-		*err += st->data[v->err[q]];
+		*ok += st.vals[v->ok[q]];
+		*err += st.vals[v->err[q]];
 	}
-	free(st);
 	return ret;
 }
 
 void tg_veth_xmit_close(struct tg_veth_xmit *v)
 {
+	tg_ethtool_stats_close(&v->st);
 	free(v->ok);
 	free(v->err);
 	v->ok = v->err = NULL;

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <net/if.h>
+#include "ethtool.h"
 
 /*
  * A veth's own count of the XDP frames redirected into it (ethtool -S:
@@ -14,8 +15,7 @@
  * (README).
  */
 struct tg_veth_xmit {
-	char ifname[IF_NAMESIZE];
-	unsigned int nstats;		/* the driver's statistics, all of them */
+	struct tg_ethtool_stats st;	/* the driver's statistics, all of them */
 	unsigned int nq;		/* queues found */
 	uint32_t *ok, *err;		/* per queue: indexes into the statistics */
 };

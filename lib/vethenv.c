@@ -27,8 +27,7 @@ static int enter(int fd, const char *what, struct tg_err *err)
 	return 0;
 }
 
-/* A new namespace, left as the calling thread's; its fd in *fd. */
-static int new_ns(int *fd, struct tg_err *err)
+int tg_netns_new(int *fd, struct tg_err *err)
 {
 	if (unshare(CLONE_NEWNET))
 		return tg_fail(err, errno, "could not create a network namespace: %s "
@@ -40,8 +39,7 @@ static int new_ns(int *fd, struct tg_err *err)
 	return 0;
 }
 
-/* /proc/sys/net is the namespace of the thread that opens it. */
-static int write_sysctl(const char *path, const char *val, struct tg_err *err)
+int tg_sysctl_write(const char *path, const char *val, struct tg_err *err)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n = -1;
@@ -108,34 +106,43 @@ static int add_addr(struct nl_sock *sk, int ifindex, int family, const char *cid
 	return 0;
 }
 
-static int create_pair(struct tg_vethenv *e, struct nl_sock *sk,
-		       unsigned int queues, struct tg_err *err)
+int tg_veth_add(const char *name, const char *peer_name, unsigned int queues,
+		int peer_ns, struct tg_err *err)
 {
-	struct rtnl_link *veth = rtnl_link_veth_alloc(), *peer;
+	struct nl_sock *sk = route_sock(err);
+	struct rtnl_link *veth, *peer;
 	int ret;
 
-	if (!veth)
+	if (!sk)
+		return -ENOMEM;
+	veth = rtnl_link_veth_alloc();
+	if (!veth) {
+		nl_socket_free(sk);
 		return tg_fail(err, ENOMEM, "out of memory for a veth pair");
+	}
+	queues = queues ? queues : 1;
 	peer = rtnl_link_veth_get_peer(veth);
-	rtnl_link_set_name(veth, e->gen_if);
-	rtnl_link_set_name(peer, e->sink_if);
+	rtnl_link_set_name(veth, name);
+	rtnl_link_set_name(peer, peer_name);
 	rtnl_link_set_num_tx_queues(veth, queues);
 	rtnl_link_set_num_rx_queues(veth, queues);
 	rtnl_link_set_num_tx_queues(peer, queues);
 	rtnl_link_set_num_rx_queues(peer, queues);
-	rtnl_link_set_ns_fd(peer, e->sink_ns);
+	if (peer_ns >= 0)
+		rtnl_link_set_ns_fd(peer, peer_ns);
 	ret = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
 	rtnl_link_put(peer);
 	rtnl_link_veth_release(veth);
+	nl_socket_free(sk);
 	if (ret < 0)
 		return tg_fail(err, EIO, "could not create veth pair %s/%s: %s",
-			       e->gen_if, e->sink_if, nl_geterror(ret));
+			       name, peer_name, nl_geterror(ret));
 	return 0;
 }
 
 /* Brings up an end and lo in the current namespace and reads its facts. */
-static int setup_end(const char *name, int *ifindex, uint8_t *mac,
-		     const char *addr, struct tg_err *err)
+int tg_link_setup(const char *name, const char *addr, int *ifindex, uint8_t *mac,
+		  struct tg_err *err)
 {
 	struct nl_sock *sk = route_sock(err);
 	struct tg_iface ifc;
@@ -162,7 +169,6 @@ static int setup_end(const char *name, int *ifindex, uint8_t *mac,
 int tg_vethenv_create(struct tg_vethenv *e, unsigned int queues,
 		      struct tg_err *err)
 {
-	struct nl_sock *sk;
 	int ret;
 
 	memset(e, 0, sizeof(*e));
@@ -173,33 +179,29 @@ int tg_vethenv_create(struct tg_vethenv *e, unsigned int queues,
 	if (e->orig_ns < 0)
 		return tg_fail(err, errno, "could not open this network namespace: %s",
 			       strerror(errno));
-	ret = new_ns(&e->sink_ns, err);
+	ret = tg_netns_new(&e->sink_ns, err);
 	if (!ret)
-		ret = new_ns(&e->gen_ns, err);
+		ret = tg_netns_new(&e->gen_ns, err);
 	if (ret)
 		return ret;
 	/*
 	 * The generator's end must send nothing of its own (IPv6 DAD, router
 	 * solicitations), or the far end would count more than was sent.
 	 */
-	ret = write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1", err);
+	ret = tg_sysctl_write("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1", err);
 	if (ret)
 		return ret;
 
-	sk = route_sock(err);
-	if (!sk)
-		return -ENOMEM;
-	ret = create_pair(e, sk, queues ? queues : 1, err);
-	nl_socket_free(sk);
+	ret = tg_veth_add(e->gen_if, e->sink_if, queues, e->sink_ns, err);
 	if (!ret)
 		ret = tg_vethenv_enter_sink(e, err);
 	if (!ret)
-		ret = setup_end(e->sink_if, &e->sink_ifindex, e->sink_mac,
-				"198.18.0.1/24", err);
+		ret = tg_link_setup(e->sink_if, "198.18.0.1/24", &e->sink_ifindex,
+				    e->sink_mac, err);
 	if (!ret)
 		ret = tg_vethenv_enter_gen(e, err);
 	if (!ret)
-		ret = setup_end(e->gen_if, &e->gen_ifindex, NULL, "198.18.0.2/24", err);
+		ret = tg_link_setup(e->gen_if, "198.18.0.2/24", &e->gen_ifindex, NULL, err);
 	return ret;
 }
 
@@ -243,10 +245,10 @@ int tg_vethenv_add_ipv6(struct tg_vethenv *e, struct tg_err *err)
 	 * Its link-local address skips DAD too: nothing to wait for.
 	 */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", e->gen_if);
-	ret = write_sysctl(path, "0", err);
+	ret = tg_sysctl_write(path, "0", err);
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", e->gen_if);
 	if (!ret)
-		ret = write_sysctl(path, "0", err);
+		ret = tg_sysctl_write(path, "0", err);
 	if (!ret && access(path, F_OK))
 		return tg_fail(err, EAFNOSUPPORT, "this kernel has no IPv6");
 	return ret ? ret : add_addr6(e->gen_ifindex, "2001:2::2/64", err);

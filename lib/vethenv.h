@@ -50,4 +50,30 @@ int tg_vethenv_enter_sink(struct tg_vethenv *e, struct tg_err *err);
 /* Back to the caller's namespace; closing the namespaces removes it all. */
 void tg_vethenv_destroy(struct tg_vethenv *e);
 
+/*
+ * The pieces the beds are made of, for beds of other shapes (`xdptest
+ * --veth`: one namespace, two pairs). Each acts in the calling thread's
+ * network namespace.
+ */
+
+/* A new namespace, left as the calling thread's; its fd in *fd. */
+int tg_netns_new(int *fd, struct tg_err *err);
+
+/*
+ * A veth pair name/peer_name with `queues` queues each way (0: 1), the
+ * peer moved into the namespace peer_ns (-1: left here).
+ */
+int tg_veth_add(const char *name, const char *peer_name, unsigned int queues,
+		int peer_ns, struct tg_err *err);
+
+/*
+ * lo and name up, addr ("198.18.0.1/24", or NULL) on name; its ifindex and
+ * (mac not NULL) MAC read back.
+ */
+int tg_link_setup(const char *name, const char *addr, int *ifindex, uint8_t *mac,
+		  struct tg_err *err);
+
+/* Writes a /proc/sys file (of the calling thread's namespace); ENOENT is no error. */
+int tg_sysctl_write(const char *path, const char *val, struct tg_err *err);
+
 #endif
