@@ -31,6 +31,8 @@ extern const struct tg_cmd_def probe_cmd_def;
 int cmd_probe(int argc, char **argv);
 extern const struct tg_cmd_def tcp_cmd_def;
 int cmd_tcp(int argc, char **argv);
+extern const struct tg_cmd_def xdptest_cmd_def;
+int cmd_xdptest(int argc, char **argv);
 
 /*
  * Parses argv with the command's table. Returns TG_GO_ON, or the exit code

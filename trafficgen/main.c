@@ -13,6 +13,7 @@ static const struct tg_cmd commands[] = {
 	{ &sink_cmd_def, cmd_sink },
 	{ &probe_cmd_def, cmd_probe },
 	{ &tcp_cmd_def, cmd_tcp },
+	{ &xdptest_cmd_def, cmd_xdptest },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
