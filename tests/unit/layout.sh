@@ -37,9 +37,10 @@ check "lib/sink includes no other command's folder" \
 	"$(includes '(udp|tcp)/[^"]*' lib/sink/*.[ch])"
 check "lib/udp includes no tcp/ header" "$(includes 'tcp/[^"]*' lib/udp/*.[ch])"
 check "lib/tcp includes no udp/ header" "$(includes 'udp/[^"]*' lib/tcp/*.[ch])"
+check "lib/xdptest includes no tcp/ or sink/ header" "$(includes '(tcp|sink)/[^"]*' lib/xdptest/*.[ch])"
 # A folder's headers are named with their folder, never bare: a bare name
 # would find a generic header of the same name, or nothing.
-for d in udp tcp sink; do
+for d in udp tcp sink xdptest; do
 	bare=$(for h in lib/$d/*.h; do
 		b=$(basename "$h")
 		[ -e "lib/$b" ] && continue
