@@ -22,7 +22,7 @@
 #define MAX_ARGS 32
 
 static const struct tg_cmd_def *const defs[] = {
-	&udp_cmd_def, &sink_cmd_def, &probe_cmd_def,
+	&udp_cmd_def, &sink_cmd_def, &probe_cmd_def, &xdptest_cmd_def,
 };
 
 static void check(bool ok)
