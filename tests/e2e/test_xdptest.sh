@@ -45,18 +45,38 @@ XB_MAC=$(ip -n "$NSR" -br link show dev "$XB" | awk '{print $3}')
 in0=$(snmp InDatagrams)
 in_x "$TG" xdptest -n $N --only pass --json "$XA" "$XB" >"$TMP/pass.json" 2>"$TMP/pass.err"
 check_eq "pass: exit status" 0 $?
-check_eq "pass: the row equals the kernel's UDP InDatagrams" \
-	"$(( $(snmp InDatagrams) - in0 ))" "$(row "$TMP/pass.json" pass seen)"
+if [ "$(row "$TMP/pass.json" pass lost_at_full_rate)" = 0 ]; then
+	check_eq "pass: the row equals the kernel's UDP InDatagrams" \
+		"$(( $(snmp InDatagrams) - in0 ))" "$(row "$TMP/pass.json" pass seen)"
+else
+	# A paced pass followed: the kernel counted the datagrams of both.
+	ok "pass: the row equals the kernel's UDP InDatagrams # SKIP frames lost at full rate (a loaded machine)"
+fi
 check_eq "pass: exact" true "$(row "$TMP/pass.json" pass exact)"
 
-# tx: the bounced frames (from the DUT's MAC to the tx end's), counted by tcpdump.
-FILTER="udp and ether src $XB_MAC and ether dst $XA_MAC" tcpdump_start "$TMP/tx.pcap" $N "$XA"
+# tx: the bounced frames (from the DUT's MAC to the tx end's), counted by
+# tcpdump until they stop coming: for 1.5 s, longer than libpcap takes to
+# hand over a part-filled block of its capture ring (1 s).
+FILTER="udp and ether src $XB_MAC and ether dst $XA_MAC" tcpdump_start "$TMP/tx.pcap" $((N * 10)) "$XA"
 in_x "$TG" xdptest -n $N --only tx --json "$XA" "$XB" >"$TMP/tx.json" 2>"$TMP/tx.err"
 check_eq "tx: exit status" 0 $?
+size=-1 still=0
+for i in $(seq 60); do
+	last=$size size=$(stat -c %s "$TMP/tx.pcap")
+	if [ "$size" = "$last" ]; then still=$((still + 1)); else still=0; fi
+	[ $still -ge 15 ] && break
+	sleep 0.1
+done
+kill -INT "$TCPDUMP_PID" 2>/dev/null
 tcpdump_wait
-check_eq "tx: the row equals tcpdump's count at $XA" "$(frame_count "$TMP/tx.pcap")" \
-	"$(row "$TMP/tx.json" tx seen)"
 check_eq "tx: exact" true "$(row "$TMP/tx.json" tx exact)"
+if [ "$(row "$TMP/tx.json" tx lost_at_full_rate)" = 0 ]; then
+	check_eq "tx: the row equals tcpdump's count at $XA" "$(frame_count "$TMP/tx.pcap")" \
+		"$(row "$TMP/tx.json" tx seen)"
+else
+	# A paced pass followed: the capture holds the frames of both.
+	ok "tx: the row equals tcpdump's count # SKIP frames lost at full rate (a loaded machine)"
+fi
 
 # A redirect target that is down: exit 4, the redirect row named.
 in_x "$TG" xdptest -n $N --only drop,redirect --redirect-to "$XC" --json "$XA" "$XB" \
