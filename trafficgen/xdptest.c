@@ -115,11 +115,14 @@ static int get_iface(const char *name, const char *role, struct tg_iface *ifc)
 }
 
 /*
- * The DUT must run XDP programs in the driver (basic); the tx interface
- * must take redirected frames (ndo-xmit), which a veth does once its peer,
- * the DUT, has a program: so a veth is taken as it is.
+ * The DUT must run XDP programs in the driver (basic). The tx interface
+ * must take redirected frames (ndo-xmit); many drivers offer that only
+ * while a program is attached, and a veth only while its peer (the DUT)
+ * has one: with basic XDP it is taken, and for a driver other than veth a
+ * pass program is attached to it for each check (*needs_prog).
  */
-static int check_xdp(const struct tg_iface *ifc, const char *role, uint64_t need)
+static int check_xdp(const struct tg_iface *ifc, const char *role, uint64_t need,
+		     bool *needs_prog)
 {
 	struct tg_err err = { "" };
 	uint64_t f = 0;
@@ -135,8 +138,12 @@ static int check_xdp(const struct tg_iface *ifc, const char *role, uint64_t need
 		tg_error("%s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}
-	if ((f & need) == need || (!strcmp(ifc->kind, "veth") && (f & NETDEV_XDP_ACT_BASIC)))
+	if ((f & need) == need)
 		return TG_GO_ON;
+	if (needs_prog && (f & NETDEV_XDP_ACT_BASIC)) {
+		*needs_prog = strcmp(ifc->kind, "veth") != 0;
+		return TG_GO_ON;
+	}
 	tg_xdp_features_str(f, have, sizeof(have));
 	return tg_usage_error(&xdptest_cmd_def, "%s %s has no native XDP support for this check "
 			      "(its driver %s offers: %s); see 'trafficgen probe -i %s'",
@@ -178,9 +185,10 @@ static int resolve_ifaces(struct xt_cli *c, const struct tg_opts_result *res)
 	if (ret == TG_GO_ON && c->s.tx.ifindex == c->s.dut.ifindex)
 		ret = usage("%s and %s are the same interface: give two interfaces", tx, dut);
 	if (ret == TG_GO_ON)
-		ret = check_xdp(&c->s.dut, "DUT", NETDEV_XDP_ACT_BASIC);
+		ret = check_xdp(&c->s.dut, "DUT", NETDEV_XDP_ACT_BASIC, NULL);
 	if (ret == TG_GO_ON)
-		ret = check_xdp(&c->s.tx, "tx interface", NETDEV_XDP_ACT_NDO_XMIT);
+		ret = check_xdp(&c->s.tx, "tx interface", NETDEV_XDP_ACT_NDO_XMIT,
+				&c->s.tx_needs_prog);
 	return ret;
 }
 

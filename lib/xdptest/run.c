@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,8 +116,12 @@ static void *udp_rx_loop(void *arg)
 	struct iovec iov[64];
 	static __thread char buf[64][64];
 	struct pollfd pfd = { .fd = u->fd, .events = POLLIN };
+	sigset_t all;
 	int i, n;
 
+	/* Signals are the sending thread's to take (lib/live.h): never this one's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (i = 0; i < 64; i++) {
 		iov[i] = (struct iovec){ buf[i], sizeof(buf[i]) };
 		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
@@ -167,7 +172,7 @@ static void udp_rx_close(struct udp_rx *u)
 struct xt_run {
 	const struct tg_xt_setup *s;
 	enum tg_xt_check check;
-	struct xt_prog dut, counter;
+	struct xt_prog dut, counter, tx;
 	bool udp_open;
 	struct udp_rx udp;
 	struct tg_ethtool_stats st_dut, st_tx;
@@ -431,6 +436,8 @@ static int prepare(struct xt_run *r, struct tg_err *err)
 	/* The bounced frames go on to the stack after being counted: a capture on the tx end sees them. */
 	if (!ret && r->check == TG_XT_TX)
 		ret = prog_attach(&r->counter, &s->tx, XDPTEST_PASS, s->port, 0, err);
+	else if (!ret && s->tx_needs_prog)
+		ret = prog_attach(&r->tx, &s->tx, XDPTEST_PASS, s->port, 0, err);
 	if (!ret && r->check == TG_XT_REDIRECT)
 		ret = prog_attach(&r->counter, &s->rd_peer, XDPTEST_DROP, s->port, 0, err);
 	if (!ret && r->check == TG_XT_PASS) {
@@ -449,6 +456,7 @@ static void finish(struct xt_run *r)
 	if (r->udp_open)
 		udp_rx_close(&r->udp);
 	prog_close(&r->counter);
+	prog_close(&r->tx);
 	prog_close(&r->dut);
 	tg_ethtool_stats_close(&r->st_dut);
 	tg_ethtool_stats_close(&r->st_tx);

@@ -16,6 +16,12 @@
 
 struct tg_xt_setup {
 	struct tg_iface tx, dut;
+	/*
+	 * The tx interface takes redirected frames only while it has an XDP
+	 * program (drivers that set up their XDP rings then): every check
+	 * attaches a pass program to it.
+	 */
+	bool tx_needs_prog;
 	bool have_rd;			/* a redirect target and its peer */
 	struct tg_iface rd, rd_peer;
 	struct in_addr src, dst;	/* dst: the DUT's address */
