@@ -11,8 +11,11 @@
  * Definitions, per stream, at any moment:
  *   next       highest seq seen + 1 (0 before the first frame)
  *   distinct   seqs received at least once, as far as the window can tell
- *   lost       next - distinct: gaps that nothing has filled (yet); a late
- *              arrival inside the window fills its gap and lowers it
+ *   total      the stream's frame count, as its stamps announce it (0:
+ *              not announced)
+ *   lost       max(next, total) - distinct: gaps that nothing has filled
+ *              (yet), and with total the frames after the last that came;
+ *              a late arrival inside the window fills its gap and lowers it
  *   reordered  arrived below the highest seq, not seen before
  *   duplicates arrived below the highest seq, seen before
  *   late       arrived more than SEQ_WINDOW below the highest seq: too old
@@ -39,6 +42,7 @@ struct seqtrack {
 	__u64 reordered;
 	__u64 duplicates;
 	__u64 late;
+	__u64 total;
 	__u64 block[SEQ_WORDS];		/* block number (seq / 64) a word holds */
 	__u64 bits[SEQ_WORDS];		/* bit seq % 64: seq seen */
 };
@@ -94,9 +98,18 @@ SEQ_INLINE enum seq_verdict seqtrack_add(struct seqtrack *t, __u64 seq)
 	return SEQ_REORDERED;
 }
 
+/* A stamp announced the stream's frame count. */
+SEQ_INLINE void seqtrack_total(struct seqtrack *t, __u64 total)
+{
+	if (total > t->total)
+		t->total = total;
+}
+
 SEQ_INLINE __u64 seqtrack_lost(const struct seqtrack *t)
 {
-	return t->next - t->distinct;
+	__u64 end = t->total > t->next ? t->total : t->next;
+
+	return end - t->distinct;
 }
 
 #endif

@@ -192,7 +192,8 @@ static __always_inline int matches(const struct pkt *p)
 	return 1;
 }
 
-static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq)
+static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq,
+				      __u64 total)
 {
 	struct sink_stream *s;
 
@@ -208,6 +209,7 @@ static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq)
 	}
 	bpf_spin_lock(&s->lock);
 	seqtrack_add(&s->st, seq);
+	seqtrack_total(&s->st, total);
 	bpf_spin_unlock(&s->lock);
 }
 
@@ -243,13 +245,22 @@ static __always_inline void handle_stamp(struct sink_pcpu *pc, const struct pkt 
 					 void *end)
 {
 	struct tg_stamp *st = p->payload;
+	struct tg_stamp_total *stt = p->payload;
+	__u64 total = 0;
 
 	if (p->l4 != IPPROTO_UDP || (void *)(st + 1) > end ||
-	    p->udp_len < sizeof(struct udphdr) + sizeof(*st) ||
-	    st->magic != bpf_htonl(TG_STAMP_MAGIC))
+	    p->udp_len < sizeof(struct udphdr) + sizeof(*st))
 		return;
+	if (st->magic == bpf_htonl(TG_STAMP_MAGIC_TOTAL)) {
+		if ((void *)(stt + 1) > end ||
+		    p->udp_len < sizeof(struct udphdr) + sizeof(*stt))
+			return;
+		total = bpf_be64_to_cpu(stt->total);
+	} else if (st->magic != bpf_htonl(TG_STAMP_MAGIC)) {
+		return;
+	}
 	pc->stamped++;
-	track_seq(pc, bpf_ntohl(st->stream), bpf_be64_to_cpu(st->seq));
+	track_seq(pc, bpf_ntohl(st->stream), bpf_be64_to_cpu(st->seq), total);
 	record_latency(pc, bpf_be64_to_cpu(st->tx_ns));
 }
 

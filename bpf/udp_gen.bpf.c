@@ -121,7 +121,8 @@ static __always_inline void copy_hdr(void *data, const __u8 *src)
 	COPY_WORD(0) COPY_WORD(1) COPY_WORD(2) COPY_WORD(3)
 	COPY_WORD(4) COPY_WORD(5) COPY_WORD(6) COPY_WORD(7)
 	COPY_WORD(8) COPY_WORD(9) COPY_WORD(10) COPY_WORD(11)
-	_Static_assert(UDP_GEN_HDR_MAX == 8 * 12, "one COPY_WORD per word of hdr");
+	COPY_WORD(12)
+	_Static_assert(UDP_GEN_HDR_MAX == 8 * 13, "one COPY_WORD per word of hdr");
 }
 #undef COPY_WORD
 
@@ -142,9 +143,10 @@ static __always_inline void udp_csum_store(struct udphdr *udp, __u32 acc)
 }
 
 /*
- * Writes stream, sequence number and transmit time into the stamp the
- * template carries (magic and zeros), and accounts for them in the UDP
- * checksum, word by word from the bytes in the frame.
+ * Writes stream, sequence number and transmit time (and with
+ * cfg.stamp_total the thread's frame count) into the stamp the template
+ * carries (magic and zeros), and accounts for them in the UDP checksum,
+ * word by word from the bytes in the frame.
  */
 static __always_inline __u32 stamp(struct udphdr *udp, struct udp_gen_pcpu *pc,
 				   __u32 ucsum)
@@ -163,6 +165,14 @@ static __always_inline __u32 stamp(struct udphdr *udp, struct udp_gen_pcpu *pc,
 	for (i = 0; i < 5; i++) {
 		ucsum = csum_word32(ucsum, w[i + 1], nw[i]);
 		w[i + 1] = nw[i];
+	}
+	if (cfg.stamp_total) {
+		__u32 hi = bpf_htonl(pc->stamp_total >> 32), lo = bpf_htonl((__u32)pc->stamp_total);
+
+		ucsum = csum_word32(ucsum, w[6], hi);
+		w[6] = hi;
+		ucsum = csum_word32(ucsum, w[7], lo);
+		w[7] = lo;
 	}
 	return ucsum;
 }

@@ -11,9 +11,9 @@
 
 /*
  * Longest block restored on each frame: Ethernet + 2 VLAN tags + IPv6 + UDP
- * + the stamp at the start of the payload.
+ * + the stamp (its longer form, with the total) at the start of the payload.
  */
-#define UDP_GEN_HDR_MAX 96
+#define UDP_GEN_HDR_MAX 104
 
 /*
  * The header ring, for sequential runs whose fields have a short common
@@ -94,7 +94,8 @@ struct udp_gen_cfg {
 	__u8 random;		/* uniform random pick instead of sequential */
 	__u8 varies;		/* any field's span > 1, or stamping */
 	__u8 stamp;		/* write struct tg_stamp (bpf/stamp.h) into the payload */
-	__u8 pad[6];
+	__u8 stamp_total;	/* ... in its form with the thread's stamp_total */
+	__u8 pad[5];
 	__u32 stream_base;	/* stamp stream of thread t: stream_base | t */
 	__u32 pad2;
 	struct udp_gen_field sport, dport, saddr, daddr;
@@ -186,6 +187,7 @@ struct udp_gen_pcpu {
 	__u64 forgiven_ns;	/* pacing: schedule given up beyond max_lag_ns */
 	__u64 stop_at;		/* pacing: no slot at or after this (ns); 0: none */
 	__u64 cur_ring;		/* index into the header ring */
+	__u64 stamp_total;	/* with cfg.stamp_total: the frames this thread sends */
 };
 
 #endif

@@ -126,7 +126,15 @@ static void pcpu_write(struct gen *g, const struct udp_gen_pcpu *pc)
 
 static void pcpu_init(struct gen *g, unsigned int thread)
 {
+	struct udp_gen_pcpu pc;
+
 	th_udp_gen_thread_init(g->skel, &g->cfg, test_cpu, thread);
+	/* As trafficgen sets it: the thread's share of -n, in its stamps. */
+	if (g->cfg.stamp_total) {
+		th_pcpu_read(g->skel->maps.pcpu, test_cpu, &pc, sizeof(pc));
+		pc.stamp_total = tg_udp_stamp_total(&g->p, thread);
+		th_pcpu_write(g->skel->maps.pcpu, test_cpu, &pc, sizeof(pc));
+	}
 }
 
 static struct udp_gen_pcpu pcpu_read(struct gen *g)
@@ -418,6 +426,74 @@ static void test_ring_stamped(void **state)
 			run_sequential(g, t, 800);
 			gen_free(g);
 		}
+	}
+}
+
+/*
+ * Stamps that announce the thread's share of -n (the sink counts a lost
+ * tail by it): over the ring, computed, in the longest headers (IPv6 in
+ * QinQ), and the short form where the smallest frame has no room.
+ */
+static void test_stamp_total(void **state)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	unsigned int f, t, ring;
+
+	for (f = 0; f < 2; f++) {
+		for (ring = 0; ring < 2; ring++) {
+			for (t = 0; t < 3; t += 2) {
+				struct gen *g = gen_new();
+
+				g->p = params(fams[f], 3);
+				g->p.stamp = true;
+				g->p.count = 1001;	/* shares 334, 334, 333 */
+				g->p.no_ring = !ring;
+				g->p.src.count = g->p.dst.count = 1;
+				g->p.dport.count = 7;
+				g->p.spec.frame_len = tg_udp_min_frame_len(fams[f], 0, true) + 10;
+				gen_load(g, "stamped with the total");
+				assert_int_equal(g->cfg.stamp_total, 1);
+				assert_int_equal(!!g->cfg.ring_len, ring);
+				assert_int_equal(tg_udp_stamp_total(&g->p, t), t ? 333 : 334);
+				run_sequential(g, t, 300);
+				assert_int_equal(tg_get32(g->out + g->cfg.l4_off + 8),
+						 TG_STAMP_MAGIC_TOTAL);
+				assert_int_equal(tg_get32(g->out + g->cfg.l4_off + 12 + TG_STAMP_LEN),
+						 t ? 333 : 334);
+				gen_free(g);
+			}
+		}
+	}
+	{
+		struct gen *g = gen_new();
+
+		g->p = params(AF_INET6, 1);
+		g->p.stamp = true;
+		g->p.count = 5;
+		g->p.spec.nvlan = 2;
+		g->p.spec.vlan_tci[0] = 3;
+		g->p.spec.vlan_tci[1] = 4;
+		g->p.spec.vlan_tpid[0] = TG_ETH_P_8021AD;
+		g->p.spec.vlan_tpid[1] = TG_ETH_P_8021Q;
+		g->p.spec.frame_len = 200;
+		gen_load(g, "v6 qinq stamped with the total");
+		assert_int_equal(g->cfg.hdr_len, UDP_GEN_HDR_MAX - 2);
+		run_sequential(g, 0, 100);
+		gen_free(g);
+	}
+	{
+		struct gen *g = gen_new();
+
+		/* 66 bytes: room for the short stamp only. */
+		g->p = params(AF_INET, 1);
+		g->p.stamp = true;
+		g->p.count = 5;
+		g->p.spec.frame_len = tg_udp_min_frame_len(AF_INET, 0, true);
+		gen_load(g, "v4 stamped, no room for the total");
+		assert_int_equal(g->cfg.stamp_total, 0);
+		run_sequential(g, 0, 10);
+		assert_int_equal(tg_get32(g->out + g->cfg.l4_off + 8), TG_STAMP_MAGIC);
+		gen_free(g);
 	}
 }
 
@@ -887,6 +963,7 @@ int main(void)
 		cmocka_unit_test(test_capture_parse),
 		cmocka_unit_test(test_sizes_random),
 		cmocka_unit_test(test_ring_stamped),
+		cmocka_unit_test(test_stamp_total),
 		cmocka_unit_test(test_sizes_short_page),
 		cmocka_unit_test(test_imix_shares),
 		cmocka_unit_test(test_pace_batches),

@@ -316,6 +316,36 @@ static void test_random_no_loss(void **state)
 	assert_counts(&t, 0, 50000, 0, 0);
 }
 
+/*
+ * The tail: frames after the last that arrived are invisible to the
+ * sequence alone; an announced total makes them count.
+ */
+static void test_tail(void **state)
+{
+	struct seqtrack t = { 0 };
+	uint64_t i;
+
+	/* 10 frames sent, 7, 8 and 9 dropped: without a total, only gaps count. */
+	for (i = 0; i < 7; i++)
+		seqtrack_add(&t, i);
+	assert_counts(&t, 0, 0, 0, 0);
+	seqtrack_total(&t, 10);
+	assert_counts(&t, 3, 0, 0, 0);
+	/* A smaller total (a stray stamp) never hides what was announced. */
+	seqtrack_total(&t, 5);
+	assert_int_equal(t.total, 10);
+	/* A gap inside and the tail add up; a late fill lowers it. */
+	memset(&t, 0, sizeof(t));
+	FEED(&t, 0, 2, 3);
+	seqtrack_total(&t, 6);
+	assert_counts(&t, 3, 0, 0, 0);
+	FEED(&t, 1);
+	assert_counts(&t, 2, 1, 0, 0);
+	/* Nothing arrived past the total: the sequence is what counts. */
+	FEED(&t, 4, 5, 6);
+	assert_counts(&t, 0, 1, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_random_small_delays),
 		cmocka_unit_test(test_random_delays_across_window),
 		cmocka_unit_test(test_random_no_loss),
+		cmocka_unit_test(test_tail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
