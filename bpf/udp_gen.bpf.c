@@ -521,6 +521,57 @@ static __always_inline __u32 put_addr(__u32 *a, const volatile __u32 *hi,
 	return acc;
 }
 
+/* -m and -M, into any IP template frame. eth: 12 bytes checked by the caller. */
+static __always_inline void put_macs(__u8 *eth)
+{
+	int i;
+
+	/* cfg is read byte by byte through its volatile qualifier (see tmpl_hdr). */
+	if (cfg.rw & UDP_GEN_RW_DMAC)
+		for (i = 0; i < 6; i++)
+			eth[i] = cfg.dst_mac[i];
+	if (cfg.rw & UDP_GEN_RW_SMAC)
+		for (i = 0; i < 6; i++)
+			eth[6 + i] = cfg.src_mac[i];
+}
+
+/* --ttl, into any IP template frame; IPv4's in the header checksum icsum. */
+static __always_inline void put_ttl(void *ip, const int v6, __u32 *icsum)
+{
+	if (!(cfg.rw & UDP_GEN_RW_TTL))
+		return;
+	if (v6) {
+		((struct ipv6hdr *)ip)->hop_limit = cfg.ttl;
+	} else {
+		/* TTL shares its 16-bit word with the protocol. */
+		__u16 *w = ip + 8, n = *w;
+
+		((__u8 *)&n)[0] = cfg.ttl;
+		*icsum = csum_word(*icsum, *w, n);
+		*w = n;
+	}
+}
+
+/* An IP frame that is not plain UDP: MACs and TTL only. */
+static __always_inline void rewrite_ip(struct xdp_md *ctx, __u32 l3, const int v6)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	void *ip = data + (l3 & 0x3ff);
+	__u32 icsum;
+
+	if (ip + (v6 ? 40 : 20) > data_end || data + 12 > data_end)
+		return;
+	put_macs(data);
+	if (v6) {
+		put_ttl(ip, 1, &icsum);
+	} else if (cfg.rw & UDP_GEN_RW_TTL) {
+		icsum = csum_begin(((struct iphdr *)ip)->check);
+		put_ttl(ip, 0, &icsum);
+		((struct iphdr *)ip)->check = csum_end(icsum);
+	}
+}
+
 /*
  * The user's fields into a UDP template frame, checksums updated from its
  * bytes. v6 is a constant at each call, so each family gets its own code
@@ -536,7 +587,6 @@ static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu
 	__u32 ucsum, icsum = 0;
 	void *ip;
 	__u16 nv;
-	int i;
 
 	/* Offsets from the map: bounded for the verifier, checked against the frame. */
 	ip = data + (l3 & 0x3ff);
@@ -544,13 +594,7 @@ static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu
 	if ((void *)(udp + 1) > data_end || ip + (v6 ? 40 : 20) > data_end ||
 	    (void *)(eth + 12) > data_end)
 		return;
-	/* cfg is read byte by byte through its volatile qualifier (see tmpl_hdr). */
-	if (cfg.rw & UDP_GEN_RW_DMAC)
-		for (i = 0; i < 6; i++)
-			eth[i] = cfg.dst_mac[i];
-	if (cfg.rw & UDP_GEN_RW_SMAC)
-		for (i = 0; i < 6; i++)
-			eth[6 + i] = cfg.src_mac[i];
+	put_macs(eth);
 	ucsum = csum_begin(udp->check);
 	if (!v6)
 		icsum = csum_begin(((struct iphdr *)ip)->check);
@@ -574,22 +618,14 @@ static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu
 					 bpf_htonl(cfg.daddr.base + next_off(&cfg.daddr, &pc->cur_daddr)),
 					 ucsum, &icsum);
 	}
-	if (cfg.rw & UDP_GEN_RW_TTL) {
-		if (v6) {
-			((struct ipv6hdr *)ip)->hop_limit = cfg.ttl;
-		} else {
-			/* TTL shares its 16-bit word with the protocol. */
-			__u16 *w = ip + 8, n = *w;
-
-			((__u8 *)&n)[0] = cfg.ttl;
-			icsum = csum_word(icsum, *w, n);
-			*w = n;
-		}
-	}
+	put_ttl(ip, v6, &icsum);
 	if (!v6)
 		((struct iphdr *)ip)->check = csum_end(icsum);
 	udp_csum_store(udp, ucsum);
 }
+
+/* What rewrite_ip() writes: the fields that are no UDP matter. */
+#define IP_RW (UDP_GEN_RW_DMAC | UDP_GEN_RW_SMAC | UDP_GEN_RW_TTL)
 
 SEC("xdp")
 int udp_tmpl(struct xdp_md *ctx)
@@ -619,6 +655,10 @@ int udp_tmpl(struct xdp_md *ctx)
 		rewrite_tmpl(ctx, pc, t->l3_off, t->l4_off, 0);
 	else if (cfg.rw && t->kind == UDP_GEN_TMPL_UDP6)
 		rewrite_tmpl(ctx, pc, t->l3_off, t->l4_off, 1);
+	else if ((cfg.rw & IP_RW) && t->kind == UDP_GEN_TMPL_IP4)
+		rewrite_ip(ctx, t->l3_off, 0);
+	else if ((cfg.rw & IP_RW) && t->kind == UDP_GEN_TMPL_IP6)
+		rewrite_ip(ctx, t->l3_off, 1);
 	pc->packets++;
 	pc->bytes += len;
 	return bpf_redirect(cfg.multi_if ? pc->ifindex : cfg.ifindex, 0);

@@ -44,15 +44,19 @@ struct udp_gen_size {
 /*
  * Templates from a capture (udp --template), one per entry of the
  * program's `tmpls` array map, picked per packet. UDP frames of either
- * family get the user's fields written in (rw: which ones); other frames
- * are sent as they are.
+ * family get the user's fields written in (rw: which ones); other IPv4 and
+ * IPv6 frames get the MACs and the TTL or hop limit, which are no UDP
+ * matter; other frames (ARP, ...) are sent as they are, since an
+ * Ethernet-only rewrite would contradict addresses they carry inside.
  */
 #define UDP_GEN_TMPL_MAX 3408	/* lib/packet.h's TG_MAX_FRAME_LEN: the room for a frame */
 
 enum {
-	UDP_GEN_TMPL_RAW,	/* not UDP, or not understood: sent as it is */
+	UDP_GEN_TMPL_RAW,	/* not IP, or not understood: sent as it is */
 	UDP_GEN_TMPL_UDP4,
 	UDP_GEN_TMPL_UDP6,
+	UDP_GEN_TMPL_IP4,	/* IPv4 but not plain UDP (ICMP, a fragment, ...): l3_off only */
+	UDP_GEN_TMPL_IP6,
 };
 
 #define UDP_GEN_RW_SPORT (1u << 0)
@@ -65,7 +69,7 @@ enum {
 
 struct udp_gen_tmpl {
 	__u16 len;		/* frame length, 14..UDP_GEN_TMPL_MAX */
-	__u16 l3_off, l4_off;	/* with kind UDP4 or UDP6 */
+	__u16 l3_off, l4_off;	/* l3_off with every kind but RAW, l4_off with UDP4 or UDP6 */
 	__u8 kind;
 	__u8 pad;
 	__u8 data[UDP_GEN_TMPL_MAX];
