@@ -99,7 +99,12 @@ struct udp_gen_cfg {
 	__u8 varies;		/* any field's span > 1, or stamping */
 	__u8 stamp;		/* write struct tg_stamp (bpf/stamp.h) into the payload */
 	__u8 stamp_total;	/* ... in its form with the thread's stamp_total */
-	__u8 pad[5];
+	__u8 pad[1];
+	/*
+	 * Frames of a kernel batch (the driver's batch_size), > 1: stamps
+	 * read the clock once a batch (see stamp()); else once a frame.
+	 */
+	__u32 stamp_batch;
 	__u32 stream_base;	/* stamp stream of thread t: stream_base | t */
 	__u32 pad2;
 	struct udp_gen_field sport, dport, saddr, daddr;
@@ -192,6 +197,9 @@ struct udp_gen_pcpu {
 	__u64 stop_at;		/* pacing: no slot at or after this (ns); 0: none */
 	__u64 cur_ring;		/* index into the header ring */
 	__u64 stamp_total;	/* with cfg.stamp_total: the frames this thread sends */
+	__u64 stamp_ns;		/* with cfg.stamp_batch: the clock at this batch's start */
+	__u32 stamp_left;	/* frames of the batch still to stamp with it */
+	__u32 pad9;
 };
 
 #endif

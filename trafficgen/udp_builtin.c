@@ -209,6 +209,7 @@ int udp_builtin_build(struct udp_run *r)
 		.random = r->o.random,
 		.stamp = r->o.stamp,
 		.count = r->o.num,
+		.batch = r->o.batch,
 		.stream_base = stream_base(),
 		.ifindex = r->iface.ifindex,
 		.nthreads = r->o.threads,

@@ -382,6 +382,7 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 		put_stamp(frame, l.l3_off, spec.family, 0, 0, 0, cfg->stamp_total, 0);
 		cfg->hdr_len += cfg->stamp_total ? TG_STAMP_TOTAL_LEN : TG_STAMP_LEN;
 		cfg->stamp = 1;
+		cfg->stamp_batch = p->batch;
 		cfg->stream_base = p->stream_base;
 	}
 	cfg->ipv6 = spec.family == AF_INET6;

@@ -28,6 +28,8 @@ struct tg_udp_params {
 	 * (tg_udp_stamp_total), so the sink counts a lost tail.
 	 */
 	uint64_t count;
+	/* Frames of a kernel batch: stamps read the clock once a batch (0, 1: a frame). */
+	uint32_t batch;
 	uint32_t ifindex;		/* redirect target */
 	unsigned int nthreads;		/* >= 1 */
 	const struct tg_pace *pace;	/* NULL: as fast as possible */

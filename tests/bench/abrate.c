@@ -82,7 +82,9 @@ static void usage(FILE *f)
 		"  -r N      frames per call (default 1M)\n"
 		"  -k N      pairs of calls (default 20, at most %d)\n"
 		"  -R NS:IF  the receiving interface and its namespace (ip netns), whose counter is sampled\n"
-		"  -C        never the header ring: the generator computes every frame\n",
+		"  -C        never the header ring: the generator computes every frame\n"
+		"  -S        --stamp (the default size becomes 70)\n"
+		"  -1        with -S, a clock read per frame, not per batch (as before batching)\n",
 		MAX_PAIRS);
 }
 
@@ -263,13 +265,19 @@ int main(int argc, char **argv)
 	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
 	int cpus[TG_LIVE_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
-	bool target_open = false;
+	bool target_open = false, per_frame = false;
 	unsigned int k, i;
 
-	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:Ch")) != -1) {
+	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:CS1h")) != -1) {
 		switch (opt) {
 		case 'C':
 			p.no_ring = true;
+			break;
+		case 'S':
+			p.stamp = true;
+			break;
+		case '1':
+			per_frame = true;
 			break;
 		case 'R':
 			recv = strdup(optarg);
@@ -326,7 +334,9 @@ int main(int argc, char **argv)
 		p.dport.count = dyn;
 	}
 	if (!o.size)
-		o.size = 64;
+		o.size = p.stamp ? 70 : 64;
+	/* As trafficgen udp: the stamp's clock once a kernel batch. */
+	p.batch = per_frame ? 1 : TG_LIVE_DEFAULT_BATCH;
 	if (tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS) < 2)
 		return die("CPUs", "needs two: one sends, one samples the receiver");
 	smp.cpu = cpus[1];

@@ -498,6 +498,43 @@ static void test_stamp_total(void **state)
 }
 
 /*
+ * One clock read per kernel batch: the frames of a batch carry its first
+ * frame's time, and each batch's is later than the one before; every frame
+ * is otherwise the reference's.
+ */
+static void test_stamp_batch(void **state)
+{
+	struct gen *g = gen_new();
+	struct tg_err err = { "" };
+	uint64_t k, t, first = 0, prev = 0;
+
+	g->p = params(AF_INET, 1);
+	g->p.stamp = true;
+	g->p.batch = 4;
+	g->p.spec.frame_len = tg_udp_min_frame_len(AF_INET, 0, true);
+	gen_load(g, "stamps timed once a batch of 4");
+	assert_int_equal(g->cfg.stamp_batch, 4);
+	pcpu_init(g, 0);
+	for (k = 0; k < 40; k++) {
+		prepare_input(g, TH_FEED_TEMPLATE, k);
+		assert_int_equal(gen_run(g, g->cfg.frame_len), XDP_REDIRECT);
+		t = stamp_time(g);
+		if (tg_udp_cfg_expected(&g->p, 0, k, t, g->ref, &err))
+			fail_msg("%s", err.msg);
+		assert_frame(g, TH_FEED_TEMPLATE, k, g->cfg.frame_len);
+		if (k % 4 == 0) {
+			/* A new batch: a new read, after the last one. */
+			assert_true(t > prev);
+			first = t;
+		} else {
+			assert_int_equal(t, first);
+		}
+		prev = t;
+	}
+	gen_free(g);
+}
+
+/*
  * Random sizes: each frame's length must be one of the wheel's and the
  * frame the reference builds at that length with the fields it carries.
  */
@@ -1103,6 +1140,7 @@ int main(void)
 		cmocka_unit_test(test_sizes_random),
 		cmocka_unit_test(test_ring_stamped),
 		cmocka_unit_test(test_stamp_total),
+		cmocka_unit_test(test_stamp_batch),
 		cmocka_unit_test(test_sizes_short_page),
 		cmocka_unit_test(test_imix_shares),
 		cmocka_unit_test(test_pace_batches),
