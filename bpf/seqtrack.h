@@ -5,8 +5,12 @@
 /*
  * Per-stream sequence accounting, shared word for word by bpf/sink.bpf.c and
  * the unit tests, so that the tests exercise the code the kernel runs. No
- * loops and no calls: the sink runs this under a bpf_spin_lock, where the
- * verifier refuses function calls, so everything is forced inline.
+ * loops and no calls: everything is forced inline.
+ *
+ * The sink keeps one seqtrack per stream and CPU, with no lock (a stream
+ * normally arrives on one CPU: one flow, one RX queue), and readers merge
+ * the CPUs' with seqtrack_merge(). On one CPU every count is exact; see
+ * seqtrack_merge() for what holds across CPUs.
  *
  * Definitions, per stream, at any moment:
  *   next       highest seq seen + 1 (0 before the first frame)
@@ -109,7 +113,32 @@ SEQ_INLINE __u64 seqtrack_lost(const struct seqtrack *t)
 {
 	__u64 end = t->total > t->next ? t->total : t->next;
 
-	return end - t->distinct;
+	/* Only a merge of CPUs that saw one seq each can make distinct larger. */
+	return end > t->distinct ? end - t->distinct : 0;
+}
+
+/*
+ * Adds one CPU's state of a stream into a merge (start from zeros): the
+ * highest seq and total over CPUs, the sums of the rest (the windows are
+ * not merged). When a stream arrives on one CPU, the merge is that CPU's
+ * state and exact. When it is spread over CPUs, each CPU judges only the
+ * frames it saw: a seq that arrives on two CPUs counts as distinct on
+ * both (not as a duplicate, and lost is lower by one for it); a frame
+ * below the highest seq of another CPU but not of its own is not counted
+ * as reordered; and late is judged against its own CPU's highest seq.
+ * lost stays exact across CPUs as long as no seq arrives twice and none
+ * is late.
+ */
+SEQ_INLINE void seqtrack_merge(struct seqtrack *m, const struct seqtrack *cpu)
+{
+	if (cpu->next > m->next)
+		m->next = cpu->next;
+	if (cpu->total > m->total)
+		m->total = cpu->total;
+	m->distinct += cpu->distinct;
+	m->reordered += cpu->reordered;
+	m->duplicates += cpu->duplicates;
+	m->late += cpu->late;
 }
 
 #endif

@@ -36,6 +36,7 @@
 #include "percpu.h"
 #include "sink.h"
 #include "sink/load.h"
+#include "sink/maps.h"
 #include "sink.skel.h"
 #include "stamp.h"
 #include "wire.h"
@@ -398,14 +399,18 @@ static struct sink_lat read_lat(struct sink *s)
 	return sum;
 }
 
+/* A stream's state as the sink's readers see it: its CPUs' merged. */
 static struct seqtrack read_stream(struct sink *s, uint32_t id)
 {
-	struct sink_stream v;
+	int ncpus = tg_percpu_ncpus();
+	struct sink_stream *v = tg_percpu_alloc(sizeof(*v), ncpus);
+	struct seqtrack t;
 
-	if (bpf_map__lookup_elem(s->skel->maps.streams, &id, sizeof(id), &v, sizeof(v),
-				 BPF_F_LOCK))
+	assert_non_null(v);
+	if (tg_sink_stream_read(bpf_map__fd(s->skel->maps.streams), id, v, ncpus, &t))
 		fail_msg("%s: no stream %u in the map", s->desc, id);
-	return v.st;
+	free(v);
+	return t;
 }
 
 /* Records taken out of the ring buffer by the callback. */
