@@ -429,6 +429,20 @@ static void test_ring_stamped(void **state)
 	}
 }
 
+/* One thread of stamped IPv4 frames of the smallest stamped size, loaded. */
+static struct gen *stamped_min(uint64_t count, uint32_t batch, const char *desc)
+{
+	struct gen *g = gen_new();
+
+	g->p = params(AF_INET, 1);
+	g->p.stamp = true;
+	g->p.count = count;
+	g->p.batch = batch;
+	g->p.spec.frame_len = tg_udp_min_frame_len(AF_INET, 0, true);
+	gen_load(g, desc);
+	return g;
+}
+
 /*
  * Stamps that announce the thread's share of -n (the sink counts a lost
  * tail by it): over the ring, computed, in the longest headers (IPv6 in
@@ -482,14 +496,9 @@ static void test_stamp_total(void **state)
 		gen_free(g);
 	}
 	{
-		struct gen *g = gen_new();
-
 		/* 66 bytes: room for the short stamp only. */
-		g->p = params(AF_INET, 1);
-		g->p.stamp = true;
-		g->p.count = 5;
-		g->p.spec.frame_len = tg_udp_min_frame_len(AF_INET, 0, true);
-		gen_load(g, "v4 stamped, no room for the total");
+		struct gen *g = stamped_min(5, 0, "v4 stamped, no room for the total");
+
 		assert_int_equal(g->cfg.stamp_total, 0);
 		run_sequential(g, 0, 10);
 		assert_int_equal(tg_get32(g->out + g->cfg.l4_off + 8), TG_STAMP_MAGIC);
@@ -504,15 +513,10 @@ static void test_stamp_total(void **state)
  */
 static void test_stamp_batch(void **state)
 {
-	struct gen *g = gen_new();
+	struct gen *g = stamped_min(0, 4, "stamps timed once a batch of 4");
 	struct tg_err err = { "" };
 	uint64_t k, t, first = 0, prev = 0;
 
-	g->p = params(AF_INET, 1);
-	g->p.stamp = true;
-	g->p.batch = 4;
-	g->p.spec.frame_len = tg_udp_min_frame_len(AF_INET, 0, true);
-	gen_load(g, "stamps timed once a batch of 4");
 	assert_int_equal(g->cfg.stamp_batch, 4);
 	pcpu_init(g, 0);
 	for (k = 0; k < 40; k++) {
