@@ -99,7 +99,7 @@ struct udp_gen_cfg {
 	__u8 varies;		/* any field's span > 1, or stamping */
 	__u8 stamp;		/* write struct tg_stamp (bpf/stamp.h) into the payload */
 	__u8 stamp_total;	/* ... in its form with the thread's stamp_total */
-	__u8 pad[1];
+	__u8 devmap;		/* redirect through tx_port (entry 0: ifindex), not by ifindex */
 	/*
 	 * Frames of a kernel batch (the driver's batch_size), > 1: stamps
 	 * read the clock once a batch (see stamp()); else once a frame.

@@ -210,6 +210,8 @@ int udp_builtin_build(struct udp_run *r)
 		.stamp = r->o.stamp,
 		.count = r->o.num,
 		.batch = r->o.batch,
+		/* Several interfaces keep their per-thread targets (by ifindex). */
+		.devmap = r->nifs <= 1,
 		.stream_base = stream_base(),
 		.ifindex = r->iface.ifindex,
 		.nthreads = r->o.threads,

@@ -373,6 +373,7 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ifindex = p->ifindex;
+	cfg->devmap = p->devmap;
 	cfg->l3_off = l.l3_off;
 	cfg->l4_off = l.l4_off;
 	cfg->hdr_len = l.l4_off + 8;

@@ -30,6 +30,8 @@ struct tg_udp_params {
 	uint64_t count;
 	/* Frames of a kernel batch: stamps read the clock once a batch (0, 1: a frame). */
 	uint32_t batch;
+	/* Redirect through a one-entry devmap rather than by ifindex. */
+	bool devmap;
 	uint32_t ifindex;		/* redirect target */
 	unsigned int nthreads;		/* >= 1 */
 	const struct tg_pace *pace;	/* NULL: as fast as possible */

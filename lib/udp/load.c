@@ -116,6 +116,17 @@ int tg_udp_load(struct tg_udp_gen *g, const struct tg_udp_load *in, struct tg_er
 	ret = tg_udp_ring_fill(skel->maps.ring, in->params, in->cfg, err);
 	if (ret)
 		goto fail;
+	if (in->cfg->devmap && !in->cfg->multi_if) {
+		__u32 key = 0, val = in->cfg->ifindex;
+
+		ret = bpf_map__update_elem(skel->maps.tx_port, &key, sizeof(key), &val,
+					   sizeof(val), 0);
+		if (ret) {
+			tg_fail(err, -ret, "could not put interface %u into the redirect map: %s",
+				val, strerror(-ret));
+			goto fail;
+		}
+	}
 	g->skel = skel;
 	g->prog_fd = bpf_program__fd(tg_udp_prog(skel, g->which));
 	return 0;

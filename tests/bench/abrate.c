@@ -87,6 +87,7 @@ static void usage(FILE *f)
 		"  -1        with -S, a clock read per frame, not per batch (as before batching)\n"
 		"  -b N      frames per kernel batch, both sides (default %d)\n"
 		"  -M        the ceiling through a one-entry devmap, not by ifindex\n"
+		"  -I        the generator redirects by ifindex (trafficgen udp: through its devmap)\n"
 		"  -X        instead of the generator, the other ceiling form (the ratio is\n"
 		"            devmap over ifindex without -M, ifindex over devmap with it)\n",
 		MAX_PAIRS, TG_LIVE_DEFAULT_BATCH);
@@ -273,10 +274,11 @@ int main(int argc, char **argv)
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
 	int cpus[TG_LIVE_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
 	bool target_open = false, per_frame = false, devmap = false, other_ceiling = false;
+	bool by_ifindex = false;
 	uint64_t v;
 	unsigned int k, i;
 
-	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:CS1b:MXh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:CS1b:MXIh")) != -1) {
 		switch (opt) {
 		case 'C':
 			p.no_ring = true;
@@ -297,6 +299,9 @@ int main(int argc, char **argv)
 			break;
 		case 'X':
 			other_ceiling = true;
+			break;
+		case 'I':
+			by_ifindex = true;
 			break;
 		case 'R':
 			recv = strdup(optarg);
@@ -356,6 +361,7 @@ int main(int argc, char **argv)
 		o.size = p.stamp ? 70 : 64;
 	/* As trafficgen udp: the stamp's clock once a kernel batch. */
 	p.batch = per_frame ? 1 : batch;
+	p.devmap = !by_ifindex;
 	if (tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS) < 2)
 		return die("CPUs", "needs two: one sends, one samples the receiver");
 	smp.cpu = cpus[1];
@@ -438,13 +444,13 @@ int main(int argc, char **argv)
 		printf("{\"type\":\"ab\",\"pairs\":%llu,\"repeat\":%llu,\"frames\":%llu,"
 		       "\"ceiling_pps\":%.0f,\"gen_pps\":%.0f,"
 		       "\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,\"ring\":%u,\"prog\":\"%s\","
-		       "\"batch\":%u,\"ceiling_devmap\":%s}\n",
+		       "\"batch\":%u,\"ceiling_devmap\":%s,\"gen_devmap\":%s}\n",
 		       (unsigned long long)pairs, (unsigned long long)repeat,
 		       (unsigned long long)frames, median(pps_c, pairs), median(pps_g, pairs),
 		       rm, lo, hi, cfg.ring_len,
 		       other_ceiling ? (devmap ? "ceiling" : "ceiling_map") :
 		       bpf_program__name(tg_udp_prog(gen.skel, gen.which)),
-		       batch, devmap ? "true" : "false");
+		       batch, devmap ? "true" : "false", by_ifindex ? "false" : "true");
 	}
 	ret = 0;
 out:

@@ -507,6 +507,28 @@ static void test_stamp_total(void **state)
 }
 
 /*
+ * Through the devmap, as trafficgen udp sends: the frames are the same and
+ * redirected, over the ring (udp_copy) and computed (udp_gen).
+ */
+static void test_devmap(void **state)
+{
+	unsigned int ring;
+
+	for (ring = 0; ring < 2; ring++) {
+		struct gen *g = gen_new();
+
+		g->p = params(AF_INET, 2);
+		g->p.devmap = true;
+		g->p.no_ring = !ring;
+		g->p.src.count = g->p.dst.count = 1;
+		gen_load(g, ring ? "devmap, over the ring" : "devmap, computed");
+		assert_int_equal(g->cfg.devmap, 1);
+		run_sequential(g, 1, 100);
+		gen_free(g);
+	}
+}
+
+/*
  * One clock read per kernel batch: the frames of a batch carry its first
  * frame's time, and each batch's is later than the one before; every frame
  * is otherwise the reference's.
@@ -1145,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_ring_stamped),
 		cmocka_unit_test(test_stamp_total),
 		cmocka_unit_test(test_stamp_batch),
+		cmocka_unit_test(test_devmap),
 		cmocka_unit_test(test_sizes_short_page),
 		cmocka_unit_test(test_imix_shares),
 		cmocka_unit_test(test_pace_batches),
