@@ -507,6 +507,33 @@ static void test_stamp_total(void **state)
 }
 
 /*
+ * A run whose only change per frame is the stamp goes to udp_copy, which
+ * must write the same frames as udp_gen: both families, with the total,
+ * timed per batch, from every kind of page.
+ */
+static void test_stamp_copy(void **state)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	unsigned int f;
+
+	for (f = 0; f < 2; f++) {
+		struct gen *g = gen_new();
+
+		g->p = params(fams[f], 1);
+		g->p.stamp = true;
+		g->p.count = 1000;
+		g->p.batch = 3;
+		g->p.src.count = g->p.dst.count = 1;
+		g->p.sport.count = g->p.dport.count = 1;
+		g->p.spec.frame_len = 200;
+		gen_load(g, f ? "v6 stamp only: udp_copy" : "v4 stamp only: udp_copy");
+		assert_int_equal(tg_udp_prog_for(&g->cfg, false), TG_UDP_PROG_COPY);
+		run_sequential(g, 0, 50);
+		gen_free(g);
+	}
+}
+
+/*
  * Through the devmap, as trafficgen udp sends: the frames are the same and
  * redirected, over the ring (udp_copy) and computed (udp_gen).
  */
@@ -1168,6 +1195,7 @@ int main(void)
 		cmocka_unit_test(test_stamp_total),
 		cmocka_unit_test(test_stamp_batch),
 		cmocka_unit_test(test_devmap),
+		cmocka_unit_test(test_stamp_copy),
 		cmocka_unit_test(test_sizes_short_page),
 		cmocka_unit_test(test_imix_shares),
 		cmocka_unit_test(test_pace_batches),
