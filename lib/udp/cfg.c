@@ -373,7 +373,8 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ifindex = p->ifindex;
-	cfg->devmap = p->devmap;
+	/* No target (a dry run without an interface): nothing to put in the map. */
+	cfg->devmap = p->devmap && p->ifindex;
 	cfg->l3_off = l.l3_off;
 	cfg->l4_off = l.l4_off;
 	cfg->hdr_len = l.l4_off + 8;

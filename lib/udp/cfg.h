@@ -30,7 +30,7 @@ struct tg_udp_params {
 	uint64_t count;
 	/* Frames of a kernel batch: stamps read the clock once a batch (0, 1: a frame). */
 	uint32_t batch;
-	/* Redirect through a one-entry devmap rather than by ifindex. */
+	/* Redirect through a one-entry devmap rather than by ifindex (with an ifindex). */
 	bool devmap;
 	uint32_t ifindex;		/* redirect target */
 	unsigned int nthreads;		/* >= 1 */
