@@ -18,6 +18,8 @@
 #include "csum.bpf.h"
 #include "stamp.h"
 #include "udp_gen.h"
+/* tx_port: the target of a single-interface run with cfg.devmap (lib/udp/load.c). */
+#include "tx_port.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -330,19 +332,6 @@ static __always_inline int resize(struct xdp_md *ctx, struct udp_gen_pcpu *pc,
 		return -1;
 	return 0;
 }
-
-/*
- * The one target of a single-interface run, entry 0, written by
- * lib/udp/load.c with cfg.devmap. The kernel's devmap path queues a
- * batch's frames per device and sends them at the flush in one go, which
- * measured faster here than a redirect by ifindex (tests/bench/abrate -X).
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} tx_port SEC(".maps");
 
 /*
  * The redirect, to this thread's interface with several. data holds at

@@ -20,16 +20,9 @@ int ceiling(struct xdp_md *ctx)
 
 /*
  * The other no-op form: through a one-entry devmap (entry 0: the target,
- * written by tests/bench/ceiling_load.h). The kernel's devmap path
- * batches its transmits per device and runs faster here than a redirect
- * by ifindex, so a generator is measured against whichever is faster.
+ * written by tests/bench/ceiling_load.h), as trafficgen udp redirects.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} tx_port SEC(".maps");
+#include "tx_port.bpf.h"
 
 SEC("xdp")
 int ceiling_map(struct xdp_md *ctx)
