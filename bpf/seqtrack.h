@@ -5,14 +5,21 @@
 /*
  * Per-stream sequence accounting, shared word for word by bpf/sink.bpf.c and
  * the unit tests, so that the tests exercise the code the kernel runs. No
- * loops and no calls: the sink runs this under a bpf_spin_lock, where the
- * verifier refuses function calls, so everything is forced inline.
+ * loops and no calls: everything is forced inline.
+ *
+ * The sink keeps one seqtrack per stream and CPU, with no lock (a stream
+ * normally arrives on one CPU: one flow, one RX queue), and readers merge
+ * the CPUs' with seqtrack_merge(). On one CPU every count is exact; see
+ * seqtrack_merge() for what holds across CPUs.
  *
  * Definitions, per stream, at any moment:
  *   next       highest seq seen + 1 (0 before the first frame)
  *   distinct   seqs received at least once, as far as the window can tell
- *   lost       next - distinct: gaps that nothing has filled (yet); a late
- *              arrival inside the window fills its gap and lowers it
+ *   total      the stream's frame count, as its stamps announce it (0:
+ *              not announced)
+ *   lost       max(next, total) - distinct: gaps that nothing has filled
+ *              (yet), and with total the frames after the last that came;
+ *              a late arrival inside the window fills its gap and lowers it
  *   reordered  arrived below the highest seq, not seen before
  *   duplicates arrived below the highest seq, seen before
  *   late       arrived more than SEQ_WINDOW below the highest seq: too old
@@ -39,6 +46,7 @@ struct seqtrack {
 	__u64 reordered;
 	__u64 duplicates;
 	__u64 late;
+	__u64 total;
 	__u64 block[SEQ_WORDS];		/* block number (seq / 64) a word holds */
 	__u64 bits[SEQ_WORDS];		/* bit seq % 64: seq seen */
 };
@@ -94,9 +102,43 @@ SEQ_INLINE enum seq_verdict seqtrack_add(struct seqtrack *t, __u64 seq)
 	return SEQ_REORDERED;
 }
 
+/* A stamp announced the stream's frame count. */
+SEQ_INLINE void seqtrack_total(struct seqtrack *t, __u64 total)
+{
+	if (total > t->total)
+		t->total = total;
+}
+
 SEQ_INLINE __u64 seqtrack_lost(const struct seqtrack *t)
 {
-	return t->next - t->distinct;
+	__u64 end = t->total > t->next ? t->total : t->next;
+
+	/* Only a merge of CPUs that saw one seq each can make distinct larger. */
+	return end > t->distinct ? end - t->distinct : 0;
+}
+
+/*
+ * Adds one CPU's state of a stream into a merge (start from zeros): the
+ * highest seq and total over CPUs, the sums of the rest (the windows are
+ * not merged). When a stream arrives on one CPU, the merge is that CPU's
+ * state and exact. When it is spread over CPUs, each CPU judges only the
+ * frames it saw: a seq that arrives on two CPUs counts as distinct on
+ * both (not as a duplicate, and lost is lower by one for it); a frame
+ * below the highest seq of another CPU but not of its own is not counted
+ * as reordered; and late is judged against its own CPU's highest seq.
+ * lost stays exact across CPUs as long as no seq arrives twice and none
+ * is late.
+ */
+SEQ_INLINE void seqtrack_merge(struct seqtrack *m, const struct seqtrack *cpu)
+{
+	if (cpu->next > m->next)
+		m->next = cpu->next;
+	if (cpu->total > m->total)
+		m->total = cpu->total;
+	m->distinct += cpu->distinct;
+	m->reordered += cpu->reordered;
+	m->duplicates += cpu->duplicates;
+	m->late += cpu->late;
 }
 
 #endif

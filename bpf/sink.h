@@ -59,10 +59,11 @@ struct sink_lat {
 	__u64 buckets[LATHIST_BUCKETS];
 };
 
-/* Value of the stream map (key: the stamp's stream id, host order). */
+/*
+ * Value of the per-CPU stream map (key: the stamp's stream id, host
+ * order): each CPU's own view, merged by readers (seqtrack_merge()).
+ */
 struct sink_stream {
-	struct bpf_spin_lock lock;
-	__u32 pad;
 	struct seqtrack st;
 };
 

@@ -18,6 +18,8 @@
 #include "csum.bpf.h"
 #include "stamp.h"
 #include "udp_gen.h"
+/* tx_port: the target of a single-interface run with cfg.devmap (lib/udp/load.c). */
+#include "tx_port.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -121,7 +123,8 @@ static __always_inline void copy_hdr(void *data, const __u8 *src)
 	COPY_WORD(0) COPY_WORD(1) COPY_WORD(2) COPY_WORD(3)
 	COPY_WORD(4) COPY_WORD(5) COPY_WORD(6) COPY_WORD(7)
 	COPY_WORD(8) COPY_WORD(9) COPY_WORD(10) COPY_WORD(11)
-	_Static_assert(UDP_GEN_HDR_MAX == 8 * 12, "one COPY_WORD per word of hdr");
+	COPY_WORD(12)
+	_Static_assert(UDP_GEN_HDR_MAX == 8 * 13, "one COPY_WORD per word of hdr");
 }
 #undef COPY_WORD
 
@@ -142,15 +145,37 @@ static __always_inline void udp_csum_store(struct udphdr *udp, __u32 acc)
 }
 
 /*
- * Writes stream, sequence number and transmit time into the stamp the
- * template carries (magic and zeros), and accounts for them in the UDP
- * checksum, word by word from the bytes in the frame.
+ * The transmit time of a stamp. The frames of a kernel batch leave
+ * together, at the flush after its last frame, so a clock read per frame
+ * tells no more than one per batch: with cfg.stamp_batch the first frame
+ * of each batch reads it and the others reuse it (the driver starts every
+ * call on a batch boundary). A stamp's time is thus when its batch began
+ * to be made, early by at most the making of one batch; a clock read
+ * costs about as much as making a plain frame.
+ */
+static __always_inline __u64 stamp_time(struct udp_gen_pcpu *pc)
+{
+	if (cfg.stamp_batch <= 1)
+		return bpf_ktime_get_ns();
+	if (!pc->stamp_left) {
+		pc->stamp_ns = bpf_ktime_get_ns();
+		pc->stamp_left = cfg.stamp_batch;
+	}
+	pc->stamp_left--;
+	return pc->stamp_ns;
+}
+
+/*
+ * Writes stream, sequence number and transmit time (and with
+ * cfg.stamp_total the thread's frame count) into the stamp the template
+ * carries (magic and zeros), and accounts for them in the UDP checksum,
+ * word by word from the bytes in the frame.
  */
 static __always_inline __u32 stamp(struct udphdr *udp, struct udp_gen_pcpu *pc,
 				   __u32 ucsum)
 {
 	__u32 *w = (__u32 *)(udp + 1);
-	__u64 seq = pc->seq++, now = bpf_ktime_get_ns();
+	__u64 seq = pc->seq++, now = stamp_time(pc);
 	__u32 nw[5] = {
 		bpf_htonl(pc->stream),
 		bpf_htonl(seq >> 32), bpf_htonl((__u32)seq),
@@ -163,6 +188,14 @@ static __always_inline __u32 stamp(struct udphdr *udp, struct udp_gen_pcpu *pc,
 	for (i = 0; i < 5; i++) {
 		ucsum = csum_word32(ucsum, w[i + 1], nw[i]);
 		w[i + 1] = nw[i];
+	}
+	if (cfg.stamp_total) {
+		__u32 hi = bpf_htonl(pc->stamp_total >> 32), lo = bpf_htonl((__u32)pc->stamp_total);
+
+		ucsum = csum_word32(ucsum, w[6], hi);
+		w[6] = hi;
+		ucsum = csum_word32(ucsum, w[7], lo);
+		w[7] = lo;
 	}
 	return ucsum;
 }
@@ -307,7 +340,7 @@ static __always_inline int resize(struct xdp_md *ctx, struct udp_gen_pcpu *pc,
 static __always_inline int send(void *data, struct udp_gen_pcpu *pc)
 {
 	if (!cfg.multi_if)
-		return bpf_redirect(cfg.ifindex, 0);
+		return cfg.devmap ? bpf_redirect_map(&tx_port, 0, 0) : bpf_redirect(cfg.ifindex, 0);
 	if (cfg.multi_mac)
 		__builtin_memcpy(data + 6, pc->src_mac, 6);
 	return bpf_redirect(pc->ifindex, 0);
@@ -511,6 +544,57 @@ static __always_inline __u32 put_addr(__u32 *a, const volatile __u32 *hi,
 	return acc;
 }
 
+/* -m and -M, into any IP template frame. eth: 12 bytes checked by the caller. */
+static __always_inline void put_macs(__u8 *eth)
+{
+	int i;
+
+	/* cfg is read byte by byte through its volatile qualifier (see tmpl_hdr). */
+	if (cfg.rw & UDP_GEN_RW_DMAC)
+		for (i = 0; i < 6; i++)
+			eth[i] = cfg.dst_mac[i];
+	if (cfg.rw & UDP_GEN_RW_SMAC)
+		for (i = 0; i < 6; i++)
+			eth[6 + i] = cfg.src_mac[i];
+}
+
+/* --ttl, into any IP template frame; IPv4's in the header checksum icsum. */
+static __always_inline void put_ttl(void *ip, const int v6, __u32 *icsum)
+{
+	if (!(cfg.rw & UDP_GEN_RW_TTL))
+		return;
+	if (v6) {
+		((struct ipv6hdr *)ip)->hop_limit = cfg.ttl;
+	} else {
+		/* TTL shares its 16-bit word with the protocol. */
+		__u16 *w = ip + 8, n = *w;
+
+		((__u8 *)&n)[0] = cfg.ttl;
+		*icsum = csum_word(*icsum, *w, n);
+		*w = n;
+	}
+}
+
+/* An IP frame that is not plain UDP: MACs and TTL only. */
+static __always_inline void rewrite_ip(struct xdp_md *ctx, __u32 l3, const int v6)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	void *ip = data + (l3 & 0x3ff);
+	__u32 icsum;
+
+	if (ip + (v6 ? 40 : 20) > data_end || data + 12 > data_end)
+		return;
+	put_macs(data);
+	if (v6) {
+		put_ttl(ip, 1, &icsum);
+	} else if (cfg.rw & UDP_GEN_RW_TTL) {
+		icsum = csum_begin(((struct iphdr *)ip)->check);
+		put_ttl(ip, 0, &icsum);
+		((struct iphdr *)ip)->check = csum_end(icsum);
+	}
+}
+
 /*
  * The user's fields into a UDP template frame, checksums updated from its
  * bytes. v6 is a constant at each call, so each family gets its own code
@@ -526,7 +610,6 @@ static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu
 	__u32 ucsum, icsum = 0;
 	void *ip;
 	__u16 nv;
-	int i;
 
 	/* Offsets from the map: bounded for the verifier, checked against the frame. */
 	ip = data + (l3 & 0x3ff);
@@ -534,13 +617,7 @@ static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu
 	if ((void *)(udp + 1) > data_end || ip + (v6 ? 40 : 20) > data_end ||
 	    (void *)(eth + 12) > data_end)
 		return;
-	/* cfg is read byte by byte through its volatile qualifier (see tmpl_hdr). */
-	if (cfg.rw & UDP_GEN_RW_DMAC)
-		for (i = 0; i < 6; i++)
-			eth[i] = cfg.dst_mac[i];
-	if (cfg.rw & UDP_GEN_RW_SMAC)
-		for (i = 0; i < 6; i++)
-			eth[6 + i] = cfg.src_mac[i];
+	put_macs(eth);
 	ucsum = csum_begin(udp->check);
 	if (!v6)
 		icsum = csum_begin(((struct iphdr *)ip)->check);
@@ -564,22 +641,14 @@ static __always_inline void rewrite_tmpl(struct xdp_md *ctx, struct udp_gen_pcpu
 					 bpf_htonl(cfg.daddr.base + next_off(&cfg.daddr, &pc->cur_daddr)),
 					 ucsum, &icsum);
 	}
-	if (cfg.rw & UDP_GEN_RW_TTL) {
-		if (v6) {
-			((struct ipv6hdr *)ip)->hop_limit = cfg.ttl;
-		} else {
-			/* TTL shares its 16-bit word with the protocol. */
-			__u16 *w = ip + 8, n = *w;
-
-			((__u8 *)&n)[0] = cfg.ttl;
-			icsum = csum_word(icsum, *w, n);
-			*w = n;
-		}
-	}
+	put_ttl(ip, v6, &icsum);
 	if (!v6)
 		((struct iphdr *)ip)->check = csum_end(icsum);
 	udp_csum_store(udp, ucsum);
 }
+
+/* What rewrite_ip() writes: the fields that are no UDP matter. */
+#define IP_RW (UDP_GEN_RW_DMAC | UDP_GEN_RW_SMAC | UDP_GEN_RW_TTL)
 
 SEC("xdp")
 int udp_tmpl(struct xdp_md *ctx)
@@ -609,6 +678,10 @@ int udp_tmpl(struct xdp_md *ctx)
 		rewrite_tmpl(ctx, pc, t->l3_off, t->l4_off, 0);
 	else if (cfg.rw && t->kind == UDP_GEN_TMPL_UDP6)
 		rewrite_tmpl(ctx, pc, t->l3_off, t->l4_off, 1);
+	else if ((cfg.rw & IP_RW) && t->kind == UDP_GEN_TMPL_IP4)
+		rewrite_ip(ctx, t->l3_off, 0);
+	else if ((cfg.rw & IP_RW) && t->kind == UDP_GEN_TMPL_IP6)
+		rewrite_ip(ctx, t->l3_off, 1);
 	pc->packets++;
 	pc->bytes += len;
 	return bpf_redirect(cfg.multi_if ? pc->ifindex : cfg.ifindex, 0);

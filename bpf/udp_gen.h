@@ -11,9 +11,9 @@
 
 /*
  * Longest block restored on each frame: Ethernet + 2 VLAN tags + IPv6 + UDP
- * + the stamp at the start of the payload.
+ * + the stamp (its longer form, with the total) at the start of the payload.
  */
-#define UDP_GEN_HDR_MAX 96
+#define UDP_GEN_HDR_MAX 104
 
 /*
  * The header ring, for sequential runs whose fields have a short common
@@ -44,15 +44,19 @@ struct udp_gen_size {
 /*
  * Templates from a capture (udp --template), one per entry of the
  * program's `tmpls` array map, picked per packet. UDP frames of either
- * family get the user's fields written in (rw: which ones); other frames
- * are sent as they are.
+ * family get the user's fields written in (rw: which ones); other IPv4 and
+ * IPv6 frames get the MACs and the TTL or hop limit, which are no UDP
+ * matter; other frames (ARP, ...) are sent as they are, since an
+ * Ethernet-only rewrite would contradict addresses they carry inside.
  */
 #define UDP_GEN_TMPL_MAX 3408	/* lib/packet.h's TG_MAX_FRAME_LEN: the room for a frame */
 
 enum {
-	UDP_GEN_TMPL_RAW,	/* not UDP, or not understood: sent as it is */
+	UDP_GEN_TMPL_RAW,	/* not IP, or not understood: sent as it is */
 	UDP_GEN_TMPL_UDP4,
 	UDP_GEN_TMPL_UDP6,
+	UDP_GEN_TMPL_IP4,	/* IPv4 but not plain UDP (ICMP, a fragment, ...): l3_off only */
+	UDP_GEN_TMPL_IP6,
 };
 
 #define UDP_GEN_RW_SPORT (1u << 0)
@@ -65,7 +69,7 @@ enum {
 
 struct udp_gen_tmpl {
 	__u16 len;		/* frame length, 14..UDP_GEN_TMPL_MAX */
-	__u16 l3_off, l4_off;	/* with kind UDP4 or UDP6 */
+	__u16 l3_off, l4_off;	/* l3_off with every kind but RAW, l4_off with UDP4 or UDP6 */
 	__u8 kind;
 	__u8 pad;
 	__u8 data[UDP_GEN_TMPL_MAX];
@@ -94,7 +98,13 @@ struct udp_gen_cfg {
 	__u8 random;		/* uniform random pick instead of sequential */
 	__u8 varies;		/* any field's span > 1, or stamping */
 	__u8 stamp;		/* write struct tg_stamp (bpf/stamp.h) into the payload */
-	__u8 pad[6];
+	__u8 stamp_total;	/* ... in its form with the thread's stamp_total */
+	__u8 devmap;		/* redirect through tx_port (entry 0: ifindex), not by ifindex */
+	/*
+	 * Frames of a kernel batch (the driver's batch_size), > 1: stamps
+	 * read the clock once a batch (see stamp()); else once a frame.
+	 */
+	__u32 stamp_batch;
 	__u32 stream_base;	/* stamp stream of thread t: stream_base | t */
 	__u32 pad2;
 	struct udp_gen_field sport, dport, saddr, daddr;
@@ -186,6 +196,10 @@ struct udp_gen_pcpu {
 	__u64 forgiven_ns;	/* pacing: schedule given up beyond max_lag_ns */
 	__u64 stop_at;		/* pacing: no slot at or after this (ns); 0: none */
 	__u64 cur_ring;		/* index into the header ring */
+	__u64 stamp_total;	/* with cfg.stamp_total: the frames this thread sends */
+	__u64 stamp_ns;		/* with cfg.stamp_batch: the clock at this batch's start */
+	__u32 stamp_left;	/* frames of the batch still to stamp with it */
+	__u32 pad9;
 };
 
 #endif

@@ -17,6 +17,7 @@
 #include "cmds.h"
 #include "log.h"
 #include "percpu.h"
+#include "stamp.h"
 #include "udp.h"
 #include "udp_gen.skel.h"
 #include "udp/load.h"
@@ -129,7 +130,12 @@ static int resolve_size(struct udp_run *r)
 		if (ret != TG_GO_ON)
 			return ret;
 	} else if (!sz->min) {
-		sz->min = sz->max = min;
+		/*
+		 * With -n the default is the smallest frame whose stamp has room
+		 * for the stream's total, so the sink counts a lost tail.
+		 */
+		sz->min = sz->max = r->o.stamp && r->o.num ?
+				    min + TG_STAMP_TOTAL_LEN - TG_STAMP_LEN : min;
 	}
 	if (sz->min && sz->min < min) {
 		snprintf(text, sizeof(text), sz->min == sz->max ? "%u" : "%u-%u", sz->min, sz->max);
@@ -202,6 +208,10 @@ int udp_builtin_build(struct udp_run *r)
 		.sport = r->o.sport, .dport = r->o.dport,
 		.random = r->o.random,
 		.stamp = r->o.stamp,
+		.count = r->o.num,
+		.batch = r->o.batch,
+		/* Several interfaces keep their per-thread targets (by ifindex). */
+		.devmap = r->nifs <= 1,
 		.stream_base = stream_base(),
 		.ifindex = r->iface.ifindex,
 		.nthreads = r->o.threads,
@@ -252,6 +262,7 @@ int udp_gen_load(struct udp_run *r)
 void udp_thread_state(const struct udp_run *r, unsigned int t, struct udp_gen_pcpu *pc)
 {
 	tg_udp_cfg_thread_init(&r->cfg, t, pc);
+	pc->stamp_total = tg_udp_stamp_total(&r->params, t);
 	if (r->nifs > 1) {
 		pc->ifindex = r->ifaces[t % r->nifs].ifindex;
 		memcpy(pc->src_mac, r->ifaces[t % r->nifs].mac, 6);

@@ -5,8 +5,8 @@
  * which picks one per packet from an array map: one long kernel call
  * interleaves every frame, where a call per frame would pay the fixed cost
  * of a call (doc/live-frames.md) at each switch. In UDP frames, the options given
- * (-a, -A, -p, -P, -d, -m, -M, --ttl) replace the captured values; nothing
- * else is changed.
+ * (-a, -A, -p, -P, -d, -m, -M, --ttl) replace the captured values; in other
+ * IPv4 and IPv6 frames, -m, -M and --ttl; nothing else is changed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -71,7 +71,8 @@ static void set_rw(struct udp_run *r)
 static int capture_resolve(struct udp_run *r)
 {
 	struct tg_err err = { "" };
-	unsigned int i, udp = 0;
+	const uint32_t ip_rw = UDP_GEN_RW_DMAC | UDP_GEN_RW_SMAC | UDP_GEN_RW_TTL;
+	unsigned int i, udp = 0, ip = 0;
 	double sum = 0;
 	int n, ret;
 
@@ -95,15 +96,21 @@ static int capture_resolve(struct udp_run *r)
 	r->ncaptures = n;
 	for (i = 0; i < r->ncaptures; i++) {
 		sum += r->captures[i].len + TG_FCS_LEN;
-		udp += r->captures[i].kind != UDP_GEN_TMPL_RAW;
+		udp += r->captures[i].kind == UDP_GEN_TMPL_UDP4 ||
+		       r->captures[i].kind == UDP_GEN_TMPL_UDP6;
+		ip += r->captures[i].kind != UDP_GEN_TMPL_RAW;
 		if ((uint64_t)r->captures[i].len + TG_FCS_LEN > r->o.pkt_size)
 			r->o.pkt_size = r->captures[i].len + TG_FCS_LEN;
 	}
 	r->avg_wire = sum / r->ncaptures;
-	if (r->rw.flags && !udp)
-		tg_warn("--template %s holds no UDP frame over IPv4 or IPv6: the options that rewrite fields change nothing\n",
+	if ((r->rw.flags & ~ip_rw) && !udp)
+		tg_warn("--template %s holds no UDP frame over IPv4 or IPv6: -a, -A, -p, -P and -d change nothing\n",
 			r->o.template);
-	tg_info("--template %s: %u frames, %u of them UDP\n", r->o.template, r->ncaptures, udp);
+	if ((r->rw.flags & ip_rw) && !ip)
+		tg_warn("--template %s holds no IPv4 or IPv6 frame: -m, -M and --ttl change nothing\n",
+			r->o.template);
+	tg_info("--template %s: %u frames, %u of them IP, %u UDP\n", r->o.template, r->ncaptures,
+		ip, udp);
 	return TG_GO_ON;
 }
 

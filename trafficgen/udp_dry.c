@@ -152,6 +152,8 @@ int udp_dry_run(struct udp_run *r)
 		free(st);
 		return TG_EXIT_FAIL;
 	}
+	/* Every --json run starts with a start line; a dry run too. */
+	r->mode->print_start(r);
 	d.start_ns = tg_now_ns();
 	ret = play(r, &d, st);
 	free(st);

@@ -10,6 +10,20 @@
 #include "udp.h"
 #include "udp_gen.h"
 
+/* A dry run (--pcap-out) writes what a run would send. */
+static const char *verb(const struct udp_run *r)
+{
+	return r->o.pcap_out ? "writing" : "sending";
+}
+
+/* The interface, and with --pcap-out the file ("file" in JSON). */
+static void print_where(const struct udp_run *r, struct tg_print *p)
+{
+	tg_print_str(p, TG_PRINT_TEXT, NULL, " on %s", r->ifname ? r->ifname : "no interface");
+	if (r->o.pcap_out)
+		tg_print_str(p, TG_PRINT_ANY, "file", " into %s", r->o.pcap_out);
+}
+
 void udp_print_start_capture(struct udp_run *r)
 {
 	struct tg_print p;
@@ -18,9 +32,10 @@ void udp_print_start_capture(struct udp_run *r)
 	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "start");
 	tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, r->ifname ? r->ifname : "");
 	tg_print_str(&p, TG_PRINT_JSON, "template", NULL, r->o.template);
-	tg_print_u64(&p, TG_PRINT_ANY, "frames", "sending the %llu frames", r->ncaptures);
+	tg_print_text(&p, "%s", verb(r));
+	tg_print_u64(&p, TG_PRINT_ANY, "frames", " the %llu frames", r->ncaptures);
 	tg_print_str(&p, TG_PRINT_TEXT, NULL, " of %s", r->o.template);
-	tg_print_str(&p, TG_PRINT_TEXT, NULL, " on %s", r->ifname ? r->ifname : "no interface");
+	print_where(r, &p);
 	tg_print_u64(&p, TG_PRINT_ANY, "threads", ", %llu thread", r->o.threads);
 	tg_print_text(&p, "%s", r->o.threads > 1 ? "s" : "");
 	tg_print_close(&p);
@@ -41,13 +56,15 @@ void udp_print_start(struct udp_run *r)
 	tg_format_addr_range(&r->o.src, src, sizeof(src));
 	tg_print_open(&p, stdout, r->o.json);
 	tg_print_str(&p, TG_PRINT_JSON, "type", NULL, "start");
-	tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, r->ifname);
+	tg_print_str(&p, TG_PRINT_JSON, "interface", NULL, r->ifname ? r->ifname : "");
 	tg_print_str(&p, TG_PRINT_JSON, "dst", NULL, dst);
-	tg_print_str(&p, TG_PRINT_ANY, "src", "sending UDP %s", src);
+	tg_print_text(&p, "%s", verb(r));
+	tg_print_str(&p, TG_PRINT_ANY, "src", " UDP %s", src);
 	tg_print_str(&p, TG_PRINT_TEXT, NULL, " -> %s", dst);
 	tg_print_text(&p, " (ports %u+%u -> %u+%u)", r->o.sport.first, r->o.sport.count - 1,
 		      r->o.dport.first, r->o.dport.count - 1);
-	tg_print_str(&p, TG_PRINT_TEXT, NULL, " on %s: ", r->ifname);
+	print_where(r, &p);
+	tg_print_text(&p, ": ");
 	if (min)
 		tg_print_u64(&p, TG_PRINT_TEXT, NULL, "%llu-", min);
 	tg_print_u64(&p, TG_PRINT_ANY, "pkt_size", "%llu-byte frames", r->o.pkt_size);

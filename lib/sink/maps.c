@@ -20,16 +20,30 @@ int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
 		return tg_fail(err, -m->ncpus, "could not count the possible CPUs");
 	m->pcpu = tg_percpu_alloc(sizeof(*m->pcpu), m->ncpus);
 	m->lat = tg_percpu_alloc(sizeof(*m->lat), m->ncpus);
-	if (!m->pcpu || !m->lat) {
+	m->streams = tg_percpu_alloc(sizeof(*m->streams), m->ncpus);
+	if (!m->pcpu || !m->lat || !m->streams) {
 		tg_sink_maps_close(m);
 		return tg_fail(err, ENOMEM, "out of memory for %d CPUs' counters", m->ncpus);
 	}
 	return 0;
 }
 
+int tg_sink_stream_read(int streams_fd, __u32 id, struct sink_stream *cpus, int ncpus,
+			struct seqtrack *out)
+{
+	int cpu;
+
+	if (bpf_map_lookup_elem(streams_fd, &id, cpus))
+		return -errno;
+	memset(out, 0, sizeof(*out));
+	for (cpu = 0; cpu < ncpus; cpu++)
+		seqtrack_merge(out, &cpus[cpu].st);
+	return 0;
+}
+
 static void read_streams(struct tg_sink_maps *m, struct tg_sink_totals *t)
 {
-	struct sink_stream s;
+	struct seqtrack st;
 	__u32 key, next, n;
 	void *prev = NULL;
 
@@ -38,14 +52,13 @@ static void read_streams(struct tg_sink_maps *m, struct tg_sink_totals *t)
 	     !bpf_map_get_next_key(m->streams_fd, prev, &next); n++) {
 		key = next;
 		prev = &key;
-		/* BPF_F_LOCK: a consistent copy, taken under the stream's lock. */
-		if (bpf_map_lookup_elem_flags(m->streams_fd, &key, &s, BPF_F_LOCK))
+		if (tg_sink_stream_read(m->streams_fd, key, m->streams, m->ncpus, &st))
 			continue;
 		t->streams++;
-		t->lost += seqtrack_lost(&s.st);
-		t->reordered += s.st.reordered;
-		t->duplicates += s.st.duplicates;
-		t->late += s.st.late;
+		t->lost += seqtrack_lost(&st);
+		t->reordered += st.reordered;
+		t->duplicates += st.duplicates;
+		t->late += st.late;
 	}
 }
 
@@ -107,6 +120,8 @@ void tg_sink_maps_close(struct tg_sink_maps *m)
 {
 	free(m->pcpu);
 	free(m->lat);
+	free(m->streams);
 	m->pcpu = NULL;
 	m->lat = NULL;
+	m->streams = NULL;
 }

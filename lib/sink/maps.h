@@ -9,15 +9,24 @@
 
 /*
  * Reading the sink's maps (bpf/sink.h) into totals: per-CPU counters and
- * latency summed over CPUs, streams summed under their locks. By map fd,
- * so that the command and the tests can share it.
+ * latency summed over CPUs, each stream's CPUs merged (seqtrack_merge)
+ * and the streams summed. By map fd, so that the command and the tests can
+ * share it.
  */
 struct tg_sink_maps {
 	int stats_fd, lat_fd, streams_fd;
 	int ncpus;			/* possible CPUs: per-CPU value count */
 	struct sink_pcpu *pcpu;		/* ncpus values */
 	struct sink_lat *lat;		/* ncpus values */
+	struct sink_stream *streams;	/* ncpus values: one stream's */
 };
+
+/*
+ * Stream id's state, its CPUs' (into cpus[ncpus]) merged into out.
+ * -errno if it is not in the map.
+ */
+int tg_sink_stream_read(int streams_fd, __u32 id, struct sink_stream *cpus, int ncpus,
+			struct seqtrack *out);
 
 int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
 		      int streams_fd, struct tg_err *err);

@@ -20,19 +20,36 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+/* The IPv4 header checksum, in full, from the bytes. */
+static void fix_ip_csum(uint8_t *f, uint32_t l3)
+{
+	uint32_t ihl = (f[l3] & 0xf) * 4u;
+	uint16_t c;
+
+	memset(f + l3 + 10, 0, 2);
+	c = tg_csum(f + l3, ihl);
+	memcpy(f + l3 + 10, &c, 2);
+}
+
+static bool is_udp(uint8_t kind)
+{
+	return kind == UDP_GEN_TMPL_UDP4 || kind == UDP_GEN_TMPL_UDP6;
+}
+
 /* The IPv4 header checksum and the UDP checksum, in full, from the bytes. */
 static void fix_csums(uint8_t *f, uint8_t kind, uint32_t l3, uint32_t l4)
 {
-	uint16_t ulen = be16(f + l4 + 4), c;
+	uint16_t ulen, c;
 
+	if (kind == UDP_GEN_TMPL_UDP4 || kind == UDP_GEN_TMPL_IP4)
+		fix_ip_csum(f, l3);
+	if (!is_udp(kind))
+		return;
+	ulen = be16(f + l4 + 4);
 	memset(f + l4 + 6, 0, 2);
 	if (kind == UDP_GEN_TMPL_UDP4) {
 		struct in_addr s, d;
-		uint32_t ihl = (f[l3] & 0xf) * 4u;
 
-		memset(f + l3 + 10, 0, 2);
-		c = tg_csum(f + l3, ihl);
-		memcpy(f + l3 + 10, &c, 2);
 		memcpy(&s, f + l3 + 12, 4);
 		memcpy(&d, f + l3 + 16, 4);
 		c = tg_l4_csum4(&s, &d, IPPROTO_UDP, f + l4, ulen);
@@ -47,7 +64,11 @@ static void fix_csums(uint8_t *f, uint8_t kind, uint32_t l3, uint32_t l4)
 	memcpy(f + l4 + 6, &c, 2);
 }
 
-/* The kind of a frame and its offsets; RAW when it is not plain UDP. */
+/*
+ * The kind of a frame and its offsets: UDP4 or UDP6 with both, IP4 or IP6
+ * (an IP header that is whole, but not plain UDP) with l3 only, RAW with
+ * neither.
+ */
 static uint8_t layout(const uint8_t *f, uint32_t len, uint32_t *l3p, uint32_t *l4p)
 {
 	uint32_t off = 12, l3, l4, iplen;
@@ -64,27 +85,31 @@ static uint8_t layout(const uint8_t *f, uint32_t len, uint32_t *l3p, uint32_t *l
 	if (et == 0x0800) {
 		uint32_t ihl;
 
-		if (l3 + 20 > len || f[l3] >> 4 != 4 || f[l3 + 9] != IPPROTO_UDP)
+		if (l3 + 20 > len || f[l3] >> 4 != 4)
 			return UDP_GEN_TMPL_RAW;
 		ihl = (f[l3] & 0xf) * 4u;
+		if (ihl < 20 || l3 + ihl > len)
+			return UDP_GEN_TMPL_RAW;
+		*l3p = l3;
 		iplen = be16(f + l3 + 2);
 		/* Fragments (MF set or an offset) carry part of a datagram: not rewritable. */
-		if (ihl < 20 || (be16(f + l3 + 6) & 0x3fff) || iplen < ihl + 8 || l3 + iplen > len)
-			return UDP_GEN_TMPL_RAW;
+		if (f[l3 + 9] != IPPROTO_UDP || (be16(f + l3 + 6) & 0x3fff) ||
+		    iplen < ihl + 8 || l3 + iplen > len)
+			return UDP_GEN_TMPL_IP4;
 		l4 = l3 + ihl;
 	} else if (et == 0x86dd) {
-		if (l3 + 48 > len || f[l3] >> 4 != 6 || f[l3 + 6] != IPPROTO_UDP)
+		if (l3 + 40 > len || f[l3] >> 4 != 6)
 			return UDP_GEN_TMPL_RAW;
+		*l3p = l3;
 		iplen = 40 + be16(f + l3 + 4);
-		if (l3 + iplen > len || iplen < 48)
-			return UDP_GEN_TMPL_RAW;
+		if (f[l3 + 6] != IPPROTO_UDP || l3 + iplen > len || iplen < 48)
+			return UDP_GEN_TMPL_IP6;
 		l4 = l3 + 40;
 	} else {
 		return UDP_GEN_TMPL_RAW;
 	}
 	if (be16(f + l4 + 4) < 8 || l4 + be16(f + l4 + 4) > l3 + iplen)
-		return UDP_GEN_TMPL_RAW;
-	*l3p = l3;
+		return et == 0x0800 ? UDP_GEN_TMPL_IP4 : UDP_GEN_TMPL_IP6;
 	*l4p = l4;
 	return et == 0x0800 ? UDP_GEN_TMPL_UDP4 : UDP_GEN_TMPL_UDP6;
 }
@@ -166,7 +191,7 @@ void tg_capture_expected(const struct udp_gen_tmpl *t, const struct tg_capture_r
 		      uint64_t off_daddr, uint8_t *out)
 {
 	uint32_t l3 = t->l3_off, l4 = t->l4_off;
-	bool v6 = t->kind == UDP_GEN_TMPL_UDP6;
+	bool v6 = t->kind == UDP_GEN_TMPL_UDP6 || t->kind == UDP_GEN_TMPL_IP6;
 	size_t alen = v6 ? 16 : 4;
 	union tg_addr a;
 
@@ -177,6 +202,12 @@ void tg_capture_expected(const struct udp_gen_tmpl *t, const struct tg_capture_r
 		memcpy(out, rw->dst_mac, 6);
 	if (rw->flags & UDP_GEN_RW_SMAC)
 		memcpy(out + 6, rw->src_mac, 6);
+	if (rw->flags & UDP_GEN_RW_TTL)
+		out[l3 + (v6 ? 7 : 8)] = rw->ttl;
+	if (!is_udp(t->kind)) {
+		fix_csums(out, t->kind, l3, l4);
+		return;
+	}
 	if (rw->flags & UDP_GEN_RW_SPORT)
 		put16(out + l4, (uint16_t)(rw->sport.first + off_sport));
 	if (rw->flags & UDP_GEN_RW_DPORT)
@@ -189,8 +220,6 @@ void tg_capture_expected(const struct udp_gen_tmpl *t, const struct tg_capture_r
 		tg_addr_range_at(&rw->dst, off_daddr, &a);
 		memcpy(out + l3 + (v6 ? 24 : 16), &a, alen);
 	}
-	if (rw->flags & UDP_GEN_RW_TTL)
-		out[l3 + (v6 ? 7 : 8)] = rw->ttl;
 	fix_csums(out, t->kind, l3, l4);
 }
 

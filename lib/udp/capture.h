@@ -22,7 +22,9 @@
  * next header), then a UDP header inside the frame. Such a frame is kind
  * UDP4 or UDP6 and its checksums are recomputed in full (a capture on the
  * sending host carries the partial checksums the NIC was to complete);
- * anything else is RAW and left as it is. len is 14..UDP_GEN_TMPL_MAX.
+ * another frame with a whole IPv4 or IPv6 header is IP4 or IP6 (its IPv4
+ * header checksum recomputed too); anything else is RAW and left as it is.
+ * len is 14..UDP_GEN_TMPL_MAX.
  */
 void tg_capture_parse(const uint8_t *frame, uint32_t len, struct udp_gen_tmpl *t);
 
@@ -47,7 +49,8 @@ struct tg_capture_rw {
 /*
  * The reference: template t with the fields of flags written in, the
  * ranges at the given offsets, and every checksum computed in full into
- * out (t->len bytes). RAW frames come out as they are.
+ * out (t->len bytes). IP4 and IP6 frames take only the MACs and the TTL;
+ * RAW frames come out as they are.
  */
 void tg_capture_expected(const struct udp_gen_tmpl *t, const struct tg_capture_rw *rw,
 		      uint64_t off_sport, uint64_t off_dport, uint64_t off_saddr,

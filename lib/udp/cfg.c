@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "csum.h"
+#include "live.h"
 #include "udp/size_wheel.h"
 #include "stamp.h"
 #include "udp/cfg.h"
@@ -75,19 +76,20 @@ static int check_port_range(const char *what, const struct tg_port_range *r,
  * full: the reference never updates incrementally.
  */
 static void put_stamp(uint8_t *frame, uint32_t l3, int family, uint32_t stream,
-		      uint64_t seq, uint64_t tx_ns)
+		      uint64_t seq, uint64_t tx_ns, bool with_total, uint64_t total)
 {
 	uint32_t l4 = l3 + (family == AF_INET6 ? 40 : 20);
 	uint16_t ulen, check = 0;
 	union tg_addr src, dst;
-	struct tg_stamp st = {
-		.magic = htonl(TG_STAMP_MAGIC),
-		.stream = htonl(stream),
-		.seq = htobe64(seq),
-		.tx_ns = htobe64(tx_ns),
+	struct tg_stamp_total st = {
+		.s.magic = htonl(with_total ? TG_STAMP_MAGIC_TOTAL : TG_STAMP_MAGIC),
+		.s.stream = htonl(stream),
+		.s.seq = htobe64(seq),
+		.s.tx_ns = htobe64(tx_ns),
+		.total = htobe64(total),
 	};
 
-	memcpy(frame + l4 + 8, &st, sizeof(st));
+	memcpy(frame + l4 + 8, &st, with_total ? sizeof(st) : sizeof(st.s));
 	memcpy(&ulen, frame + l4 + 4, 2);
 	memcpy(frame + l4 + 6, &check, 2);
 	/* Addresses sit at offsets no in_addr may be read from: copy them out. */
@@ -113,6 +115,25 @@ static bool sized(const struct tg_udp_params *p)
 static uint32_t min_len(const struct tg_udp_params *p)
 {
 	return sized(p) ? tg_size_wheel_min(p->sizes, p->nsizes) : p->spec.frame_len;
+}
+
+/*
+ * Whether the stamps carry the total: it is known, and every frame has
+ * room for the longer stamp (else the shorter one goes, as without -n).
+ */
+static bool stamp_has_total(const struct tg_udp_params *p)
+{
+	uint32_t hdrs = (p->spec.family == AF_INET6 ? TG_UDP6_HDRS : TG_UDP4_HDRS) +
+			p->spec.nvlan * TG_VLAN_HLEN;
+
+	return p->stamp && p->count && min_len(p) >= hdrs + TG_STAMP_TOTAL_LEN;
+}
+
+uint64_t tg_udp_stamp_total(const struct tg_udp_params *p, unsigned int thread)
+{
+	struct tg_live_cfg split = { .count = p->count, .nthreads = p->nthreads };
+
+	return stamp_has_total(p) ? tg_live_quota(&split, thread) : 0;
 }
 
 static int check_sizes(const struct tg_udp_params *p, struct tg_err *err)
@@ -320,7 +341,8 @@ int tg_udp_cfg_ring(const struct tg_udp_params *p, const struct udp_gen_cfg *cfg
 		if (ret)
 			break;
 		if (p->stamp)
-			put_stamp(buf, cfg->l3_off, cfg->ipv6 ? AF_INET6 : AF_INET, 0, 0, 0);
+			put_stamp(buf, cfg->l3_off, cfg->ipv6 ? AF_INET6 : AF_INET, 0, 0, 0,
+				  cfg->stamp_total, 0);
 		memset(ring + (size_t)j * entry, 0, entry);
 		memcpy(ring + (size_t)j * entry, buf, cfg->hdr_len);
 	}
@@ -351,14 +373,18 @@ int tg_udp_cfg_build(const struct tg_udp_params *p, struct udp_gen_cfg *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ifindex = p->ifindex;
+	/* No target (a dry run without an interface): nothing to put in the map. */
+	cfg->devmap = p->devmap && p->ifindex;
 	cfg->l3_off = l.l3_off;
 	cfg->l4_off = l.l4_off;
 	cfg->hdr_len = l.l4_off + 8;
 	if (p->stamp) {
 		/* The template carries the magic and zeros; the program fills in the rest. */
-		put_stamp(frame, l.l3_off, spec.family, 0, 0, 0);
-		cfg->hdr_len += TG_STAMP_LEN;
+		cfg->stamp_total = stamp_has_total(p);
+		put_stamp(frame, l.l3_off, spec.family, 0, 0, 0, cfg->stamp_total, 0);
+		cfg->hdr_len += cfg->stamp_total ? TG_STAMP_TOTAL_LEN : TG_STAMP_LEN;
 		cfg->stamp = 1;
+		cfg->stamp_batch = p->batch;
 		cfg->stream_base = p->stream_base;
 	}
 	cfg->ipv6 = spec.family == AF_INET6;
@@ -441,6 +467,7 @@ int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
 	spec.frame_len = tg_udp_cfg_frame_len(p, thread, k);
 	ret = tg_build_udp(&spec, buf, spec.frame_len, &l, err);
 	if (!ret && p->stamp)
-		put_stamp(buf, l.l3_off, spec.family, p->stream_base | thread, k, tx_ns);
+		put_stamp(buf, l.l3_off, spec.family, p->stream_base | thread, k, tx_ns,
+			  stamp_has_total(p), tg_udp_stamp_total(p, thread));
 	return ret;
 }

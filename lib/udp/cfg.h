@@ -22,6 +22,16 @@ struct tg_udp_params {
 	bool random;
 	bool stamp;			/* trafficgen header at the payload's start */
 	uint32_t stream_base;		/* stream id of thread t: stream_base | t */
+	/*
+	 * Frames the run sends in all (-n), 0 when not known: with stamp and
+	 * room in the smallest frame, each thread's stamps announce its share
+	 * (tg_udp_stamp_total), so the sink counts a lost tail.
+	 */
+	uint64_t count;
+	/* Frames of a kernel batch: stamps read the clock once a batch (0, 1: a frame). */
+	uint32_t batch;
+	/* Redirect through a one-entry devmap rather than by ifindex (with an ifindex). */
+	bool devmap;
 	uint32_t ifindex;		/* redirect target */
 	unsigned int nthreads;		/* >= 1 */
 	const struct tg_pace *pace;	/* NULL: as fast as possible */
@@ -75,12 +85,16 @@ void tg_udp_cfg_thread_init(const struct udp_gen_cfg *cfg,
  * The reference: the frame that thread `thread` must send as its k-th frame
  * (k from 0) in sequential mode, built from scratch with full checksums.
  * With p->stamp the stamp carries sequence number k and transmit time tx_ns
+ * (and the thread's tg_udp_stamp_total where the stamp has that form)
  * (which only the program knows: tests take it from the frame it sent).
  * buf holds at least p->spec.frame_len bytes.
  */
 int tg_udp_cfg_expected(const struct tg_udp_params *p, unsigned int thread,
 			uint64_t k, uint64_t tx_ns, uint8_t *buf,
 			struct tg_err *err);
+
+/* The frame count thread's stamps announce: its share of p->count, or 0. */
+uint64_t tg_udp_stamp_total(const struct tg_udp_params *p, unsigned int thread);
 
 /* The frame length of thread's k-th frame: spec.frame_len or the wheel's. */
 uint32_t tg_udp_cfg_frame_len(const struct tg_udp_params *p, unsigned int thread,

@@ -5,11 +5,23 @@
 #include <bpf/bpf.h>
 #include "udp/load.h"
 
+/*
+ * Whether a run's only change per frame is the stamp: udp_copy writes it
+ * over the template's copy as well as udp_gen does, with less to do.
+ */
+static bool only_stamp(const struct udp_gen_cfg *cfg)
+{
+	return cfg->stamp && !cfg->random && cfg->nsizes <= 1 &&
+	       cfg->sport.span <= 1 && cfg->dport.span <= 1 &&
+	       cfg->saddr.span <= 1 && cfg->daddr.span <= 1;
+}
+
 enum tg_udp_prog tg_udp_prog_for(const struct udp_gen_cfg *cfg, bool captures)
 {
 	if (captures)
 		return TG_UDP_PROG_CAPTURE;
-	return cfg->ring_len || !cfg->varies ? TG_UDP_PROG_COPY : TG_UDP_PROG_GEN;
+	return cfg->ring_len || !cfg->varies || only_stamp(cfg) ? TG_UDP_PROG_COPY :
+								 TG_UDP_PROG_GEN;
 }
 
 struct bpf_program *tg_udp_prog(struct udp_gen_bpf *skel, enum tg_udp_prog which)
@@ -116,6 +128,17 @@ int tg_udp_load(struct tg_udp_gen *g, const struct tg_udp_load *in, struct tg_er
 	ret = tg_udp_ring_fill(skel->maps.ring, in->params, in->cfg, err);
 	if (ret)
 		goto fail;
+	if (in->cfg->devmap && !in->cfg->multi_if) {
+		__u32 key = 0, val = in->cfg->ifindex;
+
+		ret = bpf_map__update_elem(skel->maps.tx_port, &key, sizeof(key), &val,
+					   sizeof(val), 0);
+		if (ret) {
+			tg_fail(err, -ret, "could not put interface %u into the redirect map: %s",
+				val, strerror(-ret));
+			goto fail;
+		}
+	}
 	g->skel = skel;
 	g->prog_fd = bpf_program__fd(tg_udp_prog(skel, g->which));
 	return 0;

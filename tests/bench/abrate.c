@@ -82,8 +82,15 @@ static void usage(FILE *f)
 		"  -r N      frames per call (default 1M)\n"
 		"  -k N      pairs of calls (default 20, at most %d)\n"
 		"  -R NS:IF  the receiving interface and its namespace (ip netns), whose counter is sampled\n"
-		"  -C        never the header ring: the generator computes every frame\n",
-		MAX_PAIRS);
+		"  -C        never the header ring: the generator computes every frame\n"
+		"  -S        --stamp (the default size becomes 70)\n"
+		"  -1        with -S, a clock read per frame, not per batch (as before batching)\n"
+		"  -b N      frames per kernel batch, both sides (default %d)\n"
+		"  -M        the ceiling through a one-entry devmap, not by ifindex\n"
+		"  -I        the generator redirects by ifindex (trafficgen udp: through its devmap)\n"
+		"  -X        instead of the generator, the other ceiling form (the ratio is\n"
+		"            devmap over ifindex without -M, ifindex over devmap with it)\n",
+		MAX_PAIRS, TG_LIVE_DEFAULT_BATCH);
 }
 
 static int rx_packets(struct sampler *s, uint64_t *out)
@@ -168,13 +175,16 @@ static double mid_rate(const struct sampler *s, uint64_t c0, uint64_t repeat)
 }
 
 /* One live-frame call of repeat frames; 0 or -1 (said on stderr). */
+/* Frames per kernel batch of every call (-b). */
+static uint32_t batch = TG_LIVE_DEFAULT_BATCH;
+
 static int call(int prog_fd, uint8_t *frame, uint32_t len, uint32_t repeat)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = frame,
 		.data_size_in = len,
 		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-		.batch_size = TG_LIVE_DEFAULT_BATCH,
+		.batch_size = batch,
 		.repeat = repeat,
 	);
 
@@ -263,13 +273,35 @@ int main(int argc, char **argv)
 	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
 	int cpus[TG_LIVE_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
-	bool target_open = false;
+	bool target_open = false, per_frame = false, devmap = false, other_ceiling = false;
+	bool by_ifindex = false;
+	uint64_t v;
 	unsigned int k, i;
 
-	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:Ch")) != -1) {
+	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:CS1b:MXIh")) != -1) {
 		switch (opt) {
 		case 'C':
 			p.no_ring = true;
+			break;
+		case 'S':
+			p.stamp = true;
+			break;
+		case '1':
+			per_frame = true;
+			break;
+		case 'b':
+			if (tg_parse_uint(optarg, 1, TG_LIVE_MAX_BATCH, &v, &err))
+				return die("-b", err.msg);
+			batch = v;
+			break;
+		case 'M':
+			devmap = true;
+			break;
+		case 'X':
+			other_ceiling = true;
+			break;
+		case 'I':
+			by_ifindex = true;
 			break;
 		case 'R':
 			recv = strdup(optarg);
@@ -326,7 +358,10 @@ int main(int argc, char **argv)
 		p.dport.count = dyn;
 	}
 	if (!o.size)
-		o.size = 64;
+		o.size = p.stamp ? 70 : 64;
+	/* As trafficgen udp: the stamp's clock once a kernel batch. */
+	p.batch = per_frame ? 1 : batch;
+	p.devmap = !by_ifindex;
 	if (tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS) < 2)
 		return die("CPUs", "needs two: one sends, one samples the receiver");
 	smp.cpu = cpus[1];
@@ -373,8 +408,8 @@ int main(int argc, char **argv)
 		die("per-CPU state", strerror(errno));
 		goto out;
 	}
-	fd[0] = bpf_program__fd(ceil->progs.ceiling);
-	fd[1] = gen.prog_fd;
+	fd[0] = bench_ceiling_fd(ceil, devmap);
+	fd[1] = other_ceiling ? bench_ceiling_fd(ceil, !devmap) : gen.prog_fd;
 
 	/* A warm-up call of each, not counted in the figures. */
 	for (i = 0; i < 2; i++) {
@@ -408,10 +443,14 @@ int main(int argc, char **argv)
 
 		printf("{\"type\":\"ab\",\"pairs\":%llu,\"repeat\":%llu,\"frames\":%llu,"
 		       "\"ceiling_pps\":%.0f,\"gen_pps\":%.0f,"
-		       "\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,\"ring\":%u,\"prog\":\"%s\"}\n",
+		       "\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,\"ring\":%u,\"prog\":\"%s\","
+		       "\"batch\":%u,\"ceiling_devmap\":%s,\"gen_devmap\":%s}\n",
 		       (unsigned long long)pairs, (unsigned long long)repeat,
 		       (unsigned long long)frames, median(pps_c, pairs), median(pps_g, pairs),
-		       rm, lo, hi, cfg.ring_len, bpf_program__name(tg_udp_prog(gen.skel, gen.which)));
+		       rm, lo, hi, cfg.ring_len,
+		       other_ceiling ? (devmap ? "ceiling" : "ceiling_map") :
+		       bpf_program__name(tg_udp_prog(gen.skel, gen.which)),
+		       batch, devmap ? "true" : "false", by_ifindex ? "false" : "true");
 	}
 	ret = 0;
 out:

@@ -45,6 +45,7 @@ static void usage(FILE *f)
 		"  -m MAC    destination MAC (default ff:ff:ff:ff:ff:ff)\n"
 		"  -t N      threads, each pinned to its own CPU (default 1)\n"
 		"  -b N      frames per kernel batch (default %d)\n"
+		"  -M        redirect through a one-entry devmap, not by ifindex\n"
 		BENCH_USAGE_DURATION
 		"  -W FILE   only write the template as a trafgen config to FILE\n",
 		TG_LIVE_DEFAULT_BATCH);
@@ -85,9 +86,9 @@ int main(int argc, char **argv)
 	struct bench_opts o = { .duration_ns = BENCH_DEFAULT_DURATION_NS };
 	uint64_t threads = 1, batch = TG_LIVE_DEFAULT_BATCH, v;
 	const char *trafgen = NULL;
-	bool target_open = false;
+	bool target_open = false, devmap = false;
 
-	while ((opt = getopt(argc, argv, "s:f:a:A:m:t:b:D:W:h")) != -1) {
+	while ((opt = getopt(argc, argv, "s:f:a:A:m:t:b:D:W:Mh")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (tg_parse_uint(optarg, 4, 6, &v, &err) || v == 5)
@@ -108,6 +109,9 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 			trafgen = optarg;
+			break;
+		case 'M':
+			devmap = true;
 			break;
 		default:
 			st = bench_opt(opt, optarg, &o, usage);
@@ -177,7 +181,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	lf = (struct tg_live_cfg){
-		.prog_fd = bpf_program__fd(skel->progs.ceiling),
+		.prog_fd = bench_ceiling_fd(skel, devmap),
 		.frame = frame,
 		.frame_len = layout.len,
 		.batch_size = batch,
@@ -194,10 +198,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	printf("{\"type\":\"summary\",\"sent\":null,\"completed_calls_frames\":%llu,"
-	       "\"duration_s\":%.6f,\"pkt_size\":%llu,\"threads\":%llu,\"batch\":%llu}\n",
+	       "\"duration_s\":%.6f,\"pkt_size\":%llu,\"threads\":%llu,\"batch\":%llu,"
+	       "\"devmap\":%s}\n",
 	       (unsigned long long)res.calls_completed, res.elapsed_ns / 1e9,
 	       (unsigned long long)o.size, (unsigned long long)threads,
-	       (unsigned long long)batch);
+	       (unsigned long long)batch, devmap ? "true" : "false");
 	ret = 0;
 out:
 	ceiling_bpf__destroy(skel);

@@ -36,6 +36,7 @@
 #include "percpu.h"
 #include "sink.h"
 #include "sink/load.h"
+#include "sink/maps.h"
 #include "sink.skel.h"
 #include "stamp.h"
 #include "wire.h"
@@ -398,14 +399,18 @@ static struct sink_lat read_lat(struct sink *s)
 	return sum;
 }
 
+/* A stream's state as the sink's readers see it: its CPUs' merged. */
 static struct seqtrack read_stream(struct sink *s, uint32_t id)
 {
-	struct sink_stream v;
+	int ncpus = tg_percpu_ncpus();
+	struct sink_stream *v = tg_percpu_alloc(sizeof(*v), ncpus);
+	struct seqtrack t;
 
-	if (bpf_map__lookup_elem(s->skel->maps.streams, &id, sizeof(id), &v, sizeof(v),
-				 BPF_F_LOCK))
+	assert_non_null(v);
+	if (tg_sink_stream_read(bpf_map__fd(s->skel->maps.streams), id, v, ncpus, &t))
 		fail_msg("%s: no stream %u in the map", s->desc, id);
-	return v.st;
+	free(v);
+	return t;
 }
 
 /* Records taken out of the ring buffer by the callback. */
@@ -563,6 +568,46 @@ static void test_sequences(void **state)
 	sink_free(&s);
 }
 
+/*
+ * The form that announces the stream's total (udp -n): frames after the
+ * last that came count as lost; a total stamp cut after 24 bytes counts
+ * nothing, like any stamp that is not whole.
+ */
+static void test_total(void **state)
+{
+	const struct frame_spec f = { AF_INET, 9, 100, M_STAMP, 0 };
+	const struct sink_cfg cfg = CFG();
+	struct frame *fr = calloc(1, sizeof(*fr));
+	struct sink s;
+	uint64_t seq;
+
+	assert_non_null(fr);
+	sink_load(&s, "total", &cfg, 4096);
+	/* 10 frames announced, 0, 1, 2, 4 and 5 arrive. */
+	for (seq = 0; seq < 6; seq++) {
+		if (seq == 3)
+			continue;
+		build(fr, &f, 0x300, seq, mono_ns() - 1000);
+		tg_put32(fr->buf + fr->lay.payload_off, TG_STAMP_MAGIC_TOTAL);
+		tg_put64(fr->buf + fr->lay.payload_off + TG_STAMP_LEN, 10);
+		assert_int_equal(sink_run(&s, fr), XDP_DROP);
+	}
+	{
+		struct seqtrack t = read_stream(&s, 0x300);
+
+		assert_stream(&t, 6, 1 + 4, 0, 0, 0);
+		assert_int_equal(t.total, 10);
+	}
+	/* A UDP length that ends inside the total: not a stamp. */
+	build(fr, &f, 0x301, 0, mono_ns() - 1000);
+	tg_put32(fr->buf + fr->lay.payload_off, TG_STAMP_MAGIC_TOTAL);
+	tg_put16(fr->buf + fr->lay.l4_off + 4, 8 + TG_STAMP_LEN + 4);
+	sink_run(&s, fr);
+	assert_int_equal(read_stats(&s).stamped, 5);
+	sink_free(&s);
+	free(fr);
+}
+
 /* A frame stamped 1 ms ago: one sample of at least 1 ms, in its bucket. */
 static void test_latency(void **state)
 {
@@ -675,6 +720,7 @@ int main(void)
 	static const struct CMUnitTest others[] = {
 		cmocka_unit_test(test_sequences),
 		cmocka_unit_test(test_latency),
+		cmocka_unit_test(test_total),
 		cmocka_unit_test(test_stream_table_full),
 		cmocka_unit_test(test_ring_full),
 	};

@@ -126,7 +126,15 @@ static void pcpu_write(struct gen *g, const struct udp_gen_pcpu *pc)
 
 static void pcpu_init(struct gen *g, unsigned int thread)
 {
+	struct udp_gen_pcpu pc;
+
 	th_udp_gen_thread_init(g->skel, &g->cfg, test_cpu, thread);
+	/* As trafficgen sets it: the thread's share of -n, in its stamps. */
+	if (g->cfg.stamp_total) {
+		th_pcpu_read(g->skel->maps.pcpu, test_cpu, &pc, sizeof(pc));
+		pc.stamp_total = tg_udp_stamp_total(&g->p, thread);
+		th_pcpu_write(g->skel->maps.pcpu, test_cpu, &pc, sizeof(pc));
+	}
 }
 
 static struct udp_gen_pcpu pcpu_read(struct gen *g)
@@ -421,6 +429,164 @@ static void test_ring_stamped(void **state)
 	}
 }
 
+/* One thread of stamped IPv4 frames of the smallest stamped size, loaded. */
+static struct gen *stamped_min(uint64_t count, uint32_t batch, const char *desc)
+{
+	struct gen *g = gen_new();
+
+	g->p = params(AF_INET, 1);
+	g->p.stamp = true;
+	g->p.count = count;
+	g->p.batch = batch;
+	g->p.spec.frame_len = tg_udp_min_frame_len(AF_INET, 0, true);
+	gen_load(g, desc);
+	return g;
+}
+
+/*
+ * Stamps that announce the thread's share of -n (the sink counts a lost
+ * tail by it): over the ring, computed, in the longest headers (IPv6 in
+ * QinQ), and the short form where the smallest frame has no room.
+ */
+static void test_stamp_total(void **state)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	unsigned int f, t, ring;
+
+	for (f = 0; f < 2; f++) {
+		for (ring = 0; ring < 2; ring++) {
+			for (t = 0; t < 3; t += 2) {
+				struct gen *g = gen_new();
+
+				g->p = params(fams[f], 3);
+				g->p.stamp = true;
+				g->p.count = 1001;	/* shares 334, 334, 333 */
+				g->p.no_ring = !ring;
+				g->p.src.count = g->p.dst.count = 1;
+				g->p.dport.count = 7;
+				g->p.spec.frame_len = tg_udp_min_frame_len(fams[f], 0, true) + 10;
+				gen_load(g, "stamped with the total");
+				assert_int_equal(g->cfg.stamp_total, 1);
+				assert_int_equal(!!g->cfg.ring_len, ring);
+				assert_int_equal(tg_udp_stamp_total(&g->p, t), t ? 333 : 334);
+				run_sequential(g, t, 300);
+				assert_int_equal(tg_get32(g->out + g->cfg.l4_off + 8),
+						 TG_STAMP_MAGIC_TOTAL);
+				assert_int_equal(tg_get32(g->out + g->cfg.l4_off + 12 + TG_STAMP_LEN),
+						 t ? 333 : 334);
+				gen_free(g);
+			}
+		}
+	}
+	{
+		struct gen *g = gen_new();
+
+		g->p = params(AF_INET6, 1);
+		g->p.stamp = true;
+		g->p.count = 5;
+		g->p.spec.nvlan = 2;
+		g->p.spec.vlan_tci[0] = 3;
+		g->p.spec.vlan_tci[1] = 4;
+		g->p.spec.vlan_tpid[0] = TG_ETH_P_8021AD;
+		g->p.spec.vlan_tpid[1] = TG_ETH_P_8021Q;
+		g->p.spec.frame_len = 200;
+		gen_load(g, "v6 qinq stamped with the total");
+		assert_int_equal(g->cfg.hdr_len, UDP_GEN_HDR_MAX - 2);
+		run_sequential(g, 0, 100);
+		gen_free(g);
+	}
+	{
+		/* 66 bytes: room for the short stamp only. */
+		struct gen *g = stamped_min(5, 0, "v4 stamped, no room for the total");
+
+		assert_int_equal(g->cfg.stamp_total, 0);
+		run_sequential(g, 0, 10);
+		assert_int_equal(tg_get32(g->out + g->cfg.l4_off + 8), TG_STAMP_MAGIC);
+		gen_free(g);
+	}
+}
+
+/*
+ * A run whose only change per frame is the stamp goes to udp_copy, which
+ * must write the same frames as udp_gen: both families, with the total,
+ * timed per batch, from every kind of page.
+ */
+static void test_stamp_copy(void **state)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	unsigned int f;
+
+	for (f = 0; f < 2; f++) {
+		struct gen *g = gen_new();
+
+		g->p = params(fams[f], 1);
+		g->p.stamp = true;
+		g->p.count = 1000;
+		g->p.batch = 3;
+		g->p.src.count = g->p.dst.count = 1;
+		g->p.sport.count = g->p.dport.count = 1;
+		g->p.spec.frame_len = 200;
+		gen_load(g, f ? "v6 stamp only: udp_copy" : "v4 stamp only: udp_copy");
+		assert_int_equal(tg_udp_prog_for(&g->cfg, false), TG_UDP_PROG_COPY);
+		run_sequential(g, 0, 50);
+		gen_free(g);
+	}
+}
+
+/*
+ * Through the devmap, as trafficgen udp sends: the frames are the same and
+ * redirected, over the ring (udp_copy) and computed (udp_gen).
+ */
+static void test_devmap(void **state)
+{
+	unsigned int ring;
+
+	for (ring = 0; ring < 2; ring++) {
+		struct gen *g = gen_new();
+
+		g->p = params(AF_INET, 2);
+		g->p.devmap = true;
+		g->p.no_ring = !ring;
+		g->p.src.count = g->p.dst.count = 1;
+		gen_load(g, ring ? "devmap, over the ring" : "devmap, computed");
+		assert_int_equal(g->cfg.devmap, 1);
+		run_sequential(g, 1, 100);
+		gen_free(g);
+	}
+}
+
+/*
+ * One clock read per kernel batch: the frames of a batch carry its first
+ * frame's time, and each batch's is later than the one before; every frame
+ * is otherwise the reference's.
+ */
+static void test_stamp_batch(void **state)
+{
+	struct gen *g = stamped_min(0, 4, "stamps timed once a batch of 4");
+	struct tg_err err = { "" };
+	uint64_t k, t, first = 0, prev = 0;
+
+	assert_int_equal(g->cfg.stamp_batch, 4);
+	pcpu_init(g, 0);
+	for (k = 0; k < 40; k++) {
+		prepare_input(g, TH_FEED_TEMPLATE, k);
+		assert_int_equal(gen_run(g, g->cfg.frame_len), XDP_REDIRECT);
+		t = stamp_time(g);
+		if (tg_udp_cfg_expected(&g->p, 0, k, t, g->ref, &err))
+			fail_msg("%s", err.msg);
+		assert_frame(g, TH_FEED_TEMPLATE, k, g->cfg.frame_len);
+		if (k % 4 == 0) {
+			/* A new batch: a new read, after the last one. */
+			assert_true(t > prev);
+			first = t;
+		} else {
+			assert_int_equal(t, first);
+		}
+		prev = t;
+	}
+	gen_free(g);
+}
+
 /*
  * Random sizes: each frame's length must be one of the wheel's and the
  * frame the reference builds at that length with the fields it carries.
@@ -610,9 +776,9 @@ static void test_capture_parse(void **state)
 {
 	static const uint8_t kinds[NCAPTURE] = {
 		UDP_GEN_TMPL_UDP4, UDP_GEN_TMPL_UDP6, UDP_GEN_TMPL_RAW, UDP_GEN_TMPL_UDP4,
-		UDP_GEN_TMPL_RAW, UDP_GEN_TMPL_UDP6,
+		UDP_GEN_TMPL_IP4, UDP_GEN_TMPL_UDP6,
 	};
-	static const uint16_t l3[NCAPTURE] = { 14, 14, 0, 22, 0, 18 };
+	static const uint16_t l3[NCAPTURE] = { 14, 14, 0, 22, 14, 18 };
 	static const uint16_t l4[NCAPTURE] = { 38, 54, 0, 42, 0, 58 };
 	uint8_t f[TG_MAX_FRAME_LEN];
 	struct udp_gen_tmpl t;
@@ -631,11 +797,72 @@ static void test_capture_parse(void **state)
 			assert_memory_equal(t.data, f, len);
 			continue;
 		}
+		if (t.kind == UDP_GEN_TMPL_IP4) {
+			/* Only the header checksum changed, and now it verifies. */
+			assert_memory_equal(t.data, f, 24);
+			assert_memory_equal(t.data + 26, f + 26, len - 26);
+			assert_int_equal(tg_csum(t.data + 14, 20), 0);
+			continue;
+		}
 		/* Only the checksums changed, and now they verify (padding aside). */
 		why = frame_problem(t.data, i == 3 ? 52 : len);
 		if (why && i != 0)
 			fail_msg("capture frame %u: %s", i, why);
 	}
+}
+
+/*
+ * Loads the capture program over t[n] (cfg already in g) and checks
+ * `frames` frames of a thread byte for byte against the reference.
+ */
+static void run_capture(struct gen *g, const char *desc, const struct udp_gen_tmpl *t,
+			unsigned int n, const struct tg_capture_rw *rwp, unsigned int nthreads,
+			unsigned int thread, uint64_t frames)
+{
+	const struct tg_capture_rw rw = *rwp;
+	uint64_t wrote[4] = { 0 };	/* sport, dport, saddr, daddr */
+	struct tg_err err = { "" };
+	struct tg_udp_gen l;
+	unsigned int i;
+	uint64_t k;
+
+	g->desc = desc;
+	if (tg_udp_load(&l, &(struct tg_udp_load){ .cfg = &g->cfg, .captures = t,
+						   .ncaptures = n }, &err))
+		fail_msg("%s: %s", desc, err.msg);
+	assert_int_equal(l.which, TG_UDP_PROG_CAPTURE);
+	g->skel = l.skel;
+	g->prog_fd = l.prog_fd;
+	pcpu_init(g, thread);
+	for (k = 0; k < frames; k++) {
+		const struct udp_gen_tmpl *tk = &t[tg_seq_offset(n, nthreads, thread, k)];
+		bool udp = tk->kind == UDP_GEN_TMPL_UDP4 || tk->kind == UDP_GEN_TMPL_UDP6;
+		bool addr = udp && ((tk->kind == UDP_GEN_TMPL_UDP6) == (rw.src.family == AF_INET6 ||
+									 rw.dst.family == AF_INET6));
+		uint64_t off[4];
+
+		/* The page holds whatever the last frame left: garbage here. */
+		for (i = 0; i < g->cfg.frame_len; i++)
+			g->in[i] = (uint8_t)(k * 31 + i);
+		assert_int_equal(th_test_run(desc, g->prog_fd,
+					     g->in, g->cfg.frame_len, g->out, sizeof(g->out),
+					     &g->out_len), XDP_REDIRECT);
+		off[0] = tg_seq_offset(rw.sport.count, nthreads, thread, wrote[0]);
+		off[1] = tg_seq_offset(rw.dport.count, nthreads, thread, wrote[1]);
+		off[2] = tg_seq_offset(rw.src.count, nthreads, thread, wrote[2]);
+		off[3] = tg_seq_offset(rw.dst.count, nthreads, thread, wrote[3]);
+		tg_capture_expected(tk, &rw, off[0], off[1], off[2], off[3], g->ref);
+		if (g->out_len != tk->len)
+			fail_msg("%s: frame %llu is %u bytes, expected %u", desc,
+				 (unsigned long long)k, g->out_len, tk->len);
+		th_assert_frame(g->out, g->ref, tk->len, "%s: frame %llu (template %ld)", desc,
+				(unsigned long long)k, (long)(tk - t));
+		wrote[0] += udp && (rw.flags & UDP_GEN_RW_SPORT);
+		wrote[1] += udp && (rw.flags & UDP_GEN_RW_DPORT);
+		wrote[2] += addr && (rw.flags & UDP_GEN_RW_SADDR);
+		wrote[3] += addr && (rw.flags & UDP_GEN_RW_DADDR);
+	}
+	assert_int_equal(pcpu_read(g).packets, frames);
 }
 
 static void test_capture(void **state)
@@ -646,11 +873,8 @@ static void test_capture(void **state)
 	struct tg_err err = { "" };
 	struct tg_capture_rw rw = { .flags = c->flags, .ttl = c->ttl,
 				 .dst_mac = { 2, 9, 9, 9, 9, 2 }, .src_mac = { 2, 9, 9, 9, 9, 1 } };
-	uint64_t wrote[4] = { 0 };	/* sport, dport, saddr, daddr */
 	uint8_t f[TG_MAX_FRAME_LEN];
 	unsigned int i;
-	struct tg_udp_gen l;
-	uint64_t k;
 
 	assert_non_null(t);
 	for (i = 0; i < NCAPTURE; i++)
@@ -665,45 +889,125 @@ static void test_capture(void **state)
 	if (tg_capture_cfg(&rw, t, NCAPTURE, c->nthreads, false, 1, &g->cfg, &err))
 		fail_msg("%s: %s", c->desc, err.msg);
 	assert_int_equal(g->cfg.frame_len, 1514);
-	g->desc = c->desc;
-	if (tg_udp_load(&l, &(struct tg_udp_load){ .cfg = &g->cfg, .captures = t,
-						   .ncaptures = NCAPTURE }, &err))
-		fail_msg("%s: %s", c->desc, err.msg);
-	assert_int_equal(l.which, TG_UDP_PROG_CAPTURE);
-	g->skel = l.skel;
-	g->prog_fd = l.prog_fd;
-	pcpu_init(g, c->thread);
-	for (k = 0; k < 600; k++) {
-		const struct udp_gen_tmpl *tk = &t[tg_seq_offset(NCAPTURE, c->nthreads, c->thread, k)];
-		bool udp = tk->kind != UDP_GEN_TMPL_RAW;
-		bool addr = udp && ((tk->kind == UDP_GEN_TMPL_UDP6) == (rw.src.family == AF_INET6 ||
-									 rw.dst.family == AF_INET6));
-		uint64_t off[4];
-
-		/* The page holds whatever the last frame left: garbage here. */
-		for (i = 0; i < g->cfg.frame_len; i++)
-			g->in[i] = (uint8_t)(k * 31 + i);
-		assert_int_equal(th_test_run(c->desc, g->prog_fd,
-					     g->in, g->cfg.frame_len, g->out, sizeof(g->out),
-					     &g->out_len), XDP_REDIRECT);
-		off[0] = tg_seq_offset(rw.sport.count, c->nthreads, c->thread, wrote[0]);
-		off[1] = tg_seq_offset(rw.dport.count, c->nthreads, c->thread, wrote[1]);
-		off[2] = tg_seq_offset(rw.src.count, c->nthreads, c->thread, wrote[2]);
-		off[3] = tg_seq_offset(rw.dst.count, c->nthreads, c->thread, wrote[3]);
-		tg_capture_expected(tk, &rw, off[0], off[1], off[2], off[3], g->ref);
-		if (g->out_len != tk->len)
-			fail_msg("%s: frame %llu is %u bytes, expected %u", c->desc,
-				 (unsigned long long)k, g->out_len, tk->len);
-		th_assert_frame(g->out, g->ref, tk->len, "%s: frame %llu (template %ld)", c->desc,
-				(unsigned long long)k, (long)(tk - t));
-		wrote[0] += udp && (rw.flags & UDP_GEN_RW_SPORT);
-		wrote[1] += udp && (rw.flags & UDP_GEN_RW_DPORT);
-		wrote[2] += addr && (rw.flags & UDP_GEN_RW_SADDR);
-		wrote[3] += addr && (rw.flags & UDP_GEN_RW_DADDR);
-	}
-	assert_int_equal(pcpu_read(g).packets, 600);
+	run_capture(g, c->desc, t, NCAPTURE, &rw, c->nthreads, c->thread, 600);
 	free(t);
 	gen_free(g);
+}
+
+/*
+ * IP frames that are not plain UDP take -m, -M and --ttl too (checksum
+ * fixed); the UDP options leave them alone; ARP stays as captured.
+ */
+#define NCAPTURE_IP 5
+
+static uint32_t build_ip_frame(unsigned int i, uint8_t *f)
+{
+	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+	uint32_t l3 = 14, j;
+
+	memcpy(f, macs, 12);
+	switch (i) {
+	case 0:	/* ICMP echo over IPv4 with an option (IHL 6), bad header checksum */
+		tg_put16(f + 12, 0x0800);
+		f[l3] = 0x46; f[l3 + 1] = 0; tg_put16(f + l3 + 2, 24 + 16);
+		tg_put16(f + l3 + 4, 7); tg_put16(f + l3 + 6, 0);
+		f[l3 + 8] = 64; f[l3 + 9] = 1; tg_put16(f + l3 + 10, 0x1234);
+		memcpy(f + l3 + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02\x01\x01\x01\x00", 12);
+		for (j = 0; j < 16; j++)
+			f[l3 + 24 + j] = (uint8_t)(j ? j : 8);
+		return 60 > l3 + 40 ? 60 : l3 + 40;
+	case 1:	/* TCP over IPv6 in a VLAN */
+		tg_put16(f + 12, 0x8100); tg_put16(f + 14, 42); tg_put16(f + 16, 0x86dd);
+		l3 = 18;
+		memset(f + l3, 0, 40);
+		f[l3] = 0x60; tg_put16(f + l3 + 4, 20); f[l3 + 6] = 6; f[l3 + 7] = 33;
+		f[l3 + 8] = 0x20; f[l3 + 9] = 0x01; f[l3 + 23] = 2;
+		f[l3 + 24] = 0x20; f[l3 + 25] = 0x01; f[l3 + 39] = 1;
+		for (j = 0; j < 20; j++)
+			f[l3 + 40 + j] = (uint8_t)(j * 13);
+		return l3 + 60;
+	case 2:	/* the first fragment of a UDP datagram (MF set) */
+		tg_put16(f + 12, 0x0800);
+		memset(f + l3, 0, 60);
+		f[l3] = 0x45; tg_put16(f + l3 + 2, 60); tg_put16(f + l3 + 6, 0x2000);
+		f[l3 + 8] = 2; f[l3 + 9] = 17;
+		memcpy(f + l3 + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+		tg_put16(f + l3 + 20, 9); tg_put16(f + l3 + 22, 53); tg_put16(f + l3 + 24, 1000);
+		return l3 + 60;
+	case 3:	/* ARP */
+		memset(f, 0xff, 6);
+		tg_put16(f + 12, 0x0806);
+		for (j = 14; j < 60; j++)
+			f[j] = (uint8_t)j;
+		return 60;
+	default: /* plain UDP over IPv4 */
+		tg_put16(f + 12, 0x0800);
+		memset(f + l3, 0, 46);
+		f[l3] = 0x45; tg_put16(f + l3 + 2, 46); f[l3 + 8] = 5; f[l3 + 9] = 17;
+		memcpy(f + l3 + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+		tg_put16(f + l3 + 20, 9); tg_put16(f + l3 + 22, 53); tg_put16(f + l3 + 24, 26);
+		return 60;
+	}
+}
+
+static void test_capture_ip(void **state)
+{
+	static const uint8_t kinds[NCAPTURE_IP] = {
+		UDP_GEN_TMPL_IP4, UDP_GEN_TMPL_IP6, UDP_GEN_TMPL_IP4, UDP_GEN_TMPL_RAW,
+		UDP_GEN_TMPL_UDP4,
+	};
+	static const uint32_t flag_sets[] = {
+		UDP_GEN_RW_DMAC | UDP_GEN_RW_SMAC | UDP_GEN_RW_TTL | UDP_GEN_RW_DPORT,
+		UDP_GEN_RW_TTL,
+		UDP_GEN_RW_SMAC,
+	};
+	struct udp_gen_tmpl *t = calloc(NCAPTURE_IP, sizeof(*t));
+	uint8_t f[TG_MAX_FRAME_LEN];
+	struct tg_err err = { "" };
+	unsigned int i, fs;
+
+	assert_non_null(t);
+	for (i = 0; i < NCAPTURE_IP; i++) {
+		tg_capture_parse(f, build_ip_frame(i, f), &t[i]);
+		assert_int_equal(t[i].kind, kinds[i]);
+	}
+	for (fs = 0; fs < sizeof(flag_sets) / sizeof(flag_sets[0]); fs++) {
+		struct tg_capture_rw rw = { .flags = flag_sets[fs], .ttl = 99,
+					 .dst_mac = { 2, 9, 9, 9, 9, 2 },
+					 .src_mac = { 2, 9, 9, 9, 9, 1 } };
+		struct gen *g = gen_new();
+
+		rw.sport = (struct tg_port_range){ 1, 1 };
+		rw.dport = (struct tg_port_range){ 7000, 3 };
+		if (tg_capture_cfg(&rw, t, NCAPTURE_IP, 2, false, 1, &g->cfg, &err))
+			fail_msg("%s", err.msg);
+		run_capture(g, "template: IP frames other than UDP", t, NCAPTURE_IP, &rw, 2, 1, 40);
+		gen_free(g);
+	}
+	/* The reference itself: what must change in each, and nothing else. */
+	{
+		struct tg_capture_rw rw = { .flags = flag_sets[0], .ttl = 99,
+					 .dst_mac = { 2, 9, 9, 9, 9, 2 },
+					 .src_mac = { 2, 9, 9, 9, 9, 1 } };
+		uint8_t out[TG_MAX_FRAME_LEN];
+
+		rw.dport = (struct tg_port_range){ 7000, 3 };
+		tg_capture_expected(&t[0], &rw, 0, 0, 0, 0, out);
+		assert_memory_equal(out, rw.dst_mac, 6);
+		assert_memory_equal(out + 6, rw.src_mac, 6);
+		assert_int_equal(out[14 + 8], 99);
+		assert_int_equal(tg_csum(out + 14, 24), 0);
+		assert_memory_equal(out + 14 + 24, t[0].data + 14 + 24, t[0].len - 14 - 24);
+		tg_capture_expected(&t[1], &rw, 0, 0, 0, 0, out);
+		assert_int_equal(out[18 + 7], 99);
+		assert_memory_equal(out + 12, t[1].data + 12, 18 + 7 - 12);
+		assert_memory_equal(out + 18 + 8, t[1].data + 18 + 8, t[1].len - 18 - 8);
+		tg_capture_expected(&t[2], &rw, 0, 0, 0, 0, out);
+		assert_int_equal(tg_get16(out + 14 + 22), 53);	/* a fragment's port stays */
+		tg_capture_expected(&t[3], &rw, 0, 0, 0, 0, out);
+		assert_memory_equal(out, t[3].data, t[3].len);
+	}
+	free(t);
 }
 
 /* --- pacing -------------------------------------------------------------- */
@@ -885,8 +1189,13 @@ int main(void)
 	};
 	const struct CMUnitTest extra[] = {
 		cmocka_unit_test(test_capture_parse),
+		cmocka_unit_test(test_capture_ip),
 		cmocka_unit_test(test_sizes_random),
 		cmocka_unit_test(test_ring_stamped),
+		cmocka_unit_test(test_stamp_total),
+		cmocka_unit_test(test_stamp_batch),
+		cmocka_unit_test(test_devmap),
+		cmocka_unit_test(test_stamp_copy),
 		cmocka_unit_test(test_sizes_short_page),
 		cmocka_unit_test(test_imix_shares),
 		cmocka_unit_test(test_pace_batches),

@@ -118,6 +118,9 @@ in_g "$TG" udp --pcap-out "$TMP/dry.pcap" -n 2000 -m "$VR_MAC" -a 198.18.1.1-198
 	-A "$G4" -p 1000-1099 -s 64-1518 --vlan 9 -t 2 --json "$VG" >"$TMP/dry.json" 2>"$TMP/dry.err"
 check_eq "pcap-out: exit status" 0 $?
 check_eq "pcap-out: summary says 2000 written" 2000 "$(json_field "$TMP/dry.json" written)"
+check_eq "pcap-out --json: a start line first, naming the file, then the summary" \
+	"start $TMP/dry.pcap summary" \
+	"$(jq -r '.type + (if .type == "start" then " " + .file else "" end)' "$TMP/dry.json" | paste -sd' ')"
 check_eq "pcap-out: nothing arrived at the receiver" 0 $(( $(rx_packets) - rx0 ))
 check_eq "pcap-out: tshark reads 2000 frames" 2000 "$(frame_count "$TMP/dry.pcap")"
 check_eq "pcap-out: every IPv4 and UDP checksum good" 2000 "$(good_checksums "$TMP/dry.pcap")"

@@ -17,3 +17,15 @@ int ceiling(struct xdp_md *ctx)
 {
 	return bpf_redirect(target_ifindex, 0);
 }
+
+/*
+ * The other no-op form: through a one-entry devmap (entry 0: the target,
+ * written by tests/bench/ceiling_load.h), as trafficgen udp redirects.
+ */
+#include "tx_port.bpf.h"
+
+SEC("xdp")
+int ceiling_map(struct xdp_md *ctx)
+{
+	return bpf_redirect_map(&tx_port, 0, 0);
+}

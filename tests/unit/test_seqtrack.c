@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf/seqtrack.h, the very code the sink runs under its spin lock: loss,
+ * bpf/seqtrack.h, the very code the sink runs per CPU: loss,
  * reordering, duplicates and lateness over crafted sequences, and against a
  * reference model that remembers every seq (no window tricks) on long
  * random sequences.
@@ -316,6 +316,81 @@ static void test_random_no_loss(void **state)
 	assert_counts(&t, 0, 50000, 0, 0);
 }
 
+/*
+ * The tail: frames after the last that arrived are invisible to the
+ * sequence alone; an announced total makes them count.
+ */
+static void test_tail(void **state)
+{
+	struct seqtrack t = { 0 };
+	uint64_t i;
+
+	/* 10 frames sent, 7, 8 and 9 dropped: without a total, only gaps count. */
+	for (i = 0; i < 7; i++)
+		seqtrack_add(&t, i);
+	assert_counts(&t, 0, 0, 0, 0);
+	seqtrack_total(&t, 10);
+	assert_counts(&t, 3, 0, 0, 0);
+	/* A smaller total (a stray stamp) never hides what was announced. */
+	seqtrack_total(&t, 5);
+	assert_int_equal(t.total, 10);
+	/* A gap inside and the tail add up; a late fill lowers it. */
+	memset(&t, 0, sizeof(t));
+	FEED(&t, 0, 2, 3);
+	seqtrack_total(&t, 6);
+	assert_counts(&t, 3, 0, 0, 0);
+	FEED(&t, 1);
+	assert_counts(&t, 2, 1, 0, 0);
+	/* Nothing arrived past the total: the sequence is what counts. */
+	FEED(&t, 4, 5, 6);
+	assert_counts(&t, 0, 1, 0, 0);
+}
+
+/*
+ * Merging CPUs: one CPU's state alone is itself; a stream split between
+ * CPUs by seq keeps lost exact; a seq seen on two CPUs is what goes
+ * unnoticed, as the header says.
+ */
+static void test_merge(void **state)
+{
+	struct seqtrack a = { 0 }, b = { 0 }, m = { 0 };
+	uint64_t i;
+
+	FEED(&a, 0, 1, 3, 2, 2, 7);
+	seqtrack_total(&a, 10);
+	seqtrack_merge(&m, &a);
+	seqtrack_merge(&m, &b);		/* a CPU that saw nothing */
+	assert_int_equal(m.next, a.next);
+	assert_int_equal(seqtrack_lost(&m), seqtrack_lost(&a));
+	assert_counts(&m, 5, 1, 1, 0);
+	/* Even seqs on one CPU, odd on the other, 5 and 8 lost on the way. */
+	memset(&a, 0, sizeof(a));
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < 12; i++)
+		if (i != 5 && i != 8)
+			seqtrack_add(i % 2 ? &b : &a, i);
+	seqtrack_total(&a, 12);
+	seqtrack_total(&b, 12);
+	seqtrack_merge(&m, &a);
+	seqtrack_merge(&m, &b);
+	assert_counts(&m, 2, 0, 0, 0);
+	/* Seq 3 on both CPUs: counted twice as distinct, so lost is one short. */
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&m, 0, sizeof(m));
+	FEED(&a, 0, 1, 3);
+	FEED(&b, 3);
+	seqtrack_total(&a, 5);
+	seqtrack_merge(&m, &a);
+	seqtrack_merge(&m, &b);
+	assert_counts(&m, 5 - 4, 0, 0, 0);
+	/* More distinct than seqs can only come of that: lost stays at 0. */
+	memset(&m, 0, sizeof(m));
+	seqtrack_merge(&m, &a);
+	seqtrack_merge(&m, &a);
+	assert_int_equal(seqtrack_lost(&m), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +408,8 @@ int main(void)
 		cmocka_unit_test(test_random_small_delays),
 		cmocka_unit_test(test_random_delays_across_window),
 		cmocka_unit_test(test_random_no_loss),
+		cmocka_unit_test(test_tail),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

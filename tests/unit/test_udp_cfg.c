@@ -373,6 +373,21 @@ static void test_cursor_walk_matches_offset(void **state)
 	}
 }
 
+/* The devmap only with a target: a dry run without an interface has none. */
+static void test_devmap_needs_target(void **state)
+{
+	struct tg_udp_params p = params4();
+	struct udp_gen_cfg cfg;
+
+	p.devmap = true;
+	assert_int_equal(tg_udp_cfg_build(&p, &cfg, frame, NULL, NULL), 0);
+	assert_int_equal(cfg.devmap, 1);
+	assert_int_equal(cfg.ifindex, 7);
+	p.ifindex = 0;
+	assert_int_equal(tg_udp_cfg_build(&p, &cfg, frame, NULL, NULL), 0);
+	assert_int_equal(cfg.devmap, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_expected_values),
 		cmocka_unit_test(test_threads_cover_span),
 		cmocka_unit_test(test_cursor_walk_matches_offset),
+		cmocka_unit_test(test_devmap_needs_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
