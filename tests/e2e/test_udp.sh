@@ -81,27 +81,7 @@ d=$(json_field "$TMP/d.json" duration_s)
 check_eq "duration: exit status" 0 "$rc"
 check_true "duration: -D 1 ran 0.95 to 1.5 s (ran $d s)" awk -v d="$d" 'BEGIN { exit !(d >= 0.95 && d <= 1.5) }'
 
-# Ctrl-C: every thread stops at once, the summary is printed, exit 0.
-# Started directly (not through a shell function, which would run in a
-# subshell) so that $! is trafficgen itself: ip netns exec execs it.
-ip netns exec "$NSG" "$TG" udp -t 2 -I 0 --json -m "$VR_MAC" \
-	-a "$R4" -A "$G4" "$VG" >"$TMP/int.json" 2>/dev/null &
-pid=$!
-CLEANUP_EXTRA="kill -9 $pid 2>/dev/null"
-# Mid-run: sending has begun (its start line), both threads under way.
-wait_start "$pid" "$TMP/int.json"
-sleep 0.2
-t0=$(date +%s%N)
-kill -INT "$pid"
-for i in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
-t1=$(date +%s%N)
-kill -9 "$pid" 2>/dev/null
-wait "$pid"
-rc=$?
-ms=$(( (t1 - t0) / 1000000 ))
-check_eq "sigint: exit status" 0 "$rc"
-check_eq "sigint: summary printed" summary "$(json_field "$TMP/int.json" type)"
-check_true "sigint: stopped within 250 ms (took $ms ms)" test "$ms" -lt 250
+# Ctrl-C mid-run: tests/e2e/test_stop.sh, which runs alone (it times the stop).
 check_true "nothing left attached to the generator's veth" no_xdp_on_gen
 
 # A veth whose peer has neither GRO nor XDP cannot take redirects: say so.
