@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * udp --xsk: the built-in mode's frames sent through AF_XDP sockets, one
+ * per thread, each on its own queue and pinned to its own CPU. The
+ * template goes into every UMEM frame once; each frame is then rewritten
+ * in place by lib/udp/rewrite (the udp_gen program's rewrite, byte for
+ * byte) or, where nothing varies, only resubmitted. A frame counts when
+ * its completion comes back, so -n is what the driver took.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "clock.h"
+#include "cmds.h"
+#include "cpu.h"
+#include "log.h"
+#include "print.h"
+#include "udp.h"
+#include "udp/rewrite.h"
+#include "xsk.h"
+
+#define XSK_NFRAMES 4096	/* UMEM frames per socket: twice the TX ring */
+#define XSK_BATCH 64		/* descriptors reserved and submitted at once */
+/* A thread with frames in flight and no completion for this long gives up. */
+#define XSK_STALL_NS 2000000000ULL
+
+static volatile sig_atomic_t xsk_signo;
+
+static void on_signal(int signo)
+{
+	xsk_signo = signo;
+}
+
+struct xsk_thread {
+	struct udp_run *r;
+	struct tg_xsk x;
+	unsigned int idx;
+	pthread_t tid;
+	bool started;
+	uint64_t quota;			/* frames to complete; 0: until stopped */
+	_Atomic uint64_t packets, bytes;	/* completed */
+	atomic_bool done;
+	int error;			/* -errno of a kick that failed */
+	struct udp_gen_pcpu pc;
+	uint64_t rng;
+	const uint8_t *ring;
+	uint16_t lens[XSK_NFRAMES];	/* each frame's length as last submitted */
+};
+
+struct xsk_run {
+	struct xsk_thread *t;
+	unsigned int n;
+	uint8_t *ring;
+	atomic_bool stop;
+};
+
+static struct xsk_run run;
+
+/* Completions back: the frames are free again and count as sent. */
+static uint32_t reap(struct xsk_thread *t, uint32_t *free_idx, uint32_t *nfree)
+{
+	uint64_t addrs[XSK_BATCH], bytes = 0;
+	uint32_t n = tg_xsk_comp_drain(&t->x, addrs, XSK_BATCH), i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t f = addrs[i] / t->x.frame_size;
+
+		bytes += t->lens[f];
+		free_idx[(*nfree)++] = f;
+	}
+	if (n) {
+		atomic_fetch_add_explicit(&t->packets, n, memory_order_relaxed);
+		atomic_fetch_add_explicit(&t->bytes, bytes, memory_order_relaxed);
+	}
+	return n;
+}
+
+static void *xsk_worker(void *arg)
+{
+	struct xsk_thread *t = arg;
+	const struct udp_gen_cfg *cfg = &t->r->cfg;
+	bool rewrite = !tg_udp_rewrite_none(cfg);
+	uint32_t free_idx[XSK_NFRAMES], nfree = 0, i;
+	uint64_t submitted = 0, last_progress = tg_now_ns();
+	uint64_t batch = t->r->given.batch ? t->r->o.batch : XSK_BATCH;
+
+	for (i = 0; i < XSK_NFRAMES; i++) {
+		free_idx[nfree++] = XSK_NFRAMES - 1 - i;
+		t->lens[i] = cfg->frame_len;
+	}
+	if (batch > XSK_BATCH)
+		batch = XSK_BATCH;
+	while (!atomic_load_explicit(&run.stop, memory_order_relaxed)) {
+		uint64_t want = batch, now;
+		uint32_t got, idx;
+
+		if (reap(t, free_idx, &nfree))
+			last_progress = 0;
+		if (t->quota && submitted >= t->quota) {
+			if (atomic_load_explicit(&t->packets, memory_order_relaxed) >= t->quota)
+				break;
+		}
+		if (t->quota && t->quota - submitted < want)
+			want = t->quota - submitted;
+		if (want > nfree)
+			want = nfree;
+		got = want ? tg_xsk_tx_reserve(&t->x, want, &idx) : 0;
+		now = tg_now_ns();
+		for (i = 0; i < got; i++) {
+			uint32_t f = free_idx[--nfree];
+			uint8_t *data = tg_xsk_data(&t->x, tg_xsk_addr(&t->x, f));
+
+			if (rewrite)
+				t->lens[f] = tg_udp_rewrite(cfg, t->ring, &t->pc, &t->rng, data, now);
+			tg_xsk_tx_desc(&t->x, idx + i, tg_xsk_addr(&t->x, f), t->lens[f]);
+		}
+		submitted += got;
+		/* Submit, or with nothing new only kick: copy mode sends in the syscall. */
+		t->error = tg_xsk_tx_submit(&t->x, got);
+		if (t->error)
+			break;
+		if (!last_progress)
+			last_progress = now;
+		else if (!got && now - last_progress > XSK_STALL_NS) {
+			t->error = -ETIMEDOUT;
+			break;
+		}
+	}
+	/* What is still in flight: give it a moment to complete and be counted. */
+	{
+		uint64_t until = tg_now_ns() + 100000000ULL;
+
+		while (submitted > atomic_load(&t->packets) && tg_now_ns() < until) {
+			tg_xsk_tx_submit(&t->x, 0);
+			reap(t, free_idx, &nfree);
+		}
+	}
+	atomic_store(&t->done, true);
+	return NULL;
+}
+
+static struct tg_tx_counts totals(void)
+{
+	struct tg_tx_counts c = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < run.n; i++) {
+		c.packets += atomic_load(&run.t[i].packets);
+		c.bytes += atomic_load(&run.t[i].bytes);
+	}
+	return c;
+}
+
+static void xsk_json(struct tg_print *p, void *arg)
+{
+	struct udp_run *r = arg;
+
+	tg_print_str(p, TG_PRINT_JSON, "engine", NULL, "xsk");
+	tg_print_str(p, TG_PRINT_JSON, "xsk_mode", NULL, tg_xsk_mode_name(run.t[0].x.bound));
+	udp_summary_json(p, r);
+}
+
+int udp_xsk_check(struct udp_run *r)
+{
+	static const char why[] = "the AF_XDP engine sends the built-in frames only "
+				  "(see 'man trafficgen', section AF_XDP)";
+	unsigned int nq;
+
+	if (r->o.prog || r->o.template)
+		return tg_usage_error(&udp_cmd_def, "--xsk and %s exclude each other: %s",
+				      r->o.prog ? "--prog" : "--template", why);
+	if (r->o.pcap_out)
+		return tg_usage_error(&udp_cmd_def, "--xsk and --pcap-out exclude each other: a dry run sends nothing");
+	if (r->nifs > 1)
+		return tg_usage_error(&udp_cmd_def, "--xsk sends on one interface: '%s' names %u", r->ifname, r->nifs);
+	if (r->given.rate || r->given.burst)
+		return tg_usage_error(&udp_cmd_def, "--xsk does not pace yet: drop --rate and --burst");
+	nq = r->iface.num_tx_queues > r->iface.num_rx_queues ? r->iface.num_tx_queues
+							       : r->iface.num_rx_queues;
+	if (nq && r->o.queue + r->o.threads > nq)
+		return tg_usage_error(&udp_cmd_def, "--queue %llu with %llu thread(s): %s has %u queue(s) "
+				      "(0-%u); each thread takes its own queue from --queue on",
+				      (unsigned long long)r->o.queue, (unsigned long long)r->o.threads,
+				      r->ifname, nq, nq - 1);
+	return TG_GO_ON;
+}
+
+/* Opens every thread's socket and fills its UMEM with the template. */
+static int open_sockets(struct udp_run *r)
+{
+	struct tg_err err = { "" };
+	unsigned int i, f;
+	uint64_t per = r->o.num / r->o.threads, extra = r->o.num % r->o.threads;
+
+	if (r->cfg.ring_len) {
+		run.ring = calloc(r->cfg.ring_len, tg_udp_cfg_ring_entry(&r->cfg));
+		if (!run.ring || tg_udp_cfg_ring(&r->params, &r->cfg, run.ring, &err)) {
+			tg_error("%s\n", run.ring ? err.msg : "no memory for the header ring");
+			return TG_EXIT_FAIL;
+		}
+	}
+	run.n = r->o.threads;
+	run.t = calloc(run.n, sizeof(*run.t));
+	if (!run.t)
+		return TG_EXIT_FAIL;
+	for (i = 0; i < run.n; i++) {
+		struct xsk_thread *t = &run.t[i];
+		struct tg_xsk_cfg xc = {
+			.ifname = r->ifname, .queue = r->o.queue + i, .mode = (enum tg_xsk_mode)r->o.xsk_mode,
+			.nframes = XSK_NFRAMES,
+			/* The smaller frame where the largest frame fits: half the UMEM. */
+			.frame_size = r->cfg.frame_len <= 2048 ? 2048 : 4096,
+			.tx = true,
+		};
+
+		t->r = r;
+		t->idx = i;
+		t->ring = run.ring;
+		t->rng = 0x9e3779b97f4a7c15ULL * (i + 1);
+		t->quota = r->o.num ? per + (i < extra) : 0;
+		tg_udp_cfg_thread_init(&r->cfg, i, &t->pc);
+		if (tg_xsk_open(&t->x, &xc, &err)) {
+			tg_error("--xsk: %s\n", err.msg);
+			return TG_EXIT_FAIL;
+		}
+		for (f = 0; f < XSK_NFRAMES; f++)
+			memcpy(tg_xsk_data(&t->x, tg_xsk_addr(&t->x, f)), r->frame, r->cfg.frame_len);
+	}
+	if (r->o.xsk_mode == (int)TG_XSK_AUTO)
+		tg_info("AF_XDP sockets bound in %s mode\n", tg_xsk_mode_name(run.t[0].x.bound));
+	return TG_GO_ON;
+}
+
+static void close_sockets(void)
+{
+	unsigned int i;
+
+	for (i = 0; run.t && i < run.n; i++)
+		tg_xsk_close(&run.t[i].x);
+	free(run.t);
+	free(run.ring);
+	run = (struct xsk_run){ 0 };
+}
+
+static bool all_done(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < run.n; i++)
+		if (!atomic_load(&run.t[i].done))
+			return false;
+	return true;
+}
+
+/* Runs the threads until -n, -D, a signal or an error; fills what the summary needs. */
+static int xsk_send(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed)
+{
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	char name[IF_NAMESIZE];
+	uint64_t start, now, next_iv, next_check;
+	struct tg_tx_counts last = { 0 };
+	unsigned int i;
+	int ret = TG_EXIT_OK;
+
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	start = tg_now_ns();
+	next_iv = start + r->o.interval;
+	next_check = start;
+	for (i = 0; i < run.n; i++) {
+		int e = pthread_create(&run.t[i].tid, NULL, xsk_worker, &run.t[i]);
+
+		if (e) {
+			tg_error("could not start sending thread %u: %s\n", i, strerror(e));
+			atomic_store(&run.stop, true);
+			ret = TG_EXIT_FAIL;
+			break;
+		}
+		run.t[i].started = true;
+		if (tg_cpu_pin(run.t[i].tid, r->cpus[i]))
+			tg_warn("could not pin sending thread %u to CPU %d\n", i, r->cpus[i]);
+	}
+	while (ret == TG_EXIT_OK && !all_done()) {
+		struct timespec ts = { 0, 10000000 };
+
+		nanosleep(&ts, NULL);
+		now = tg_now_ns();
+		if (xsk_signo || (r->o.duration && now - start >= r->o.duration))
+			break;
+		if (r->o.interval && now >= next_iv) {
+			struct tg_tx_counts c = totals(), d = tg_tx_sub(&c, &last);
+
+			tg_tx_interval(&r->out, now - start, &d, r->o.interval);
+			last = c;
+			next_iv += r->o.interval;
+		}
+		/* The interface going away ends the run (a send would fail too, later). */
+		if (now >= next_check) {
+			next_check = now + 500000000ULL;
+			if (!if_indextoname(r->iface.ifindex, name)) {
+				tg_error("interface %s went away during the run\n", r->ifname);
+				ret = TG_EXIT_FAIL;
+			}
+		}
+	}
+	atomic_store(&run.stop, true);
+	for (i = 0; i < run.n; i++)
+		if (run.t[i].started)
+			pthread_join(run.t[i].tid, NULL);
+	*elapsed = tg_now_ns() - start;
+	*total = totals();
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	for (i = 0; i < run.n; i++) {
+		if (run.t[i].error) {
+			tg_error("sending on %s queue %u failed: %s\n", r->ifname, run.t[i].x.queue,
+				 run.t[i].error == -ETIMEDOUT ? "no completion for 2 s (is the link up?)"
+				 : strerror(-run.t[i].error));
+			ret = TG_EXIT_FAIL;
+		}
+	}
+	return ret;
+}
+
+int udp_xsk_run(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed_ns)
+{
+	int ret;
+
+	ret = open_sockets(r);
+	if (ret == TG_GO_ON) {
+		r->out = (struct tg_out){ .f = stdout, .json = r->o.json, .ifname = r->ifname,
+					  .json_extra = xsk_json, .extra_arg = r };
+		r->mode->print_start(r);
+		ret = xsk_send(r, total, elapsed_ns);
+	}
+	return ret;
+}
+
+void udp_xsk_close(void)
+{
+	close_sockets();
+}
