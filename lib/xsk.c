@@ -55,15 +55,16 @@ int tg_xsk_memlock(uint64_t len, struct tg_err *err)
 /* One try at a UMEM and a socket bound with bind_flags. */
 static int open_bound(struct tg_xsk *x, const struct tg_xsk_cfg *cfg, uint16_t bind_flags)
 {
+	uint32_t ring = cfg->ring_size ? cfg->ring_size : XSK_RING_PROD__DEFAULT_NUM_DESCS;
 	struct xsk_umem_config ucfg = {
-		.fill_size = XSK_RING_PROD__DEFAULT_NUM_DESCS,
-		.comp_size = XSK_RING_CONS__DEFAULT_NUM_DESCS,
+		.fill_size = ring,
+		.comp_size = ring,
 		.frame_size = cfg->frame_size,
 		.frame_headroom = 0,
 	};
 	struct xsk_socket_config scfg = {
-		.rx_size = cfg->rx ? XSK_RING_CONS__DEFAULT_NUM_DESCS : 0,
-		.tx_size = cfg->tx ? XSK_RING_PROD__DEFAULT_NUM_DESCS : 0,
+		.rx_size = cfg->rx ? ring : 0,
+		.tx_size = cfg->tx ? ring : 0,
 		/* Our own program redirects (bpf/xsk_rx); libxdp's would be attached for good. */
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.bind_flags = bind_flags | XDP_USE_NEED_WAKEUP,
@@ -193,6 +194,18 @@ void tg_xsk_rx_wakeup(struct tg_xsk *x)
 {
 	if (xsk_ring_prod__needs_wakeup(&x->fill))
 		recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+}
+
+uint64_t tg_xsk_rx_dropped(const struct tg_xsk *x)
+{
+	struct xdp_statistics st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(x->fd, SOL_XDP, XDP_STATISTICS, &st, &len))
+		return 0;
+	/* A full RX ring counts in rx_dropped too: it is not added twice. */
+	/* A full RX ring or an empty fill ring counts in rx_dropped too (and twice if added). */
+	return st.rx_dropped;
 }
 
 int tg_xsk_map(struct tg_xsk *x, int map_fd, struct tg_err *err)

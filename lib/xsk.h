@@ -31,6 +31,7 @@ struct tg_xsk_cfg {
 	uint32_t nframes;	/* UMEM frames, a power of two */
 	uint32_t frame_size;	/* 2048 or 4096 */
 	bool tx, rx;		/* which rings the socket has */
+	uint32_t ring_size;	/* each ring's descriptors, a power of two; 0: 2048 */
 };
 
 struct tg_xsk {
@@ -121,6 +122,12 @@ static inline void tg_xsk_rx_release(struct tg_xsk *x, uint32_t n)
 
 /* Wakes the kernel to refill RX when it asks to (need_wakeup on the fill ring). */
 void tg_xsk_rx_wakeup(struct tg_xsk *x);
+
+/*
+ * Frames the kernel dropped for want of room: RX ring full, or no frame in
+ * the fill ring (XDP_STATISTICS). 0 if it cannot tell.
+ */
+uint64_t tg_xsk_rx_dropped(const struct tg_xsk *x);
 
 /* Puts the socket into an XSKMAP at its queue's index. 0 or -errno with err set. */
 int tg_xsk_map(struct tg_xsk *x, int map_fd, struct tg_err *err);
