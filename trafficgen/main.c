@@ -13,6 +13,7 @@ static const struct tg_cmd commands[] = {
 	{ &sink_cmd_def, cmd_sink },
 	{ &probe_cmd_def, cmd_probe },
 	{ &tcp_cmd_def, cmd_tcp },
+	{ &xsk_udp_cmd_def, cmd_xsk_udp },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -37,6 +37,13 @@ check_eq "two threads on queues 0 and 1: exit 0" 0 $?
 check_eq "two threads: 20001 sent" 20001 "$(uf sent)"
 check_true "nothing attached to the sender" no_xdp_on_gen
 
+# xsk-udp: xdp-trafficgen's names (-c count, -C zero-copy spelling, -V/-J VLAN, -Q).
+in4=$(udp_in 4)
+in_g timeout 30 "$TG" xsk-udp -Q -c 5000 -C copy -V -J 0 -m "$VR_MAC" -A "$G4" -a 198.18.1.1 \
+	"$VG" >/dev/null 2>"$TMP/xu.err"
+check_eq "xsk-udp -c 5000 -C copy -V -J 0: exit 0" 0 $?
+check_eq "xsk-udp: 5000 reached UDP" 5000 $(( $(udp_in 4) - in4 ))
+
 # ---- sink --xsk: a stamped run counted exactly -----------------------------
 
 # start_sink NAME ARGS...: sink --xsk on $VR, JSON in $TMP/NAME.json.
@@ -127,6 +134,10 @@ refused "udp --xsk --prog" 2 "--prog" \
 	in_g "$TG" udp --xsk --prog "$BPF_OBJ/xdp_pass.bpf.o" -n 10 "$VG"
 refused "udp -q without --xsk" 2 "add --xsk" \
 	in_g "$TG" udp -q 1 -n 10 "$VG"
+refused "xsk-udp --shared-umem: refused by name" 2 "shared-umem" \
+	in_g "$TG" xsk-udp --shared-umem -c 10 "$VG"
+refused "xsk-udp -C zero-copy on veth" 1 "zero-copy" \
+	in_g "$TG" xsk-udp -C zero-copy -c 10 -A "$G4" -a 198.18.1.1 "$VG"
 refused "sink --xsk -q 7" 2 "queue 7" in_r "$TG" sink --xsk -q 7 -D 1 "$VR"
 refused "sink --xsk --action pass" 2 "action" in_r "$TG" sink --xsk --action pass -D 1 "$VR"
 refused "sink --xsk-mode zerocopy on veth" 1 "zero-copy" \
