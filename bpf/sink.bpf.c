@@ -54,16 +54,6 @@ struct {
 /* A new stream's initial value: too big for the 512-byte stack. */
 static __u8 stream_zero[sizeof(struct sink_stream)];
 
-static __always_inline int filter_any(void)
-{
-	return cfg.proto == SINK_PROTO_ANY && !cfg.port_filter;
-}
-
-static __always_inline int matches(const struct pkt *p)
-{
-	return sink_matches(p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi);
-}
-
 static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq)
 {
 	struct sink_stream *s;
@@ -85,9 +75,9 @@ static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq)
 
 static __always_inline void record_latency(struct sink_pcpu *pc, __u64 tx_ns)
 {
-	__u64 now = bpf_ktime_get_ns(), d;
+	__u64 now = bpf_ktime_get_ns();
 	struct sink_lat *l;
-	__u32 key = 0, b;
+	__u32 key = 0;
 
 	/* Sent "after" it arrived: the clocks are not one (see the man page). */
 	if (tx_ns > now) {
@@ -95,20 +85,8 @@ static __always_inline void record_latency(struct sink_pcpu *pc, __u64 tx_ns)
 		return;
 	}
 	l = bpf_map_lookup_elem(&lat, &key);
-	if (!l)
-		return;
-	d = now - tx_ns;
-	if (!l->count || d < l->min)
-		l->min = d;
-	if (d > l->max)
-		l->max = d;
-	l->count++;
-	l->sum += d;
-	b = lathist_bucket(d);
-	/* The bound holds by construction; the verifier needs to see it. */
-	barrier_var(b);
-	if (b < LATHIST_BUCKETS)
-		l->buckets[b]++;
+	if (l)
+		sink_lat_add(l, now - tx_ns);
 }
 
 static __always_inline void handle_stamp(struct sink_pcpu *pc, const struct pkt *p,
@@ -179,22 +157,24 @@ int sink(struct xdp_md *ctx)
 	struct pkt p = {};
 	struct sink_pcpu *pc;
 	__u32 key = 0, len = end - data, act;
-	int ret;
 
 	pc = bpf_map_lookup_elem(&stats, &key);
 	if (!pc)
 		return XDP_PASS;
-	ret = parse(data, end, &p);
-	if (ret == PARSE_TRUNCATED) {
+	switch (sink_classify(data, end, &p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi)) {
+	case SINK_TRUNCATED_PASS:
 		pc->truncated++;
-		/* Under a filter we cannot tell whether it was meant to match. */
-		if (!filter_any())
-			return XDP_PASS;
-	} else if (!matches(&p)) {
+		return XDP_PASS;
+	case SINK_TRUNCATED:
+		pc->truncated++;
+		break;
+	case SINK_IGNORED:
 		pc->ignored++;
 		return XDP_PASS;
-	} else if (p.payload) {
-		handle_stamp(pc, &p, end);
+	case SINK_MATCHED:
+		if (p.payload)
+			handle_stamp(pc, &p, end);
+		break;
 	}
 	if (cfg.pcap)
 		record(ctx, pc, len);

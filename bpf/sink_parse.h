@@ -157,4 +157,21 @@ SINK_PARSE_INLINE int sink_matches(const struct pkt *p, __u8 proto, __u8 port_fi
 	return 1;
 }
 
+/* What the sink does with a frame, by its parse and the filter. */
+enum sink_class {
+	SINK_MATCHED,		/* the filter takes it */
+	SINK_TRUNCATED,		/* headers cut short, no filter: counted as matching */
+	SINK_TRUNCATED_PASS,	/* headers cut short under a filter: cannot tell, passed on */
+	SINK_IGNORED,		/* the filter does not take it: passed on uncounted */
+};
+
+SINK_PARSE_INLINE enum sink_class sink_classify(void *data, void *end, struct pkt *p, __u8 proto,
+						__u8 port_filter, __u16 lo, __u16 hi)
+{
+	if (parse(data, end, p) == PARSE_TRUNCATED)
+		/* Under a filter we cannot tell whether it was meant to match. */
+		return proto == SINK_PROTO_ANY && !port_filter ? SINK_TRUNCATED : SINK_TRUNCATED_PASS;
+	return sink_matches(p, proto, port_filter, lo, hi) ? SINK_MATCHED : SINK_IGNORED;
+}
+
 #endif

@@ -40,16 +40,16 @@ int xsk_rx(struct xdp_md *ctx)
 	pc = bpf_map_lookup_elem(&stats, &key);
 	if (!pc)
 		return XDP_PASS;
-	ret = parse(data, end, &p);
-	if (ret == PARSE_TRUNCATED) {
-		/* Under a filter we cannot tell whether it was meant to match (as the sink). */
-		if (cfg.proto != SINK_PROTO_ANY || cfg.port_filter) {
-			pc->truncated++;
-			return XDP_PASS;
-		}
-	} else if (!sink_matches(&p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi)) {
+	/* A frame cut short with no filter goes on: userspace counts it as truncated. */
+	switch (sink_classify(data, end, &p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi)) {
+	case SINK_TRUNCATED_PASS:
+		pc->truncated++;
+		return XDP_PASS;
+	case SINK_IGNORED:
 		pc->ignored++;
 		return XDP_PASS;
+	default:
+		break;
 	}
 	ret = bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
 	if (ret != XDP_REDIRECT)

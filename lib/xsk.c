@@ -8,16 +8,16 @@
 #include <linux/if_xdp.h>
 #include "xsk.h"
 
-static const char *const mode_names[] = {
-	[TG_XSK_AUTO] = "auto", [TG_XSK_COPY] = "copy", [TG_XSK_ZEROCOPY] = "zerocopy",
+const char *const tg_xsk_mode_names[] = {
+	[TG_XSK_AUTO] = "auto", [TG_XSK_COPY] = "copy", [TG_XSK_ZEROCOPY] = "zerocopy", NULL,
 };
 
 int tg_xsk_mode_parse(const char *s, enum tg_xsk_mode *mode)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
-		if (!strcmp(s, mode_names[i])) {
+	for (i = 0; tg_xsk_mode_names[i]; i++) {
+		if (!strcmp(s, tg_xsk_mode_names[i])) {
 			*mode = i;
 			return 0;
 		}
@@ -27,7 +27,7 @@ int tg_xsk_mode_parse(const char *s, enum tg_xsk_mode *mode)
 
 const char *tg_xsk_mode_name(enum tg_xsk_mode mode)
 {
-	return mode_names[mode];
+	return tg_xsk_mode_names[mode];
 }
 
 int tg_xsk_memlock(uint64_t len, struct tg_err *err)

@@ -20,6 +20,9 @@ enum tg_xsk_mode {
 	TG_XSK_ZEROCOPY,
 };
 
+/* The modes' names in enum order, NULL-terminated: the options' choices. */
+extern const char *const tg_xsk_mode_names[];
+
 /* "auto", "copy" or "zerocopy"; -EINVAL for anything else. */
 int tg_xsk_mode_parse(const char *s, enum tg_xsk_mode *mode);
 const char *tg_xsk_mode_name(enum tg_xsk_mode mode);

@@ -71,8 +71,6 @@ struct sink_opts {
 	bool verbose;
 };
 
-/* In the order of enum tg_xsk_mode (lib/xsk.h). */
-static const char *const xsk_modes[] = { "auto", "copy", "zerocopy", NULL };
 
 static const struct sink_opts sink_defaults = {
 	.action = { .verdict = XDP_DROP },
@@ -144,7 +142,7 @@ static const struct tg_opt sink_opts[] = {
 	  "with --xsk: only queue N (default: every receive queue)", 0, 65535 },
 	{ "xsk-mode", 0, TG_OPT_ENUM, OPT(xsk_mode), NULL,
 	  "with --xsk: zero-copy or copy bind; auto takes zero-copy where the driver offers it "
-	  "(default auto)", 0, 0, xsk_modes },
+	  "(default auto)", 0, 0, tg_xsk_mode_names },
 	{ "json", 0, TG_OPT_FLAG, OPT(json), NULL,
 	  "print every line as one JSON object" },
 	{ "verbose", 'v', TG_OPT_FLAG, OPT(verbose), NULL,

@@ -5,6 +5,7 @@
 #include <sys/epoll.h>
 #include <bpf/libbpf.h>
 #include "clock.h"
+#include "percpu.h"
 #include "sink/acct.h"
 #include "sink_xsk.h"
 #include "xsk_rx.h"
@@ -167,7 +168,19 @@ uint64_t sink_xsk_dropped(const struct sink_xsk *x)
 
 void sink_xsk_totals(struct sink_xsk *x, struct tg_sink_totals *t)
 {
+	struct xsk_rx_pcpu sum = { 0 };
+	int ncpus;
+	void *v;
+
 	tg_sink_acct_totals(&x->acct, t);
+	/* What the program passed to the stack never reached a socket: its own counts. */
+	v = tg_percpu_alloc_all(sizeof(sum), &ncpus);
+	if (v && !tg_percpu_read(x->skel->maps.stats, 0, v, sizeof(sum), ncpus))
+		tg_percpu_sum_all(v, sizeof(sum), ncpus, &sum);
+	free(v);
+	/* Frames of a queue with no socket (-q) went to the stack too. */
+	t->ignored += sum.ignored + sum.no_socket;
+	t->truncated += sum.truncated;
 }
 
 const char *sink_xsk_mode(const struct sink_xsk *x)

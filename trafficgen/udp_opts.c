@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "cmds.h"
 #include "udp.h"
+#include "xsk.h"
 
 #define NS_PER_SEC 1000000000ULL
 
@@ -59,8 +60,6 @@ static int parse_imix(const char *s, void *field, struct tg_err *err)
 	return tg_parse_imix(s, TG_MIN_WIRE_SIZE4, tg_max_frame_len() + TG_FCS_LEN, field, err);
 }
 
-/* In the order of enum tg_xsk_mode (lib/xsk.h). */
-static const char *const xsk_modes[] = { "auto", "copy", "zerocopy", NULL };
 
 static const struct tg_opt udp_opts[] = {
 	{ "dst-mac", 'm', TG_OPT_MAC, OPT(dst_mac), "MAC",
@@ -136,7 +135,7 @@ static const struct tg_opt udp_opts[] = {
 	  "with --xsk: the first queue; thread t sends on queue FIRST+t (default 0)", 0, 65535 },
 	{ "xsk-mode", 0, TG_OPT_ENUM, OPT(xsk_mode), NULL,
 	  "with --xsk: zero-copy or copy bind; auto takes zero-copy where the driver offers it "
-	  "(default auto)", 0, 0, xsk_modes },
+	  "(default auto)", 0, 0, tg_xsk_mode_names },
 	{ "pcap-out", 0, TG_OPT_STRING, OPT(pcap_out), "FILE",
 	  "send nothing: write the -n frames the program makes to FILE (pcap); <ifname> optional with -M",
 	  },

@@ -37,25 +37,6 @@ static struct seqtrack *stream(struct tg_sink_acct *a, uint32_t id)
 	return &a->streams[a->nstreams++].st;
 }
 
-/* As the program's record_latency(). */
-static void latency(struct tg_sink_acct *a, uint64_t tx_ns, uint64_t now)
-{
-	struct sink_lat *l = &a->lat;
-	uint64_t d;
-
-	if (tx_ns > now) {
-		a->c.clock_skew++;
-		return;
-	}
-	d = now - tx_ns;
-	if (!l->count || d < l->min)
-		l->min = d;
-	if (d > l->max)
-		l->max = d;
-	l->count++;
-	l->sum += d;
-	l->buckets[lathist_bucket(d)]++;
-}
 
 /* As the program's handle_stamp(). */
 static void stamp(struct tg_sink_acct *a, const struct pkt *p, const void *end, uint64_t now)
@@ -75,7 +56,11 @@ static void stamp(struct tg_sink_acct *a, const struct pkt *p, const void *end, 
 		seqtrack_add(t, be64toh(st.seq));
 	else
 		a->c.stream_overflow++;
-	latency(a, be64toh(st.tx_ns), now);
+	/* As the program's record_latency(). */
+	if (be64toh(st.tx_ns) > now)
+		a->c.clock_skew++;
+	else
+		sink_lat_add(&a->lat, now - be64toh(st.tx_ns));
 }
 
 int tg_sink_acct_frame(struct tg_sink_acct *a, const uint8_t *data, uint32_t len,
@@ -84,18 +69,22 @@ int tg_sink_acct_frame(struct tg_sink_acct *a, const uint8_t *data, uint32_t len
 	const struct sink_cfg *c = &a->cfg;
 	void *end = (void *)(data + len);
 	struct pkt p = { 0 };
-	int ret;
 
-	ret = parse((void *)data, end, &p);
-	if (ret == PARSE_TRUNCATED) {
+	switch (sink_classify((void *)data, end, &p, c->proto, c->port_filter, c->port_lo,
+			      c->port_hi)) {
+	case SINK_TRUNCATED_PASS:
 		a->c.truncated++;
-		if (c->proto != SINK_PROTO_ANY || c->port_filter)
-			return 0;
-	} else if (!sink_matches(&p, c->proto, c->port_filter, c->port_lo, c->port_hi)) {
+		return 0;
+	case SINK_TRUNCATED:
+		a->c.truncated++;
+		break;
+	case SINK_IGNORED:
 		a->c.ignored++;
 		return 0;
-	} else if (p.payload) {
-		stamp(a, &p, end, now_ns);
+	case SINK_MATCHED:
+		if (p.payload)
+			stamp(a, &p, end, now_ns);
+		break;
 	}
 	if (act >= SINK_NACTIONS)
 		act = XDP_ABORTED;
