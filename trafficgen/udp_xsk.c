@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "cmds.h"
 #include "cpu.h"
+#include "percpu.h"
 #include "log.h"
 #include "print.h"
 #include "udp.h"
@@ -48,6 +49,10 @@ struct xsk_thread {
 	atomic_bool done;
 	int error;			/* -errno of a kick that failed */
 	struct udp_gen_pcpu pc;
+	/* Pacing (--rate), as the program keeps it: slot k of this thread at
+	 * tg_pace_slot_time(pace, pace_start, k). */
+	uint64_t pace_start, slot;
+	uint64_t first_tx, last_tx, max_behind_ns, forgiven_ns;
 	uint64_t rng;
 	const uint8_t *ring;
 	uint16_t lens[XSK_NFRAMES];	/* each frame's length as last submitted */
@@ -81,14 +86,52 @@ static uint32_t reap(struct xsk_thread *t, uint32_t *free_idx, uint32_t *nfree)
 	return n;
 }
 
+/* Sleeps (or, the last spin_ns, spins) until t's next slot; false if told to stop. */
+static bool wait_slot(struct xsk_thread *t)
+{
+	const struct tg_pace *p = &t->r->pace;
+	uint64_t due, now = tg_now_ns(), behind;
+
+	if (!t->pace_start)
+		t->pace_start = now;
+	due = tg_pace_slot_time(p, t->pace_start, t->slot);
+	while (now < due) {
+		if (atomic_load_explicit(&run.stop, memory_order_relaxed))
+			return false;
+		if (due - now > p->spin_ns) {
+			/* Wake in time to spin, and at least every 10 ms to see a stop. */
+			uint64_t until = due - p->spin_ns < now + 10000000ULL ? due - p->spin_ns
+									  : now + 10000000ULL;
+			struct timespec ts = { until / 1000000000ULL, until % 1000000000ULL };
+
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		}
+		now = tg_now_ns();
+	}
+	behind = now - due;
+	if (behind > t->max_behind_ns)
+		t->max_behind_ns = behind;
+	/* A stall past the catch-up bound is forgiven, not sent as a flood. */
+	if (behind > p->max_lag_ns) {
+		t->forgiven_ns += behind - p->max_lag_ns;
+		t->pace_start += behind - p->max_lag_ns;
+	}
+	if (!t->first_tx)
+		t->first_tx = now;
+	t->last_tx = now;
+	t->slot++;
+	return true;
+}
+
 static void *xsk_worker(void *arg)
 {
 	struct xsk_thread *t = arg;
 	const struct udp_gen_cfg *cfg = &t->r->cfg;
 	bool rewrite = !tg_udp_rewrite_none(cfg);
 	uint32_t free_idx[XSK_NFRAMES], nfree = 0, i;
-	uint64_t submitted = 0, last_progress = tg_now_ns();
+	uint64_t submitted = 0, last_progress = tg_now_ns(), slot_left = 0;
 	uint64_t batch = t->r->given.batch ? t->r->o.batch : XSK_BATCH;
+	bool paced = t->r->paced;
 
 	for (i = 0; i < XSK_NFRAMES; i++) {
 		free_idx[nfree++] = XSK_NFRAMES - 1 - i;
@@ -108,6 +151,14 @@ static void *xsk_worker(void *arg)
 		}
 		if (t->quota && t->quota - submitted < want)
 			want = t->quota - submitted;
+		/* Paced: a slot's burst goes in as few batches as the ring allows. */
+		if (paced && want && !slot_left) {
+			if (!wait_slot(t))
+				break;
+			slot_left = t->r->pace.burst;
+		}
+		if (paced && want > slot_left)
+			want = slot_left;
 		if (want > nfree)
 			want = nfree;
 		got = want ? tg_xsk_tx_reserve(&t->x, want, &idx) : 0;
@@ -121,6 +172,8 @@ static void *xsk_worker(void *arg)
 			tg_xsk_tx_desc(&t->x, idx + i, tg_xsk_addr(&t->x, f), t->lens[f]);
 		}
 		submitted += got;
+		if (paced)
+			slot_left -= got;
 		/* Submit, or with nothing new only kick: copy mode sends in the syscall. */
 		t->error = tg_xsk_tx_submit(&t->x, got);
 		if (t->error)
@@ -179,8 +232,6 @@ int udp_xsk_check(struct udp_run *r)
 		return tg_usage_error(&udp_cmd_def, "--xsk and --pcap-out exclude each other: a dry run sends nothing");
 	if (r->nifs > 1)
 		return tg_usage_error(&udp_cmd_def, "--xsk sends on one interface: '%s' names %u", r->ifname, r->nifs);
-	if (r->given.rate || r->given.burst)
-		return tg_usage_error(&udp_cmd_def, "--xsk does not pace yet: drop --rate and --burst");
 	nq = r->iface.num_tx_queues > r->iface.num_rx_queues ? r->iface.num_tx_queues
 							       : r->iface.num_rx_queues;
 	if (nq && r->o.queue + r->o.threads > nq)
@@ -246,6 +297,29 @@ static void close_sockets(void)
 	free(run.t);
 	free(run.ring);
 	run = (struct xsk_run){ 0 };
+}
+
+/*
+ * The threads' pacing figures where udp's rate report reads the program's
+ * (r->pcpu, by CPU), so that one report serves both engines.
+ */
+static int fill_pcpu(struct udp_run *r)
+{
+	unsigned int i;
+
+	r->pcpu = tg_percpu_alloc_all(sizeof(*r->pcpu), &r->ncpus);
+	if (!r->pcpu)
+		return -ENOMEM;
+	for (i = 0; i < run.n; i++) {
+		struct udp_gen_pcpu *pc = &r->pcpu[r->cpus[i]];
+
+		pc->packets = atomic_load(&run.t[i].packets);
+		pc->first_tx = run.t[i].first_tx;
+		pc->last_tx = run.t[i].last_tx;
+		pc->max_behind_ns = run.t[i].max_behind_ns;
+		pc->forgiven_ns = run.t[i].forgiven_ns;
+	}
+	return 0;
 }
 
 static bool all_done(void)
@@ -315,6 +389,8 @@ static int xsk_send(struct udp_run *r, struct tg_tx_counts *total, uint64_t *ela
 			pthread_join(run.t[i].tid, NULL);
 	*elapsed = tg_now_ns() - start;
 	*total = totals();
+	if (r->paced && fill_pcpu(r))
+		ret = TG_EXIT_FAIL;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	for (i = 0; i < run.n; i++) {

@@ -50,7 +50,7 @@ static const struct xopt xopts[] = {
 	{ "unaligned", 'u', false, X_REFUSE, "UMEM frames are aligned here" },
 	{ "poll", 0, false, X_REFUSE, "the sending threads never block in poll() here" },
 	{ "fill-pattern", 0, true, X_REFUSE, "the payload is trafficgen's (zeros, or the stamp)" },
-	{ "tx-cycle-time", 'T', true, X_REFUSE, "no pacing with --xsk yet" },
+	{ "tx-cycle-time", 'T', true, X_REFUSE, "pace with udp's --rate and --burst" },
 	{ "retries", 'O', true, X_REFUSE, "not used: a stalled socket ends the run after 2 s" },
 	{ "irq-string", 0, true, X_REFUSE, "no interrupt statistics here" },
 	{ "extra-stats", 'x', false, X_REFUSE, "no extra statistics here" },

@@ -37,6 +37,12 @@ check_eq "two threads on queues 0 and 1: exit 0" 0 $?
 check_eq "two threads: 20001 sent" 20001 "$(uf sent)"
 check_true "nothing attached to the sender" no_xdp_on_gen
 
+# Paced: exact, and never faster than asked (a loaded machine only slows it).
+xsk -n 20000 --rate 100k -A "$G4" -a 198.18.1.1
+check_eq "--rate 100k -n 20000: exit 0, 20000 sent" "0 20000" "$? $(uf sent)"
+check_true "--rate 100k: not faster than asked ($(uf rate_reached) pps)" \
+	awk -v r="$(uf rate_reached)" -v d="$(uf duration_s)" 'BEGIN { exit !(r < 101000 && d > 0.19) }'
+
 # xsk-udp: xdp-trafficgen's names (-c count, -C zero-copy spelling, -V/-J VLAN, -Q).
 in4=$(udp_in 4)
 in_g timeout 30 "$TG" xsk-udp -Q -c 5000 -C copy -V -J 0 -m "$VR_MAC" -A "$G4" -a 198.18.1.1 \
