@@ -208,6 +208,16 @@ uint64_t tg_xsk_rx_dropped(const struct tg_xsk *x)
 	return st.rx_dropped;
 }
 
+int64_t tg_xsk_tx_invalid(const struct tg_xsk *x)
+{
+	struct xdp_statistics st = { 0 };
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(x->fd, SOL_XDP, XDP_STATISTICS, &st, &len))
+		return -errno;
+	return st.tx_invalid_descs;
+}
+
 int tg_xsk_map(struct tg_xsk *x, int map_fd, struct tg_err *err)
 {
 	int ret = xsk_socket__update_xskmap(x->sock, map_fd);

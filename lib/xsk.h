@@ -132,6 +132,12 @@ void tg_xsk_rx_wakeup(struct tg_xsk *x);
  */
 uint64_t tg_xsk_rx_dropped(const struct tg_xsk *x);
 
+/*
+ * Descriptors the kernel refused to send (XDP_STATISTICS tx_invalid_descs:
+ * bad address or length), or -errno if it cannot tell.
+ */
+int64_t tg_xsk_tx_invalid(const struct tg_xsk *x);
+
 /* Puts the socket into an XSKMAP at its queue's index. 0 or -errno with err set. */
 int tg_xsk_map(struct tg_xsk *x, int map_fd, struct tg_err *err);
 

@@ -198,14 +198,19 @@ static void *xsk_worker(void *arg)
 	return NULL;
 }
 
+/* Sent: completions; errors: descriptors the kernel refused (never completed). */
 static struct tg_tx_counts totals(void)
 {
 	struct tg_tx_counts c = { 0 };
 	unsigned int i;
+	int64_t bad;
 
 	for (i = 0; i < run.n; i++) {
 		c.packets += atomic_load(&run.t[i].packets);
 		c.bytes += atomic_load(&run.t[i].bytes);
+		bad = tg_xsk_tx_invalid(&run.t[i].x);
+		if (bad > 0)
+			c.errors += bad;
 	}
 	return c;
 }
@@ -411,6 +416,7 @@ int udp_xsk_run(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed
 	ret = open_sockets(r);
 	if (ret == TG_GO_ON) {
 		r->out = (struct tg_out){ .f = stdout, .json = r->o.json, .ifname = r->ifname,
+					  .errors_counted = true,
 					  .json_extra = xsk_json, .extra_arg = r };
 		r->mode->print_start(r);
 		ret = xsk_send(r, total, elapsed_ns);

@@ -159,5 +159,36 @@ refused "udp --xsk: UMEM over RLIMIT_MEMLOCK" 1 "RLIMIT_MEMLOCK" \
 check_true "bad input: nothing attached to the sender" no_xdp_on_gen
 check_true "bad input: nothing attached to the receiver" no_xdp_on_recv
 
+# ---- signals and a vanishing interface (last: it takes the pair away) ------
+
+# bg_xsk NAME ARGS...: udp --xsk in the background until stopped; $BG its pid.
+bg_xsk() {
+	local name=$1
+	shift
+	ip netns exec "$NSG" "$TG" udp --xsk --json -I 0 -m "$VR_MAC" -A "$G4" -a 198.18.1.1 \
+		--rate 50k "$@" "$VG" >"$TMP/$name.json" 2>"$TMP/$name.err" &
+	BG=$!
+	wait_start "$BG" "$TMP/$name.json"
+}
+if bg_xsk int; then
+	sleep 0.3
+	kill -INT "$BG"
+	wait_exit "$BG" 5
+	check_eq "udp --xsk: SIGINT ends the run with exit 0" 0 $?
+	check_true "udp --xsk: SIGINT gives the summary" \
+		grep -q '"type":"summary".*"engine":"xsk"' "$TMP/int.json"
+else
+	not_ok "udp --xsk (SIGINT) started" "$(cat "$TMP/int.err")"
+fi
+if bg_xsk gone; then
+	sleep 0.2
+	ip -n "$NSG" link del "$VG"
+	wait_exit "$BG" 5
+	check_eq "udp --xsk: the interface vanishing ends the run within 5 s, exit 1" 1 $?
+	check_true "udp --xsk: and says so" grep -q "went away\|failed" "$TMP/gone.err"
+else
+	not_ok "udp --xsk (interface gone) started" "$(cat "$TMP/gone.err")"
+fi
+
 echo "1..$TAP_N"
 [ "$TAP_FAILED" -eq 0 ]
