@@ -86,6 +86,16 @@ int sink_xsk_open(struct sink_xsk **out, const struct tg_iface *iface, const str
 		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag + i };
 
 		ret = tg_xsk_open(&x->socks[i], &xc, err);
+		/*
+		 * The netlink count is of the queues allocated; a driver may have
+		 * fewer in use (ethtool -L), which bind refuses with EINVAL: every
+		 * queue means every one that takes a socket.
+		 */
+		if (ret == -EINVAL && queue < 0 && i > 0) {
+			x->n = i;
+			ret = 0;
+			break;
+		}
 		if (ret)
 			break;
 		for (f = 0; f < RX_FILL; f++)

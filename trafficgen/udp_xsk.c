@@ -44,7 +44,8 @@ struct xsk_thread {
 	unsigned int idx;
 	pthread_t tid;
 	bool started;
-	uint64_t quota;			/* frames to complete; 0: until stopped */
+	bool limited;			/* -n: quota frames, however few (0 too) */
+	uint64_t quota;			/* with limited: frames to complete */
 	_Atomic uint64_t packets, bytes;	/* completed */
 	atomic_bool done;
 	int error;			/* -errno of a kick that failed */
@@ -145,11 +146,11 @@ static void *xsk_worker(void *arg)
 
 		if (reap(t, free_idx, &nfree))
 			last_progress = 0;
-		if (t->quota && submitted >= t->quota) {
+		if (t->limited && submitted >= t->quota) {
 			if (atomic_load_explicit(&t->packets, memory_order_relaxed) >= t->quota)
 				break;
 		}
-		if (t->quota && t->quota - submitted < want)
+		if (t->limited && t->quota - submitted < want)
 			want = t->quota - submitted;
 		/* Paced: a slot's burst goes in as few batches as the ring allows. */
 		if (paced && want && !slot_left) {
@@ -279,7 +280,8 @@ static int open_sockets(struct udp_run *r)
 		t->idx = i;
 		t->ring = run.ring;
 		t->rng = 0x9e3779b97f4a7c15ULL * (i + 1);
-		t->quota = r->o.num ? per + (i < extra) : 0;
+		t->limited = r->o.num != 0;
+		t->quota = per + (i < extra);
 		tg_udp_cfg_thread_init(&r->cfg, i, &t->pc);
 		if (tg_xsk_open(&t->x, &xc, &err)) {
 			tg_error("--xsk: %s\n", err.msg);

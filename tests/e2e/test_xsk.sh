@@ -35,6 +35,9 @@ in4=$(udp_in 4)
 xsk -n 20001 -t 2 -A "$G4" -a 198.18.1.1-198.18.1.3 --vlan 0 --stamp
 check_eq "two threads on queues 0 and 1: exit 0" 0 $?
 check_eq "two threads: 20001 sent" 20001 "$(uf sent)"
+in4=$(udp_in 4)
+xsk -n 1 -t 2 -A "$G4" -a 198.18.1.1
+check_eq "-n 1 over two threads: exactly 1 sent and received" "1 1" "$(uf sent) $(( $(udp_in 4) - in4 ))"
 check_true "nothing attached to the sender" no_xdp_on_gen
 
 # Paced: exact, and never faster than asked (a loaded machine only slows it).
