@@ -49,6 +49,7 @@ struct tg_xsk {
 	enum tg_xsk_mode bound;	/* COPY or ZEROCOPY: what the bind took */
 	int fd;
 	uint64_t kicks;		/* sendto() wakeups of the TX ring */
+	uint32_t tx_budget;	/* copy mode: descriptors the kernel sends a sendto() */
 };
 
 /*

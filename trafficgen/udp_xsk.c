@@ -27,7 +27,7 @@
 #include "xsk.h"
 
 #define XSK_NFRAMES 4096	/* UMEM frames per socket: twice the TX ring */
-#define XSK_BATCH 64		/* descriptors reserved and submitted at once */
+#define XSK_BATCH 256		/* descriptors reserved and submitted at once */
 /* A thread with frames in flight and no completion for this long gives up. */
 #define XSK_STALL_NS 2000000000ULL
 
