@@ -327,7 +327,7 @@ static void udp_run_close(struct udp_run *r)
 	unsigned int i;
 
 	tg_txerr_close(&r->txerr);
-	udp_xsk_close();
+	udp_xsk_close(r);
 	udp_gen_bpf__destroy(r->skel);
 	if (r->target_open)
 		tg_target_close(&r->target);

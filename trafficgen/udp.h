@@ -36,6 +36,7 @@ struct tg_opts_result;
 struct bpf_object;
 struct bpf_map;
 struct udp_gen_pcpu;
+struct udp_xsk;
 
 #define UDP_MAX_IFS 16		/* interfaces of one run: udp if1,if2,... */
 
@@ -123,6 +124,7 @@ struct udp_run {
 	struct tg_target targets[UDP_MAX_IFS];
 	unsigned int targets_open;
 	struct udp_gen_bpf *skel;
+	struct udp_xsk *xsk;		/* with --xsk: its sockets and threads (udp_xsk.c) */
 	struct tg_txerr txerr;
 	int cpus[TG_LIVE_MAX_THREADS];
 	int ncpus;			/* possible CPUs: per-CPU map value count */
@@ -220,7 +222,7 @@ void udp_report_rate(struct udp_run *r);
  */
 int udp_xsk_check(struct udp_run *r);
 int udp_xsk_run(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed_ns);
-void udp_xsk_close(void);
+void udp_xsk_close(struct udp_run *r);
 
 /* --pcap-out: the frames the program makes, into a pcap file; an exit code. */
 int udp_dry_run(struct udp_run *r);

@@ -31,15 +31,11 @@
 /* A thread with frames in flight and no completion for this long gives up. */
 #define XSK_STALL_NS 2000000000ULL
 
-static volatile sig_atomic_t xsk_signo;
-
-static void on_signal(int signo)
-{
-	xsk_signo = signo;
-}
+struct udp_xsk;
 
 struct xsk_thread {
 	struct udp_run *r;
+	const struct udp_xsk *run;
 	struct tg_xsk x;
 	unsigned int idx;
 	pthread_t tid;
@@ -59,14 +55,13 @@ struct xsk_thread {
 	uint16_t lens[XSK_NFRAMES];	/* each frame's length as last submitted */
 };
 
-struct xsk_run {
+/* One run's sockets and threads (r->xsk). */
+struct udp_xsk {
 	struct xsk_thread *t;
 	unsigned int n;
 	uint8_t *ring;
 	atomic_bool stop;
 };
-
-static struct xsk_run run;
 
 /* Completions back: the frames are free again and count as sent. */
 static uint32_t reap(struct xsk_thread *t, uint32_t *free_idx, uint32_t *nfree)
@@ -97,7 +92,7 @@ static bool wait_slot(struct xsk_thread *t)
 		t->pace_start = now;
 	due = tg_pace_slot_time(p, t->pace_start, t->slot);
 	while (now < due) {
-		if (atomic_load_explicit(&run.stop, memory_order_relaxed))
+		if (atomic_load_explicit(&t->run->stop, memory_order_relaxed))
 			return false;
 		if (due - now > p->spin_ns) {
 			/* Wake in time to spin, and at least every 10 ms to see a stop. */
@@ -140,7 +135,7 @@ static void *xsk_worker(void *arg)
 	}
 	if (batch > XSK_BATCH)
 		batch = XSK_BATCH;
-	while (!atomic_load_explicit(&run.stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&t->run->stop, memory_order_relaxed)) {
 		uint64_t want = batch, now;
 		uint32_t got, idx;
 
@@ -200,16 +195,16 @@ static void *xsk_worker(void *arg)
 }
 
 /* Sent: completions; errors: descriptors the kernel refused (never completed). */
-static struct tg_tx_counts totals(void)
+static struct tg_tx_counts totals(const struct udp_xsk *run)
 {
 	struct tg_tx_counts c = { 0 };
 	unsigned int i;
 	int64_t bad;
 
-	for (i = 0; i < run.n; i++) {
-		c.packets += atomic_load(&run.t[i].packets);
-		c.bytes += atomic_load(&run.t[i].bytes);
-		bad = tg_xsk_tx_invalid(&run.t[i].x);
+	for (i = 0; i < run->n; i++) {
+		c.packets += atomic_load(&run->t[i].packets);
+		c.bytes += atomic_load(&run->t[i].bytes);
+		bad = tg_xsk_tx_invalid(&run->t[i].x);
 		if (bad > 0)
 			c.errors += bad;
 	}
@@ -221,7 +216,7 @@ static void xsk_json(struct tg_print *p, void *arg)
 	struct udp_run *r = arg;
 
 	tg_print_str(p, TG_PRINT_JSON, "engine", NULL, "xsk");
-	tg_print_str(p, TG_PRINT_JSON, "xsk_mode", NULL, tg_xsk_mode_name(run.t[0].x.bound));
+	tg_print_str(p, TG_PRINT_JSON, "xsk_mode", NULL, tg_xsk_mode_name(r->xsk->t[0].x.bound));
 	udp_summary_json(p, r);
 }
 
@@ -251,23 +246,27 @@ int udp_xsk_check(struct udp_run *r)
 /* Opens every thread's socket and fills its UMEM with the template. */
 static int open_sockets(struct udp_run *r)
 {
+	struct udp_xsk *run;
 	struct tg_err err = { "" };
 	unsigned int i, f;
 	uint64_t per = r->o.num / r->o.threads, extra = r->o.num % r->o.threads;
 
+	run = r->xsk = calloc(1, sizeof(*run));
+	if (!run)
+		return TG_EXIT_FAIL;
 	if (r->cfg.ring_len) {
-		run.ring = calloc(r->cfg.ring_len, tg_udp_cfg_ring_entry(&r->cfg));
-		if (!run.ring || tg_udp_cfg_ring(&r->params, &r->cfg, run.ring, &err)) {
-			tg_error("%s\n", run.ring ? err.msg : "no memory for the header ring");
+		run->ring = calloc(r->cfg.ring_len, tg_udp_cfg_ring_entry(&r->cfg));
+		if (!run->ring || tg_udp_cfg_ring(&r->params, &r->cfg, run->ring, &err)) {
+			tg_error("%s\n", run->ring ? err.msg : "no memory for the header ring");
 			return TG_EXIT_FAIL;
 		}
 	}
-	run.n = r->o.threads;
-	run.t = calloc(run.n, sizeof(*run.t));
-	if (!run.t)
+	run->n = r->o.threads;
+	run->t = calloc(run->n, sizeof(*run->t));
+	if (!run->t)
 		return TG_EXIT_FAIL;
-	for (i = 0; i < run.n; i++) {
-		struct xsk_thread *t = &run.t[i];
+	for (i = 0; i < run->n; i++) {
+		struct xsk_thread *t = &run->t[i];
 		struct tg_xsk_cfg xc = {
 			.ifname = r->ifname, .queue = r->o.queue + i, .mode = (enum tg_xsk_mode)r->o.xsk_mode,
 			.nframes = XSK_NFRAMES,
@@ -277,8 +276,9 @@ static int open_sockets(struct udp_run *r)
 		};
 
 		t->r = r;
+		t->run = run;
 		t->idx = i;
-		t->ring = run.ring;
+		t->ring = run->ring;
 		t->rng = 0x9e3779b97f4a7c15ULL * (i + 1);
 		t->limited = r->o.num != 0;
 		t->quota = per + (i < extra);
@@ -291,19 +291,23 @@ static int open_sockets(struct udp_run *r)
 			memcpy(tg_xsk_data(&t->x, tg_xsk_addr(&t->x, f)), r->frame, r->cfg.frame_len);
 	}
 	if (r->o.xsk_mode == (int)TG_XSK_AUTO)
-		tg_info("AF_XDP sockets bound in %s mode\n", tg_xsk_mode_name(run.t[0].x.bound));
+		tg_info("AF_XDP sockets bound in %s mode\n", tg_xsk_mode_name(run->t[0].x.bound));
 	return TG_GO_ON;
 }
 
-static void close_sockets(void)
+void udp_xsk_close(struct udp_run *r)
 {
+	struct udp_xsk *run = r->xsk;
 	unsigned int i;
 
-	for (i = 0; run.t && i < run.n; i++)
-		tg_xsk_close(&run.t[i].x);
-	free(run.t);
-	free(run.ring);
-	run = (struct xsk_run){ 0 };
+	if (!run)
+		return;
+	for (i = 0; run->t && i < run->n; i++)
+		tg_xsk_close(&run->t[i].x);
+	free(run->t);
+	free(run->ring);
+	free(run);
+	r->xsk = NULL;
 }
 
 /*
@@ -312,29 +316,30 @@ static void close_sockets(void)
  */
 static int fill_pcpu(struct udp_run *r)
 {
+	const struct udp_xsk *run = r->xsk;
 	unsigned int i;
 
 	r->pcpu = tg_percpu_alloc_all(sizeof(*r->pcpu), &r->ncpus);
 	if (!r->pcpu)
 		return -ENOMEM;
-	for (i = 0; i < run.n; i++) {
+	for (i = 0; i < run->n; i++) {
 		struct udp_gen_pcpu *pc = &r->pcpu[r->cpus[i]];
 
-		pc->packets = atomic_load(&run.t[i].packets);
-		pc->first_tx = run.t[i].first_tx;
-		pc->last_tx = run.t[i].last_tx;
-		pc->max_behind_ns = run.t[i].max_behind_ns;
-		pc->forgiven_ns = run.t[i].forgiven_ns;
+		pc->packets = atomic_load(&run->t[i].packets);
+		pc->first_tx = run->t[i].first_tx;
+		pc->last_tx = run->t[i].last_tx;
+		pc->max_behind_ns = run->t[i].max_behind_ns;
+		pc->forgiven_ns = run->t[i].forgiven_ns;
 	}
 	return 0;
 }
 
-static bool all_done(void)
+static bool all_done(const struct udp_xsk *run)
 {
 	unsigned int i;
 
-	for (i = 0; i < run.n; i++)
-		if (!atomic_load(&run.t[i].done))
+	for (i = 0; i < run->n; i++)
+		if (!atomic_load(&run->t[i].done))
 			return false;
 	return true;
 }
@@ -342,40 +347,47 @@ static bool all_done(void)
 /* Runs the threads until -n, -D, a signal or an error; fills what the summary needs. */
 static int xsk_send(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed)
 {
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct udp_xsk *run = r->xsk;
+	struct timespec tick = { 0, 10000000 }, zero = { 0 };
 	char name[IF_NAMESIZE];
 	uint64_t start, now, next_iv, next_check;
 	struct tg_tx_counts last = { 0 };
+	sigset_t sigs, old;
 	unsigned int i;
-	int ret = TG_EXIT_OK;
+	int ret = TG_EXIT_OK, signo = 0;
 
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	/*
+	 * The threads inherit the mask: the signals that end a run wait for
+	 * this thread's sigtimedwait, which is its clock too.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
 	start = tg_now_ns();
 	next_iv = start + r->o.interval;
 	next_check = start;
-	for (i = 0; i < run.n; i++) {
-		int e = pthread_create(&run.t[i].tid, NULL, xsk_worker, &run.t[i]);
+	for (i = 0; i < run->n; i++) {
+		int e = pthread_create(&run->t[i].tid, NULL, xsk_worker, &run->t[i]);
 
 		if (e) {
 			tg_error("could not start sending thread %u: %s\n", i, strerror(e));
-			atomic_store(&run.stop, true);
+			atomic_store(&run->stop, true);
 			ret = TG_EXIT_FAIL;
 			break;
 		}
-		run.t[i].started = true;
-		if (tg_cpu_pin(run.t[i].tid, r->cpus[i]))
+		run->t[i].started = true;
+		if (tg_cpu_pin(run->t[i].tid, r->cpus[i]))
 			tg_warn("could not pin sending thread %u to CPU %d\n", i, r->cpus[i]);
 	}
-	while (ret == TG_EXIT_OK && !all_done()) {
-		struct timespec ts = { 0, 10000000 };
-
-		nanosleep(&ts, NULL);
+	while (ret == TG_EXIT_OK && !all_done(run)) {
+		signo = sigtimedwait(&sigs, NULL, &tick);
 		now = tg_now_ns();
-		if (xsk_signo || (r->o.duration && now - start >= r->o.duration))
+		if (signo > 0 || (r->o.duration && now - start >= r->o.duration))
 			break;
 		if (r->o.interval && now >= next_iv) {
-			struct tg_tx_counts c = totals(), d = tg_tx_sub(&c, &last);
+			struct tg_tx_counts c = totals(run), d = tg_tx_sub(&c, &last);
 
 			tg_tx_interval(&r->out, now - start, &d, r->o.interval);
 			last = c;
@@ -390,21 +402,23 @@ static int xsk_send(struct udp_run *r, struct tg_tx_counts *total, uint64_t *ela
 			}
 		}
 	}
-	atomic_store(&run.stop, true);
-	for (i = 0; i < run.n; i++)
-		if (run.t[i].started)
-			pthread_join(run.t[i].tid, NULL);
+	atomic_store(&run->stop, true);
+	for (i = 0; i < run->n; i++)
+		if (run->t[i].started)
+			pthread_join(run->t[i].tid, NULL);
 	*elapsed = tg_now_ns() - start;
-	*total = totals();
+	*total = totals(run);
 	if (r->paced && fill_pcpu(r))
 		ret = TG_EXIT_FAIL;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	for (i = 0; i < run.n; i++) {
-		if (run.t[i].error) {
-			tg_error("sending on %s queue %u failed: %s\n", r->ifname, run.t[i].x.queue,
-				 run.t[i].error == -ETIMEDOUT ? "no completion for 2 s (is the link up?)"
-				 : strerror(-run.t[i].error));
+	/* A second Ctrl-C during the wind-down is answered by the summary. */
+	while (sigtimedwait(&sigs, NULL, &zero) > 0)
+		;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (i = 0; i < run->n; i++) {
+		if (run->t[i].error) {
+			tg_error("sending on %s queue %u failed: %s\n", r->ifname, run->t[i].x.queue,
+				 run->t[i].error == -ETIMEDOUT ? "no completion for 2 s (is the link up?)"
+				 : strerror(-run->t[i].error));
 			ret = TG_EXIT_FAIL;
 		}
 	}
@@ -424,9 +438,4 @@ int udp_xsk_run(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed
 		ret = xsk_send(r, total, elapsed_ns);
 	}
 	return ret;
-}
-
-void udp_xsk_close(void)
-{
-	close_sockets();
 }
