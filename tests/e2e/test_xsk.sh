@@ -122,6 +122,10 @@ check_eq "udp --veth --xsk: exit 0" 0 $?
 check_eq "udp --veth --xsk: the far end got 20000 stamped, 0 lost" "20000 20000 0" \
 	"$(json_field "$TMP/veth.json" received) $(json_field "$TMP/veth.json" stamped) $(json_field "$TMP/veth.json" lost)"
 
+# probe: veth offers AF_XDP in copy mode only.
+check_true "probe -i: xsk-zerocopy says copy mode only" \
+	bash -c "ip netns exec $NSG $TG probe -i $VG --json | grep '\"name\":\"xsk-zerocopy\"' | grep -q 'copy mode only'"
+
 # ---- bad input: the value named, exit 1 or 2, nothing attached -------------
 
 # refused NAME CODE WORD CMD...: exits CODE and stderr names WORD.
