@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "percpu.h"
 #include "sink/acct.h"
+#include "sink/xsk_load.h"
 #include "sink_xsk.h"
 #include "xsk_rx.h"
 #include "xsk_rx.skel.h"
@@ -31,27 +32,6 @@ struct sink_xsk {
 	struct tg_xsk *socks;
 };
 
-static int load(struct sink_xsk *x, const struct tg_iface *iface, const struct sink_cfg *cfg,
-		struct tg_err *err)
-{
-	unsigned int nq = iface->num_rx_queues ? iface->num_rx_queues : 1;
-	int ret;
-
-	x->skel = xsk_rx_bpf__open();
-	if (!x->skel)
-		return tg_fail(err, errno, "could not open the AF_XDP redirect program: %s",
-			       strerror(errno));
-	x->skel->rodata->cfg = (struct xsk_rx_cfg){
-		.proto = cfg->proto, .port_filter = cfg->port_filter,
-		.port_lo = cfg->port_lo, .port_hi = cfg->port_hi,
-	};
-	bpf_map__set_max_entries(x->skel->maps.xsks, nq);
-	ret = xsk_rx_bpf__load(x->skel);
-	if (ret)
-		return tg_fail(err, -ret, "could not load the AF_XDP redirect program: %s "
-			       "(run with -v for the verifier's messages)", strerror(-ret));
-	return 0;
-}
 
 int sink_xsk_open(struct sink_xsk **out, const struct tg_iface *iface, const struct sink_cfg *cfg,
 		  int queue, enum tg_xsk_mode mode, struct tg_pcapw *pcap, int epfd,
@@ -75,7 +55,8 @@ int sink_xsk_open(struct sink_xsk **out, const struct tg_iface *iface, const str
 	x->snaplen = cfg->snaplen;
 	x->n = queue < 0 ? nq : 1;
 	x->socks = calloc(x->n, sizeof(*x->socks));
-	ret = x->socks ? load(x, iface, cfg, err) : tg_fail(err, ENOMEM, "no memory for sockets");
+	ret = x->socks ? tg_xsk_rx_load(&x->skel, cfg, nq, err)
+		       : tg_fail(err, ENOMEM, "no memory for sockets");
 	for (i = 0; !ret && i < x->n; i++) {
 		struct tg_xsk_cfg xc = {
 			.ifname = iface->name, .queue = queue < 0 ? i : (uint32_t)queue,
