@@ -65,7 +65,7 @@ static int open_bound(struct tg_xsk *x, const struct tg_xsk_cfg *cfg, uint16_t b
 		.fill_size = ring,
 		.comp_size = ring,
 		.frame_size = cfg->frame_size,
-		.frame_headroom = 0,
+		.frame_headroom = cfg->headroom,
 	};
 	struct xsk_socket_config scfg = {
 		.rx_size = cfg->rx ? ring : 0,

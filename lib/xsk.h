@@ -35,6 +35,7 @@ struct tg_xsk_cfg {
 	uint32_t frame_size;	/* 2048 or 4096 */
 	bool tx, rx;		/* which rings the socket has */
 	uint32_t ring_size;	/* each ring's descriptors, a power of two; 0: 2048 */
+	uint32_t headroom;	/* bytes the kernel leaves before each received frame */
 };
 
 struct tg_xsk {

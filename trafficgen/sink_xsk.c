@@ -61,6 +61,8 @@ int sink_xsk_open(struct sink_xsk **out, const struct tg_iface *iface, const str
 		struct tg_xsk_cfg xc = {
 			.ifname = iface->name, .queue = queue < 0 ? i : (uint32_t)queue,
 			.mode = mode, .nframes = RX_NFRAMES, .rx = true, .ring_size = RX_FILL,
+			/* NET_IP_ALIGN: the IP header after 14 bytes of Ethernet lands 4-aligned. */
+			.headroom = 2,
 			/* Half the memory where the MTU's frames (and two tags) fit. */
 			.frame_size = iface->mtu && iface->mtu + 22 <= 2048 ? 2048 : 4096,
 		};

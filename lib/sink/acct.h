@@ -34,7 +34,8 @@ void tg_sink_acct_free(struct tg_sink_acct *a);
 /*
  * Accounts one frame of len bytes that arrived at now_ns (CLOCK_MONOTONIC),
  * counted under verdict `act` (XDP_ABORTED..XDP_REDIRECT) if it matches.
- * Returns whether it matched.
+ * data sits 2 bytes past a 4-byte boundary, as the kernel places frames,
+ * so that the IP header is aligned. Returns whether it matched.
  */
 int tg_sink_acct_frame(struct tg_sink_acct *a, const uint8_t *data, uint32_t len,
 		       uint64_t now_ns, uint32_t act);

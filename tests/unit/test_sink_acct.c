@@ -41,7 +41,7 @@ static void test_stream(void **state)
 	struct sink_cfg cfg = { .proto = IPPROTO_UDP, .port_filter = 1, .port_lo = 9, .port_hi = 9 };
 	struct tg_sink_totals t = { 0 };
 	struct tg_sink_acct a;
-	uint8_t buf[LEN];
+	uint8_t store[LEN + 2] __attribute__((aligned(4))), *buf = store + 2;
 	size_t i;
 
 	assert_int_equal(tg_sink_acct_init(&a, &cfg), 0);
@@ -79,7 +79,7 @@ static void test_gap(void **state)
 	struct sink_cfg cfg = { .proto = SINK_PROTO_ANY };
 	struct tg_sink_totals t = { 0 };
 	struct tg_sink_acct a;
-	uint8_t buf[LEN];
+	uint8_t store[LEN + 2] __attribute__((aligned(4))), *buf = store + 2;
 
 	assert_int_equal(tg_sink_acct_init(&a, &cfg), 0);
 	frame(buf, 0, 1, 9);
