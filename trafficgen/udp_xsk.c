@@ -233,7 +233,13 @@ int udp_xsk_check(struct udp_run *r)
 		return tg_usage_error(&udp_cmd_def, "--xsk and --pcap-out exclude each other: a dry run sends nothing");
 	if (r->nifs > 1)
 		return tg_usage_error(&udp_cmd_def, "--xsk sends on one interface: '%s' names %u", r->ifname, r->nifs);
-	nq = r->iface.num_tx_queues > r->iface.num_rx_queues ? r->iface.num_tx_queues
+	/* Checked before the sockets, as a target is: a down link refuses every send. */
+	if (!r->iface.up && !r->o.pcap_out) {
+		tg_error("interface %s is down; bring it up with 'ip link set dev %s up'\n",
+			 r->ifname, r->ifname);
+		return TG_EXIT_FAIL;
+	}
+		nq = r->iface.num_tx_queues > r->iface.num_rx_queues ? r->iface.num_tx_queues
 							       : r->iface.num_rx_queues;
 	if (nq && r->o.queue + r->o.threads > nq)
 		return tg_usage_error(&udp_cmd_def, "--queue %llu with %llu thread(s): %s has %u queue(s) "

@@ -164,6 +164,10 @@ refused "sink --xsk-mode zerocopy on veth" 1 "zero-copy" \
 refused "udp --xsk: UMEM over RLIMIT_MEMLOCK" 1 "RLIMIT_MEMLOCK" \
 	in_g setpriv --inh-caps=-ipc_lock,-sys_resource --bounding-set=-ipc_lock,-sys_resource \
 	bash -c "ulimit -l 64; exec $TG udp --xsk -n 10 -A $G4 -a 198.18.1.1 $VG"
+ip -n "$NSG" link set dev "$VG" down
+refused "udp --xsk on a down interface" 1 "is down" \
+	in_g "$TG" udp --xsk -n 10 -A "$G4" -a 198.18.1.1 "$VG"
+ip -n "$NSG" link set dev "$VG" up
 check_true "bad input: nothing attached to the sender" no_xdp_on_gen
 check_true "bad input: nothing attached to the receiver" no_xdp_on_recv
 
