@@ -252,11 +252,14 @@ static int judge(struct udp_run *r, const struct tg_tx_counts *sent, uint64_t ns
 	return TG_THRESH_EXIT;
 }
 
-/* The live-frame run; its counts and time into *total and *elapsed_ns. */
-static int send_live(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed_ns)
+/*
+ * The live-frame run; its counts and time into *total and *elapsed_ns, how
+ * it stopped into *res (told after the summary).
+ */
+static int send_live(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed_ns,
+		     struct tg_live_result *res)
 {
 	struct tg_err err = { "" };
-	struct tg_live_result res;
 	int ifindex[UDP_MAX_IFS] = { r->iface.ifindex };
 	unsigned int i;
 	struct tg_live_cfg lf = {
@@ -291,22 +294,24 @@ static int send_live(struct udp_run *r, struct tg_tx_counts *total, uint64_t *el
 	r->start_ns = tg_now_ns();
 	if (r->mode->init_pcpu(r, r->start_ns))
 		return TG_EXIT_FAIL;
-	if (tg_live_run(&lf, &res, &err)) {
+	if (tg_live_run(&lf, res, &err)) {
 		tg_error("%s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}
 	*total = read_counts(r, true);
-	*elapsed_ns = res.elapsed_ns;
-	return report_stop(r, &res);
+	*elapsed_ns = res->elapsed_ns;
+	return TG_EXIT_OK;
 }
 
 static int send_frames(struct udp_run *r)
 {
 	struct tg_tx_counts total = { 0 };
 	uint64_t elapsed_ns = UINT64_MAX;	/* stays so if the run never started */
+	struct tg_live_result res = { 0 };
 	int gate, ret;
 
-	ret = r->o.xsk ? udp_xsk_run(r, &total, &elapsed_ns) : send_live(r, &total, &elapsed_ns);
+	ret = r->o.xsk ? udp_xsk_run(r, &total, &elapsed_ns)
+		       : send_live(r, &total, &elapsed_ns, &res);
 	if (elapsed_ns == UINT64_MAX)
 		return ret;
 	if (r->far_open && tg_far_end_read(&r->far, &r->far_totals))
@@ -319,6 +324,8 @@ static int send_frames(struct udp_run *r)
 	if (r->far_open && !r->o.json)
 		tg_sink_summary(&(struct tg_sink_out){ .f = stdout, .ifname = r->far.env.sink_if },
 				&r->far_totals, elapsed_ns);
+	if (!r->o.xsk)
+		ret = report_stop(r, &res);
 	return ret == TG_EXIT_OK ? gate : ret;
 }
 
