@@ -71,7 +71,6 @@ struct sink_opts {
 	bool verbose;
 };
 
-
 static const struct sink_opts sink_defaults = {
 	.action = { .verdict = XDP_DROP },
 	.proto = PROTO_ANY,
@@ -429,8 +428,10 @@ static void print_start(struct sink_run *r)
 		tg_print_str(&p, TG_PRINT_ANY, "pcap", ", recording to %s", r->o.pcap);
 	if (r->xsk) {
 		tg_print_str(&p, TG_PRINT_JSON, "engine", NULL, "xsk");
-		tg_print_str(&p, TG_PRINT_ANY, "xsk_mode", ", in AF_XDP sockets (%s mode", sink_xsk_mode(r->xsk));
-		tg_print_u64(&p, TG_PRINT_ANY, "xsk_sockets", ", %llu queue(s))", sink_xsk_nsockets(r->xsk));
+		tg_print_str(&p, TG_PRINT_ANY, "xsk_mode", ", in AF_XDP sockets (%s mode",
+			     sink_xsk_mode(r->xsk));
+		tg_print_u64(&p, TG_PRINT_ANY, "xsk_sockets", ", %llu queue(s))",
+			     sink_xsk_nsockets(r->xsk));
 	}
 	tg_print_text(&p, "; Ctrl-C to stop");
 	tg_print_close(&p);

@@ -230,9 +230,11 @@ int udp_xsk_check(struct udp_run *r)
 		return tg_usage_error(&udp_cmd_def, "--xsk and %s exclude each other: %s",
 				      r->o.prog ? "--prog" : "--template", why);
 	if (r->o.pcap_out)
-		return tg_usage_error(&udp_cmd_def, "--xsk and --pcap-out exclude each other: a dry run sends nothing");
+		return tg_usage_error(&udp_cmd_def, "--xsk and --pcap-out exclude each other: "
+				      "a dry run sends nothing");
 	if (r->nifs > 1)
-		return tg_usage_error(&udp_cmd_def, "--xsk sends on one interface: '%s' names %u", r->ifname, r->nifs);
+		return tg_usage_error(&udp_cmd_def, "--xsk sends on one interface: '%s' names %u",
+				      r->ifname, r->nifs);
 	/* Checked before the sockets, as a target is: a down link refuses every send. */
 	if (!r->iface.up && !r->o.pcap_out) {
 		tg_error("interface %s is down; bring it up with 'ip link set dev %s up'\n",

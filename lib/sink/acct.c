@@ -118,6 +118,6 @@ void tg_sink_acct_totals(const struct tg_sink_acct *a, struct tg_sink_totals *t)
 		t->duplicates += s->duplicates;
 		t->late += s->late;
 	}
-	tg_hist_summarise((const uint64_t *)a->lat.buckets, LATHIST_BUCKETS, a->lat.min, a->lat.max, a->lat.sum,
-			  &t->lat);
+	tg_hist_summarise((const uint64_t *)a->lat.buckets, LATHIST_BUCKETS, a->lat.min,
+			  a->lat.max, a->lat.sum, &t->lat);
 }
