@@ -31,6 +31,17 @@ check_eq "v6: 30000 sent" 30000 "$(uf sent)"
 check_eq "v6: 30000 reached UDP" 30000 $(( $(udp_in 6) - in6 ))
 check_eq "v6: no checksum errors" 0 "$(udp_csum_errors 6)"
 
+# tshark judges every checksum of captured runs, and sees the ranges walked.
+capture xcap4 2000 --xsk -A "$G4" -a 198.18.1.1-198.18.1.20 -p 1000-1099 -s 70-300 --stamp
+check_eq "tshark, v4 sizes and ranges: 2000 frames, all checksums good, none bad" "2000 2000 0" \
+	"$(frame_count "$TMP/xcap4.pcap") $(checksum_frames good "$TMP/xcap4.pcap") $(checksum_frames bad "$TMP/xcap4.pcap")"
+check_eq "tshark, v4: 100 destination ports, 20 addresses" "100 20" \
+	"$(count_unique "$TMP/xcap4.pcap" udp.dstport) $(count_unique "$TMP/xcap4.pcap" ip.dst)"
+FILTER="vlan 5 and vlan 6 and udp" capture xcap6 2000 --xsk -A "$G6" \
+	-a 2001:2:0:1::1-2001:2:0:1::40 -P 1-65535 --random --qinq 5:6
+check_eq "tshark, v6 random, QinQ: 2000 frames, all checksums good, none bad" "2000 2000 0" \
+	"$(frame_count "$TMP/xcap6.pcap") $(checksum_frames good "$TMP/xcap6.pcap") $(checksum_frames bad "$TMP/xcap6.pcap")"
+
 in4=$(udp_in 4)
 xsk -n 20001 -t 2 -A "$G4" -a 198.18.1.1-198.18.1.3 --vlan 0 --stamp
 check_eq "two threads on queues 0 and 1: exit 0" 0 $?
