@@ -206,14 +206,18 @@ if bg_xsk int; then
 else
 	not_ok "udp --xsk (SIGINT) started" "$(cat "$TMP/int.err")"
 fi
-if bg_xsk gone; then
+# Both ends at once: the pair deleted under a sending udp --xsk and a sink --xsk.
+if start_sink sgone -D 20 && bg_xsk gone; then
 	sleep 0.2
 	ip -n "$NSG" link del "$VG"
 	wait_exit "$BG" 5
 	check_eq "udp --xsk: the interface vanishing ends the run within 5 s, exit 1" 1 $?
 	check_true "udp --xsk: and says so" grep -q "went away\|failed" "$TMP/gone.err"
+	wait_exit "$SINK_PID" 5
+	check_eq "sink --xsk: its interface vanishing ends it within 5 s, exit 1" 1 $?
+	check_true "sink --xsk: and says so" grep -q "went away" "$TMP/sgone.err"
 else
-	not_ok "udp --xsk (interface gone) started" "$(cat "$TMP/gone.err")"
+	not_ok "udp --xsk and sink --xsk (interface gone) started" "$(cat "$TMP/gone.err" "$TMP/sgone.err")"
 fi
 
 echo "1..$TAP_N"
