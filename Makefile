@@ -19,7 +19,7 @@ PKG_CONFIG ?= pkg-config
 # Debian 12 packages, by what they give the build.
 DEB_BUILD := make gcc clang llvm bpftool pkg-config libbpf-dev libelf-dev \
 	zlib1g-dev libpcap-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev \
-	libcmocka-dev linux-libc-dev
+	libcmocka-dev linux-libc-dev libxdp-dev
 # What the tests and the bench call besides the shell's base: ip and ss,
 # ethtool, tcpdump and tshark to judge frames from outside, socat, jq for
 # JSON, sysctl (procps); the bench's other tools (trafgen, iperf3, gnuplot).
@@ -28,7 +28,7 @@ DEB_TEST := iproute2 ethtool tcpdump tshark socat jq procps netsniff-ng iperf3 g
 DEB_FUZZ := libclang-rt-dev
 DEB_PKGS := $(DEB_BUILD) $(DEB_TEST) $(DEB_FUZZ)
 
-PKGS := libbpf libelf zlib libnl-genl-3.0 libnl-route-3.0 libnl-3.0 libpcap
+PKGS := libxdp libbpf libelf zlib libnl-genl-3.0 libnl-route-3.0 libnl-3.0 libpcap
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
@@ -231,7 +231,7 @@ $(FUZZ_DIR)/fuzz_parse: tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c $(LIB_H
 # not main.c, whose main() would displace libFuzzer's.
 FUZZ_CMDS := trafficgen/cmds.c trafficgen/udp.c trafficgen/udp_opts.c trafficgen/udp_builtin.c \
 	trafficgen/udp_capture.c trafficgen/udp_prog.c trafficgen/udp_dry.c trafficgen/udp_report.c \
-	trafficgen/sink.c trafficgen/probe.c trafficgen/xdptest.c
+	trafficgen/udp_xsk.c trafficgen/sink.c trafficgen/sink_xsk.c trafficgen/probe.c trafficgen/xdptest.c
 $(FUZZ_DIR)/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRCS) $(FUZZ_CMDS) \
 		$(LIB_HDRS) $(wildcard bpf/*.h trafficgen/*.h) $(SKELS)
 	$(call msg,FUZZ,$@)

@@ -7,8 +7,8 @@
  * match go to the stack untouched and uncounted.
  */
 #include "compat.bpf.h"
-#include <linux/tcp.h>
 #include "sink.h"
+#include "sink_parse.h"
 #include "stamp.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -57,144 +57,6 @@ struct {
 /* A new stream's initial value: too big for the 512-byte stack. */
 static __u8 stream_zero[sizeof(struct sink_stream)];
 
-/*
- * ICMP's header is 8 bytes (RFC 792), ICMPv6's 4 (RFC 4443). Not from
- * <linux/icmp.h>: it drags in libc's socket headers, which do not build
- * for the BPF target.
- */
-#define ICMP4_HLEN 8
-#define ICMP6_HLEN 4
-
-struct vlan_tag {
-	__be16 tci;
-	__be16 proto;
-};
-
-/* What parse() found; l4 is IPPROTO_ICMP for ICMPv6 too, 0 for anything not parsed. */
-struct pkt {
-	__u8 l4;
-	__u16 dport;		/* UDP/TCP, host order */
-	void *payload;		/* UDP payload */
-	__u32 udp_len;		/* from the UDP header */
-};
-
-enum { PARSE_OK, PARSE_TRUNCATED };
-
-static __always_inline int parse_l4(void *l4, void *end, __u8 proto, struct pkt *p)
-{
-	switch (proto) {
-	case IPPROTO_UDP: {
-		struct udphdr *udp = l4;
-
-		if ((void *)(udp + 1) > end)
-			return PARSE_TRUNCATED;
-		p->l4 = IPPROTO_UDP;
-		p->dport = bpf_ntohs(udp->dest);
-		p->payload = udp + 1;
-		p->udp_len = bpf_ntohs(udp->len);
-		return PARSE_OK;
-	}
-	case IPPROTO_TCP: {
-		struct tcphdr *tcp = l4;
-
-		if ((void *)(tcp + 1) > end)
-			return PARSE_TRUNCATED;
-		p->l4 = IPPROTO_TCP;
-		p->dport = bpf_ntohs(tcp->dest);
-		return PARSE_OK;
-	}
-	case IPPROTO_ICMP:
-		if (l4 + ICMP4_HLEN > end)
-			return PARSE_TRUNCATED;
-		p->l4 = IPPROTO_ICMP;
-		return PARSE_OK;
-	case IPPROTO_ICMPV6:
-		if (l4 + ICMP6_HLEN > end)
-			return PARSE_TRUNCATED;
-		p->l4 = IPPROTO_ICMP;
-		return PARSE_OK;
-	}
-	return PARSE_OK;
-}
-
-static __always_inline int parse_ipv4(void *l3, void *end, struct pkt *p)
-{
-	struct iphdr *ip = l3;
-	__u32 hlen;
-
-	if ((void *)(ip + 1) > end)
-		return PARSE_TRUNCATED;
-	hlen = ip->ihl * 4;
-	if (hlen < sizeof(*ip))
-		return PARSE_OK;	/* not IPv4 as we know it: "other" */
-	if (l3 + hlen > end || l3 + bpf_ntohs(ip->tot_len) > end)
-		return PARSE_TRUNCATED;
-	/* Only the first fragment carries the transport header. */
-	if (ip->frag_off & bpf_htons(0x1fff))
-		return PARSE_OK;
-	return parse_l4(l3 + hlen, end, ip->protocol, p);
-}
-
-static __always_inline int parse_ipv6(void *l3, void *end, struct pkt *p)
-{
-	struct ipv6hdr *ip6 = l3;
-	__u16 plen;
-
-	if ((void *)(ip6 + 1) > end)
-		return PARSE_TRUNCATED;
-	plen = bpf_ntohs(ip6->payload_len);
-	/* 0 is a jumbogram (RFC 2675), whose length is in an option. */
-	if (plen && (void *)(ip6 + 1) + plen > end)
-		return PARSE_TRUNCATED;
-	/* Extension headers are not walked: their next header is "other". */
-	return parse_l4(ip6 + 1, end, ip6->nexthdr, p);
-}
-
-static __always_inline int parse(void *data, void *end, struct pkt *p)
-{
-	struct ethhdr *eth = data;
-	void *l3 = eth + 1;
-	__u16 proto;
-	int i;
-
-	if (l3 > end)
-		return PARSE_TRUNCATED;
-	proto = eth->h_proto;
-	/* 802.1ad outer and 802.1Q inner, or a single tag of either kind. */
-#pragma unroll
-	for (i = 0; i < 2; i++) {
-		struct vlan_tag *tag = l3;
-
-		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
-			break;
-		if ((void *)(tag + 1) > end)
-			return PARSE_TRUNCATED;
-		proto = tag->proto;
-		l3 = tag + 1;
-	}
-	if (proto == bpf_htons(ETH_P_IP))
-		return parse_ipv4(l3, end, p);
-	if (proto == bpf_htons(ETH_P_IPV6))
-		return parse_ipv6(l3, end, p);
-	return PARSE_OK;
-}
-
-static __always_inline int filter_any(void)
-{
-	return cfg.proto == SINK_PROTO_ANY && !cfg.port_filter;
-}
-
-static __always_inline int matches(const struct pkt *p)
-{
-	if (cfg.proto != SINK_PROTO_ANY && p->l4 != cfg.proto)
-		return 0;
-	if (cfg.port_filter &&
-	    ((p->l4 != IPPROTO_UDP && p->l4 != IPPROTO_TCP) ||
-	     p->dport < cfg.port_lo || p->dport > cfg.port_hi))
-		return 0;
-	return 1;
-}
-
 static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq,
 				      __u64 total)
 {
@@ -219,9 +81,9 @@ static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq,
 
 static __always_inline void record_latency(struct sink_pcpu *pc, __u64 tx_ns)
 {
-	__u64 now = bpf_ktime_get_ns(), d;
+	__u64 now = bpf_ktime_get_ns();
 	struct sink_lat *l;
-	__u32 key = 0, b;
+	__u32 key = 0;
 
 	/* Sent "after" it arrived: the clocks are not one (see the man page). */
 	if (tx_ns > now) {
@@ -229,20 +91,8 @@ static __always_inline void record_latency(struct sink_pcpu *pc, __u64 tx_ns)
 		return;
 	}
 	l = bpf_map_lookup_elem(&lat, &key);
-	if (!l)
-		return;
-	d = now - tx_ns;
-	if (!l->count || d < l->min)
-		l->min = d;
-	if (d > l->max)
-		l->max = d;
-	l->count++;
-	l->sum += d;
-	b = lathist_bucket(d);
-	/* The bound holds by construction; the verifier needs to see it. */
-	barrier_var(b);
-	if (b < LATHIST_BUCKETS)
-		l->buckets[b]++;
+	if (l)
+		sink_lat_add(l, now - tx_ns);
 }
 
 static __always_inline void handle_stamp(struct sink_pcpu *pc, const struct pkt *p,
@@ -322,22 +172,24 @@ int sink(struct xdp_md *ctx)
 	struct pkt p = {};
 	struct sink_pcpu *pc;
 	__u32 key = 0, len = end - data, act;
-	int ret;
 
 	pc = bpf_map_lookup_elem(&stats, &key);
 	if (!pc)
 		return XDP_PASS;
-	ret = parse(data, end, &p);
-	if (ret == PARSE_TRUNCATED) {
+	switch (sink_classify(data, end, &p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi)) {
+	case SINK_TRUNCATED_PASS:
 		pc->truncated++;
-		/* Under a filter we cannot tell whether it was meant to match. */
-		if (!filter_any())
-			return XDP_PASS;
-	} else if (!matches(&p)) {
+		return XDP_PASS;
+	case SINK_TRUNCATED:
+		pc->truncated++;
+		break;
+	case SINK_IGNORED:
 		pc->ignored++;
 		return XDP_PASS;
-	} else if (p.payload) {
-		handle_stamp(pc, &p, end);
+	case SINK_MATCHED:
+		if (p.payload)
+			handle_stamp(pc, &p, end);
+		break;
 	}
 	if (cfg.pcap)
 		record(ctx, pc, len);

@@ -60,6 +60,31 @@ struct sink_lat {
 };
 
 /*
+ * Adds one latency d to l: the sink program's and `sink --xsk`'s
+ * (lib/sink/acct.c) one way to.
+ */
+static inline __attribute__((always_inline)) void sink_lat_add(struct sink_lat *l, __u64 d)
+{
+	__u32 b;
+
+	if (!l->count || d < l->min)
+		l->min = d;
+	if (d > l->max)
+		l->max = d;
+	l->count++;
+	l->sum += d;
+	b = lathist_bucket(d);
+	/*
+	 * The bound holds by construction; the verifier needs to see it, on
+	 * the register the index is in (libbpf's barrier_var, spelled out
+	 * so that userspace builds it too).
+	 */
+	asm volatile("" : "+r"(b));
+	if (b < LATHIST_BUCKETS)
+		l->buckets[b]++;
+}
+
+/*
  * Value of the per-CPU stream map (key: the stamp's stream id, host
  * order): each CPU's own view, merged by readers (seqtrack_merge()).
  */

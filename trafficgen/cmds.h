@@ -33,6 +33,8 @@ extern const struct tg_cmd_def tcp_cmd_def;
 int cmd_tcp(int argc, char **argv);
 extern const struct tg_cmd_def xdptest_cmd_def;
 int cmd_xdptest(int argc, char **argv);
+extern const struct tg_cmd_def xsk_udp_cmd_def;
+int cmd_xsk_udp(int argc, char **argv);
 
 /*
  * Parses argv with the command's table. Returns TG_GO_ON, or the exit code

@@ -14,6 +14,7 @@ static const struct tg_cmd commands[] = {
 	{ &probe_cmd_def, cmd_probe },
 	{ &tcp_cmd_def, cmd_tcp },
 	{ &xdptest_cmd_def, cmd_xdptest },
+	{ &xsk_udp_cmd_def, cmd_xsk_udp },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -416,6 +416,27 @@ static void check_target(struct probe_run *r, bool known, uint64_t features)
 	}
 }
 
+/* AF_XDP (udp --xsk, sink --xsk): copy mode anywhere, zero-copy where the driver offers it. */
+static void check_xsk(struct probe_run *r, bool known, uint64_t features)
+{
+	const struct tg_iface *i = &r->iface;
+	const char *drv = i->driver[0] ? i->driver : "unknown";
+	struct line l = { "", "" };
+
+	if (!known) {
+		say(l.detail, "zero-copy unknown: the kernel does not report XDP features; "
+		    "copy mode works on any interface");
+		report(r, "xsk-zerocopy", V_WARN, &l);
+	} else if (features & NETDEV_XDP_ACT_XSK_ZEROCOPY) {
+		say(l.detail, "driver %s offers AF_XDP zero-copy (--xsk-mode auto takes it)", drv);
+		report(r, "xsk-zerocopy", V_OK, &l);
+	} else {
+		say(l.detail, "driver %s offers AF_XDP in copy mode only: --xsk works, "
+		    "--xsk-mode zerocopy is refused", drv);
+		report(r, "xsk-zerocopy", V_OK, &l);
+	}
+}
+
 static void check_peer_elsewhere(struct probe_run *r)
 {
 	struct line l = { "", "" };
@@ -489,6 +510,7 @@ static void check_interface(struct probe_run *r)
 	check_iface(r);
 	known = check_features(r, &features);
 	check_target(r, known, features);
+	check_xsk(r, known, features);
 	if (!strcmp(r->iface.kind, "veth"))
 		check_veth(r);
 }

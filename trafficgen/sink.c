@@ -33,6 +33,7 @@
 #include "sink/report.h"
 #include "sink.h"
 #include "sink.skel.h"
+#include "sink_xsk.h"
 #include "stats.h"
 
 #define NS_PER_SEC 1000000000ULL
@@ -63,6 +64,9 @@ struct sink_opts {
 	const char *pcap;
 	uint64_t snaplen;
 	struct tg_thresh gate;
+	bool xsk;			/* --xsk: AF_XDP sockets take the frames */
+	uint64_t queue;			/* --queue: the one queue with --xsk */
+	int xsk_mode;			/* enum tg_xsk_mode */
 	bool json;
 	bool verbose;
 };
@@ -131,6 +135,13 @@ static const struct tg_opt sink_opts[] = {
 	  "exit 3 if fewer matching frames per second arrived", 1, 0 },
 	{ "max-latency-p99", 0, TG_OPT_DURATION, OPT(gate.max_p99_ns), "TIME",
 	  "exit 3 if the 99th percentile latency of stamped frames is above TIME", 1, 0 },
+	{ "xsk", 0, TG_OPT_FLAG, OPT(xsk), NULL,
+	  "receive the matching frames in AF_XDP sockets, one per queue, and count them there" },
+	{ "queue", 'q', TG_OPT_UINT, OPT(queue), "N",
+	  "with --xsk: only queue N (default: every receive queue)", 0, 65535 },
+	{ "xsk-mode", 0, TG_OPT_ENUM, OPT(xsk_mode), NULL,
+	  "with --xsk: zero-copy or copy bind; auto takes zero-copy where the driver offers it "
+	  "(default auto)", 0, 0, tg_xsk_mode_names },
 	{ "json", 0, TG_OPT_FLAG, OPT(json), NULL,
 	  "print every line as one JSON object" },
 	{ "verbose", 'v', TG_OPT_FLAG, OPT(verbose), NULL,
@@ -159,6 +170,8 @@ struct sink_run {
 	struct sink_cfg cfg;
 	struct sink_bpf *skel;
 	struct bpf_link *link;
+	struct sink_xsk *xsk;		/* with --xsk */
+	int queue;			/* with --xsk: -1 for every queue */
 	struct tg_sink_maps maps;
 	struct ring_buffer *rb;
 	struct tg_pcapw pcap;
@@ -193,6 +206,24 @@ static int resolve_redirect(struct sink_run *r)
 	return TG_GO_ON;
 }
 
+/* --xsk's options against the others. */
+static int resolve_xsk(struct sink_run *r, const struct tg_opts_result *res)
+{
+	bool queue = tg_opt_given(&sink_cmd_def, res, "queue");
+
+	r->queue = queue ? (int)r->o.queue : -1;
+	if (!r->o.xsk) {
+		if (queue || tg_opt_given(&sink_cmd_def, res, "xsk-mode"))
+			return tg_usage_error(&sink_cmd_def, "%s is for AF_XDP sockets: add --xsk",
+					      queue ? "--queue" : "--xsk-mode");
+		return TG_GO_ON;
+	}
+	if (tg_opt_given(&sink_cmd_def, res, "action") && r->o.action.verdict != XDP_DROP)
+		return tg_usage_error(&sink_cmd_def, "--xsk takes the matching frames into its sockets: "
+				      "no --action but drop");
+	return TG_GO_ON;
+}
+
 /* Checks the options against each other and the interface; TG_GO_ON or an exit code. */
 static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 {
@@ -220,6 +251,9 @@ static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 	    r->cfg.proto != IPPROTO_UDP && r->cfg.proto != IPPROTO_TCP)
 		return tg_usage_error(&sink_cmd_def, "--port needs UDP or TCP, not --proto %s",
 				      proto_names[r->o.proto]);
+	ret = resolve_xsk(r, res);
+	if (ret != TG_GO_ON)
+		return ret;
 	if (r->cfg.action == XDP_REDIRECT) {
 		ret = resolve_redirect(r);
 		if (ret != TG_GO_ON)
@@ -230,6 +264,11 @@ static int resolve(struct sink_run *r, const struct tg_opts_result *res)
 		fprintf(stderr, "trafficgen sink: %s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}
+	if (r->o.xsk && r->queue >= 0 && r->iface.num_rx_queues &&
+	    (unsigned int)r->queue >= r->iface.num_rx_queues)
+		return tg_usage_error(&sink_cmd_def, "--queue %d: %s has %u receive queue(s) (0-%u)",
+				      r->queue, r->ifname, r->iface.num_rx_queues,
+				      r->iface.num_rx_queues - 1);
 	if (r->iface.xdp_prog_id) {
 		tg_error("%s already has an XDP program attached (id %u): the sink would "
 			 "replace it. See 'bpftool net show dev %s'; detach it first "
@@ -329,11 +368,33 @@ static int attach(struct sink_run *r)
 	return ret;
 }
 
+/* epoll data of the --xsk sockets: XSK_TAG + the socket's index (0 signals, 1 records). */
+#define XSK_TAG 2
+
+/* --xsk: the sockets, then the program that fills them. */
+static int attach_xsk(struct sink_run *r)
+{
+	struct tg_err err = { "" };
+
+	if (sink_xsk_open(&r->xsk, &r->iface, &r->cfg, r->queue, (enum tg_xsk_mode)r->o.xsk_mode,
+			  r->cfg.pcap ? &r->pcap : NULL, r->epfd, XSK_TAG, &err) ||
+	    sink_xsk_attach(r->xsk, &err)) {
+		tg_error("--xsk: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Counters summed over CPUs; with `all`, streams and latency too. */
 static struct tg_sink_totals read_totals(struct sink_run *r, bool all)
 {
 	struct tg_sink_totals t = { 0 };
 
+	if (r->xsk) {
+		sink_xsk_totals(r->xsk, &t);
+		t.pcap_written = r->pcap.written;
+		return t;
+	}
 	if (tg_sink_maps_read(&r->maps, all, &t))
 		return r->last;
 	t.pcap_written = r->pcap.written;
@@ -365,19 +426,30 @@ static void print_start(struct sink_run *r)
 	}
 	if (r->o.pcap)
 		tg_print_str(&p, TG_PRINT_ANY, "pcap", ", recording to %s", r->o.pcap);
+	if (r->xsk) {
+		tg_print_str(&p, TG_PRINT_JSON, "engine", NULL, "xsk");
+		tg_print_str(&p, TG_PRINT_ANY, "xsk_mode", ", in AF_XDP sockets (%s mode",
+			     sink_xsk_mode(r->xsk));
+		tg_print_u64(&p, TG_PRINT_ANY, "xsk_sockets", ", %llu queue(s))",
+			     sink_xsk_nsockets(r->xsk));
+	}
 	tg_print_text(&p, "; Ctrl-C to stop");
 	tg_print_close(&p);
 }
 
-/* Reads what woke us: a signal ends the run, records go to the file. */
+/* Reads what woke us: a signal ends the run, records go to the file, frames are counted. */
 static void handle_events(struct sink_run *r, uint64_t timeout_ns)
 {
-	struct epoll_event ev[2];
+	struct epoll_event ev[16];
 	struct signalfd_siginfo si;
 	int n, i, ret;
 
-	n = epoll_wait(r->epfd, ev, 2, (timeout_ns + NS_PER_MS - 1) / NS_PER_MS);
+	n = epoll_wait(r->epfd, ev, 16, (timeout_ns + NS_PER_MS - 1) / NS_PER_MS);
 	for (i = 0; i < n; i++) {
+		if (ev[i].data.u32 >= XSK_TAG) {
+			sink_xsk_drain(r->xsk, ev[i].data.u32 - XSK_TAG);
+			continue;
+		}
 		if (ev[i].data.u32 == 0) {
 			if (read(r->sigfd, &si, sizeof(si)) == sizeof(si))
 				r->stop = STOP_SIGNAL;
@@ -469,11 +541,13 @@ static int finish(struct sink_run *r)
 {
 	struct tg_err err = { "" };
 	struct tg_sink_totals t;
-	uint64_t elapsed = tg_now_ns() - r->start_ns;
+	uint64_t elapsed = tg_now_ns() - r->start_ns, xsk_dropped;
 	int ret = r->stop == STOP_ERROR ? TG_EXIT_FAIL : TG_EXIT_OK;
 
 	bpf_link__destroy(r->link);
 	r->link = NULL;
+	if (r->xsk)
+		sink_xsk_detach(r->xsk);
 	if (r->rb && ring_buffer__consume(r->rb) < 0)
 		ret = TG_EXIT_FAIL;
 	t = read_totals(r, true);
@@ -484,6 +558,9 @@ static int finish(struct sink_run *r)
 		ret = TG_EXIT_FAIL;
 	}
 	tg_sink_summary(&r->out, &t, elapsed);
+	if (r->xsk && (xsk_dropped = sink_xsk_dropped(r->xsk)))
+		tg_warn("%llu frames were dropped by the AF_XDP sockets' rings, full: this "
+			"process could not keep up\n", (unsigned long long)xsk_dropped);
 	if (t.pcap_dropped)
 		tg_warn("%llu frames could not be recorded: the ring buffer was full "
 			"(the disk or this process could not keep up)\n",
@@ -496,6 +573,7 @@ static void sink_run_close(struct sink_run *r)
 	struct tg_err err = { "" };
 
 	bpf_link__destroy(r->link);
+	sink_xsk_close(r->xsk);
 	ring_buffer__free(r->rb);
 	tg_pcapw_close(&r->pcap, &err);
 	sink_bpf__destroy(r->skel);
@@ -535,13 +613,13 @@ int cmd_sink(int argc, char **argv)
 		goto out;
 
 	ret = TG_EXIT_FAIL;
-	if (load_program(r) || open_recording(r))
+	if (!r->o.xsk && (load_program(r) || open_recording(r)))
 		goto out;
 	if (setup_events(r)) {
 		tg_error("could not set up signal handling: %s\n", strerror(errno));
 		goto out;
 	}
-	if (attach(r))
+	if (r->o.xsk ? attach_xsk(r) : attach(r))
 		goto out;
 	r->out = (struct tg_sink_out){
 		.f = stdout, .json = r->o.json, .pcap = r->cfg.pcap,

@@ -100,6 +100,14 @@ static int resolve(struct udp_run *r)
 		memcpy(r->o.src_mac, r->iface.mac, 6);
 	if (r->far_open && !r->given.dst_mac)
 		memcpy(r->o.dst_mac, r->far.env.sink_mac, 6);
+	if (!r->o.xsk && (r->given.queue || r->given.xsk_mode))
+		return tg_usage_error(&udp_cmd_def, "%s is for the AF_XDP engine: add --xsk",
+				      r->given.queue ? "--queue" : "--xsk-mode");
+	if (r->o.xsk) {
+		ret = udp_xsk_check(r);
+		if (ret != TG_GO_ON)
+			return ret;
+	}
 	ret = r->mode->resolve(r);
 	if (ret == TG_GO_ON)
 		ret = resolve_threads(r);
@@ -244,10 +252,14 @@ static int judge(struct udp_run *r, const struct tg_tx_counts *sent, uint64_t ns
 	return TG_THRESH_EXIT;
 }
 
-static int send_frames(struct udp_run *r)
+/*
+ * The live-frame run; its counts and time into *total and *elapsed_ns, how
+ * it stopped into *res (told after the summary).
+ */
+static int send_live(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed_ns,
+		     struct tg_live_result *res)
 {
 	struct tg_err err = { "" };
-	struct tg_live_result res;
 	int ifindex[UDP_MAX_IFS] = { r->iface.ifindex };
 	unsigned int i;
 	struct tg_live_cfg lf = {
@@ -268,8 +280,6 @@ static int send_frames(struct udp_run *r)
 		/* Paced and user programs drop frames, or may: they count their own. */
 		.prog_counts = r->paced || r->mode->counts_own,
 	};
-	struct tg_tx_counts total;
-	int gate, ret;
 
 	for (i = 1; i < r->nifs; i++)
 		ifindex[i] = r->ifaces[i].ifindex;
@@ -284,22 +294,38 @@ static int send_frames(struct udp_run *r)
 	r->start_ns = tg_now_ns();
 	if (r->mode->init_pcpu(r, r->start_ns))
 		return TG_EXIT_FAIL;
-	if (tg_live_run(&lf, &res, &err)) {
+	if (tg_live_run(&lf, res, &err)) {
 		tg_error("%s\n", err.msg);
 		return TG_EXIT_FAIL;
 	}
-	total = read_counts(r, true);
+	*total = read_counts(r, true);
+	*elapsed_ns = res->elapsed_ns;
+	return TG_EXIT_OK;
+}
+
+static int send_frames(struct udp_run *r)
+{
+	struct tg_tx_counts total = { 0 };
+	uint64_t elapsed_ns = UINT64_MAX;	/* stays so if the run never started */
+	struct tg_live_result res = { 0 };
+	int gate, ret;
+
+	ret = r->o.xsk ? udp_xsk_run(r, &total, &elapsed_ns)
+		       : send_live(r, &total, &elapsed_ns, &res);
+	if (elapsed_ns == UINT64_MAX)
+		return ret;
 	if (r->far_open && tg_far_end_read(&r->far, &r->far_totals))
 		tg_warn("could not read the far end's counters\n");
-	gate = r->far_open ? judge(r, &total, res.elapsed_ns) : TG_EXIT_OK;
-	tg_tx_summary(&r->out, &total, res.elapsed_ns);
+	gate = r->far_open ? judge(r, &total, elapsed_ns) : TG_EXIT_OK;
+	tg_tx_summary(&r->out, &total, elapsed_ns);
 	udp_report_ifs(r);
 	if (r->paced)
 		udp_report_rate(r);
 	if (r->far_open && !r->o.json)
 		tg_sink_summary(&(struct tg_sink_out){ .f = stdout, .ifname = r->far.env.sink_if },
-				&r->far_totals, res.elapsed_ns);
-	ret = report_stop(r, &res);
+				&r->far_totals, elapsed_ns);
+	if (!r->o.xsk)
+		ret = report_stop(r, &res);
 	return ret == TG_EXIT_OK ? gate : ret;
 }
 
@@ -308,6 +334,7 @@ static void udp_run_close(struct udp_run *r)
 	unsigned int i;
 
 	tg_txerr_close(&r->txerr);
+	udp_xsk_close(r);
 	udp_gen_bpf__destroy(r->skel);
 	if (r->target_open)
 		tg_target_close(&r->target);
@@ -452,6 +479,11 @@ int cmd_udp(int argc, char **argv)
 	if (r->o.pcap_out) {
 		if (!load_program(r))
 			ret = udp_dry_run(r);
+		goto out;
+	}
+	if (r->o.xsk) {
+		/* The sockets send without a program or a target: udp_xsk.c opens them. */
+		ret = send_frames(r);
 		goto out;
 	}
 	if (r->nifs > 1) {

@@ -9,6 +9,7 @@
  *   udp_dry.c      --pcap-out: the frames of a run into a file
  *   udp_capture.c  mode --template: the frames of a capture
  *   udp_prog.c     mode --prog: a user's program over the template
+ *   udp_xsk.c      --xsk: the built-in mode's frames through AF_XDP sockets
  *   udp_builtin.c  mode built-in: the template the options build,
  *                  rewritten by bpf/udp_gen (whose load, thread state and
  *                  counts --template shares)
@@ -35,6 +36,7 @@ struct tg_opts_result;
 struct bpf_object;
 struct bpf_map;
 struct udp_gen_pcpu;
+struct udp_xsk;
 
 #define UDP_MAX_IFS 16		/* interfaces of one run: udp if1,if2,... */
 
@@ -70,6 +72,9 @@ struct udp_opts {
 	const char *pcap_out;		/* --pcap-out: a dry run into this file */
 	const char *template;		/* --template: frames of a capture */
 	const char *prog;		/* --prog: FILE.bpf.o[:NAME] */
+	bool xsk;			/* --xsk: AF_XDP sockets instead of live frames */
+	uint64_t queue;			/* --queue: thread t's socket on queue + t */
+	int xsk_mode;			/* --xsk-mode: enum tg_xsk_mode */
 	bool json;
 	bool verbose;
 };
@@ -78,7 +83,7 @@ struct udp_opts {
 struct udp_given {
 	bool dst_mac, src_mac, dst_addr, src_addr, dst_port, src_port, dyn_ports;
 	bool pkt_size, imix, vlan, qinq, ttl, stamp, random;
-	bool threads, batch, rate, burst, template, pcap_out;
+	bool threads, batch, rate, burst, template, pcap_out, queue, xsk_mode;
 };
 
 struct udp_mode;
@@ -119,6 +124,7 @@ struct udp_run {
 	struct tg_target targets[UDP_MAX_IFS];
 	unsigned int targets_open;
 	struct udp_gen_bpf *skel;
+	struct udp_xsk *xsk;		/* with --xsk: its sockets and threads (udp_xsk.c) */
 	struct tg_txerr txerr;
 	int cpus[TG_LIVE_MAX_THREADS];
 	int ncpus;			/* possible CPUs: per-CPU map value count */
@@ -208,6 +214,15 @@ void udp_move_refused(const struct udp_run *r, struct tg_tx_counts *c, uint64_t 
  */
 struct tg_tx_counts udp_group_counts(const struct udp_run *r, unsigned int i);
 void udp_report_rate(struct udp_run *r);
+
+/*
+ * --xsk (udp_xsk.c): the options it cannot take (TG_GO_ON or an exit
+ * code); the run, its counts and time into *total and *elapsed_ns (an exit
+ * code); and what the run left open, freed.
+ */
+int udp_xsk_check(struct udp_run *r);
+int udp_xsk_run(struct udp_run *r, struct tg_tx_counts *total, uint64_t *elapsed_ns);
+void udp_xsk_close(struct udp_run *r);
 
 /* --pcap-out: the frames the program makes, into a pcap file; an exit code. */
 int udp_dry_run(struct udp_run *r);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "cmds.h"
 #include "udp.h"
+#include "xsk.h"
 
 #define NS_PER_SEC 1000000000ULL
 
@@ -58,6 +59,7 @@ static int parse_imix(const char *s, void *field, struct tg_err *err)
 {
 	return tg_parse_imix(s, TG_MIN_WIRE_SIZE4, tg_max_frame_len() + TG_FCS_LEN, field, err);
 }
+
 
 static const struct tg_opt udp_opts[] = {
 	{ "dst-mac", 'm', TG_OPT_MAC, OPT(dst_mac), "MAC",
@@ -127,6 +129,13 @@ static const struct tg_opt udp_opts[] = {
 	{ "prog", 0, TG_OPT_STRING, OPT(prog), "FILE.bpf.o[:NAME]",
 	  "run your XDP program (built with <trafficgen/gen.h>) over the template instead of the built-in rewrite",
 	  },
+	{ "xsk", 0, TG_OPT_FLAG, OPT(xsk), NULL,
+	  "send through AF_XDP sockets (one per thread and queue) instead of live frames" },
+	{ "queue", 'q', TG_OPT_UINT, OPT(queue), "FIRST",
+	  "with --xsk: the first queue; thread t sends on queue FIRST+t (default 0)", 0, 65535 },
+	{ "xsk-mode", 0, TG_OPT_ENUM, OPT(xsk_mode), NULL,
+	  "with --xsk: zero-copy or copy bind; auto takes zero-copy where the driver offers it "
+	  "(default auto)", 0, 0, tg_xsk_mode_names },
 	{ "pcap-out", 0, TG_OPT_STRING, OPT(pcap_out), "FILE",
 	  "send nothing: write the -n frames the program makes to FILE (pcap); <ifname> optional with -M",
 	  },
@@ -173,6 +182,8 @@ void udp_given_read(struct udp_given *g, const struct tg_opts_result *res)
 		.burst = tg_opt_given(d, res, "burst"),
 		.template = tg_opt_given(d, res, "template"),
 		.pcap_out = tg_opt_given(d, res, "pcap-out"),
+		.queue = tg_opt_given(d, res, "queue"),
+		.xsk_mode = tg_opt_given(d, res, "xsk-mode"),
 	};
 }
 

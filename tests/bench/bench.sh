@@ -115,7 +115,9 @@ case $PAIRS in '' | *[!0-9]*) die "BENCH_PAIRS=$PAIRS: give a count" ;; esac
 # ceiling row of the same size and threads. --stamp needs 70 bytes over
 # IPv4 (42 bytes of headers + the 24-byte stamp + FCS), so it has a 70-byte
 # ceiling of its own. For the TCP contenders (tcp, iperf3) the fifth field
-# is the number of flows; they have no ceiling.
+# is the number of flows; they have no ceiling. The --xsk row sends
+# through an AF_XDP socket (copy mode: veth has no zero-copy); the paired
+# ratio (tests/bench/abrate.c) drives live frames only, so it has none.
 MODES="
 ceil64|ceiling|ceiling|64|1|
 udp64|udp|udp fixed|64|1|
@@ -125,6 +127,7 @@ ceil70|ceiling|ceiling|70|1|
 stamp70|udp|udp --stamp|70|1|--stamp
 ceil64t2|ceiling|ceiling|64|2|
 udp64t2|udp|udp fixed|64|2|
+xsk64|udp|udp --xsk (copy)|64|1|--xsk
 ceil1500|ceiling|ceiling|1500|1|
 udp1500|udp|udp fixed|1500|1|
 trafgen64|trafgen|trafgen -P 1|64|1|
@@ -338,7 +341,8 @@ measure() {
 # The one-thread, 64-byte generator modes: they get a paired ratio too.
 is_paired() {
 	[ "$(mode_field "$1" 2)" = udp ] && [ "$(mode_field "$1" 4)" = 64 ] &&
-		[ "$(mode_field "$1" 5)" = 1 ] && [[ "$(mode_field "$1" 6)" != *--stamp* ]]
+		[ "$(mode_field "$1" 5)" = 1 ] && [[ "$(mode_field "$1" 6)" != *--stamp* ]] &&
+		[[ "$(mode_field "$1" 6)" != *--xsk* ]]
 }
 
 # One paired measurement (tests/bench/abrate.c: the ceiling and the mode's

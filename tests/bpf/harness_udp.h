@@ -35,6 +35,37 @@ static inline struct tg_udp_gen th_udp_gen_load(const char *desc,
 	return g;
 }
 
+/*
+ * What the generator tests start from: fixed MACs, TTL 64, ifindex 1, and
+ * the four ranges as a user would type them. Fails the test, naming desc,
+ * on a range that does not parse.
+ */
+static inline struct tg_udp_params th_udp_params(const char *desc, int family, uint32_t frame_len,
+						 unsigned int nthreads, const char *src,
+						 const char *dst, const char *sport,
+						 const char *dport)
+{
+	struct tg_udp_params p = {
+		.spec = {
+			.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
+			.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
+			.family = family,
+			.ttl = 64,
+			.frame_len = frame_len,
+		},
+		.ifindex = 1,
+		.nthreads = nthreads,
+	};
+	struct tg_err err = { "" };
+
+	if (tg_parse_addr_range(src, &p.src, &err) ||
+	    tg_parse_addr_range(dst, &p.dst, &err) ||
+	    tg_parse_port_range(sport, &p.sport, &err) ||
+	    tg_parse_port_range(dport, &p.dport, &err))
+		fail_msg("%s: %s", desc, err.msg);
+	return p;
+}
+
 /* Thread `thread`'s starting state as CPU cpu's, zeros as every other CPU's. */
 static inline void th_udp_gen_thread_init(struct udp_gen_bpf *skel, const struct udp_gen_cfg *cfg,
 					  int cpu, unsigned int thread)

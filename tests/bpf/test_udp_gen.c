@@ -127,25 +127,10 @@ struct seen {
 
 static struct tg_udp_params params_of(const struct fixture *f)
 {
-	struct tg_udp_params p = {
-		.spec = {
-			.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
-			.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
-			.family = f->family,
-			.ttl = 64,
-			.frame_len = f->frame_len,
-		},
-		.random = f->random,
-		.ifindex = 1,
-		.nthreads = f->nthreads,
-	};
-	struct tg_err err = { "" };
+	struct tg_udp_params p = th_udp_params(f->desc, f->family, f->frame_len, f->nthreads,
+					       f->src, f->dst, f->sport, f->dport);
 
-	if (tg_parse_addr_range(f->src, &p.src, &err) ||
-	    tg_parse_addr_range(f->dst, &p.dst, &err) ||
-	    tg_parse_port_range(f->sport, &p.sport, &err) ||
-	    tg_parse_port_range(f->dport, &p.dport, &err))
-		fail_msg("%s: %s", f->desc, err.msg);
+	p.random = f->random;
 	return p;
 }
 

@@ -68,31 +68,11 @@ struct gen {
 /* Ranges and family of a run; sizes and pacing are set by each test. */
 static struct tg_udp_params params(int family, unsigned int nthreads)
 {
-	struct tg_udp_params p = {
-		.spec = {
-			.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
-			.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
-			.family = family,
-			.ttl = 64,
-			.frame_len = family == AF_INET ? 60 : 62,
-		},
-		.ifindex = 1,
-		.nthreads = nthreads,
-	};
-	struct tg_err err = { "" };
-	int ret;
-
 	if (family == AF_INET)
-		ret = tg_parse_addr_range("10.0.0.1-10.0.0.37", &p.src, &err) ||
-		      tg_parse_addr_range("10.1.255.240-10.2.0.20", &p.dst, &err);
-	else
-		ret = tg_parse_addr_range("2001:db8::a-2001:db8::2e", &p.src, &err) ||
-		      tg_parse_addr_range("2001:db8:1::1:fff0-2001:db8:1::2:14", &p.dst, &err);
-	ret = ret || tg_parse_port_range("10000-10999", &p.sport, &err) ||
-	      tg_parse_port_range("65000-65535", &p.dport, &err);
-	if (ret)
-		fail_msg("%s", err.msg);
-	return p;
+		return th_udp_params("v4 ranges", family, 60, nthreads, "10.0.0.1-10.0.0.37",
+				     "10.1.255.240-10.2.0.20", "10000-10999", "65000-65535");
+	return th_udp_params("v6 ranges", family, 62, nthreads, "2001:db8::a-2001:db8::2e",
+			     "2001:db8:1::1:fff0-2001:db8:1::2:14", "10000-10999", "65000-65535");
 }
 
 static void gen_load(struct gen *g, const char *desc)

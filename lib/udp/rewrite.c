@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A line-by-line port of bpf/udp_gen.bpf.c's udp_copy and udp_gen: the
+ * unit of comparison is the frame, so every step (header restore, cursor
+ * moves, checksum accumulators and their fold) follows the program's order.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
+#include "csum.bpf.h"
+#include "udp/cfg.h"
+#include "udp/rewrite.h"
+
+static uint64_t cursor_step(__u64 *cur, uint64_t stride, uint64_t n)
+{
+	uint64_t i = *cur;
+
+	*cur = i + stride >= n ? i + stride - n : i + stride;
+	return i;
+}
+
+/* xorshift64: the program's bpf_get_prandom_u32 has no userspace twin. */
+static uint32_t rand32(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return (uint32_t)(x >> 32);
+}
+
+static uint64_t pick(const struct udp_gen_cfg *cfg, uint64_t *rng, __u64 *cur,
+		     uint64_t stride, uint64_t n)
+{
+	if (cfg->random)
+		return ((uint64_t)rand32(rng) * n) >> 32;
+	return cursor_step(cur, stride, n);
+}
+
+static uint32_t next_off(const struct udp_gen_cfg *cfg, uint64_t *rng,
+			 const struct udp_gen_field *f, __u64 *cur)
+{
+	return pick(cfg, rng, cur, f->stride, f->span);
+}
+
+static void udp_csum_store(struct udphdr *udp, uint32_t acc)
+{
+	uint16_t c = csum_end(acc);
+
+	udp->check = c ? c : 0xffff;
+}
+
+/*
+ * As the program's stamp(): word by word from the bytes in the frame, the
+ * thread's frame count too in the stamp's longer form (cfg->stamp_total).
+ */
+static uint32_t stamp(const struct udp_gen_cfg *cfg, struct udphdr *udp,
+		      struct udp_gen_pcpu *pc, uint32_t ucsum, uint64_t now)
+{
+	uint8_t *p = (uint8_t *)(udp + 1);
+	uint64_t seq = pc->seq++;
+	uint32_t nw[5] = {
+		htonl(pc->stream), htonl(seq >> 32), htonl((uint32_t)seq),
+		htonl(now >> 32), htonl((uint32_t)now),
+	};
+	uint32_t old;
+	int i;
+
+	/* memcpy: the stamp sits 2 bytes off 4-byte alignment behind VLAN tags. */
+	for (i = 0; i < 5; i++) {
+		memcpy(&old, p + 4 * (i + 1), 4);
+		ucsum = csum_word32(ucsum, old, nw[i]);
+		memcpy(p + 4 * (i + 1), &nw[i], 4);
+	}
+	if (cfg->stamp_total) {
+		uint32_t tw[2] = { htonl(pc->stamp_total >> 32), htonl((uint32_t)pc->stamp_total) };
+
+		for (i = 0; i < 2; i++) {
+			memcpy(&old, p + 4 * (i + 6), 4);
+			ucsum = csum_word32(ucsum, old, tw[i]);
+			memcpy(p + 4 * (i + 6), &tw[i], 4);
+		}
+	}
+	return ucsum;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+/* udp_gen's computed path, after the headers were restored. */
+static void compute(const struct udp_gen_cfg *cfg, struct udp_gen_pcpu *pc, uint64_t *rng,
+		    uint8_t *data, uint16_t len, uint16_t size_csum, uint64_t now)
+{
+	struct udphdr *udp = (struct udphdr *)(data + cfg->l4_off);
+	uint8_t *ip = data + cfg->l3_off;
+	uint8_t *u = data + cfg->l4_off;
+	uint32_t ucsum = cfg->ucsum_base, icsum = cfg->icsum_base;
+	const int ip4_csum = !cfg->ipv6 &&
+		(cfg->saddr.span > 1 || cfg->daddr.span > 1 || cfg->nsizes > 1);
+	uint16_t nv;
+	uint32_t na;
+
+	if (cfg->sport.span > 1) {
+		nv = htons(cfg->sport.base + next_off(cfg, rng, &cfg->sport, &pc->cur_sport));
+		ucsum += nv;
+		put16(u + offsetof(struct udphdr, source), nv);
+	}
+	if (cfg->dport.span > 1) {
+		nv = htons(cfg->dport.base + next_off(cfg, rng, &cfg->dport, &pc->cur_dport));
+		ucsum += nv;
+		put16(u + offsetof(struct udphdr, dest), nv);
+	}
+	/* The addresses' last 32 bits: IPv4 saddr at 12, daddr 16; IPv6 at 20 and 36. */
+	if (cfg->saddr.span > 1) {
+		na = htonl(cfg->saddr.base + next_off(cfg, rng, &cfg->saddr, &pc->cur_saddr));
+		ucsum = csum_add32(ucsum, na);
+		if (!cfg->ipv6)
+			icsum = csum_add32(icsum, na);
+		put32(ip + (cfg->ipv6 ? 20 : 12), na);
+	}
+	if (cfg->daddr.span > 1) {
+		na = htonl(cfg->daddr.base + next_off(cfg, rng, &cfg->daddr, &pc->cur_daddr));
+		ucsum = csum_add32(ucsum, na);
+		if (!cfg->ipv6)
+			icsum = csum_add32(icsum, na);
+		put32(ip + (cfg->ipv6 ? 36 : 16), na);
+	}
+	if (cfg->nsizes > 1) {
+		nv = htons(len - cfg->l4_off);
+		if (cfg->ipv6) {
+			put16(ip + offsetof(struct ipv6hdr, payload_len), nv);
+		} else {
+			uint16_t tot = htons(len - cfg->l3_off);
+
+			icsum += tot;
+			put16(ip + offsetof(struct iphdr, tot_len), tot);
+		}
+		put16(u + offsetof(struct udphdr, len), nv);
+		ucsum += size_csum;
+	}
+	if (ip4_csum)
+		put16(ip + offsetof(struct iphdr, check), csum_end(icsum));
+	if (cfg->stamp)
+		ucsum = stamp(cfg, udp, pc, ucsum, now);
+	udp_csum_store(udp, ucsum);
+}
+
+uint32_t tg_udp_rewrite(const struct udp_gen_cfg *cfg, const uint8_t *ring,
+			struct udp_gen_pcpu *pc, uint64_t *rng, uint8_t *frame,
+			uint64_t now_ns)
+{
+	uint16_t len = cfg->frame_len, size_csum = 0;
+
+	/* udp_copy: each frame a copy of the template or of a ring entry. */
+	if (cfg->ring_len || !cfg->varies) {
+		const uint8_t *src = cfg->hdr;
+
+		if (cfg->ring_len)
+			src = ring + (size_t)cursor_step(&pc->cur_ring, cfg->ring_stride,
+							 cfg->ring_len) * tg_udp_cfg_ring_entry(cfg);
+		memcpy(frame, src, cfg->hdr_len);
+		if (cfg->stamp) {
+			struct udphdr *udp = (struct udphdr *)(frame + cfg->l4_off);
+
+			udp_csum_store(udp, stamp(cfg, udp, pc, csum_begin(get16(frame + cfg->l4_off + 6)),
+						  now_ns));
+		}
+		pc->packets++;
+		pc->bytes += cfg->frame_len;
+		return cfg->frame_len;
+	}
+	if (cfg->nsizes > 1) {
+		const struct udp_gen_size *e;
+
+		e = &cfg->sizes[pick(cfg, rng, &pc->cur_size, cfg->size_stride, cfg->nsizes)];
+		len = e->len;
+		size_csum = e->csum;
+	}
+	memcpy(frame, cfg->hdr, cfg->hdr_len);
+	compute(cfg, pc, rng, frame, len, size_csum, now_ns);
+	pc->packets++;
+	pc->bytes += len;
+	return len;
+}

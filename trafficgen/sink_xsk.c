@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <bpf/libbpf.h>
+#include "clock.h"
+#include "percpu.h"
+#include "sink/acct.h"
+#include "sink/xsk_load.h"
+#include "sink_xsk.h"
+#include "xsk_rx.h"
+#include "xsk_rx.skel.h"
+
+/*
+ * Deep rings: the program fills them at the sender's pace, and this one
+ * thread empties them between wakeups.
+ */
+#define RX_NFRAMES 8192		/* UMEM frames per socket */
+#define RX_FILL 4096		/* frames kept in the fill ring, and the rings' size */
+#define RX_BATCH 64
+
+struct sink_xsk {
+	struct xsk_rx_bpf *skel;
+	struct bpf_link *link;
+	struct tg_sink_acct acct;
+	struct tg_pcapw *pcap;
+	uint32_t snaplen;
+	int ifindex;
+	const char *ifname;
+	unsigned int n;
+	struct tg_xsk *socks;
+};
+
+
+int sink_xsk_open(struct sink_xsk **out, const struct tg_iface *iface, const struct sink_cfg *cfg,
+		  int queue, enum tg_xsk_mode mode, struct tg_pcapw *pcap, int epfd,
+		  uint32_t tag, struct tg_err *err)
+{
+	unsigned int nq = iface->num_rx_queues ? iface->num_rx_queues : 1, i, f;
+	struct sink_xsk *x = calloc(1, sizeof(*x));
+	uint64_t addrs[RX_FILL];
+	int ret;
+
+	*out = NULL;
+	if (!x || tg_sink_acct_init(&x->acct, cfg)) {
+		free(x);
+		return tg_fail(err, ENOMEM, "no memory for the AF_XDP sink");
+	}
+	if (nq > XSK_RX_MAX_QUEUES)
+		nq = XSK_RX_MAX_QUEUES;
+	x->pcap = pcap;
+	x->ifindex = iface->ifindex;
+	x->ifname = iface->name;
+	x->snaplen = cfg->snaplen;
+	x->n = queue < 0 ? nq : 1;
+	x->socks = calloc(x->n, sizeof(*x->socks));
+	ret = x->socks ? tg_xsk_rx_load(&x->skel, cfg, nq, err)
+		       : tg_fail(err, ENOMEM, "no memory for sockets");
+	for (i = 0; !ret && i < x->n; i++) {
+		struct tg_xsk_cfg xc = {
+			.ifname = iface->name, .queue = queue < 0 ? i : (uint32_t)queue,
+			.mode = mode, .nframes = RX_NFRAMES, .rx = true, .ring_size = RX_FILL,
+			/* NET_IP_ALIGN: the IP header after 14 bytes of Ethernet lands 4-aligned. */
+			.headroom = 2,
+			/* Half the memory where the MTU's frames (and two tags) fit. */
+			.frame_size = iface->mtu && iface->mtu + 22 <= 2048 ? 2048 : 4096,
+		};
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag + i };
+
+		ret = tg_xsk_open(&x->socks[i], &xc, err);
+		/*
+		 * The netlink count is of the queues allocated; a driver may have
+		 * fewer in use (ethtool -L), which bind refuses with EINVAL: every
+		 * queue means every one that takes a socket.
+		 */
+		if (ret == -EINVAL && queue < 0 && i > 0) {
+			x->n = i;
+			ret = 0;
+			break;
+		}
+		if (ret)
+			break;
+		for (f = 0; f < RX_FILL; f++)
+			addrs[f] = tg_xsk_addr(&x->socks[i], f);
+		if (tg_xsk_fill(&x->socks[i], addrs, RX_FILL) != RX_FILL) {
+			ret = tg_fail(err, ENOSPC, "queue %u: the fill ring took fewer than %u frames",
+				      xc.queue, RX_FILL);
+			break;
+		}
+		ret = tg_xsk_map(&x->socks[i], bpf_map__fd(x->skel->maps.xsks), err);
+		if (!ret && epoll_ctl(epfd, EPOLL_CTL_ADD, x->socks[i].fd, &ev))
+			ret = tg_fail(err, errno, "could not poll the AF_XDP socket: %s",
+				      strerror(errno));
+	}
+	if (ret) {
+		sink_xsk_close(x);
+		return ret;
+	}
+	*out = x;
+	return 0;
+}
+
+int sink_xsk_attach(struct sink_xsk *x, struct tg_err *err)
+{
+	x->link = bpf_program__attach_xdp(x->skel->progs.xsk_rx, x->ifindex);
+	if (x->link)
+		return 0;
+	return tg_fail(err, errno, "could not attach the AF_XDP redirect program to %s: %s%s",
+		       x->ifname, strerror(errno),
+		       errno == EBUSY || errno == EEXIST ? " (another XDP program is attached: "
+		       "see 'bpftool net show')" : "");
+}
+
+/* One batch off socket i's RX ring; returns how many frames. */
+static uint32_t drain_batch(struct sink_xsk *x, unsigned int i)
+{
+	struct tg_xsk *s = &x->socks[i];
+	uint64_t addrs[RX_BATCH], now = tg_now_ns();
+	uint32_t n, idx, k;
+
+	n = tg_xsk_rx_peek(s, RX_BATCH, &idx);
+	for (k = 0; k < n; k++) {
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&s->rx, idx + k);
+		const uint8_t *data = tg_xsk_data(s, d->addr);
+
+		/* The socket's frames are the sink's: counted as its default, drop. */
+		if (tg_sink_acct_frame(&x->acct, data, d->len, now, XDP_DROP) && x->pcap)
+			tg_pcapw_write(x->pcap, now, d->len, data,
+				       d->len < x->snaplen ? d->len : x->snaplen);
+		/* Back to the fill ring at the frame's start, whatever its offset. */
+		addrs[k] = xsk_umem__extract_addr(d->addr);
+	}
+	if (!n)
+		return 0;
+	tg_xsk_rx_release(s, n);
+	/* The fill ring has room for every frame it lent: this never falls short. */
+	tg_xsk_fill(s, addrs, n);
+	tg_xsk_rx_wakeup(s);
+	return n;
+}
+
+void sink_xsk_drain(struct sink_xsk *x, unsigned int i)
+{
+	unsigned int b;
+
+	/* Bounded, so that signals and the other sockets get their turn. */
+	for (b = 0; b < RX_FILL / RX_BATCH && drain_batch(x, i) == RX_BATCH; b++)
+		;
+}
+
+uint64_t sink_xsk_dropped(const struct sink_xsk *x)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < x->n; i++)
+		n += tg_xsk_rx_dropped(&x->socks[i]);
+	return n;
+}
+
+void sink_xsk_totals(struct sink_xsk *x, struct tg_sink_totals *t)
+{
+	struct xsk_rx_pcpu sum = { 0 };
+	int ncpus;
+	void *v;
+
+	tg_sink_acct_totals(&x->acct, t);
+	/* What the program passed to the stack never reached a socket: its own counts. */
+	v = tg_percpu_alloc_all(sizeof(sum), &ncpus);
+	if (v && !tg_percpu_read(x->skel->maps.stats, 0, v, sizeof(sum), ncpus))
+		tg_percpu_sum_all(v, sizeof(sum), ncpus, &sum);
+	free(v);
+	/* Frames of a queue with no socket (-q) went to the stack too. */
+	t->ignored += sum.ignored + sum.no_socket;
+	t->truncated += sum.truncated;
+}
+
+const char *sink_xsk_mode(const struct sink_xsk *x)
+{
+	return tg_xsk_mode_name(x->socks[0].bound);
+}
+
+unsigned int sink_xsk_nsockets(const struct sink_xsk *x)
+{
+	return x->n;
+}
+
+void sink_xsk_detach(struct sink_xsk *x)
+{
+	unsigned int i;
+
+	bpf_link__destroy(x->link);
+	x->link = NULL;
+	for (i = 0; i < x->n; i++)
+		sink_xsk_drain(x, i);
+}
+
+void sink_xsk_close(struct sink_xsk *x)
+{
+	unsigned int i;
+
+	if (!x)
+		return;
+	bpf_link__destroy(x->link);
+	for (i = 0; x->socks && i < x->n; i++)
+		tg_xsk_close(&x->socks[i]);
+	free(x->socks);
+	xsk_rx_bpf__destroy(x->skel);
+	tg_sink_acct_free(&x->acct);
+	free(x);
+}
