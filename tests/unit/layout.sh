@@ -14,11 +14,9 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; p
 # Prints "file: header" for each quoted include in the files given whose
 # header matches the extended regex $1.
 includes() {
-	local re=$1 f
+	local re=$1
 	shift
-	for f in "$@"; do
-		grep -HoE "^#include \"($re)\"" "$f" | sed 's/#include //; s/"//g'
-	done
+	grep -HoE "^#include \"($re)\"" "$@" /dev/null | sed 's/#include //; s/"//g'
 }
 
 # The CLI's own headers, by name: lib/ must never need them.
