@@ -231,7 +231,7 @@ $(FUZZ_DIR)/fuzz_parse: tests/fuzz/fuzz_parse.c lib/parse.c lib/errbuf.c $(LIB_H
 # not main.c, whose main() would displace libFuzzer's.
 FUZZ_CMDS := trafficgen/cmds.c trafficgen/udp.c trafficgen/udp_opts.c trafficgen/udp_builtin.c \
 	trafficgen/udp_capture.c trafficgen/udp_prog.c trafficgen/udp_dry.c trafficgen/udp_report.c \
-	trafficgen/udp_xsk.c trafficgen/sink.c trafficgen/sink_xsk.c trafficgen/probe.c trafficgen/xdptest.c
+	trafficgen/udp_xsk.c trafficgen/sink.c trafficgen/probe.c trafficgen/xdptest.c
 $(FUZZ_DIR)/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRCS) $(FUZZ_CMDS) \
 		$(LIB_HDRS) $(wildcard bpf/*.h trafficgen/*.h) $(SKELS)
 	$(call msg,FUZZ,$@)

@@ -33,7 +33,7 @@
 #include "sink/report.h"
 #include "sink.h"
 #include "sink.skel.h"
-#include "sink_xsk.h"
+#include "sink/xsk_sink.h"
 #include "stats.h"
 
 #define NS_PER_SEC 1000000000ULL
@@ -170,7 +170,7 @@ struct sink_run {
 	struct sink_cfg cfg;
 	struct sink_bpf *skel;
 	struct bpf_link *link;
-	struct sink_xsk *xsk;		/* with --xsk */
+	struct tg_sink_xsk *xsk;	/* with --xsk */
 	int queue;			/* with --xsk: -1 for every queue */
 	struct tg_sink_maps maps;
 	struct ring_buffer *rb;
@@ -376,9 +376,10 @@ static int attach_xsk(struct sink_run *r)
 {
 	struct tg_err err = { "" };
 
-	if (sink_xsk_open(&r->xsk, &r->iface, &r->cfg, r->queue, (enum tg_xsk_mode)r->o.xsk_mode,
-			  r->cfg.pcap ? &r->pcap : NULL, r->epfd, XSK_TAG, &err) ||
-	    sink_xsk_attach(r->xsk, &err)) {
+	if (tg_sink_xsk_open(&r->xsk, &r->iface, &r->cfg, r->queue,
+			     (enum tg_xsk_mode)r->o.xsk_mode, r->cfg.pcap ? &r->pcap : NULL,
+			     r->epfd, XSK_TAG, &err) ||
+	    tg_sink_xsk_attach(r->xsk, &err)) {
 		tg_error("--xsk: %s\n", err.msg);
 		return -1;
 	}
@@ -391,7 +392,7 @@ static struct tg_sink_totals read_totals(struct sink_run *r, bool all)
 	struct tg_sink_totals t = { 0 };
 
 	if (r->xsk) {
-		sink_xsk_totals(r->xsk, &t);
+		tg_sink_xsk_totals(r->xsk, &t);
 		t.pcap_written = r->pcap.written;
 		return t;
 	}
@@ -429,9 +430,9 @@ static void print_start(struct sink_run *r)
 	if (r->xsk) {
 		tg_print_str(&p, TG_PRINT_JSON, "engine", NULL, "xsk");
 		tg_print_str(&p, TG_PRINT_ANY, "xsk_mode", ", in AF_XDP sockets (%s mode",
-			     sink_xsk_mode(r->xsk));
+			     tg_sink_xsk_mode(r->xsk));
 		tg_print_u64(&p, TG_PRINT_ANY, "xsk_sockets", ", %llu queue(s))",
-			     sink_xsk_nsockets(r->xsk));
+			     tg_sink_xsk_nsockets(r->xsk));
 	}
 	tg_print_text(&p, "; Ctrl-C to stop");
 	tg_print_close(&p);
@@ -447,7 +448,7 @@ static void handle_events(struct sink_run *r, uint64_t timeout_ns)
 	n = epoll_wait(r->epfd, ev, 16, (timeout_ns + NS_PER_MS - 1) / NS_PER_MS);
 	for (i = 0; i < n; i++) {
 		if (ev[i].data.u32 >= XSK_TAG) {
-			sink_xsk_drain(r->xsk, ev[i].data.u32 - XSK_TAG);
+			tg_sink_xsk_drain(r->xsk, ev[i].data.u32 - XSK_TAG);
 			continue;
 		}
 		if (ev[i].data.u32 == 0) {
@@ -547,7 +548,7 @@ static int finish(struct sink_run *r)
 	bpf_link__destroy(r->link);
 	r->link = NULL;
 	if (r->xsk)
-		sink_xsk_detach(r->xsk);
+		tg_sink_xsk_detach(r->xsk);
 	if (r->rb && ring_buffer__consume(r->rb) < 0)
 		ret = TG_EXIT_FAIL;
 	t = read_totals(r, true);
@@ -558,7 +559,7 @@ static int finish(struct sink_run *r)
 		ret = TG_EXIT_FAIL;
 	}
 	tg_sink_summary(&r->out, &t, elapsed);
-	if (r->xsk && (xsk_dropped = sink_xsk_dropped(r->xsk)))
+	if (r->xsk && (xsk_dropped = tg_sink_xsk_dropped(r->xsk)))
 		tg_warn("%llu frames were dropped by the AF_XDP sockets' rings, full: this "
 			"process could not keep up\n", (unsigned long long)xsk_dropped);
 	if (t.pcap_dropped)
@@ -573,7 +574,7 @@ static void sink_run_close(struct sink_run *r)
 	struct tg_err err = { "" };
 
 	bpf_link__destroy(r->link);
-	sink_xsk_close(r->xsk);
+	tg_sink_xsk_close(r->xsk);
 	ring_buffer__free(r->rb);
 	tg_pcapw_close(&r->pcap, &err);
 	sink_bpf__destroy(r->skel);

@@ -8,7 +8,7 @@
 #include "percpu.h"
 #include "sink/acct.h"
 #include "sink/xsk_load.h"
-#include "sink_xsk.h"
+#include "sink/xsk_sink.h"
 #include "xsk_rx.h"
 #include "xsk_rx.skel.h"
 
@@ -20,7 +20,7 @@
 #define RX_FILL 4096		/* frames kept in the fill ring, and the rings' size */
 #define RX_BATCH 64
 
-struct sink_xsk {
+struct tg_sink_xsk {
 	struct xsk_rx_bpf *skel;
 	struct bpf_link *link;
 	struct tg_sink_acct acct;
@@ -32,13 +32,12 @@ struct sink_xsk {
 	struct tg_xsk *socks;
 };
 
-
-int sink_xsk_open(struct sink_xsk **out, const struct tg_iface *iface, const struct sink_cfg *cfg,
-		  int queue, enum tg_xsk_mode mode, struct tg_pcapw *pcap, int epfd,
-		  uint32_t tag, struct tg_err *err)
+int tg_sink_xsk_open(struct tg_sink_xsk **out, const struct tg_iface *iface,
+		     const struct sink_cfg *cfg, int queue, enum tg_xsk_mode mode,
+		     struct tg_pcapw *pcap, int epfd, uint32_t tag, struct tg_err *err)
 {
 	unsigned int nq = iface->num_rx_queues ? iface->num_rx_queues : 1, i, f;
-	struct sink_xsk *x = calloc(1, sizeof(*x));
+	struct tg_sink_xsk *x = calloc(1, sizeof(*x));
 	uint64_t addrs[RX_FILL];
 	int ret;
 
@@ -94,14 +93,14 @@ int sink_xsk_open(struct sink_xsk **out, const struct tg_iface *iface, const str
 				      strerror(errno));
 	}
 	if (ret) {
-		sink_xsk_close(x);
+		tg_sink_xsk_close(x);
 		return ret;
 	}
 	*out = x;
 	return 0;
 }
 
-int sink_xsk_attach(struct sink_xsk *x, struct tg_err *err)
+int tg_sink_xsk_attach(struct tg_sink_xsk *x, struct tg_err *err)
 {
 	x->link = bpf_program__attach_xdp(x->skel->progs.xsk_rx, x->ifindex);
 	if (x->link)
@@ -113,7 +112,7 @@ int sink_xsk_attach(struct sink_xsk *x, struct tg_err *err)
 }
 
 /* One batch off socket i's RX ring; returns how many frames. */
-static uint32_t drain_batch(struct sink_xsk *x, unsigned int i)
+static uint32_t drain_batch(struct tg_sink_xsk *x, unsigned int i)
 {
 	struct tg_xsk *s = &x->socks[i];
 	uint64_t addrs[RX_BATCH], now = tg_now_ns();
@@ -140,16 +139,21 @@ static uint32_t drain_batch(struct sink_xsk *x, unsigned int i)
 	return n;
 }
 
-void sink_xsk_drain(struct sink_xsk *x, unsigned int i)
+uint64_t tg_sink_xsk_drain(struct tg_sink_xsk *x, unsigned int i)
 {
+	uint64_t total = 0;
 	unsigned int b;
+	uint32_t n = RX_BATCH;
 
 	/* Bounded, so that signals and the other sockets get their turn. */
-	for (b = 0; b < RX_FILL / RX_BATCH && drain_batch(x, i) == RX_BATCH; b++)
-		;
+	for (b = 0; b < RX_FILL / RX_BATCH && n == RX_BATCH; b++) {
+		n = drain_batch(x, i);
+		total += n;
+	}
+	return total;
 }
 
-uint64_t sink_xsk_dropped(const struct sink_xsk *x)
+uint64_t tg_sink_xsk_dropped(const struct tg_sink_xsk *x)
 {
 	uint64_t n = 0;
 	unsigned int i;
@@ -159,7 +163,7 @@ uint64_t sink_xsk_dropped(const struct sink_xsk *x)
 	return n;
 }
 
-void sink_xsk_totals(struct sink_xsk *x, struct tg_sink_totals *t)
+void tg_sink_xsk_totals(struct tg_sink_xsk *x, struct tg_sink_totals *t)
 {
 	struct xsk_rx_pcpu sum = { 0 };
 	int ncpus;
@@ -176,27 +180,27 @@ void sink_xsk_totals(struct sink_xsk *x, struct tg_sink_totals *t)
 	t->truncated += sum.truncated;
 }
 
-const char *sink_xsk_mode(const struct sink_xsk *x)
+const char *tg_sink_xsk_mode(const struct tg_sink_xsk *x)
 {
 	return tg_xsk_mode_name(x->socks[0].bound);
 }
 
-unsigned int sink_xsk_nsockets(const struct sink_xsk *x)
+unsigned int tg_sink_xsk_nsockets(const struct tg_sink_xsk *x)
 {
 	return x->n;
 }
 
-void sink_xsk_detach(struct sink_xsk *x)
+void tg_sink_xsk_detach(struct tg_sink_xsk *x)
 {
 	unsigned int i;
 
 	bpf_link__destroy(x->link);
 	x->link = NULL;
 	for (i = 0; i < x->n; i++)
-		sink_xsk_drain(x, i);
+		tg_sink_xsk_drain(x, i);
 }
 
-void sink_xsk_close(struct sink_xsk *x)
+void tg_sink_xsk_close(struct tg_sink_xsk *x)
 {
 	unsigned int i;
 
