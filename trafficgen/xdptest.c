@@ -306,6 +306,7 @@ static int run_matrix(struct xt_cli *c)
 
 			if (!(c->mask & (1u << k)))
 				continue;
+			err.msg[0] = '\0';
 			ret = tg_xt_run_check(&c->s, k, c->o.sizes.v[i], &row, &err);
 			if (ret == -EINTR) {
 				tg_error("stopped by a signal during the %s check\n", tg_xt_check_name(k));
@@ -315,6 +316,10 @@ static int run_matrix(struct xt_cli *c)
 				tg_error("%s check: %s\n", tg_xt_check_name(k), err.msg);
 				return TG_EXIT_FAIL;
 			}
+			/* The DUT passed the XDP check: a socket it refuses is news, said in full. */
+			if (!row.available && err.msg[0])
+				tg_warn("%s check on %s: %s\n", tg_xt_check_name(k), c->s.dut.name,
+					err.msg);
 			tg_xt_print_row(stdout, c->o.json, &row);
 			tg_xt_summary_add(&sum, &row);
 			if (tg_xt_row_fails(&row)) {

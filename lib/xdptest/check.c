@@ -80,6 +80,8 @@ static const struct tg_xt_ctr_spec specs[TG_XT_NCHECKS][TG_XT_MAX_CTRS] = {
 	[TG_XT_REDIRECT] = { { "rx", { "xdp_redirect" } } },
 	[TG_XT_XMIT] = { { "tx", { "xdp_xmit" }, .on_tx = true },
 			 { "tx", { "xdp_xmit_errors", "xdp_xmit_err" }, .errors = true, .on_tx = true } },
+	/* An XSKMAP redirect is a redirect to the driver. */
+	[TG_XT_XSK] = { { "rx", { "xdp_redirect" } } },
 };
 
 const struct tg_xt_ctr_spec *tg_xt_ctr_specs(enum tg_xt_check c, unsigned int *n)

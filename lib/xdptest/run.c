@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -18,6 +19,7 @@
 #include "ethtool.h"
 #include "live.h"
 #include "percpu.h"
+#include "sink/xsk_sink.h"
 #include "txerr_user.h"
 #include "udp/load.h"
 #include "xdptest.h"
@@ -168,6 +170,88 @@ static void udp_rx_close(struct udp_rx *u)
 	close(u->fd);
 }
 
+/*
+ * The xsk check's judge: sink --xsk's receiver (bpf/xsk_rx and a socket on
+ * each of the DUT's queues), its sockets drained by a thread that counts
+ * the frames they took.
+ */
+struct xsk_rx {
+	struct tg_sink_xsk *x;
+	int epfd;
+	bool running;
+	pthread_t thread;
+	atomic_bool stop;
+	atomic_ullong n;
+};
+
+static void *xsk_rx_loop(void *arg)
+{
+	struct xsk_rx *u = arg;
+	struct epoll_event ev[16];
+	sigset_t all;
+	int i, n;
+
+	/* Signals are the sending thread's to take (lib/live.h): never this one's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	while (!atomic_load(&u->stop)) {
+		n = epoll_wait(u->epfd, ev, 16, 20);
+		for (i = 0; i < n; i++)
+			atomic_fetch_add(&u->n, tg_sink_xsk_drain(u->x, ev[i].data.u32));
+	}
+	return NULL;
+}
+
+/*
+ * Opens the sockets (copy mode on a veth, which has no zero-copy; the best
+ * the driver offers elsewhere) and attaches the program. A socket that
+ * cannot be opened or bound leaves the check not available, saying why
+ * (*why, and err); anything else is an error.
+ */
+static int xsk_rx_open(struct xsk_rx *u, const struct tg_xt_setup *s, char *why, size_t why_len,
+		       struct tg_err *err)
+{
+	struct sink_cfg cfg = {
+		.action = XDP_DROP, .proto = IPPROTO_UDP, .port_filter = 1,
+		.port_lo = s->port, .port_hi = s->port, .snaplen = 64,
+	};
+	enum tg_xsk_mode mode = strcmp(s->dut.kind, "veth") ? TG_XSK_AUTO : TG_XSK_COPY;
+	int ret;
+
+	atomic_store(&u->stop, false);
+	atomic_store(&u->n, 0);
+	u->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (u->epfd < 0)
+		return tg_fail(err, errno, "could not create an epoll instance: %s", strerror(errno));
+	ret = tg_sink_xsk_open(&u->x, &s->dut, &cfg, -1, mode, NULL, u->epfd, 0, err);
+	if (ret) {
+		snprintf(why, why_len, "no AF_XDP socket on %s (%s): %s", s->dut.name,
+			 tg_xsk_mode_name(mode), strerror(-ret));
+		close(u->epfd);
+		u->epfd = -1;
+		return 1;
+	}
+	ret = tg_sink_xsk_attach(u->x, err);
+	if (!ret && pthread_create(&u->thread, NULL, xsk_rx_loop, u))
+		ret = tg_fail(err, EAGAIN, "could not start the AF_XDP reader");
+	u->running = !ret;
+	return ret;
+}
+
+static void xsk_rx_close(struct xsk_rx *u)
+{
+	if (u->running) {
+		atomic_store(&u->stop, true);
+		pthread_join(u->thread, NULL);
+		u->running = false;
+	}
+	tg_sink_xsk_close(u->x);
+	u->x = NULL;
+	if (u->epfd >= 0)
+		close(u->epfd);
+	u->epfd = -1;
+}
+
 /* What a check has attached and opened. */
 struct xt_run {
 	const struct tg_xt_setup *s;
@@ -175,6 +259,7 @@ struct xt_run {
 	struct xt_prog dut, counter, tx;
 	bool udp_open;
 	struct udp_rx udp;
+	struct xsk_rx xsk;
 	struct tg_ethtool_stats st_dut, st_tx;
 	/* The generator of the pass under way. */
 	struct tg_udp_gen gen;
@@ -203,6 +288,9 @@ static uint64_t seen_now(struct xt_run *r, uint64_t base)
 	case TG_XT_TX:
 	case TG_XT_REDIRECT:
 		v = prog_frames(&r->counter);
+		break;
+	case TG_XT_XSK:
+		v = atomic_load(&r->xsk.n);
 		break;
 	default:
 		break;
@@ -425,14 +513,20 @@ static enum xdptest_verdict dut_verdict(enum tg_xt_check c)
 	}
 }
 
-/* Attaches what check c needs; its counters opened. */
-static int prepare(struct xt_run *r, struct tg_err *err)
+/*
+ * Attaches what check c needs; its counters opened. 1: the check cannot
+ * run here, the reason in row->why_not.
+ */
+static int prepare(struct xt_run *r, struct tg_xt_row *row, struct tg_err *err)
 {
 	const struct tg_xt_setup *s = r->s;
 	int ret;
 
-	ret = prog_attach(&r->dut, &s->dut, dut_verdict(r->check), s->port,
-			  s->have_rd ? s->rd.ifindex : 0, err);
+	if (r->check == TG_XT_XSK)
+		ret = xsk_rx_open(&r->xsk, s, row->why_not, sizeof(row->why_not), err);
+	else
+		ret = prog_attach(&r->dut, &s->dut, dut_verdict(r->check), s->port,
+				  s->have_rd ? s->rd.ifindex : 0, err);
 	/* The bounced frames go on to the stack after being counted: a capture on the tx end sees them. */
 	if (!ret && r->check == TG_XT_TX)
 		ret = prog_attach(&r->counter, &s->tx, XDPTEST_PASS, s->port, 0, err);
@@ -455,6 +549,7 @@ static void finish(struct xt_run *r)
 {
 	if (r->udp_open)
 		udp_rx_close(&r->udp);
+	xsk_rx_close(&r->xsk);
 	prog_close(&r->counter);
 	prog_close(&r->tx);
 	prog_close(&r->dut);
@@ -468,7 +563,7 @@ static void finish(struct xt_run *r)
 int tg_xt_run_check(const struct tg_xt_setup *s, enum tg_xt_check c, uint32_t size,
 		    struct tg_xt_row *row, struct tg_err *err)
 {
-	struct xt_run r = { .s = s, .check = c };
+	struct xt_run r = { .s = s, .check = c, .xsk.epfd = -1 };
 	uint64_t ns = 0;
 	double pps;
 	int i, ret;
@@ -476,16 +571,16 @@ int tg_xt_run_check(const struct tg_xt_setup *s, enum tg_xt_check c, uint32_t si
 	memset(row, 0, sizeof(*row));
 	row->check = c;
 	row->size = size;
-	if (c == TG_XT_XSK) {
-		snprintf(row->why_not, sizeof(row->why_not), "this build has no AF_XDP engine");
-		return 0;
-	}
 	if (c == TG_XT_REDIRECT && !s->have_rd) {
 		snprintf(row->why_not, sizeof(row->why_not), "no --redirect-to interface");
 		return 0;
 	}
+	ret = prepare(&r, row, err);
+	if (ret == 1) {
+		ret = 0;
+		goto out;
+	}
 	row->available = true;
-	ret = prepare(&r, err);
 	if (!ret)
 		ret = one_pass(&r, size, 0, row, &ns, err);
 	if (ret)

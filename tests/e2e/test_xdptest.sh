@@ -18,17 +18,19 @@ dut_has_xdp() { ip -n "$NSR" link show dev "$XB" | grep -q 'xdp'; }
 # row FILE CHECK KEY: a field of a check's verdict object.
 row() { jq -r --arg c "$2" "select(.type == \"verdict\" and .verdict == \$c) | .$3" "$1"; }
 
-# ---- --veth: every check exact, xsk not available --------------------------
+# ---- --veth: every check exact, xsk through AF_XDP sockets in copy mode -----
 timeout 60 "$TG" xdptest --veth -n $N --json >"$TMP/veth.json" 2>"$TMP/veth.err"
 check_eq "--veth: exit status" 0 $?
-for c in pass drop tx redirect xmit; do
+for c in pass drop tx redirect xmit xsk; do
 	check_eq "--veth $c: exact" true "$(row "$TMP/veth.json" $c exact)"
 	check_eq "--veth $c: seen $N" $N "$(row "$TMP/veth.json" $c seen)"
 done
-check_eq "--veth xsk: not available, said so" false "$(row "$TMP/veth.json" xsk available)"
+check_eq "--veth xsk: the driver's xdp_redirect match" match \
+	"$(row "$TMP/veth.json" xsk 'driver_stats.rx_xdp_redirect.state')"
 check_eq "--veth drop: the driver's xdp_drops match" match \
 	"$(row "$TMP/veth.json" drop 'driver_stats.rx_xdp_drops.state')"
-check_eq "--veth summary: 5 exact" 5 "$(json_field "$TMP/veth.json" exact)"
+check_eq "--veth summary: 6 exact" 6 "$(json_field "$TMP/veth.json" exact)"
+check_eq "--veth summary: none not available" 0 "$(json_field "$TMP/veth.json" not_available)"
 check_eq "--veth: nothing left (namespace, links)" 0 "$(xt_leftovers)"
 
 # ---- the same checks between interfaces given by name ------------------------
@@ -53,6 +55,13 @@ else
 	ok "pass: the row equals the kernel's UDP InDatagrams # SKIP frames lost at full rate (a loaded machine)"
 fi
 check_eq "pass: exact" true "$(row "$TMP/pass.json" pass exact)"
+
+# xsk between named interfaces: the sockets' count, and nothing left on the DUT.
+in_x "$TG" xdptest -n $N --only xsk --json "$XA" "$XB" >"$TMP/xsk.json" 2>"$TMP/xsk.err"
+check_eq "xsk: exit status" 0 $?
+check_eq "xsk: exact" true "$(row "$TMP/xsk.json" xsk exact)"
+check_eq "xsk: seen $N" $N "$(row "$TMP/xsk.json" xsk seen)"
+check_true "xsk: nothing left attached" no_xdp_anywhere
 
 # tx: the bounced frames (from the DUT's MAC to the tx end's), counted by
 # tcpdump until they stop coming: for 1.5 s, longer than libpcap takes to

@@ -76,6 +76,20 @@ static void test_counter_names(void **state)
 	assert_false(tg_ethtool_sum(names, vals, 0, "rx", "xdp_tx", &v));
 }
 
+static void test_xsk_counters(void **state)
+{
+	const struct tg_xt_ctr_spec *spec;
+	unsigned int n;
+
+	/* The frames put in a socket are redirects to the driver: counted as such. */
+	spec = tg_xt_ctr_specs(TG_XT_XSK, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(spec[0].dir, "rx");
+	assert_string_equal(spec[0].names[0], "xdp_redirect");
+	assert_false(spec[0].errors);
+	assert_false(spec[0].on_tx);
+}
+
 static void test_judge(void **state)
 {
 	struct tg_xt_row r = { .check = TG_XT_DROP, .available = true };
@@ -158,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_only),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_counter_names),
+		cmocka_unit_test(test_xsk_counters),
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_print_text),
 		cmocka_unit_test(test_print_json),
