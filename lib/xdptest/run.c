@@ -103,12 +103,45 @@ static int rx_packets(int ifindex, uint64_t *v)
 	return ret;
 }
 
+/* A judge's reading thread and its count of the frames it took. */
+struct reader {
+	pthread_t thread;
+	bool running;
+	atomic_bool stop;
+	atomic_ullong n;
+};
+
+static int reader_start(struct reader *rd, void *(*loop)(void *), void *arg)
+{
+	atomic_store(&rd->stop, false);
+	atomic_store(&rd->n, 0);
+	rd->running = !pthread_create(&rd->thread, NULL, loop, arg);
+	return rd->running ? 0 : -EAGAIN;
+}
+
+/* Called first by a reading thread. */
+static void reader_block_signals(void)
+{
+	sigset_t all;
+
+	/* Signals are the sending thread's to take (lib/live.h): never this one's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+}
+
+static void reader_stop(struct reader *rd)
+{
+	if (!rd->running)
+		return;
+	atomic_store(&rd->stop, true);
+	pthread_join(rd->thread, NULL);
+	rd->running = false;
+}
+
 /* The pass check's judge: a UDP socket of ours, drained by a thread. */
 struct udp_rx {
 	int fd;
-	pthread_t thread;
-	atomic_bool stop;
-	atomic_ullong n;
+	struct reader rd;
 };
 
 static void *udp_rx_loop(void *arg)
@@ -118,21 +151,18 @@ static void *udp_rx_loop(void *arg)
 	struct iovec iov[64];
 	static __thread char buf[64][64];
 	struct pollfd pfd = { .fd = u->fd, .events = POLLIN };
-	sigset_t all;
 	int i, n;
 
-	/* Signals are the sending thread's to take (lib/live.h): never this one's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	reader_block_signals();
 	for (i = 0; i < 64; i++) {
 		iov[i] = (struct iovec){ buf[i], sizeof(buf[i]) };
 		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
 	}
-	while (!atomic_load(&u->stop)) {
+	while (!atomic_load(&u->rd.stop)) {
 		if (poll(&pfd, 1, 20) <= 0)
 			continue;
 		while ((n = recvmmsg(u->fd, msgs, 64, MSG_DONTWAIT, NULL)) > 0)
-			atomic_fetch_add(&u->n, n);
+			atomic_fetch_add(&u->rd.n, n);
 	}
 	return NULL;
 }
@@ -154,9 +184,7 @@ static int udp_rx_open(struct udp_rx *u, const struct tg_xt_setup *s, struct tg_
 		return tg_fail(err, errno, "could not bind a UDP socket to %s:%u: %s",
 			       inet_ntoa(s->dst), s->port, strerror(errno));
 	}
-	atomic_store(&u->stop, false);
-	atomic_store(&u->n, 0);
-	if (pthread_create(&u->thread, NULL, udp_rx_loop, u)) {
+	if (reader_start(&u->rd, udp_rx_loop, u)) {
 		close(u->fd);
 		return tg_fail(err, EAGAIN, "could not start the UDP reader");
 	}
@@ -165,8 +193,7 @@ static int udp_rx_open(struct udp_rx *u, const struct tg_xt_setup *s, struct tg_
 
 static void udp_rx_close(struct udp_rx *u)
 {
-	atomic_store(&u->stop, true);
-	pthread_join(u->thread, NULL);
+	reader_stop(&u->rd);
 	close(u->fd);
 }
 
@@ -178,26 +205,20 @@ static void udp_rx_close(struct udp_rx *u)
 struct xsk_rx {
 	struct tg_sink_xsk *x;
 	int epfd;
-	bool running;
-	pthread_t thread;
-	atomic_bool stop;
-	atomic_ullong n;
+	struct reader rd;
 };
 
 static void *xsk_rx_loop(void *arg)
 {
 	struct xsk_rx *u = arg;
 	struct epoll_event ev[16];
-	sigset_t all;
 	int i, n;
 
-	/* Signals are the sending thread's to take (lib/live.h): never this one's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	while (!atomic_load(&u->stop)) {
+	reader_block_signals();
+	while (!atomic_load(&u->rd.stop)) {
 		n = epoll_wait(u->epfd, ev, 16, 20);
 		for (i = 0; i < n; i++)
-			atomic_fetch_add(&u->n, tg_sink_xsk_drain(u->x, ev[i].data.u32));
+			atomic_fetch_add(&u->rd.n, tg_sink_xsk_drain(u->x, ev[i].data.u32));
 	}
 	return NULL;
 }
@@ -218,8 +239,6 @@ static int xsk_rx_open(struct xsk_rx *u, const struct tg_xt_setup *s, char *why,
 	enum tg_xsk_mode mode = strcmp(s->dut.kind, "veth") ? TG_XSK_AUTO : TG_XSK_COPY;
 	int ret;
 
-	atomic_store(&u->stop, false);
-	atomic_store(&u->n, 0);
 	u->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (u->epfd < 0)
 		return tg_fail(err, errno, "could not create an epoll instance: %s", strerror(errno));
@@ -232,19 +251,14 @@ static int xsk_rx_open(struct xsk_rx *u, const struct tg_xt_setup *s, char *why,
 		return 1;
 	}
 	ret = tg_sink_xsk_attach(u->x, err);
-	if (!ret && pthread_create(&u->thread, NULL, xsk_rx_loop, u))
+	if (!ret && reader_start(&u->rd, xsk_rx_loop, u))
 		ret = tg_fail(err, EAGAIN, "could not start the AF_XDP reader");
-	u->running = !ret;
 	return ret;
 }
 
 static void xsk_rx_close(struct xsk_rx *u)
 {
-	if (u->running) {
-		atomic_store(&u->stop, true);
-		pthread_join(u->thread, NULL);
-		u->running = false;
-	}
+	reader_stop(&u->rd);
 	tg_sink_xsk_close(u->x);
 	u->x = NULL;
 	if (u->epfd >= 0)
@@ -273,7 +287,7 @@ static uint64_t seen_now(struct xt_run *r, uint64_t base)
 
 	switch (r->check) {
 	case TG_XT_PASS:
-		v = atomic_load(&r->udp.n);
+		v = atomic_load(&r->udp.rd.n);
 		break;
 	case TG_XT_DROP:
 		/*
@@ -290,7 +304,7 @@ static uint64_t seen_now(struct xt_run *r, uint64_t base)
 		v = prog_frames(&r->counter);
 		break;
 	case TG_XT_XSK:
-		v = atomic_load(&r->xsk.n);
+		v = atomic_load(&r->xsk.rd.n);
 		break;
 	default:
 		break;
