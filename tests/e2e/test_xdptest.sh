@@ -117,7 +117,7 @@ CLEANUP_EXTRA="kill -9 $pid 2>/dev/null"
 for i in $(seq 50); do ip -n "$NSR" link show dev "$XB" | grep -q xdp && break; sleep 0.1; done
 check_true "sigkill: the DUT had our program" dut_has_xdp
 kill -9 $pid
-wait_exit $pid 5
+wait_exit $pid 20	# patience for the RTNL lock, as check_veth_sigkill (lib.sh)
 check_eq "sigkill: the process died of it" 137 $?
 for i in $(seq 20); do no_xdp_anywhere && break; sleep 0.1; done
 check_true "sigkill: nothing attached" no_xdp_anywhere
