@@ -17,19 +17,6 @@ const char *const tg_xsk_mode_names[] = {
 	[TG_XSK_AUTO] = "auto", [TG_XSK_COPY] = "copy", [TG_XSK_ZEROCOPY] = "zerocopy", NULL,
 };
 
-int tg_xsk_mode_parse(const char *s, enum tg_xsk_mode *mode)
-{
-	unsigned int i;
-
-	for (i = 0; tg_xsk_mode_names[i]; i++) {
-		if (!strcmp(s, tg_xsk_mode_names[i])) {
-			*mode = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 const char *tg_xsk_mode_name(enum tg_xsk_mode mode)
 {
 	return tg_xsk_mode_names[mode];

@@ -23,8 +23,6 @@ enum tg_xsk_mode {
 /* The modes' names in enum order, NULL-terminated: the options' choices. */
 extern const char *const tg_xsk_mode_names[];
 
-/* "auto", "copy" or "zerocopy"; -EINVAL for anything else. */
-int tg_xsk_mode_parse(const char *s, enum tg_xsk_mode *mode);
 const char *tg_xsk_mode_name(enum tg_xsk_mode mode);
 
 struct tg_xsk_cfg {

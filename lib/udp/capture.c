@@ -179,13 +179,6 @@ int tg_capture_read(const char *path, struct udp_gen_tmpl *t, unsigned int max,
 	return (int)n;
 }
 
-bool tg_capture_addr_applies(const struct tg_capture_rw *rw, uint8_t kind)
-{
-	int fam = kind == UDP_GEN_TMPL_UDP4 ? AF_INET : kind == UDP_GEN_TMPL_UDP6 ? AF_INET6 : 0;
-
-	return fam && (rw->src.family == fam || rw->dst.family == fam);
-}
-
 void tg_capture_expected(const struct udp_gen_tmpl *t, const struct tg_capture_rw *rw,
 		      uint64_t off_sport, uint64_t off_dport, uint64_t off_saddr,
 		      uint64_t off_daddr, uint8_t *out)

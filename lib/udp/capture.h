@@ -65,7 +65,4 @@ int tg_capture_cfg(const struct tg_capture_rw *rw, const struct udp_gen_tmpl *t,
 		unsigned int n, unsigned int nthreads, bool random, uint32_t ifindex,
 		struct udp_gen_cfg *cfg, struct tg_err *err);
 
-/* Whether the family's address fields of rw apply to a template of kind. */
-bool tg_capture_addr_applies(const struct tg_capture_rw *rw, uint8_t kind);
-
 #endif
