@@ -52,13 +52,19 @@ check_true() {
 in_g() { timeout -k 5 120 ip netns exec "$NSG" "$@"; }
 in_r() { timeout -k 5 120 ip netns exec "$NSR" "$@"; }
 
+# Namespaces a test makes besides $NSG and $NSR (tests/e2e/path.sh's three)
+# go in EXTRA_NS, space-separated, to be removed with them.
+EXTRA_NS=
+
 cleanup() {
-	local i
+	local i ns
 	[ -n "${CLEANUP_EXTRA:-}" ] && eval "$CLEANUP_EXTRA"
-	ip netns pids "$NSG" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip netns pids "$NSR" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip netns del "$NSG" 2>/dev/null
-	ip netns del "$NSR" 2>/dev/null
+	for ns in "$NSG" "$NSR" $EXTRA_NS; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	done
+	for ns in "$NSG" "$NSR" $EXTRA_NS; do
+		ip netns del "$ns" 2>/dev/null
+	done
 	# Namespaces go away asynchronously; wait (bounded) so the next test
 	# starts clean.
 	for i in $(seq 50); do
