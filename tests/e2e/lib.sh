@@ -203,6 +203,36 @@ check_veth_sigkill() {
 	check_eq "sigkill: nothing left: no namespace or link of ours" 0 "$(veth_leftovers)"
 }
 
+# ---- a kernel TCP receiver (tests/tools/tcp_discard) ----------------------
+
+DISCARD=$TOP/$BUILD/tests/tools/tcp_discard
+require_discard() { [ -x "$DISCARD" ] || skip_all "no $DISCARD: run make first"; }
+
+# tcp_rx_start NS NAME FLOWS [ARGS]: the receiver in namespace NS on $PORT
+# in the background; sets RX_PID. Started directly (not through in_r) so
+# that $! is the receiver itself (ip netns exec execs it); it bounds its
+# own run (-T).
+tcp_rx_start() {
+	local ns=$1 name=$2 flows=$3 i
+	shift 3
+	rm -f "$TMP/$name.ready"
+	ip netns exec "$ns" "$DISCARD" -6 -p "$PORT" -n "$flows" -T 30 \
+		-r "$TMP/$name.ready" "$@" >"$TMP/$name.rx" 2>"$TMP/$name.rxerr" &
+	RX_PID=$!
+	CLEANUP_EXTRA="kill -9 $RX_PID 2>/dev/null"
+	for i in $(seq 50); do [ -e "$TMP/$name.ready" ] && break; sleep 0.1; done
+	[ -e "$TMP/$name.ready" ] ||
+		not_ok "$name: the receiver listens on port $PORT" "$(cat "$TMP/$name.rxerr")"
+}
+
+rx_total() { awk '$1 == "total" { print $3 }' "$TMP/$1.rx"; }
+# Connections whose read() returned 0, from the receiver's own report: what
+# the receiving application saw is the thing to judge, not how it exited.
+rx_eof() { awk '$1 == "total" { print $7 }' "$TMP/$1.rx"; }
+
+# Sockets of the run still there in namespace $1 (listeners aside).
+leftover() { ip netns exec "$1" ss -Htan "( sport = :$PORT or dport = :$PORT )" | grep -vc LISTEN; }
+
 # ---- captures at the receiver, judged by tshark ---------------------------
 
 # tcpdump_start PCAP N [DEV]: tcpdump records N frames that arrive at DEV

@@ -51,7 +51,8 @@ in_ps() { timeout -k 5 120 ip netns exec "$PNS_S" "$@"; }
 in_pm() { timeout -k 5 120 ip netns exec "$PNS_M" "$@"; }
 in_pr() { timeout -k 5 120 ip netns exec "$PNS_R" "$@"; }
 
-# path_setup lossy|tbf: the three namespaces and the router of that kind.
+# path_setup lossy|tbf: the three namespaces and the router of that kind
+# (path_router).
 path_setup() {
 	local ns
 	EXTRA_NS="$EXTRA_NS $PNS_S $PNS_M $PNS_R"
@@ -85,13 +86,19 @@ path_setup() {
 		ip -n "$PNS_S" -6 route add 2001:2:0:12::/64 via "$PA6" &&
 		ip -n "$PNS_R" route add 198.19.1.0/24 via "$PB4" &&
 		ip -n "$PNS_R" -6 route add 2001:2:0:11::/64 via "$PB6" || return 1
+	path_router "$1"
+}
+
+# path_router lossy|tbf: makes the router that kind, its counters from 0.
+path_router() {
 	PATH_KIND=$1
+	tc -n "$PNS_M" qdisc del dev "$PB" root 2>/dev/null
 	case $1 in
-	lossy) path_attach "$BPF_OBJ/xdp_nth.bpf.o" || return 1 ;;
+	lossy) path_attach "$BPF_OBJ/xdp_nth.bpf.o" ;;
 	tbf)
 		path_attach "$BPF_OBJ/xdp_pass.bpf.o" || return 1
 		# shellcheck disable=SC2086 # PATH_TBF holds several words
-		tc -n "$PNS_M" qdisc add dev "$PB" root tbf $PATH_TBF || return 1
+		tc -n "$PNS_M" qdisc add dev "$PB" root tbf $PATH_TBF
 		;;
 	*) return 1 ;;
 	esac

@@ -7,8 +7,7 @@
 # be left with no socket of the run.
 . "$(dirname "$0")/lib.sh"
 require_root
-DISCARD=$TOP/$BUILD/tests/tools/tcp_discard
-[ -x "$DISCARD" ] || skip_all "no $DISCARD: run make first"
+require_discard
 PORT=10000
 
 # tcp_snmp FIELD: a Tcp: counter of the receiver's namespace.
@@ -18,29 +17,8 @@ tcp_snmp() {
 		$1 == "Tcp:" && hdr { print $col[k] }' /proc/net/snmp
 }
 
-# Sockets of the run still there in namespace $1 (listeners aside).
-leftover() { ip netns exec "$1" ss -Htan "( sport = :$PORT or dport = :$PORT )" | grep -vc LISTEN; }
-
-# start_rx NAME FLOWS [ARGS]: the receiver on $PORT in the background; sets
-# RX_PID. Started directly (not through in_r) so that $! is the receiver
-# itself (ip netns exec execs it); it bounds its own run (-T).
-start_rx() {
-	local name=$1 flows=$2 i
-	shift 2
-	rm -f "$TMP/$name.ready"
-	ip netns exec "$NSR" "$DISCARD" -6 -p "$PORT" -n "$flows" -T 30 \
-		-r "$TMP/$name.ready" "$@" >"$TMP/$name.rx" 2>"$TMP/$name.rxerr" &
-	RX_PID=$!
-	CLEANUP_EXTRA="kill -9 $RX_PID 2>/dev/null"
-	for i in $(seq 50); do [ -e "$TMP/$name.ready" ] && break; sleep 0.1; done
-	[ -e "$TMP/$name.ready" ] ||
-		not_ok "$name: the receiver listens on port $PORT" "$(cat "$TMP/$name.rxerr")"
-}
-
-rx_total() { awk '$1 == "total" { print $3 }' "$TMP/$1.rx"; }
-# Connections whose read() returned 0, from the receiver's own report: what
-# the receiving application saw is the thing to judge, not how it exited.
-rx_eof() { awk '$1 == "total" { print $7 }' "$TMP/$1.rx"; }
+# start_rx NAME FLOWS [ARGS]: the receiver in $NSR (lib.sh's tcp_rx_start).
+start_rx() { tcp_rx_start "$NSR" "$@"; }
 
 # ratio_ok A P MIN: A / P >= MIN.
 ratio_ok() { awk -v a="$1" -v p="$2" -v m="$3" 'BEGIN { exit !(p > 0 && a / p >= m) }'; }
