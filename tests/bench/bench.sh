@@ -75,6 +75,12 @@ NSG=tg-bench-g-$ID
 NSR=tg-bench-r-$ID
 VG=tb${ID}g
 VR=tb${ID}r
+# The rows through a router: tests/bench/tcp_paths.sh.
+PATH_NS_PREFIX=tg-bench
+# shellcheck source=tests/e2e/path.sh
+. "$TOP/tests/e2e/path.sh"
+# shellcheck source=tests/bench/tcp_paths.sh
+. "$TOP/tests/bench/tcp_paths.sh"
 
 SECS=${BENCH_SECONDS:-1.5}
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -245,15 +251,17 @@ wait_file() {
 	return 1
 }
 
-# A key of iperf3's -J output inside its end.sum_received object.
+# iperf_sum FILE KEY [OBJECT]: a key of iperf3's -J output inside its
+# end.OBJECT (default sum_received).
 iperf_sum() {
-	awk -v k="\"$2\":" '/"sum_received"/ { on = 1; next }
+	awk -v k="\"$2\":" -v o="\"${3:-sum_received}\"" 'index($0, o) { on = 1; next }
 		on && $1 == k { v = $2; sub(/,$/, "", v); print v; exit }
 		on && /}/ { exit }' "$1"
 }
 
-# trafficgen tcp into tcp_discard; prints "bytes duration bps sent" or
-# nothing, sent being the payload bytes put on the wire.
+# trafficgen tcp into tcp_discard; prints "bytes duration bps sent
+# retransmitted" or nothing, sent being the payload bytes put on the wire.
+# TCP_EXTRA: more arguments for trafficgen tcp.
 # (Both run in a subshell of measure_tcp; lib.sh's cleanup kills whatever
 # is left in the namespaces.)
 run_tcp() {
@@ -267,8 +275,9 @@ run_tcp() {
 		kill -9 "$rx_pid" 2>/dev/null
 		return 1
 	fi
+	# shellcheck disable=SC2086 # TCP_EXTRA holds several arguments
 	in_g timeout -k 5 "$BOUND" "$TG" tcp -i "$VG" -p "$TCP_PORT" -f "$flows" -s 1500 \
-		-D "$TSECS" -I 0 --json "$R4" >"$out" 2>>"$TMP/sender.err"
+		-D "$TSECS" -I 0 --json ${TCP_EXTRA:-} "$R4" >"$out" 2>>"$TMP/sender.err"
 	rc=$?
 	wait_exit "$rx_pid" 10 >/dev/null 2>&1
 	[ "$rc" = 0 ] || return 1
@@ -279,10 +288,11 @@ run_tcp() {
 		echo "the receiver read ${read:-nothing}, ${acked:-?} bytes acknowledged" >>"$TMP/sender.err"
 		return 1
 	fi
-	echo "$acked $(json_field "$out" duration_s) $(json_field "$out" goodput_bps) $(json_field "$out" payload_bytes)"
+	echo "$acked $(json_field "$out" duration_s) $(json_field "$out" goodput_bps) $(json_field "$out" payload_bytes) $(json_field "$out" retransmitted)"
 }
 
-# iperf3 -c against iperf3 -s; prints "bytes duration bps -" or nothing.
+# iperf3 -c against iperf3 -s; prints "bytes duration bps - retransmitted"
+# or nothing.
 run_iperf3() {
 	local flows=$1 out=$TMP/sender.out rx_pid rc _
 	ip netns exec "$NSR" timeout -k 5 "$BOUND" "$IPERF3" -s -1 -B "$R4" -p "$IPERF_PORT" \
@@ -297,7 +307,7 @@ run_iperf3() {
 	rc=$?
 	wait_exit "$rx_pid" 10 >/dev/null 2>&1
 	[ "$rc" = 0 ] || { tail -n 5 "$out" >>"$TMP/sender.err"; return 1; }
-	echo "$(iperf_sum "$out" bytes) $(iperf_sum "$out" seconds) $(iperf_sum "$out" bits_per_second) -"
+	echo "$(iperf_sum "$out" bytes) $(iperf_sum "$out" seconds) $(iperf_sum "$out" bits_per_second) - $(iperf_sum "$out" retransmits sum_sent)"
 }
 
 # One TCP measurement: appends "round seq id bytes duration bps sent" to raw.tsv.
@@ -308,7 +318,7 @@ measure_tcp() {
 	if [ "$kind" = tcp ]; then res=$(run_tcp "$flows"); else res=$(run_iperf3 "$flows"); fi
 	pass_off
 	gro_off
-	read -r bytes dur bps sent <<<"$res"
+	read -r bytes dur bps sent _ <<<"$res"
 	if [ -z "$bps" ] || [ -z "$dur" ]; then
 		echo "bench: $id (round $round) failed: $(tail -n 3 "$TMP/sender.err")" >&2
 		return 1
@@ -582,6 +592,7 @@ report() {
 	printf '\n  ],\n' >>"$json"
 	report_paired "$md" "$json"
 	report_tcp "$md" "$json"
+	paths_report "$md" "$json"
 	printf '}\n' >>"$json"
 	echo
 	echo "bench: wrote $md, $json"
@@ -709,7 +720,7 @@ ALL_IDS=$(BENCH_MODES='' mode_ids)
 # Space-separated: the tests below look for " $id " in it.
 IDS=$(mode_ids | tr '\n' ' ')
 IDS=${IDS% }
-[ -n "$IDS" ] || die "BENCH_MODES=${BENCH_MODES:-} names no mode"
+[ -n "$IDS" ] || [ -n "$PATH_IDS" ] || die "BENCH_MODES=${BENCH_MODES:-} names no mode"
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 [ -n "$CPU_MODEL" ] || CPU_MODEL=$(uname -m)
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -778,6 +789,9 @@ for round in $(seq "$ROUNDS"); do
 		measure "$round" "$seq" "$id" || FAILED=$((FAILED + 1))
 	done
 done
+
+paths_run || FAILED=$((FAILED + 1))
+FAILED=$((FAILED + PATH_FAILED))
 
 for id in $IDS; do
 	is_paired "$id" || continue

@@ -19,7 +19,10 @@ BENCH=$TOP/tests/bench/bench.sh
 PPS_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 xsk64 ceil1500 udp1500
 trafgen64 socket64 trafgen1500 socket1500"
 TCP_IDS="tcp1 iperf1 tcp4 iperf4 tcp1gro tcp4gro"
-MODE_IDS="$PPS_IDS $TCP_IDS"
+# Then the rows through a router (tests/bench/tcp_paths.sh).
+PATH_IDS="lossy-tcp lossy-cubic lossy-reno lossy-none lossy-iperf tbf-tcp tbf-cubic tbf-reno tbf-none
+tbf-iperf"
+MODE_IDS="$PPS_IDS $TCP_IDS $PATH_IDS"
 NMODES=$(echo "$MODE_IDS" | wc -w)
 # The one-thread 64-byte generator modes also get a paired ratio (abrate).
 PAIRED_IDS="udp64 dyn64 ranges64"
@@ -117,6 +120,13 @@ for id in $TCP_IDS; do
 	check_row "$id" "Gbit/s min/median/max and acked/sent" \
 		"\"goodput_gbps\": $MMM, \"acked_per_sent\": $wire"
 done
+for id in $PATH_IDS; do
+	# Gbit/s min/median/max, retransmitted and dropped, or why there are none.
+	check_row "$id" "Gbit/s, retransmitted and dropped" \
+		"\"goodput_gbps\": $MMM, \"retransmitted\": [0-9.]+, \"dropped\": [0-9.]+, \"retransmitted_per_dropped\": ([0-9.]+|null), \"goodput_ratio_to_iperf3\": [0-9.]+"
+done
+check_true "results.json: the lossy path's trafficgen row has figures" \
+	grep -q '"id": "lossy-tcp", .*"goodput_gbps"' "$J"
 gb=$(grep '"id": "tcp1"' "$J" | grep -o '"median": [0-9.]*' | head -n 1 | cut -d' ' -f2)
 check_true "trafficgen tcp -f 1 had a goodput (${gb:-?} Gbit/s)" \
 	awk -v g="${gb:-0}" 'BEGIN { exit !(g > 0) }'
@@ -128,6 +138,8 @@ check_true "results.md: table header" grep -q '^| mode | frame | threads | Mpps 
 check_true "results.md: header separator" grep -q '^|---|' "$M"
 check_true "results.md: TCP table header" \
 	grep -q '^| mode | frame | flows | Gbit/s median | Gbit/s min–max | acked/sent' "$M"
+check_true "results.md: table header of the rows through a router" \
+	grep -q '^| mode | path | Gbit/s median | Gbit/s min–max | retransmitted | dropped |' "$M"
 check_eq "results.md: one row per mode and per paired ratio" "$((NMODES + NPAIRED))" \
 	"$(grep '^| ' "$M" | grep -vc '^| mode |')"
 
