@@ -21,6 +21,9 @@
 # order to the one before; min/median/max are over rounds (over every run
 # for a ceiling).
 #
+# TCP through a router, lossy or a tbf bottleneck (rows lossy-* and tbf-*,
+# BENCH_PATH_TCP_ARGS): tests/bench/tcp_paths.sh.
+#
 # TCP rows, in Gbit/s: goodput = payload bytes the receiver acknowledged
 # (trafficgen's goodput_bps: from its first segment to the last ACK) or
 # received (iperf3's sum_received) per second, with 1 and 4 flows, into a
@@ -41,7 +44,8 @@
 #   BENCH_SECONDS  seconds per measurement (default 1.5; 0.3 for a quick
 #                  run). With the ceiling runs in between, a round is 24
 #                  measurements and 4 TCP runs of 2 s: 5 rounds take about
-#                  4.5 minutes.
+#                  4.5 minutes; the rows through a router (tcp_paths.sh) about one
+#                  more.
 #   BENCH_ROUNDS   rounds (default 5)
 #   BENCH_STEADY   see summarise (default 0.15)
 #   BENCH_OUT      output folder (default $BUILD/bench): results.json,

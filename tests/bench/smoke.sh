@@ -48,8 +48,8 @@ check_eq "bench.sh exits 0" 0 "$rc"
 # its veth pair in its first line, "... on tb<ID>g -> tb<ID>r ...".
 bid=$(grep -o ' on tb[0-9a-f]*g ->' "$TMP/bench.out" | head -n 1 | sed 's/ on tb\(.*\)g ->/\1/')
 if [ -n "$bid" ]; then
-	check_eq "bench.sh left none of its namespaces (tg-bench-[gr]-$bid)" 0 \
-		"$(ip netns list | grep -c "^tg-bench-[gr]-$bid\b")"
+	check_eq "bench.sh left none of its namespaces (tg-bench-{g,r,ps,pm,pr}-$bid)" 0 \
+		"$(ip netns list | grep -Ec "^tg-bench-(g|r|ps|pm|pr)-$bid\b")"
 else
 	not_ok "bench.sh named its veth pair" "$(head -n 3 "$TMP/bench.out")"
 fi

@@ -112,6 +112,7 @@ path_attach() {
 	in_pm ethtool -K "$PA" gro off >/dev/null || return 1
 	[ "$PATH_KIND" = lossy ] || return 0
 	# struct nth_state { every, seen, dropped }: three little-endian u64.
+	# shellcheck disable=SC2046 # each gives 8 words, one a byte
 	bpftool map update id "$(path_nth_map)" key 0 0 0 0 value \
 		$(path_u64_bytes "$PATH_NTH") $(path_u64_bytes 0) $(path_u64_bytes 0) || return 1
 }

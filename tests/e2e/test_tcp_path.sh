@@ -18,11 +18,14 @@
 # tbf router: a 1 Gbit/s bottleneck with a small queue. Acked = read, a
 # clean close, goodput reported, and no more than the bottleneck's rate
 # (the tbf is in the path).
+# shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/e2e/path.sh
 . "$(dirname "$0")/path.sh"
 require_root
 require_discard
 command -v bpftool >/dev/null || skip_all "no bpftool (make deps)"
+# shellcheck disable=SC2034 # lib.sh's tcp_rx_start and leftover read it
 PORT=10000
 # Segments a sender may retransmit beyond 1.5 per loss: those sent again
 # by a timeout near the end of a short run, where nothing follows a lost
