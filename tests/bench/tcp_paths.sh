@@ -174,7 +174,7 @@ paths_report() {
 		printf '\n    {"id": "%s", "mode": %s, "path": "%s", "goodput_gbps": {"min": %s, "median": %s, "max": %s}, "retransmitted": %s, "dropped": %s, "retransmitted_per_dropped": %s, "goodput_ratio_to_iperf3": %s}' \
 			"$id" "$(json_str "$label")" "$kind" "$gmin" "$gmed" "$gmax" "$rmed" "$dmed" "$qmed" \
 			"$imed" >>"$json"
-		echo "| $label | $kind | $gmed | $gmin–$gmax | $rmed | $dmed | ${qmed/null/no drops} | $imed |" >>"$md"
+		echo "| $label | $kind | $gmed | $gmin–$gmax | $rmed | $dmed | ${qmed/null/no drops} | ${imed/null/no iperf3 row} |" >>"$md"
 		printf '%-34s %5s %10s %15s %8s %8s %9s %s\n' "$label" "$kind" "$gmed" "$gmin-$gmax" "$rmed" \
 			"$dmed" "$qmed" "$imed"
 	done
