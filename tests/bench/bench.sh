@@ -296,7 +296,7 @@ run_tcp() {
 }
 
 # iperf3 -c against iperf3 -s; prints "bytes duration bps - retransmitted"
-# or nothing.
+# or nothing. IPERF_EXTRA: more arguments for iperf3 -c.
 run_iperf3() {
 	local flows=$1 out=$TMP/sender.out rx_pid rc _
 	ip netns exec "$NSR" timeout -k 5 "$BOUND" "$IPERF3" -s -1 -B "$R4" -p "$IPERF_PORT" \
@@ -306,8 +306,9 @@ run_iperf3() {
 		[ -n "$(ip netns exec "$NSR" ss -Htln "sport = :$IPERF_PORT")" ] && break
 		sleep 0.05
 	done
+	# shellcheck disable=SC2086 # IPERF_EXTRA holds several arguments
 	in_g timeout -k 5 "$BOUND" "$IPERF3" -c "$R4" -p "$IPERF_PORT" -t "$TSECS" -P "$flows" \
-		-J >"$out" 2>>"$TMP/sender.err"
+		${IPERF_EXTRA:-} -J >"$out" 2>>"$TMP/sender.err"
 	rc=$?
 	wait_exit "$rx_pid" 10 >/dev/null 2>&1
 	[ "$rc" = 0 ] || { tail -n 5 "$out" >>"$TMP/sender.err"; return 1; }

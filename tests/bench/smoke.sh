@@ -20,8 +20,8 @@ PPS_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 xsk64 ceil1
 trafgen64 socket64 trafgen1500 socket1500"
 TCP_IDS="tcp1 iperf1 tcp4 iperf4 tcp1gro tcp4gro"
 # Then the rows through a router (tests/bench/tcp_paths.sh).
-PATH_IDS="lossy-tcp lossy-cubic lossy-reno lossy-none lossy-iperf tbf-tcp tbf-cubic tbf-reno tbf-none
-tbf-iperf"
+PATH_IDS="lossy-tcp lossy-cubic lossy-reno lossy-none lossy-iperf lossy-iperf-reno lossy-iperf-sys
+tbf-tcp tbf-cubic tbf-reno tbf-none tbf-iperf tbf-iperf-reno tbf-iperf-sys"
 MODE_IDS="$PPS_IDS $TCP_IDS $PATH_IDS"
 NMODES=$(echo "$MODE_IDS" | wc -w)
 # The one-thread 64-byte generator modes also get a paired ratio (abrate).

@@ -28,18 +28,28 @@
 # Environment (besides bench.sh's): BENCH_PATH_TCP_ARGS, PATH_TBF and
 # PATH_NTH (tests/e2e/path.sh).
 
-# id|path|contender|--cc|label
+# The iperf3 rows name their congestion control (-C) like the trafficgen
+# rows: the issue's reference is the kernel's TCP with CUBIC, and a
+# kernel's default may be another (this VM's is bbr); the "-sys" rows run
+# the default, named in the label. A row's ratio to iperf3 is to the
+# iperf3 row of the same path and the same algorithm, or the CUBIC one.
+#
+# id|path|contender|--cc or -C|label
 PATH_MODES="
 lossy-tcp|lossy|tcp||trafficgen tcp -f 1
 lossy-cubic|lossy|tcp|cubic|trafficgen tcp -f 1 --cc cubic
 lossy-reno|lossy|tcp|reno|trafficgen tcp -f 1 --cc reno
 lossy-none|lossy|tcp|none|trafficgen tcp -f 1 --cc none
-lossy-iperf|lossy|iperf3||iperf3 -P 1
+lossy-iperf|lossy|iperf3|cubic|iperf3 -P 1 -C cubic
+lossy-iperf-reno|lossy|iperf3|reno|iperf3 -P 1 -C reno
+lossy-iperf-sys|lossy|iperf3||iperf3 -P 1
 tbf-tcp|tbf|tcp||trafficgen tcp -f 1
 tbf-cubic|tbf|tcp|cubic|trafficgen tcp -f 1 --cc cubic
 tbf-reno|tbf|tcp|reno|trafficgen tcp -f 1 --cc reno
 tbf-none|tbf|tcp|none|trafficgen tcp -f 1 --cc none
-tbf-iperf|tbf|iperf3||iperf3 -P 1
+tbf-iperf|tbf|iperf3|cubic|iperf3 -P 1 -C cubic
+tbf-iperf-reno|tbf|iperf3|reno|iperf3 -P 1 -C reno
+tbf-iperf-sys|tbf|iperf3||iperf3 -P 1
 "
 PATH_IDS=$(awk -F'|' 'NF > 1 { print $1 }' <<<"$PATH_MODES" | while read -r id; do
 	if [ -z "${BENCH_MODES:-}" ] || [[ " $BENCH_MODES " == *" $id "* ]]; then echo "$id"; fi
@@ -50,7 +60,14 @@ path_field() { awk -F'|' -v id="$1" -v n="$2" '$1 == id { print $n }' <<<"$PATH_
 # Why a row cannot run here, or nothing.
 path_missing() {
 	case $(path_field "$1" 3) in
-	iperf3) have_iperf3 || echo "not installed" ;;
+	iperf3)
+		if ! have_iperf3; then
+			echo "not installed"
+		elif [ -n "$(path_field "$1" 4)" ] &&
+			! grep -qw "$(path_field "$1" 4)" /proc/sys/net/ipv4/tcp_available_congestion_control; then
+			echo "the kernel has no $(path_field "$1" 4)"
+		fi
+		;;
 	tcp) [ -z "$(path_field "$1" 4)" ] || have_cc || echo "needs trafficgen tcp --cc" ;;
 	esac
 }
@@ -67,7 +84,7 @@ path_measure() {
 	if [ "$(path_field "$id" 3)" = tcp ]; then
 		res=$(NSG=$PNS_S NSR=$PNS_R VG=$PS R4=$PR4 TCP_EXTRA=$extra run_tcp 1)
 	else
-		res=$(NSG=$PNS_S NSR=$PNS_R R4=$PR4 run_iperf3 1)
+		res=$(NSG=$PNS_S NSR=$PNS_R R4=$PR4 IPERF_EXTRA=${cc:+-C $cc} run_iperf3 1)
 	fi
 	d1=$(path_dropped)
 	read -r bytes dur bps _ retx <<<"$res"
@@ -109,13 +126,33 @@ paths_run() {
 }
 PATH_FAILED=0
 
+# path_partner ID: the iperf3 row ID's goodput is compared with: itself for
+# an iperf3 row; else the one of the same path with the same algorithm, or
+# else (trafficgen's default, --cc none) the one with CUBIC.
+path_partner() {
+	[ "$(path_field "$1" 3)" = iperf3 ] && { echo "$1"; return; }
+	awk -F'|' -v k="$(path_field "$1" 2)" -v cc="$(path_field "$1" 4)" '
+		cc != "" && $2 == k && $3 == "iperf3" && $4 == cc { same = $1 }
+		$2 == k && $3 == "iperf3" && $4 == "cubic" { cubic = $1 }
+		END { print same != "" ? same : cubic }' <<<"$PATH_MODES"
+}
+
+# path_label ID: its label; a row of the kernel's default algorithm names it.
+path_label() {
+	if [ "$(path_field "$1" 3)" = iperf3 ] && [ -z "$(path_field "$1" 4)" ]; then
+		echo "$(path_field "$1" 5) (default: $(cat /proc/sys/net/ipv4/tcp_congestion_control))"
+	else
+		path_field "$1" 5
+	fi
+}
+
 # paths_report MD JSON: the rows, in results.md and as "tcp_paths" in
 # results.json (after bench.sh's tcp_rows; this writes its leading comma).
 paths_report() {
 	local md=$1 json=$2 id why first=1 label kind iperf
 	[ -n "$PATH_IDS" ] || return 0
-	printf ',\n  "tcp_paths": {"seconds_per_run": %s, "lossy": "every %sth TCP data segment from the sender dropped by the router", "tbf": "tbf %s towards the receiver", "goodput_ratio": "median over rounds of goodput / the same round'"'"'s iperf3 goodput on the same path", "rows": [' \
-		"$TSECS" "$PATH_NTH" "$PATH_TBF" >>"$json"
+	printf ',\n  "tcp_paths": {"seconds_per_run": %s, "lossy": "every %sth TCP data segment from the sender dropped by the router", "tbf": "tbf %s towards the receiver", "goodput_ratio": "median over rounds of goodput / the same round'"'"'s goodput of iperf3 on the same path with the same congestion control, or CUBIC", "kernel_default_cc": "%s", "rows": [' \
+		"$TSECS" "$PATH_NTH" "$PATH_TBF" "$(cat /proc/sys/net/ipv4/tcp_congestion_control)" >>"$json"
 	{
 		echo
 		echo "## TCP through a router"
@@ -126,16 +163,16 @@ paths_report() {
 		echo "counted too); tbf: \`tbf $PATH_TBF\` on the router towards the receiver. Gbit/s as in the"
 		echo "TCP table; retransmitted = trafficgen's retransmitted, iperf3's sum_sent.retransmits; dropped ="
 		echo "segments the router dropped during the run (lossy: xdp_nth's count; tbf: the qdisc's); medians"
-		echo "over rounds; ratio to iperf3 = median of each round's goodput over that round's iperf3 goodput"
-		echo "on the same path."
+		echo "over rounds; ratio to iperf3 = median of each round's goodput over that round's goodput of iperf3"
+		echo "on the same path with the same congestion control (-C), or with CUBIC."
 		echo
 		echo "| mode | path | Gbit/s median | Gbit/s min–max | retransmitted | dropped | retransmitted/dropped | ratio to iperf3 |"
 		echo "|---|---|---:|---:|---:|---:|---:|---:|"
 	} >>"$md"
 	printf '\n%-34s %5s %10s %15s %8s %8s %9s %s\n' "path rows" path "Gbit/s" "Gbit/s min-max" retx dropped "retx/drop" "to iperf3"
 	for id in $PATH_IDS; do
-		label=$(path_field "$id" 5) kind=$(path_field "$id" 2)
-		iperf=$(awk -F'|' -v k="$kind" '$2 == k && $3 == "iperf3" { print $1 }' <<<"$PATH_MODES")
+		label=$(path_label "$id") kind=$(path_field "$id" 2)
+		iperf=$(path_partner "$id")
 		[ "$first" = 1 ] || printf ',' >>"$json"
 		first=0
 		why=$(path_missing "$id")
