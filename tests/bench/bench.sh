@@ -44,7 +44,7 @@
 #   BENCH_SECONDS  seconds per measurement (default 1.5; 0.3 for a quick
 #                  run). With the ceiling runs in between, a round is 24
 #                  measurements and 4 TCP runs of 2 s: 5 rounds take about
-#                  4.5 minutes; the rows through a router (tcp_paths.sh) about one
+#                  4.5 minutes; the rows through a router (tcp_paths.sh) about two
 #                  more.
 #   BENCH_ROUNDS   rounds (default 5)
 #   BENCH_STEADY   see summarise (default 0.15)
