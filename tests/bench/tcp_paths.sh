@@ -34,23 +34,21 @@
 # the default, named in the label. A row's ratio to iperf3 is to the
 # iperf3 row of the same path and the same algorithm, or the CUBIC one.
 #
-# id|path|contender|--cc or -C|label
-PATH_MODES="
-lossy-tcp|lossy|tcp||trafficgen tcp -f 1
-lossy-cubic|lossy|tcp|cubic|trafficgen tcp -f 1 --cc cubic
-lossy-reno|lossy|tcp|reno|trafficgen tcp -f 1 --cc reno
-lossy-none|lossy|tcp|none|trafficgen tcp -f 1 --cc none
-lossy-iperf|lossy|iperf3|cubic|iperf3 -P 1 -C cubic
-lossy-iperf-reno|lossy|iperf3|reno|iperf3 -P 1 -C reno
-lossy-iperf-sys|lossy|iperf3||iperf3 -P 1
-tbf-tcp|tbf|tcp||trafficgen tcp -f 1
-tbf-cubic|tbf|tcp|cubic|trafficgen tcp -f 1 --cc cubic
-tbf-reno|tbf|tcp|reno|trafficgen tcp -f 1 --cc reno
-tbf-none|tbf|tcp|none|trafficgen tcp -f 1 --cc none
-tbf-iperf|tbf|iperf3|cubic|iperf3 -P 1 -C cubic
-tbf-iperf-reno|tbf|iperf3|reno|iperf3 -P 1 -C reno
-tbf-iperf-sys|tbf|iperf3||iperf3 -P 1
+# The rows of each path (lossy, then tbf), id PATH-SUFFIX:
+# suffix|contender|--cc or -C|label
+PATH_ROWS="
+tcp|tcp||trafficgen tcp -f 1
+cubic|tcp|cubic|trafficgen tcp -f 1 --cc cubic
+reno|tcp|reno|trafficgen tcp -f 1 --cc reno
+none|tcp|none|trafficgen tcp -f 1 --cc none
+iperf|iperf3|cubic|iperf3 -P 1 -C cubic
+iperf-reno|iperf3|reno|iperf3 -P 1 -C reno
+iperf-sys|iperf3||iperf3 -P 1
 "
+# id|path|contender|--cc or -C|label
+PATH_MODES=$(for p in lossy tbf; do
+	awk -F'|' -v p="$p" 'NF > 1 { print p "-" $1 "|" p "|" $2 "|" $3 "|" $4 }' <<<"$PATH_ROWS"
+done)
 PATH_IDS=$(awk -F'|' 'NF > 1 { print $1 }' <<<"$PATH_MODES" | while read -r id; do
 	if [ -z "${BENCH_MODES:-}" ] || [[ " $BENCH_MODES " == *" $id "* ]]; then echo "$id"; fi
 done | tr '\n' ' ')
