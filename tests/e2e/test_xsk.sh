@@ -101,6 +101,32 @@ else
 fi
 check_true "sink --xsk: nothing attached after it" no_xdp_on_recv
 
+# Two sockets, two threads: udp --xsk -t 2 sends one stream from each of
+# queues 0 and 1; the veth hands queue q's frames to its peer's queue q, so
+# each of the sink's sockets takes one stream, in its own thread.
+if start_sink two -c 40000 -D 15 -p 9; then
+	threads=$(find "/proc/$SINK_PID/task" -mindepth 1 -maxdepth 1 | wc -l)
+	cpus=$(for t in /proc/"$SINK_PID"/task/*; do
+		awk '/^Cpus_allowed_list/ { print $2 }' "$t/status"; done | sort | tr '\n' ' ')
+	xsk -n 40000 -t 2 -A "$G4" -a 198.18.1.1 -p 9 --stamp --rate 40k
+	check_eq "udp --xsk -t 2 into sink --xsk: 40000 sent" 40000 "$(uf sent)"
+	wait_exit "$SINK_PID" 12
+	check_eq "sink --xsk, 2 queues: stops at -c, exit 0" 0 $?
+	check_eq "sink --xsk, 2 queues: 40000 received and stamped, 2 streams, 0 lost, none reordered or duplicated" \
+		"40000 40000 2 0 0 0" \
+		"$(sf two received) $(sf two stamped) $(sf two streams) $(sf two lost) $(sf two reordered) $(sf two duplicates)"
+	check_eq "sink --xsk, 2 queues: a thread per socket beside the main one" 3 "$threads"
+	# Main thread: any CPU; the sockets' threads: queue q on the q-th CPU.
+	allowed=$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/self/status)
+	if [ "$allowed" = 0-1 ]; then
+		check_eq "sink --xsk, 2 queues: the sockets' threads pinned to CPUs 0 and 1" "0 0-1 1 " "$cpus"
+	else
+		ok "sink --xsk, 2 queues: threads pinned # SKIP this shell may use CPUs $allowed, not 0-1"
+	fi
+else
+	not_ok "sink --xsk (2 queues) started" "$(cat "$TMP/two.err")"
+fi
+
 # Recording, and SIGINT: the summary, exit 0, the pcap holding what was counted.
 if start_sink rec -q 0 -p 9 -w "$TMP/rec.pcap" -D 20; then
 	in_g timeout 30 "$TG" udp -I 0 -m "$VR_MAC" -A "$G4" -a 198.18.1.1 -p 9 -n 2000 \
