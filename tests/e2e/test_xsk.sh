@@ -42,6 +42,21 @@ FILTER="vlan 5 and vlan 6 and udp" capture xcap6 2000 --xsk -A "$G6" \
 check_eq "tshark, v6 random, QinQ: 2000 frames, all checksums good, none bad" "2000 2000 0" \
 	"$(frame_count "$TMP/xcap6.pcap") $(checksum_frames good "$TMP/xcap6.pcap") $(checksum_frames bad "$TMP/xcap6.pcap")"
 
+# --template: a capture of 17 frames of 17 sizes (a dry run makes it) sent
+# 20 times over by two threads, with new destinations, port and TTL, their
+# checksums updated in userspace as the capture program updates them.
+"$TG" udp --pcap-out "$TMP/t17.pcap" -n 17 -M 02:00:00:00:00:01 -m "$VR_MAC" -a "$R4" -A "$G4" \
+	-s 100-116 -P 5000-5016 >/dev/null 2>&1
+in4=$(udp_in 4)
+capture xtmpl 340 --xsk --template "$TMP/t17.pcap" -a 198.18.1.1-198.18.1.4 -p 7000 --ttl 9 -t 2
+check_eq "--template: 340 sent, 340 seen by tcpdump, 340 reached UDP" "340 340 340" \
+	"$(json_field "$TMP/xtmpl.json" sent) $(frame_count "$TMP/xtmpl.pcap") $(( $(udp_in 4) - in4 ))"
+check_eq "--template: every checksum good, none bad" "340 0" \
+	"$(checksum_frames good "$TMP/xtmpl.pcap") $(checksum_frames bad "$TMP/xtmpl.pcap")"
+check_eq "--template: 17 sizes and source ports kept, 4 destinations, port 7000, TTL 9" "17 17 4 7000 9" \
+	"$(count_unique "$TMP/xtmpl.pcap" frame.len) $(count_unique "$TMP/xtmpl.pcap" udp.srcport) $(count_unique "$TMP/xtmpl.pcap" ip.dst) $(tshark_fields "$TMP/xtmpl.pcap" udp.dstport | sort -u) $(tshark_fields "$TMP/xtmpl.pcap" ip.ttl | sort -u)"
+check_eq "--template: no UDP checksum errors at the receiver" 0 "$(udp_csum_errors 4)"
+
 in4=$(udp_in 4)
 xsk -n 20001 -t 2 -A "$G4" -a 198.18.1.1-198.18.1.3 --vlan 0 --stamp
 check_eq "two threads on queues 0 and 1: exit 0" 0 $?
