@@ -62,7 +62,7 @@ static void usage(FILE *f)
 		"  -b N      descriptors a batch (default 64, at most %d)\n"
 		"  -B N      copy-mode descriptors a sendto sends (default: the kernel's)\n"
 		"  -z        zero-copy bind (default copy)\n"
-		"  -c CPU    CPU to run on (default: the first this process may use)\n"
+		BENCH_USAGE_CPU
 		BENCH_USAGE_DURATION,
 		MAX_BATCH);
 }
@@ -105,15 +105,14 @@ int main(int argc, char **argv)
 {
 	struct tg_err err = { "" };
 	struct tg_addr_range dst = { 0 }, src = { 0 };
-	struct tg_udp_params p = { 0 };
 	struct udp_gen_cfg cfg;
 	struct tg_layout layout;
 	static uint8_t frame[TG_MAX_FRAME_LEN];
 	struct tg_iface iface;
-	struct bench_opts o = { .size = TG_MIN_WIRE_SIZE4, .duration_ns = BENCH_DEFAULT_DURATION_NS };
-	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	uint64_t queue = 0, batch = 64, budget = 0, cpu = 0, start, now, deadline, frame_nb = 0;
-	bool cpu_given = false, zerocopy = false;
+	struct bench_opts o = { .size = TG_MIN_WIRE_SIZE4, .duration_ns = BENCH_DEFAULT_DURATION_NS,
+				.dst_mac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	uint64_t queue = 0, batch = 64, budget = 0, start, now, deadline, frame_nb = 0;
+	bool zerocopy = false;
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	struct ref s = { 0 };
 	uint8_t *area;
@@ -122,10 +121,6 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "s:a:A:m:q:b:B:zc:D:h")) != -1) {
 		switch (opt) {
-		case 'm':
-			if (tg_parse_mac(optarg, dst_mac, &err))
-				return die("-m", err.msg);
-			break;
 		case 'q':
 			if (tg_parse_uint(optarg, 0, 65535, &queue, &err))
 				return die("-q", err.msg);
@@ -141,11 +136,6 @@ int main(int argc, char **argv)
 		case 'z':
 			zerocopy = true;
 			break;
-		case 'c':
-			if (tg_parse_uint(optarg, 0, CPU_SETSIZE - 1, &cpu, &err))
-				return die("-c", err.msg);
-			cpu_given = true;
-			break;
 		default:
 			st = bench_opt(opt, optarg, &o, usage);
 			if (st != BENCH_OPT_TAKEN)
@@ -156,36 +146,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (tg_parse_addr_range(o.dst ? o.dst : "198.18.0.1", &dst, &err) || dst.count != 1)
-		return die("-a", err.msg[0] ? err.msg : "one address, not a range");
-	if (tg_parse_addr_range(o.src ? o.src : "198.18.0.2", &src, &err) || src.count != 1 ||
-	    src.family != dst.family)
-		return die("-A", err.msg[0] ? err.msg : "one address of -a's family");
+	if (bench_one_addr("-a", o.dst, "198.18.0.1", 0, &dst) ||
+	    bench_one_addr("-A", o.src, "198.18.0.2", dst.family, &src))
+		return 1;
 	if (tg_iface_get(argv[optind], &iface, &err))
 		return die(argv[optind], err.msg);
-	if (!cpu_given) {
-		int cpus[1];
-
-		if (tg_cpus_allowed(cpus, 1) < 1)
-			return die("affinity", strerror(errno));
-		cpu = cpus[0];
-	}
-	st = tg_cpu_pin(pthread_self(), (int)cpu);
+	st = bench_pin(&o);
 	if (st)
-		return die("pin", strerror(-st));
-
-	/* What `trafficgen udp -m MAC -a DST -A SRC -s SIZE` builds, as ceiling.c does. */
-	p = (struct tg_udp_params){
-		.spec = { .family = dst.family, .ttl = 1, .frame_len = o.size - TG_FCS_LEN },
-		.src = src, .dst = dst,
-		.sport = { .first = 1, .count = 1 },
-		.dport = { .first = 1, .count = 1 },
-		.ifindex = iface.ifindex,
-		.nthreads = 1,
-	};
-	memcpy(p.spec.dst_mac, dst_mac, 6);
-	memcpy(p.spec.src_mac, iface.mac, 6);
-	if (tg_udp_cfg_build(&p, &cfg, frame, &layout, &err))
+		return st;
+	if (bench_udp_frame(&dst, &src, o.size, o.dst_mac, &iface, 1, &cfg, frame, &layout, &err))
 		return die("template", err.msg);
 
 	/* Kernels before 5.11 charge the UMEM to RLIMIT_MEMLOCK. */
@@ -252,7 +221,7 @@ done:
 	       "\"pkt_size\":%llu,\"batch\":%llu,\"budget\":%llu,\"cpu\":%llu}\n",
 	       (unsigned long long)s.sent, (unsigned long long)s.kicks, (now - start) / 1e9,
 	       (unsigned long long)o.size, (unsigned long long)batch, (unsigned long long)budget,
-	       (unsigned long long)cpu);
+	       (unsigned long long)o.cpu);
 	xsk_socket__delete(s.sock);
 	xsk_umem__delete(s.umem);
 	munmap(area, (size_t)NUM_FRAMES * FRAME_SIZE);
