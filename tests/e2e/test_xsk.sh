@@ -119,16 +119,16 @@ check_true "sink --xsk: nothing attached after it" no_xdp_on_recv
 # Two sockets, two threads: udp --xsk -t 2 sends one stream from each of
 # queues 0 and 1; the veth hands queue q's frames to its peer's queue q, so
 # each of the sink's sockets takes one stream, in its own thread.
-if start_sink two -c 40000 -D 15 -p 9; then
+if start_sink two -c 20000 -D 15 -p 9; then
 	threads=$(find "/proc/$SINK_PID/task" -mindepth 1 -maxdepth 1 | wc -l)
 	cpus=$(for t in /proc/"$SINK_PID"/task/*; do
 		awk '/^Cpus_allowed_list/ { print $2 }' "$t/status"; done | sort | tr '\n' ' ')
-	xsk -n 40000 -t 2 -A "$G4" -a 198.18.1.1 -p 9 --stamp --rate 40k
-	check_eq "udp --xsk -t 2 into sink --xsk: 40000 sent" 40000 "$(uf sent)"
+	xsk -n 20000 -t 2 -A "$G4" -a 198.18.1.1 -p 9 --stamp --rate 40k
+	check_eq "udp --xsk -t 2 into sink --xsk: 20000 sent" 20000 "$(uf sent)"
 	wait_exit "$SINK_PID" 12
 	check_eq "sink --xsk, 2 queues: stops at -c, exit 0" 0 $?
-	check_eq "sink --xsk, 2 queues: 40000 received and stamped, 2 streams, 0 lost, none reordered or duplicated" \
-		"40000 40000 2 0 0 0" \
+	check_eq "sink --xsk, 2 queues: 20000 received and stamped, 2 streams, 0 lost, none reordered or duplicated" \
+		"20000 20000 2 0 0 0" \
 		"$(sf two received) $(sf two stamped) $(sf two streams) $(sf two lost) $(sf two reordered) $(sf two duplicates)"
 	check_eq "sink --xsk, 2 queues: a thread per socket beside the main one" 3 "$threads"
 	# Main thread: any CPU; the sockets' threads: queue q on the q-th CPU.
