@@ -390,7 +390,6 @@ static struct tg_sink_totals read_totals(struct sink_run *r, bool all)
 
 	if (r->xsk) {
 		tg_sink_xsk_totals(r->xsk, &t);
-		t.pcap_written = r->pcap.written;
 		return t;
 	}
 	if (tg_sink_maps_read(&r->maps, all, &t))

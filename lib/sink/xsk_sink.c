@@ -297,6 +297,12 @@ void tg_sink_xsk_totals(struct tg_sink_xsk *x, struct tg_sink_totals *t)
 	for (i = x->n; i-- > 0;)
 		pthread_mutex_unlock(&x->acct[i].lock);
 	free(all);
+	/* The threads write the file: what it holds is read under its lock. */
+	if (x->pcap) {
+		pthread_mutex_lock(&x->pcap_lock);
+		t->pcap_written = x->pcap->written;
+		pthread_mutex_unlock(&x->pcap_lock);
+	}
 	/* What the program passed to the stack never reached a socket: its own counts. */
 	v = tg_percpu_alloc_all(sizeof(sum), &ncpus);
 	if (v && !tg_percpu_read(x->skel->maps.stats, 0, v, sizeof(sum), ncpus))

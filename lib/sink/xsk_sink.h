@@ -44,6 +44,7 @@ int tg_sink_xsk_start(struct tg_sink_xsk *x, struct tg_err *err);
  * threads only: socket i has one reader.
  */
 uint64_t tg_sink_xsk_drain(struct tg_sink_xsk *x, unsigned int i);
+/* The totals so far, pcap_written included when there is a pcap. */
 void tg_sink_xsk_totals(struct tg_sink_xsk *x, struct tg_sink_totals *t);
 /* Frames the sockets' rings had no room for (never counted as received). */
 uint64_t tg_sink_xsk_dropped(const struct tg_sink_xsk *x);
