@@ -119,7 +119,7 @@ check_true "sink --xsk: nothing attached after it" no_xdp_on_recv
 # Two sockets, two threads: udp --xsk -t 2 sends one stream from each of
 # queues 0 and 1; the veth hands queue q's frames to its peer's queue q, so
 # each of the sink's sockets takes one stream, in its own thread.
-if start_sink two -c 20000 -D 15 -p 9; then
+if start_sink two -c 20000 -D 15 -p 9 -w "$TMP/two.pcap"; then
 	threads=$(find "/proc/$SINK_PID/task" -mindepth 1 -maxdepth 1 | wc -l)
 	cpus=$(for t in /proc/"$SINK_PID"/task/*; do
 		awk '/^Cpus_allowed_list/ { print $2 }' "$t/status"; done | sort | tr '\n' ' ')
@@ -130,6 +130,8 @@ if start_sink two -c 20000 -D 15 -p 9; then
 	check_eq "sink --xsk, 2 queues: 20000 received and stamped, 2 streams, 0 lost, none reordered or duplicated" \
 		"20000 20000 2 0 0 0" \
 		"$(sf two received) $(sf two stamped) $(sf two streams) $(sf two lost) $(sf two reordered) $(sf two duplicates)"
+	check_eq "sink --xsk, 2 queues: -w recorded all 20000, from both threads" "20000 20000" \
+		"$(sf two pcap_written) $(tcpdump -r "$TMP/two.pcap" 2>/dev/null | wc -l)"
 	check_eq "sink --xsk, 2 queues: a thread per socket beside the main one" 3 "$threads"
 	# Main thread: any CPU; the sockets' threads: queue q on the q-th CPU.
 	allowed=$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/self/status)
