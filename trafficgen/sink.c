@@ -368,18 +368,15 @@ static int attach(struct sink_run *r)
 	return ret;
 }
 
-/* epoll data of the --xsk sockets: XSK_TAG + the socket's index (0 signals, 1 records). */
-#define XSK_TAG 2
-
-/* --xsk: the sockets, then the program that fills them. */
+/* --xsk: the sockets and their threads, then the program that fills them. */
 static int attach_xsk(struct sink_run *r)
 {
 	struct tg_err err = { "" };
 
 	if (tg_sink_xsk_open(&r->xsk, &r->iface, &r->cfg, r->queue,
 			     (enum tg_xsk_mode)r->o.xsk_mode, r->cfg.pcap ? &r->pcap : NULL,
-			     r->epfd, XSK_TAG, &err) ||
-	    tg_sink_xsk_attach(r->xsk, &err)) {
+			     -1, 0, &err) ||
+	    tg_sink_xsk_start(r->xsk, &err) || tg_sink_xsk_attach(r->xsk, &err)) {
 		tg_error("--xsk: %s\n", err.msg);
 		return -1;
 	}
@@ -393,7 +390,6 @@ static struct tg_sink_totals read_totals(struct sink_run *r, bool all)
 
 	if (r->xsk) {
 		tg_sink_xsk_totals(r->xsk, &t);
-		t.pcap_written = r->pcap.written;
 		return t;
 	}
 	if (tg_sink_maps_read(&r->maps, all, &t))
@@ -447,10 +443,6 @@ static void handle_events(struct sink_run *r, uint64_t timeout_ns)
 
 	n = epoll_wait(r->epfd, ev, 16, (timeout_ns + NS_PER_MS - 1) / NS_PER_MS);
 	for (i = 0; i < n; i++) {
-		if (ev[i].data.u32 >= XSK_TAG) {
-			tg_sink_xsk_drain(r->xsk, ev[i].data.u32 - XSK_TAG);
-			continue;
-		}
 		if (ev[i].data.u32 == 0) {
 			if (read(r->sigfd, &si, sizeof(si)) == sizeof(si))
 				r->stop = STOP_SIGNAL;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * udp --xsk: the built-in mode's frames sent through AF_XDP sockets, one
- * per thread, each on its own queue and pinned to its own CPU. The
- * template goes into every UMEM frame once; each frame is then rewritten
- * in place by lib/udp/rewrite (the udp_gen program's rewrite, byte for
- * byte) or, where nothing varies, only resubmitted. A frame counts when
- * its completion comes back, so -n is what the driver took.
+ * udp --xsk: the built-in mode's frames, or a capture's (--template), sent
+ * through AF_XDP sockets, one per thread, each on its own queue and pinned
+ * to its own CPU. The template goes into every UMEM frame once; each frame
+ * is then rewritten in place by lib/udp/rewrite (the udp_gen or udp_tmpl
+ * program's rewrite, byte for byte) or, where nothing varies, only
+ * resubmitted. A frame counts when its completion comes back, so -n is
+ * what the driver took.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -123,7 +124,8 @@ static void *xsk_worker(void *arg)
 {
 	struct xsk_thread *t = arg;
 	const struct udp_gen_cfg *cfg = &t->r->cfg;
-	bool rewrite = !tg_udp_rewrite_none(cfg);
+	const struct udp_gen_tmpl *captures = t->r->o.template ? t->r->captures : NULL;
+	bool rewrite = captures || !tg_udp_rewrite_none(cfg);
 	uint32_t free_idx[XSK_NFRAMES], nfree = 0, i;
 	uint64_t submitted = 0, last_progress = tg_now_ns(), slot_left = 0;
 	uint64_t batch = t->r->given.batch ? t->r->o.batch : XSK_BATCH;
@@ -163,7 +165,10 @@ static void *xsk_worker(void *arg)
 			uint32_t f = free_idx[--nfree];
 			uint8_t *data = tg_xsk_data(&t->x, tg_xsk_addr(&t->x, f));
 
-			if (rewrite)
+			/* A capture's frames differ in length and bytes: each is written whole. */
+			if (captures)
+				t->lens[f] = tg_udp_rewrite_tmpl(cfg, captures, &t->pc, &t->rng, data);
+			else if (rewrite)
 				t->lens[f] = tg_udp_rewrite(cfg, t->ring, &t->pc, &t->rng, data, now);
 			tg_xsk_tx_desc(&t->x, idx + i, tg_xsk_addr(&t->x, f), t->lens[f]);
 		}
@@ -222,13 +227,12 @@ static void xsk_json(struct tg_print *p, void *arg)
 
 int udp_xsk_check(struct udp_run *r)
 {
-	static const char why[] = "the AF_XDP engine sends the built-in frames only "
-				  "(see 'man trafficgen', section AF_XDP)";
 	unsigned int nq;
 
-	if (r->o.prog || r->o.template)
-		return tg_usage_error(&udp_cmd_def, "--xsk and %s exclude each other: %s",
-				      r->o.prog ? "--prog" : "--template", why);
+	if (r->o.prog)
+		return tg_usage_error(&udp_cmd_def, "--xsk and --prog exclude each other: the AF_XDP "
+				      "engine sends the built-in or a capture's frames, made in userspace, "
+				      "and runs no program (see 'man trafficgen', section AF_XDP)");
 	if (r->o.pcap_out)
 		return tg_usage_error(&udp_cmd_def, "--xsk and --pcap-out exclude each other: "
 				      "a dry run sends nothing");

@@ -104,31 +104,80 @@ int tg_sink_acct_frame(struct tg_sink_acct *a, const uint8_t *data, uint32_t len
 	return 1;
 }
 
-void tg_sink_acct_totals(const struct tg_sink_acct *a, struct tg_sink_totals *t)
+/* The merged state of each stream id over a[0..n-1], into m (nm of them). */
+static unsigned int merge_streams(const struct tg_sink_acct *a, unsigned int n,
+				  struct tg_sink_acct_stream *m)
 {
-	unsigned int i;
+	unsigned int i, k, j, nm = 0;
 
-	/* __u64 and uint64_t are one type of two names: the same 8 bytes. */
-	_Static_assert(sizeof(a->lat.buckets[0]) == sizeof(uint64_t), "bucket width");
-	for (i = 0; i < SINK_NACTIONS; i++) {
-		t->packets[i] = a->c.packets[i];
-		t->bytes[i] = a->c.bytes[i];
+	for (i = 0; i < n; i++)
+		for (k = 0; k < a[i].nstreams; k++) {
+			const struct tg_sink_acct_stream *s = &a[i].streams[k];
+
+			for (j = 0; j < nm && m[j].id != s->id; j++)
+				;
+			if (j == nm) {
+				/* More ids than one table holds: the rest were overflow already. */
+				if (nm == SINK_MAX_STREAMS)
+					continue;
+				memset(&m[nm], 0, sizeof(m[nm]));
+				m[nm++].id = s->id;
+			}
+			seqtrack_merge(&m[j].st, &s->st);
+		}
+	return nm;
+}
+
+int tg_sink_acct_totals(const struct tg_sink_acct *a, unsigned int n, struct tg_sink_totals *t)
+{
+	struct tg_sink_acct_stream *m = n > 1 ? calloc(SINK_MAX_STREAMS, sizeof(*m)) : NULL;
+	uint64_t buckets[LATHIST_BUCKETS] = { 0 }, min = UINT64_MAX, max = 0, sum = 0;
+	unsigned int i, k, nm;
+	int ret = 0;
+
+	memset(t->packets, 0, sizeof(t->packets));
+	memset(t->bytes, 0, sizeof(t->bytes));
+	t->truncated = t->ignored = t->stamped = t->stream_overflow = t->clock_skew = 0;
+	for (i = 0; i < n; i++) {
+		const struct sink_pcpu *c = &a[i].c;
+		const struct sink_lat *l = &a[i].lat;
+
+		for (k = 0; k < SINK_NACTIONS; k++) {
+			t->packets[k] += c->packets[k];
+			t->bytes[k] += c->bytes[k];
+		}
+		t->truncated += c->truncated;
+		t->ignored += c->ignored;
+		t->stamped += c->stamped;
+		t->stream_overflow += c->stream_overflow;
+		t->clock_skew += c->clock_skew;
+		if (l->count) {
+			min = l->min < min ? l->min : min;
+			max = l->max > max ? l->max : max;
+		}
+		sum += l->sum;
+		for (k = 0; k < LATHIST_BUCKETS; k++)
+			buckets[k] += l->buckets[k];
 	}
-	t->truncated = a->c.truncated;
-	t->ignored = a->c.ignored;
-	t->stamped = a->c.stamped;
-	t->stream_overflow = a->c.stream_overflow;
-	t->clock_skew = a->c.clock_skew;
-	t->streams = a->nstreams;
+	/* One accounting is its own merge; so, without memory, is each table. */
+	if (n > 1 && !m)
+		ret = -ENOMEM;
+	nm = m ? merge_streams(a, n, m) : 0;
+	t->streams = 0;
 	t->lost = t->reordered = t->duplicates = t->late = 0;
-	for (i = 0; i < a->nstreams; i++) {
-		const struct seqtrack *s = &a->streams[i].st;
+	for (i = 0; i < (m ? 1 : n); i++) {
+		const struct tg_sink_acct_stream *s = m ? m : a[i].streams;
+		unsigned int ns = m ? nm : a[i].nstreams;
 
-		t->lost += seqtrack_lost(s);
-		t->reordered += s->reordered;
-		t->duplicates += s->duplicates;
-		t->late += s->late;
+		t->streams += ns;
+		for (k = 0; k < ns; k++) {
+			t->lost += seqtrack_lost(&s[k].st);
+			t->reordered += s[k].st.reordered;
+			t->duplicates += s[k].st.duplicates;
+			t->late += s[k].st.late;
+		}
 	}
-	tg_hist_summarise((const uint64_t *)a->lat.buckets, LATHIST_BUCKETS, a->lat.min,
-			  a->lat.max, a->lat.sum, &t->lat);
+	free(m);
+	tg_hist_summarise(buckets, LATHIST_BUCKETS, min, max, sum, &t->lat);
+	return ret;
 }

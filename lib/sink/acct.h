@@ -7,8 +7,9 @@
  * (`sink --xsk`): the same parse and filter (bpf/sink_parse.h), the same
  * per-stream sequence logic (bpf/seqtrack.h) and latency histogram
  * (bpf/lathist.h) as bpf/sink.bpf.c, into the same totals
- * (sink/report.h). One caller thread; streams in a table of
- * SINK_MAX_STREAMS like the program's map.
+ * (sink/report.h). One thread per accounting; streams in a table of
+ * SINK_MAX_STREAMS like the program's map. Several accountings (one per
+ * socket, each fed by its own thread) merge as the program's CPUs do.
  */
 #include <stdint.h>
 #include "sink.h"
@@ -40,7 +41,13 @@ void tg_sink_acct_free(struct tg_sink_acct *a);
 int tg_sink_acct_frame(struct tg_sink_acct *a, const uint8_t *data, uint32_t len,
 		       uint64_t now_ns, uint32_t act);
 
-/* The totals so far (pcap_written and pcap_dropped untouched). */
-void tg_sink_acct_totals(const struct tg_sink_acct *a, struct tg_sink_totals *t);
+/*
+ * The totals so far of the n accountings a[0..n-1] (pcap_written and
+ * pcap_dropped untouched): counters and latency summed, each stream's
+ * states merged with seqtrack_merge() as the XDP sink merges its CPUs'
+ * (bpf/seqtrack.h says what stays exact when a stream is split).
+ * 0 or -ENOMEM (then t is as for one accounting per stream id unmerged).
+ */
+int tg_sink_acct_totals(const struct tg_sink_acct *a, unsigned int n, struct tg_sink_totals *t);
 
 #endif

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A line-by-line port of bpf/udp_gen.bpf.c's udp_copy and udp_gen: the
- * unit of comparison is the frame, so every step (header restore, cursor
- * moves, checksum accumulators and their fold) follows the program's order.
+ * A line-by-line port of bpf/udp_gen.bpf.c's udp_copy, udp_gen and
+ * udp_tmpl: the unit of comparison is the frame, so every step (header
+ * restore, cursor moves, checksum accumulators and their fold) follows the
+ * program's order.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 #include "csum.bpf.h"
 #include "udp/cfg.h"
 #include "udp/rewrite.h"
+
+/* What rewrite_ip() writes: the fields that are no UDP matter (the program's IP_RW). */
+#define TG_UDP_IP_RW (UDP_GEN_RW_DMAC | UDP_GEN_RW_SMAC | UDP_GEN_RW_TTL)
 
 static uint64_t cursor_step(__u64 *cur, uint64_t stride, uint64_t n)
 {
@@ -197,6 +201,143 @@ uint32_t tg_udp_rewrite(const struct udp_gen_cfg *cfg, const uint8_t *ring,
 	}
 	memcpy(frame, cfg->hdr, cfg->hdr_len);
 	compute(cfg, pc, rng, frame, len, size_csum, now_ns);
+	pc->packets++;
+	pc->bytes += len;
+	return len;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* As the program's put_macs(): -m and -M, into any IP template frame. */
+static void put_macs(const struct udp_gen_cfg *cfg, uint8_t *eth)
+{
+	if (cfg->rw & UDP_GEN_RW_DMAC)
+		memcpy(eth, cfg->dst_mac, 6);
+	if (cfg->rw & UDP_GEN_RW_SMAC)
+		memcpy(eth + 6, cfg->src_mac, 6);
+}
+
+/* As put_ttl(): IPv4's TTL shares its 16-bit word with the protocol. */
+static void put_ttl(const struct udp_gen_cfg *cfg, uint8_t *ip, int v6, uint32_t *icsum)
+{
+	uint16_t w, n;
+
+	if (!(cfg->rw & UDP_GEN_RW_TTL))
+		return;
+	if (v6) {
+		ip[offsetof(struct ipv6hdr, hop_limit)] = cfg->ttl;
+		return;
+	}
+	w = n = get16(ip + 8);
+	((uint8_t *)&n)[0] = cfg->ttl;
+	*icsum = csum_word(*icsum, w, n);
+	put16(ip + 8, n);
+}
+
+/* As put_addr(): an address of 1 (IPv4, in both checksums) or 4 (IPv6) words. */
+static uint32_t put_addr(const struct udp_gen_cfg *cfg, uint8_t *a, const __u32 *hi,
+			 uint32_t low, uint32_t acc, uint32_t *icsum)
+{
+	int i;
+
+	if (cfg->rw_ipv6) {
+		for (i = 0; i < 3; i++) {
+			acc = csum_word32(acc, get32(a + 4 * i), hi[i]);
+			put32(a + 4 * i, hi[i]);
+		}
+		a += 12;
+	} else {
+		*icsum = csum_word32(*icsum, get32(a), low);
+	}
+	acc = csum_word32(acc, get32(a), low);
+	put32(a, low);
+	return acc;
+}
+
+/* As rewrite_ip(): MACs and TTL of an IP frame that is not plain UDP. */
+static void rewrite_ip(const struct udp_gen_cfg *cfg, uint8_t *data, uint32_t len, uint32_t l3,
+		       int v6)
+{
+	uint8_t *ip = data + (l3 & 0x3ff);
+	uint32_t icsum = 0;
+
+	if ((l3 & 0x3ff) + (v6 ? 40 : 20) > len || len < 12)
+		return;
+	put_macs(cfg, data);
+	if (v6) {
+		put_ttl(cfg, ip, 1, &icsum);
+	} else if (cfg->rw & UDP_GEN_RW_TTL) {
+		icsum = csum_begin(get16(ip + offsetof(struct iphdr, check)));
+		put_ttl(cfg, ip, 0, &icsum);
+		put16(ip + offsetof(struct iphdr, check), csum_end(icsum));
+	}
+}
+
+/* As rewrite_tmpl(): the user's fields into a UDP template frame. */
+static void rewrite_tmpl(const struct udp_gen_cfg *cfg, struct udp_gen_pcpu *pc, uint64_t *rng,
+			 uint8_t *data, uint32_t len, uint32_t l3, uint32_t l4, int v6)
+{
+	uint8_t *ip = data + (l3 & 0x3ff), *u = data + (l4 & 0x3ff);
+	uint32_t ucsum, icsum = 0;
+	uint16_t nv;
+
+	if ((l4 & 0x3ff) + sizeof(struct udphdr) > len || (l3 & 0x3ff) + (v6 ? 40 : 20) > len ||
+	    len < 12)
+		return;
+	put_macs(cfg, data);
+	ucsum = csum_begin(get16(u + offsetof(struct udphdr, check)));
+	if (!v6)
+		icsum = csum_begin(get16(ip + offsetof(struct iphdr, check)));
+	if (cfg->rw & UDP_GEN_RW_SPORT) {
+		nv = htons(cfg->sport.base + next_off(cfg, rng, &cfg->sport, &pc->cur_sport));
+		ucsum = csum_word(ucsum, get16(u + offsetof(struct udphdr, source)), nv);
+		put16(u + offsetof(struct udphdr, source), nv);
+	}
+	if (cfg->rw & UDP_GEN_RW_DPORT) {
+		nv = htons(cfg->dport.base + next_off(cfg, rng, &cfg->dport, &pc->cur_dport));
+		ucsum = csum_word(ucsum, get16(u + offsetof(struct udphdr, dest)), nv);
+		put16(u + offsetof(struct udphdr, dest), nv);
+	}
+	if (v6 == cfg->rw_ipv6) {
+		if (cfg->rw & UDP_GEN_RW_SADDR)
+			ucsum = put_addr(cfg, ip + (v6 ? 8 : 12), cfg->saddr_hi,
+					 htonl(cfg->saddr.base +
+					       next_off(cfg, rng, &cfg->saddr, &pc->cur_saddr)),
+					 ucsum, &icsum);
+		if (cfg->rw & UDP_GEN_RW_DADDR)
+			ucsum = put_addr(cfg, ip + (v6 ? 24 : 16), cfg->daddr_hi,
+					 htonl(cfg->daddr.base +
+					       next_off(cfg, rng, &cfg->daddr, &pc->cur_daddr)),
+					 ucsum, &icsum);
+	}
+	put_ttl(cfg, ip, v6, &icsum);
+	if (!v6)
+		put16(ip + offsetof(struct iphdr, check), csum_end(icsum));
+	udp_csum_store((struct udphdr *)u, ucsum);
+}
+
+uint32_t tg_udp_rewrite_tmpl(const struct udp_gen_cfg *cfg, const struct udp_gen_tmpl *tmpls,
+			     struct udp_gen_pcpu *pc, uint64_t *rng, uint8_t *frame)
+{
+	const struct udp_gen_tmpl *t = &tmpls[pick(cfg, rng, &pc->cur_tmpl, cfg->tmpl_stride,
+						   cfg->ntmpl)];
+	uint32_t len = t->len;
+
+	memcpy(frame, t->data, len);
+	if (cfg->rw && t->kind == UDP_GEN_TMPL_UDP4)
+		rewrite_tmpl(cfg, pc, rng, frame, len, t->l3_off, t->l4_off, 0);
+	else if (cfg->rw && t->kind == UDP_GEN_TMPL_UDP6)
+		rewrite_tmpl(cfg, pc, rng, frame, len, t->l3_off, t->l4_off, 1);
+	else if ((cfg->rw & TG_UDP_IP_RW) && t->kind == UDP_GEN_TMPL_IP4)
+		rewrite_ip(cfg, frame, len, t->l3_off, 0);
+	else if ((cfg->rw & TG_UDP_IP_RW) && t->kind == UDP_GEN_TMPL_IP6)
+		rewrite_ip(cfg, frame, len, t->l3_off, 1);
 	pc->packets++;
 	pc->bytes += len;
 	return len;

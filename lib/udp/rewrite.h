@@ -24,6 +24,15 @@ uint32_t tg_udp_rewrite(const struct udp_gen_cfg *cfg, const uint8_t *ring,
 			struct udp_gen_pcpu *pc, uint64_t *rng, uint8_t *frame,
 			uint64_t now_ns);
 
+/*
+ * The capture program's (udp_tmpl) frame: the thread's next template of
+ * tmpls (cfg->ntmpl of them) written over frame, with the user's fields
+ * (cfg->rw) rewritten as the program rewrites them; returns its length.
+ * frame needs room for the longest template; what it held does not matter.
+ */
+uint32_t tg_udp_rewrite_tmpl(const struct udp_gen_cfg *cfg, const struct udp_gen_tmpl *tmpls,
+			     struct udp_gen_pcpu *pc, uint64_t *rng, uint8_t *frame);
+
 /* Whether every frame of cfg is the template itself: nothing to rewrite. */
 static inline int tg_udp_rewrite_none(const struct udp_gen_cfg *cfg)
 {

@@ -92,13 +92,14 @@ OUT=${BENCH_OUT:-$TOP/$BUILD/bench}
 CEIL=$TOP/$BUILD/tests/bench/ceiling
 ABRATE=$TOP/$BUILD/tests/bench/abrate
 SOCK=$TOP/$BUILD/tests/bench/sock_sender
+XSKREF=$TOP/$BUILD/tests/bench/xsk_txonly
 DISCARD=$TOP/$BUILD/tests/tools/tcp_discard
 SINK_PID=
 
 die() { echo "bench: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "needs root (namespaces, XDP)"
-for f in "$TG" "$CEIL" "$ABRATE" "$SOCK" "$DISCARD" "$BPF_OBJ/xdp_pass.bpf.o"; do
+for f in "$TG" "$CEIL" "$ABRATE" "$SOCK" "$XSKREF" "$DISCARD" "$BPF_OBJ/xdp_pass.bpf.o"; do
 	[ -x "$f" ] || [ -f "$f" ] || die "no $f: run 'make bench'"
 done
 awk -v s="$SECS" 'BEGIN { exit !(s > 0 && s <= 60) }' || die "BENCH_SECONDS=$SECS: give 0 < s <= 60"
@@ -128,6 +129,8 @@ case $PAIRS in '' | *[!0-9]*) die "BENCH_PAIRS=$PAIRS: give a count" ;; esac
 # is the number of flows; they have no ceiling. The --xsk row sends
 # through an AF_XDP socket (copy mode: veth has no zero-copy); the paired
 # ratio (tests/bench/abrate.c) drives live frames only, so it has none.
+# Next to it, xskref64 is the AF_XDP reference (tests/bench/xsk_txonly.c,
+# xdpsock --txonly's design, one socket); report_xsk_ref gives their ratio.
 MODES="
 ceil64|ceiling|ceiling|64|1|
 udp64|udp|udp fixed|64|1|
@@ -138,6 +141,7 @@ stamp70|udp|udp --stamp|70|1|--stamp
 ceil64t2|ceiling|ceiling|64|2|
 udp64t2|udp|udp fixed|64|2|
 xsk64|udp|udp --xsk (copy)|64|1|--xsk
+xskref64|xskref|AF_XDP ref (copy)|64|1|
 ceil1500|ceiling|ceiling|1500|1|
 udp1500|udp|udp fixed|1500|1|
 trafgen64|trafgen|trafgen -P 1|64|1|
@@ -231,6 +235,10 @@ run_sender() {
 		awk '/usec on CPU/ { for (i = 1; i < NF; i++) {
 				if ($(i + 1) == "sec,") s = $i; if ($(i + 1) == "usec") u = $i }
 			printf "%.6f\n", s + u / 1e6; exit }' "$out"
+		;;
+	xskref)
+		in_g timeout -k 5 "$BOUND" "$XSKREF" -m "$VR_MAC" -a "$R4" -A "$G4" -s "$size" \
+			-D "$SECS" "$VG" >"$out" 2>>"$TMP/sender.err" && json_field "$out" duration_s
 		;;
 	socket)
 		in_g timeout -k 5 "$BOUND" "$SOCK" -a "$R4" -A "$G4" -s "$size" -D "$SECS" \
@@ -595,12 +603,39 @@ report() {
 			"$(mpps "$max")" "$(case $size in 64) echo 1 ;; 70) echo 2 ;; *) echo 3 ;; esac)" >>"$dat"
 	done <"$TMP/rows"
 	printf '\n  ],\n' >>"$json"
+	report_xsk_ref "$md" "$json"
 	report_paired "$md" "$json"
 	report_tcp "$md" "$json"
 	paths_report "$md" "$json"
 	printf '}\n' >>"$json"
 	echo
 	echo "bench: wrote $md, $json"
+}
+
+# udp --xsk against the AF_XDP reference: the ratio of their pps in each
+# round (the two run one after the other, a ceiling run between), median
+# and range over rounds; a line in results.md, "xsk_vs_reference" in
+# results.json (null when either did not run).
+report_xsk_ref() {
+	local md=$1 json=$2 r med lo hi n
+	r=$(awk '$3 == "xsk64" { a[$1] = $6 } $3 == "xskref64" { b[$1] = $6 }
+		END { for (k in a) if (b[k] > 0) printf "%.4f\n", a[k] / b[k] }' "$OUT/raw.tsv" |
+		sort -g | awk '{ v[NR] = $1 } END { if (!NR) exit
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf "%.4f %s %s %d\n", m, v[1], v[NR], NR }')
+	if [ -z "$r" ]; then
+		printf '  "xsk_vs_reference": null,\n' >>"$json"
+		return 0
+	fi
+	read -r med lo hi n <<<"$r"
+	printf '  "xsk_vs_reference": {"median": %s, "min": %s, "max": %s, "rounds": %s},\n' \
+		"$med" "$lo" "$hi" "$n" >>"$json"
+	{
+		echo
+		echo "udp --xsk / AF_XDP reference (tests/bench/xsk_txonly, one socket, xdpsock --txonly's"
+		echo "design), pps of the same round: $med median ($lo–$hi) over $n round(s)."
+	} >>"$md"
+	printf '\nudp --xsk / AF_XDP reference: %s (%s-%s) over %s round(s)\n' "$med" "$lo" "$hi" "$n"
 }
 
 # The TCP rows: Gbit/s, and acked/sent for trafficgen.

@@ -72,7 +72,6 @@ int main(int argc, char **argv)
 {
 	struct tg_err err = { "" };
 	struct tg_addr_range dst = { 0 }, src = { 0 };
-	struct tg_udp_params p = { 0 };
 	struct udp_gen_cfg cfg;
 	struct tg_layout layout;
 	static uint8_t frame[TG_MAX_FRAME_LEN];
@@ -82,8 +81,8 @@ int main(int argc, char **argv)
 	struct tg_live_result res;
 	struct tg_live_cfg lf;
 	int cpus[TG_LIVE_MAX_THREADS], ncpus, family = AF_INET, ret = 1, opt, st;
-	uint8_t dst_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	struct bench_opts o = { .duration_ns = BENCH_DEFAULT_DURATION_NS };
+	struct bench_opts o = { .duration_ns = BENCH_DEFAULT_DURATION_NS,
+				.dst_mac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 	uint64_t threads = 1, batch = TG_LIVE_DEFAULT_BATCH, v;
 	const char *trafgen = NULL;
 	bool target_open = false, devmap = false;
@@ -94,10 +93,6 @@ int main(int argc, char **argv)
 			if (tg_parse_uint(optarg, 4, 6, &v, &err) || v == 5)
 				return die("-f", "give 4 or 6");
 			family = v == 4 ? AF_INET : AF_INET6;
-			break;
-		case 'm':
-			if (tg_parse_mac(optarg, dst_mac, &err))
-				return die("-m", err.msg);
 			break;
 		case 't':
 			if (tg_parse_uint(optarg, 1, TG_LIVE_MAX_THREADS, &threads, &err))
@@ -123,14 +118,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!o.dst)
-		o.dst = family == AF_INET ? "198.18.0.1" : "2001:2::1";
-	if (!o.src)
-		o.src = family == AF_INET ? "198.18.0.2" : "2001:2::2";
-	if (tg_parse_addr_range(o.dst, &dst, &err) || dst.count != 1)
-		return die("-a", err.msg[0] ? err.msg : "one address, not a range");
-	if (tg_parse_addr_range(o.src, &src, &err) || src.count != 1)
-		return die("-A", err.msg[0] ? err.msg : "one address, not a range");
+	if (bench_one_addr("-a", o.dst, family == AF_INET ? "198.18.0.1" : "2001:2::1", 0, &dst) ||
+	    bench_one_addr("-A", o.src, family == AF_INET ? "198.18.0.2" : "2001:2::2", 0, &src))
+		return 1;
 	if (!o.size)
 		o.size = tg_udp_min_frame_len(dst.family, 0, false) + TG_FCS_LEN;
 
@@ -141,22 +131,8 @@ int main(int argc, char **argv)
 	if (tg_iface_get(argv[optind], &iface, &err))
 		return die(argv[optind], err.msg);
 
-	/* What `trafficgen udp -m MAC -a DST -A SRC -s SIZE` builds: same defaults. */
-	p = (struct tg_udp_params){
-		.spec = {
-			.family = dst.family,
-			.ttl = 1,
-			.frame_len = o.size - TG_FCS_LEN,
-		},
-		.src = src, .dst = dst,
-		.sport = { .first = 1, .count = 1 },
-		.dport = { .first = 1, .count = 1 },
-		.ifindex = iface.ifindex,
-		.nthreads = threads,
-	};
-	memcpy(p.spec.dst_mac, dst_mac, 6);
-	memcpy(p.spec.src_mac, iface.mac, 6);
-	if (tg_udp_cfg_build(&p, &cfg, frame, &layout, &err)) {
+	if (bench_udp_frame(&dst, &src, o.size, o.dst_mac, &iface, threads, &cfg, frame, &layout,
+			    &err)) {
 		die("template", err.msg);
 		goto out;
 	}

@@ -16,7 +16,7 @@ BENCH=$TOP/tests/bench/bench.sh
 	skip_all "no bench tools: run 'make bench-smoke' or 'make bench'"
 
 # The modes bench.sh promises, in its order: pps rows, then TCP rows.
-PPS_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 xsk64 ceil1500 udp1500
+PPS_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 xsk64 xskref64 ceil1500 udp1500
 trafgen64 socket64 trafgen1500 socket1500"
 TCP_IDS="tcp1 iperf1 tcp4 iperf4 tcp1gro tcp4gro"
 # Then the rows through a router (tests/bench/tcp_paths.sh).
@@ -91,6 +91,8 @@ for id in $PAIRED_IDS; do
 	check_true "results.json: paired ratio of $id" \
 		grep -Eq '"id": "'"$id"'", "mode": "[^"]*", "ratio": \{"median": [0-9.]+, "min": [0-9.]+, "max": [0-9.]+\}' "$J"
 done
+check_true "results.json: udp --xsk / AF_XDP reference ratio" \
+	grep -Eq '"xsk_vs_reference": \{"median": [0-9.]+, "min": [0-9.]+, "max": [0-9.]+, "rounds": 1\}' "$J"
 check_true "results.json: TCP rows in tcp_rows, in Gbit/s" grep -q '"tcp": {.*"unit": "Gbit/s"' "$J"
 
 # check_row ID WHAT ERE: the row of mode ID has WHAT (its text matches ERE),

@@ -42,7 +42,7 @@ static void usage(FILE *f)
 		"  -A ADDR   source address to bind (default: the kernel picks)\n"
 		"  -p PORT   destination port (default 1), -P PORT source port (default 1)\n"
 		BENCH_USAGE_SIZE "(default 64; sets the payload)\n"
-		"  -c CPU    CPU to run on (default: the first this process may use)\n"
+		BENCH_USAGE_CPU
 		BENCH_USAGE_DURATION,
 		BATCH);
 }
@@ -84,9 +84,8 @@ int main(int argc, char **argv)
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov;
 	struct bench_opts o = { .size = TG_MIN_WIRE_SIZE4, .duration_ns = BENCH_DEFAULT_DURATION_NS };
-	uint64_t dport = 1, sport = 1, cpu = 0;
+	uint64_t dport = 1, sport = 1;
 	uint64_t sent = 0, errors = 0, start, now, deadline, batches = 0;
-	bool cpu_given = false;
 	uint32_t hdrs, frame_len;
 	int fd, opt, i, n, st;
 
@@ -99,11 +98,6 @@ int main(int argc, char **argv)
 		case 'P':
 			if (tg_parse_uint(optarg, 1, 65535, &sport, &err))
 				return die("-P", err.msg);
-			break;
-		case 'c':
-			if (tg_parse_uint(optarg, 0, CPU_SETSIZE - 1, &cpu, &err))
-				return die("-c", err.msg);
-			cpu_given = true;
 			break;
 		default:
 			st = bench_opt(opt, optarg, &o, usage);
@@ -126,16 +120,9 @@ int main(int argc, char **argv)
 	if (frame_len < hdrs)
 		return die("-s", "too small for the headers");
 
-	if (!cpu_given) {
-		int cpus[1];
-
-		if (tg_cpus_allowed(cpus, 1) < 1)
-			return die("affinity", strerror(errno));
-		cpu = cpus[0];
-	}
-	st = tg_cpu_pin(pthread_self(), (int)cpu);
+	st = bench_pin(&o);
 	if (st)
-		return die("pin", strerror(-st));
+		return st;
 
 	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0)
@@ -174,6 +161,6 @@ int main(int argc, char **argv)
 	printf("{\"type\":\"summary\",\"sent\":%llu,\"errors\":%llu,\"duration_s\":%.6f,"
 	       "\"pkt_size\":%llu,\"cpu\":%llu}\n",
 	       (unsigned long long)sent, (unsigned long long)errors, (now - start) / 1e9,
-	       (unsigned long long)o.size, (unsigned long long)cpu);
+	       (unsigned long long)o.size, (unsigned long long)o.cpu);
 	return 0;
 }

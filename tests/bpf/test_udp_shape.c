@@ -39,6 +39,7 @@
 #include "udp/size_wheel.h"
 #include "stamp.h"
 #include "udp/capture.h"
+#include "udp/rewrite.h"
 #include "udp/cfg.h"
 #include "udp_gen.skel.h"
 #include "wire.h"
@@ -793,7 +794,10 @@ static void test_capture_parse(void **state)
 
 /*
  * Loads the capture program over t[n] (cfg already in g) and checks
- * `frames` frames of a thread byte for byte against the reference.
+ * `frames` frames of a thread byte for byte against the reference, and
+ * against the userspace rewrite (lib/udp/rewrite.c, what `udp --xsk
+ * --template` sends) from the same thread state, its buffer reused as a
+ * UMEM frame is.
  */
 static void run_capture(struct gen *g, const char *desc, const struct udp_gen_tmpl *t,
 			unsigned int n, const struct tg_capture_rw *rwp, unsigned int nthreads,
@@ -802,9 +806,10 @@ static void run_capture(struct gen *g, const char *desc, const struct udp_gen_tm
 	const struct tg_capture_rw rw = *rwp;
 	uint64_t wrote[4] = { 0 };	/* sport, dport, saddr, daddr */
 	struct tg_err err = { "" };
+	struct udp_gen_pcpu upc;
 	struct tg_udp_gen l;
+	uint64_t k, rng = 1;
 	unsigned int i;
-	uint64_t k;
 
 	g->desc = desc;
 	if (tg_udp_load(&l, &(struct tg_udp_load){ .cfg = &g->cfg, .captures = t,
@@ -814,8 +819,11 @@ static void run_capture(struct gen *g, const char *desc, const struct udp_gen_tm
 	g->skel = l.skel;
 	g->prog_fd = l.prog_fd;
 	pcpu_init(g, thread);
+	tg_udp_cfg_thread_init(&g->cfg, thread, &upc);
+	memset(g->tmpl, 0xa5, sizeof(g->tmpl));
 	for (k = 0; k < frames; k++) {
 		const struct udp_gen_tmpl *tk = &t[tg_seq_offset(n, nthreads, thread, k)];
+		uint32_t ulen;
 		bool udp = tk->kind == UDP_GEN_TMPL_UDP4 || tk->kind == UDP_GEN_TMPL_UDP6;
 		bool addr = udp && ((tk->kind == UDP_GEN_TMPL_UDP6) == (rw.src.family == AF_INET6 ||
 									 rw.dst.family == AF_INET6));
@@ -837,12 +845,20 @@ static void run_capture(struct gen *g, const char *desc, const struct udp_gen_tm
 				 (unsigned long long)k, g->out_len, tk->len);
 		th_assert_frame(g->out, g->ref, tk->len, "%s: frame %llu (template %ld)", desc,
 				(unsigned long long)k, (long)(tk - t));
+		/* g->tmpl serves as the UMEM frame: unused by the capture program. */
+		ulen = tg_udp_rewrite_tmpl(&g->cfg, t, &upc, &rng, g->tmpl);
+		if (ulen != tk->len)
+			fail_msg("%s: frame %llu: %u bytes from userspace, expected %u", desc,
+				 (unsigned long long)k, ulen, tk->len);
+		th_assert_frame(g->tmpl, g->out, ulen, "%s: userspace frame %llu (template %ld)",
+				desc, (unsigned long long)k, (long)(tk - t));
 		wrote[0] += udp && (rw.flags & UDP_GEN_RW_SPORT);
 		wrote[1] += udp && (rw.flags & UDP_GEN_RW_DPORT);
 		wrote[2] += addr && (rw.flags & UDP_GEN_RW_SADDR);
 		wrote[3] += addr && (rw.flags & UDP_GEN_RW_DADDR);
 	}
 	assert_int_equal(pcpu_read(g).packets, frames);
+	assert_int_equal(upc.packets, frames);
 }
 
 static void test_capture(void **state)

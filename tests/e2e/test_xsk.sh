@@ -42,6 +42,21 @@ FILTER="vlan 5 and vlan 6 and udp" capture xcap6 2000 --xsk -A "$G6" \
 check_eq "tshark, v6 random, QinQ: 2000 frames, all checksums good, none bad" "2000 2000 0" \
 	"$(frame_count "$TMP/xcap6.pcap") $(checksum_frames good "$TMP/xcap6.pcap") $(checksum_frames bad "$TMP/xcap6.pcap")"
 
+# --template: a capture of 17 frames of 17 sizes (a dry run makes it) sent
+# 20 times over by two threads, with new destinations, port and TTL, their
+# checksums updated in userspace as the capture program updates them.
+"$TG" udp --pcap-out "$TMP/t17.pcap" -n 17 -M 02:00:00:00:00:01 -m "$VR_MAC" -a "$R4" -A "$G4" \
+	-s 100-116 -P 5000-5016 >/dev/null 2>&1
+in4=$(udp_in 4)
+capture xtmpl 340 --xsk --template "$TMP/t17.pcap" -a 198.18.1.1-198.18.1.4 -p 7000 --ttl 9 -t 2
+check_eq "--template: 340 sent, 340 seen by tcpdump, 340 reached UDP" "340 340 340" \
+	"$(json_field "$TMP/xtmpl.json" sent) $(frame_count "$TMP/xtmpl.pcap") $(( $(udp_in 4) - in4 ))"
+check_eq "--template: every checksum good, none bad" "340 0" \
+	"$(checksum_frames good "$TMP/xtmpl.pcap") $(checksum_frames bad "$TMP/xtmpl.pcap")"
+check_eq "--template: 17 sizes and source ports kept, 4 destinations, port 7000, TTL 9" "17 17 4 7000 9" \
+	"$(count_unique "$TMP/xtmpl.pcap" frame.len) $(count_unique "$TMP/xtmpl.pcap" udp.srcport) $(count_unique "$TMP/xtmpl.pcap" ip.dst) $(tshark_fields "$TMP/xtmpl.pcap" udp.dstport | sort -u) $(tshark_fields "$TMP/xtmpl.pcap" ip.ttl | sort -u)"
+check_eq "--template: no UDP checksum errors at the receiver" 0 "$(udp_csum_errors 4)"
+
 in4=$(udp_in 4)
 xsk -n 20001 -t 2 -A "$G4" -a 198.18.1.1-198.18.1.3 --vlan 0 --stamp
 check_eq "two threads on queues 0 and 1: exit 0" 0 $?
@@ -100,6 +115,34 @@ else
 	not_ok "sink --xsk started" "$(cat "$TMP/stamped.err")"
 fi
 check_true "sink --xsk: nothing attached after it" no_xdp_on_recv
+
+# Two sockets, two threads: udp --xsk -t 2 sends one stream from each of
+# queues 0 and 1; the veth hands queue q's frames to its peer's queue q, so
+# each of the sink's sockets takes one stream, in its own thread.
+if start_sink two -c 20000 -D 15 -p 9 -w "$TMP/two.pcap"; then
+	threads=$(find "/proc/$SINK_PID/task" -mindepth 1 -maxdepth 1 | wc -l)
+	cpus=$(for t in /proc/"$SINK_PID"/task/*; do
+		awk '/^Cpus_allowed_list/ { print $2 }' "$t/status"; done | sort | tr '\n' ' ')
+	xsk -n 20000 -t 2 -A "$G4" -a 198.18.1.1 -p 9 --stamp --rate 40k
+	check_eq "udp --xsk -t 2 into sink --xsk: 20000 sent" 20000 "$(uf sent)"
+	wait_exit "$SINK_PID" 12
+	check_eq "sink --xsk, 2 queues: stops at -c, exit 0" 0 $?
+	check_eq "sink --xsk, 2 queues: 20000 received and stamped, 2 streams, 0 lost, none reordered or duplicated" \
+		"20000 20000 2 0 0 0" \
+		"$(sf two received) $(sf two stamped) $(sf two streams) $(sf two lost) $(sf two reordered) $(sf two duplicates)"
+	check_eq "sink --xsk, 2 queues: -w recorded all 20000, from both threads" "20000 20000" \
+		"$(sf two pcap_written) $(tcpdump -r "$TMP/two.pcap" 2>/dev/null | wc -l)"
+	check_eq "sink --xsk, 2 queues: a thread per socket beside the main one" 3 "$threads"
+	# Main thread: any CPU; the sockets' threads: queue q on the q-th CPU.
+	allowed=$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/self/status)
+	if [ "$allowed" = 0-1 ]; then
+		check_eq "sink --xsk, 2 queues: the sockets' threads pinned to CPUs 0 and 1" "0 0-1 1 " "$cpus"
+	else
+		ok "sink --xsk, 2 queues: threads pinned # SKIP this shell may use CPUs $allowed, not 0-1"
+	fi
+else
+	not_ok "sink --xsk (2 queues) started" "$(cat "$TMP/two.err")"
+fi
 
 # Recording, and SIGINT: the summary, exit 0, the pcap holding what was counted.
 if start_sink rec -q 0 -p 9 -w "$TMP/rec.pcap" -D 20; then

@@ -3,7 +3,8 @@
  * lib/sink/acct, the sink's accounting for frames that reach AF_XDP sockets
  * (`sink --xsk`): stamped frames as `udp --stamp` builds them (the C
  * reference, tg_udp_cfg_expected), fed with a gap, a duplicate and a
- * reordering; the filter; latency and clock skew; frames cut short.
+ * reordering; the filter; latency and clock skew; frames cut short; and
+ * the merge of several accountings (one per socket and thread).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,7 +58,7 @@ static void test_stream(void **state)
 	assert_true(tg_sink_acct_frame(&a, buf, LEN, 8000, XDP_DROP));
 	/* Cut inside the UDP header: under a filter, passed on. */
 	assert_false(tg_sink_acct_frame(&a, buf, 40, 8000, XDP_DROP));
-	tg_sink_acct_totals(&a, &t);
+	assert_int_equal(tg_sink_acct_totals(&a, 1, &t), 0);
 	assert_int_equal(t.packets[XDP_DROP], 9);
 	assert_int_equal(t.bytes[XDP_DROP], 9 * LEN);
 	assert_int_equal(t.stamped, 9);
@@ -88,7 +89,7 @@ static void test_gap(void **state)
 	tg_sink_acct_frame(&a, buf, LEN, 2, XDP_DROP);
 	/* No filter: a frame cut short is still the sink's. */
 	assert_true(tg_sink_acct_frame(&a, buf, 20, 2, XDP_DROP));
-	tg_sink_acct_totals(&a, &t);
+	assert_int_equal(tg_sink_acct_totals(&a, 1, &t), 0);
 	assert_int_equal(t.lost, 9);
 	assert_int_equal(t.stamped, 2);
 	assert_int_equal(t.truncated, 1);
@@ -96,11 +97,66 @@ static void test_gap(void **state)
 	tg_sink_acct_free(&a);
 }
 
+/*
+ * One stream split over two accountings (two sockets' threads), merged as
+ * the XDP sink merges CPUs: counters and latency summed, min and max over
+ * both, the stream's highest seq over both and its distinct seqs summed,
+ * so nothing is lost; reordering is judged per accounting (3 and 4 are in
+ * order where they arrived). A second stream, on one accounting only, is
+ * that accounting's.
+ */
+static void test_merge(void **state)
+{
+	static const uint64_t on0[] = { 0, 1, 2, 5 }, on1[] = { 3, 4 };
+	struct sink_cfg cfg = { .proto = SINK_PROTO_ANY };
+	struct tg_sink_totals t = { 0 };
+	struct tg_sink_acct a[2];
+	uint8_t store[LEN + 2] __attribute__((aligned(4))), *buf = store + 2;
+	size_t i;
+
+	assert_int_equal(tg_sink_acct_init(&a[0], &cfg), 0);
+	assert_int_equal(tg_sink_acct_init(&a[1], &cfg), 0);
+	for (i = 0; i < 4; i++) {
+		frame(buf, on0[i], 1000, 9);
+		tg_sink_acct_frame(&a[0], buf, LEN, 1100 + i, XDP_DROP);
+	}
+	for (i = 0; i < 2; i++) {
+		frame(buf, on1[i], 1000, 9);
+		tg_sink_acct_frame(&a[1], buf, LEN, 1500 + i, XDP_DROP);
+	}
+	assert_int_equal(tg_sink_acct_totals(a, 2, &t), 0);
+	assert_int_equal(t.packets[XDP_DROP], 6);
+	assert_int_equal(t.bytes[XDP_DROP], 6 * LEN);
+	assert_int_equal(t.stamped, 6);
+	assert_int_equal(t.streams, 1);
+	assert_int_equal(t.lost, 0);
+	assert_int_equal(t.reordered, 0);
+	assert_int_equal(t.duplicates, 0);
+	assert_int_equal(t.lat.count, 6);
+	assert_int_equal(t.lat.min, 100);
+	assert_int_equal(t.lat.max, 501);
+	/* Each alone: the first misses 3 and 4, the second 0 to 2. */
+	assert_int_equal(tg_sink_acct_totals(&a[0], 1, &t), 0);
+	assert_int_equal(t.lost, 2);
+	assert_int_equal(tg_sink_acct_totals(&a[1], 1, &t), 0);
+	assert_int_equal(t.lost, 3);
+	/* A seq on both counts as distinct on both: the merge cannot see it twice. */
+	frame(buf, 5, 1000, 9);
+	tg_sink_acct_frame(&a[1], buf, LEN, 1600, XDP_DROP);
+	assert_int_equal(tg_sink_acct_totals(a, 2, &t), 0);
+	assert_int_equal(t.packets[XDP_DROP], 7);
+	assert_int_equal(t.lost, 0);
+	assert_int_equal(t.duplicates, 0);
+	tg_sink_acct_free(&a[0]);
+	tg_sink_acct_free(&a[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_gap),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
