@@ -14,7 +14,8 @@ figure: the load of the machine changes the number of frames, not much
 the sink's time per frame.
 
 Usage: BUILD=build tests/bench/sink_ns.py [-r RUNS] [-D SECONDS] [udp options...]
-Prints one line per run: ns_per_frame frames; then the median.
+Prints one line per run: each program's ns per frame (the sink's and the
+generator's), then the medians.
 """
 import ctypes, json, os, subprocess, sys, time
 
@@ -47,51 +48,60 @@ def prog_ids(pid):
     return ids
 
 
-def prog(pid):
-    """(run_time_ns, run_cnt) of the sender's program named sink, or None."""
+def progs(pid):
+    """{name: (run_time_ns, run_cnt)} of the sender's programs."""
+    out = {}
     for i in sorted(prog_ids(pid)):
-        out = subprocess.run(["bpftool", "-j", "prog", "show", "id", str(i)],
-                             capture_output=True, text=True).stdout
+        js = subprocess.run(["bpftool", "-j", "prog", "show", "id", str(i)],
+                            capture_output=True, text=True).stdout
         try:
-            p = json.loads(out)
+            p = json.loads(js)
         except ValueError:
             continue
-        if p.get("name") == "sink":
-            return p.get("run_time_ns", 0), p.get("run_cnt", 0)
-    return None
+        out[p.get("name")] = (p.get("run_time_ns", 0), p.get("run_cnt", 0))
+    return out
+
+
+def sender(pid):
+    """The trafficgen process: timeout(1)'s child."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            kids = f.read().split()
+    except OSError:
+        return None
+    return int(kids[0]) if kids else None
 
 
 def one(tg, secs, args):
+    """ns per frame of the sink and of the generator's program that ran."""
     snd = subprocess.Popen(["timeout", "-k", "5", str(secs + 30), tg, "udp", "--veth",
                             "-I", "0", "-D", str(secs)] + args,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        t_end = time.monotonic() + 20
-        a, child = None, snd.pid
+        t_end, child, a = time.monotonic() + 20, None, {}
         while time.monotonic() < t_end and snd.poll() is None:
-            a = prog(snd.pid)
-            # timeout(1) runs trafficgen as its child
-            if a is None:
-                for c in open("/proc/%d/task/%d/children" % (snd.pid, snd.pid)).read().split():
-                    a = prog(int(c))
-                    if a:
-                        child = int(c)
-                        break
-            if a and a[1] > 0:
+            child = child or sender(snd.pid)
+            a = progs(child) if child else {}
+            if a.get("sink", (0, 0))[1] > 0:
                 break
             time.sleep(0.05)
-        if not a or not a[1]:
+        if not a.get("sink", (0, 0))[1]:
             return None
         time.sleep(secs / 4)
-        a = prog(child)
+        a = progs(child)
         time.sleep(secs / 2)
-        b = prog(child)
+        b = progs(child)
     finally:
         err = snd.communicate()[1]
-    if not a or not b or b[1] <= a[1]:
+    res = {}
+    for name in b:
+        if name in a and b[name][1] > a[name][1]:
+            res[name] = ((b[name][0] - a[name][0]) / (b[name][1] - a[name][1]),
+                         b[name][1] - a[name][1])
+    if "sink" not in res:
         sys.stderr.write("sink_ns: no figure: %s\n" % err.strip())
         return None
-    return (b[0] - a[0]) / (b[1] - a[1]), b[1] - a[1]
+    return res
 
 
 def main():
@@ -105,20 +115,23 @@ def main():
             secs = float(args[1])
         args = args[2:]
     fd = enable_stats()
-    got = []
+    got = {}
     try:
         for _ in range(runs):
             r = one(tg, secs, args)
             if r:
-                print("%.1f %d" % r)
-                got.append(r[0])
+                print("  ".join("%s %.1f ns (%d frames)" % (n, v[0], v[1])
+                                for n, v in sorted(r.items())))
+                for n, v in r.items():
+                    got.setdefault(n, []).append(v[0])
     finally:
         os.close(fd)
-    if not got:
+    if "sink" not in got:
         sys.exit(1)
-    got.sort()
-    print("median %.1f ns/frame over %d run(s); load %s" %
-          (got[len(got) // 2], len(got), open("/proc/loadavg").read().split()[0]))
+    for n, v in sorted(got.items()):
+        v.sort()
+        print("median %s %.1f ns/frame over %d run(s)" % (n, v[len(v) // 2], len(v)))
+    print("load %s" % open("/proc/loadavg").read().split()[0])
 
 
 main()
