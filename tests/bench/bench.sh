@@ -558,10 +558,17 @@ fastest_forms() {
 			[ "$(mode_field "$id" 2)" = ceilform ] && [ "$(ceiling_of "$id")" = "$c" ] || continue
 			run_ratios "$id" "$c"
 			med=$(stats "$TMP/ratio" %.4f | cut -d' ' -f2)
-			[ -n "$med" ] && echo "$med $id" >>"$TMP/forms"
+			# Steady: some of its runs had steady neighbours.
+			[ -n "$med" ] && echo "$med $id $(awk -v id="$id" '$1 == id { k = $2 } END { print k + 0 }' "$TMP/kept")" >>"$TMP/forms"
 		done
-		sort -g -r "$TMP/forms" | awk -v c="$c" 'NR == 1 && $1 > 1 { print c, $1, $2; f = 1 }
-			END { if (!f) print c, 1, c }' >>"$TMP/fastest"
+		# The fastest of the steady forms (of all, if none is): one form
+		# measured only across a CPU speed switch must not rescale
+		# every row.
+		sort -g -r "$TMP/forms" | awk -v c="$c" '{ if ($3 > 0) s[++ns] = $0; a[++na] = $0 }
+			END {
+				split(ns ? s[1] : (na ? a[1] : ""), b, " ")
+				if (b[1] > 1) print c, b[1], b[2]; else print c, 1, c
+			}' >>"$TMP/fastest"
 	done
 	: >"$TMP/kept"
 }
