@@ -545,6 +545,9 @@ run_ratios() {
 	rm -f "$TMP/ratio.all"
 }
 
+# form_of ID C: whether ID is one of ceiling row C's other no-op forms.
+form_of() { [ "$(mode_field "$1" 2)" = ceilform ] && [ "$(ceiling_of "$1")" = "$2" ]; }
+
 # The fastest no-op form of each ceiling row: "ceiling factor form" lines in
 # $TMP/fastest, factor being the form's median ratio to the ceiling row (1
 # and the ceiling row itself when no form beat it).
@@ -555,7 +558,7 @@ fastest_forms() {
 		[ "$(mode_field "$c" 2)" = ceiling ] || continue
 		: >"$TMP/forms"
 		for id in $ROW_IDS; do
-			[ "$(mode_field "$id" 2)" = ceilform ] && [ "$(ceiling_of "$id")" = "$c" ] || continue
+			form_of "$id" "$c" || continue
 			run_ratios "$id" "$c"
 			med=$(stats "$TMP/ratio" %.4f | cut -d' ' -f2)
 			# Steady: some of its runs had steady neighbours.
@@ -959,7 +962,7 @@ schedule() {
 	local c id
 	for c in $ALL_IDS; do
 		[ "$(ceiling_of "$c")" = "$c" ] || continue
-		local deps= forms=
+		local deps='' forms=''
 		for id in $IDS; do
 			[ "$id" != "$c" ] && [ "$(ceiling_of "$id")" = "$c" ] || continue
 			[ "$(mode_field "$id" 2)" = ceilform ] && continue
@@ -970,8 +973,7 @@ schedule() {
 		# ratios are to the fastest.
 		if [ -n "$deps" ] || [[ " $IDS " == *" $c "* ]]; then
 			for id in $ALL_IDS; do
-				[ "$(mode_field "$id" 2)" = ceilform ] && [ "$(ceiling_of "$id")" = "$c" ] &&
-					forms="$forms $id"
+				form_of "$id" "$c" && forms="$forms $id"
 			done
 			deps="$forms$deps"
 		fi
