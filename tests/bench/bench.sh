@@ -137,9 +137,10 @@ case $PAIRS in '' | *[!0-9]*) die "BENCH_PAIRS=$PAIRS: give a count" ;; esac
 # udpdrop rows send into an empty XDP_DROP program (tests/progs/xdp_drop)
 # instead of the sink, counted by the receiving veth's rx_packets; veth
 # rows are `trafficgen udp --veth`, which makes its own pair and sink
-# (default sizes: 66 bytes, 90 with --stamp over IPv6), counted by its sink. --stamp needs 70 bytes over
-# IPv4 (42 bytes of headers + the 24-byte stamp + FCS), so it has a 70-byte
-# ceiling of its own. For the TCP contenders (tcp, iperf3) the fifth field
+# (default sizes: 66 bytes, 90 with --stamp over IPv6), counted by its
+# sink. --stamp needs 70 bytes over IPv4 (42 bytes of headers + the 24-byte
+# stamp + FCS), so it has a 70-byte ceiling of its own, and a plain 70-byte
+# row beside it for the stamped/plain ratio. For the TCP contenders (tcp, iperf3) the fifth field
 # is the number of flows; they have no ceiling. The --xsk row sends
 # through an AF_XDP socket (copy mode: veth has no zero-copy); the paired
 # ratio (tests/bench/abrate.c) drives live frames only, so it has none.
