@@ -453,7 +453,8 @@ report_paired() {
 			echo "## Paired ratios, one thread, 64-byte frames"
 			echo
 			echo "tests/bench/abrate: one process pinned to one CPU alternates live-frame calls of 512Ki"
-			echo "frames of the ceiling (through a one-entry devmap) and of the mode's generator (bpf/udp_gen, configured by lib/udp/cfg"
+			echo "frames of the ceiling (its devmap/64 form, not necessarily the fastest: the table above has the"
+			echo "ratios to the fastest) and of the mode's generator (bpf/udp_gen, configured by lib/udp/cfg"
 			echo "as trafficgen udp configures it), A B B A ..., $PAIRS pairs. A thread on the other CPU"
 			echo "samples the receiving veth's packet counter every ms; a call's pps is that of the middle"
 			echo "of its frames (10% to 90% received), which leaves out the call's set-up and its page-pool"
