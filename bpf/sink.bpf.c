@@ -79,20 +79,56 @@ static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq,
 	seqtrack_total(&s->st, total);
 }
 
+/*
+ * The latency of the last send time this CPU saw. `udp --stamp` reads its
+ * clock once per kernel batch, so the frames of a batch carry one send time
+ * and arrive together (the batch leaves at one flush): the first of them to
+ * arrive reads the clock, and the others are given its latency, bucket and
+ * all. A frame is thus reported as late as the first frame of its batch to
+ * arrive here, which can be early by the time between the two arrivals (the
+ * receiver taking in one batch: the man page gives the bound), not by more.
+ * A clock read costs about as much as the rest of the stamped path here.
+ */
+struct lat_last {
+	__u64 tx_ns;
+	__u64 d;		/* its latency (with skew: none) */
+	__u32 bucket;		/* lathist_bucket(d) */
+	__u8 valid;
+	__u8 skew;		/* sent "after" it arrived */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lat_last);
+} lat_last SEC(".maps");
+
 static __always_inline void record_latency(struct sink_pcpu *pc, __u64 tx_ns)
 {
-	__u64 now = bpf_ktime_get_ns();
+	struct lat_last *c;
 	struct sink_lat *l;
 	__u32 key = 0;
 
+	c = bpf_map_lookup_elem(&lat_last, &key);
+	l = bpf_map_lookup_elem(&lat, &key);
+	if (!c || !l)
+		return;
+	if (!c->valid || c->tx_ns != tx_ns) {
+		__u64 now = bpf_ktime_get_ns();
+
+		c->tx_ns = tx_ns;
+		c->valid = 1;
+		c->skew = tx_ns > now;
+		c->d = now - tx_ns;
+		c->bucket = lathist_bucket(c->d);
+	}
 	/* Sent "after" it arrived: the clocks are not one (see the man page). */
-	if (tx_ns > now) {
+	if (c->skew) {
 		pc->clock_skew++;
 		return;
 	}
-	l = bpf_map_lookup_elem(&lat, &key);
-	if (l)
-		sink_lat_add(l, now - tx_ns);
+	sink_lat_add_bucket(l, c->d, c->bucket);
 }
 
 static __always_inline void handle_stamp(struct sink_pcpu *pc, const struct pkt *p,

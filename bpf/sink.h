@@ -60,20 +60,19 @@ struct sink_lat {
 };
 
 /*
- * Adds one latency d to l: the sink program's and `sink --xsk`'s
- * (lib/sink/acct.c) one way to.
+ * Adds one latency d, whose histogram bucket is b (lathist_bucket(d)), to
+ * l: the sink program keeps b of the latency it reuses for the frames of
+ * one sending batch (bpf/sink.bpf.c).
  */
-static inline __attribute__((always_inline)) void sink_lat_add(struct sink_lat *l, __u64 d)
+static inline __attribute__((always_inline)) void sink_lat_add_bucket(struct sink_lat *l,
+								     __u64 d, __u32 b)
 {
-	__u32 b;
-
 	if (!l->count || d < l->min)
 		l->min = d;
 	if (d > l->max)
 		l->max = d;
 	l->count++;
 	l->sum += d;
-	b = lathist_bucket(d);
 	/*
 	 * The bound holds by construction; the verifier needs to see it, on
 	 * the register the index is in (libbpf's barrier_var, spelled out
@@ -82,6 +81,15 @@ static inline __attribute__((always_inline)) void sink_lat_add(struct sink_lat *
 	asm volatile("" : "+r"(b));
 	if (b < LATHIST_BUCKETS)
 		l->buckets[b]++;
+}
+
+/*
+ * Adds one latency d to l: the sink program's and `sink --xsk`'s
+ * (lib/sink/acct.c) one way to.
+ */
+static inline __attribute__((always_inline)) void sink_lat_add(struct sink_lat *l, __u64 d)
+{
+	sink_lat_add_bucket(l, d, lathist_bucket(d));
 }
 
 /*

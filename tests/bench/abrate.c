@@ -86,6 +86,8 @@ static void usage(FILE *f)
 		"  -S        --stamp (the default size becomes 70)\n"
 		"  -1        with -S, a clock read per frame, not per batch (as before batching)\n"
 		"  -b N      frames per kernel batch, both sides (default %d)\n"
+		"  -B N      frames per kernel batch of the generator (or -X's, -x's form) only\n"
+		"  -x        instead of the generator, the same ceiling form (with -B: batch against batch)\n"
 		"  -M        the ceiling through a one-entry devmap, not by ifindex\n"
 		"  -I        the generator redirects by ifindex (trafficgen udp: through its devmap)\n"
 		"  -X        instead of the generator, the other ceiling form (the ratio is\n"
@@ -175,16 +177,16 @@ static double mid_rate(const struct sampler *s, uint64_t c0, uint64_t repeat)
 }
 
 /* One live-frame call of repeat frames; 0 or -1 (said on stderr). */
-/* Frames per kernel batch of every call (-b). */
-static uint32_t batch = TG_LIVE_DEFAULT_BATCH;
+/* Frames per kernel batch of every call (-b), and of side B's (-B; 0: -b's). */
+static uint32_t batch = TG_LIVE_DEFAULT_BATCH, batch_b;
 
-static int call(int prog_fd, uint8_t *frame, uint32_t len, uint32_t repeat)
+static int call(int prog_fd, uint8_t *frame, uint32_t len, uint32_t repeat, uint32_t bsize)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = frame,
 		.data_size_in = len,
 		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-		.batch_size = batch,
+		.batch_size = bsize,
 		.repeat = repeat,
 	);
 
@@ -197,7 +199,7 @@ static int call(int prog_fd, uint8_t *frame, uint32_t len, uint32_t repeat)
 
 /* A call, sampled: its middle rate at the receiver, or 0 on failure. */
 static double sampled_call(struct sampler *s, int prog_fd, uint8_t *frame, uint32_t len,
-			   uint32_t repeat)
+			   uint32_t repeat, uint32_t bsize)
 {
 	uint64_t c0;
 	double r;
@@ -207,7 +209,7 @@ static double sampled_call(struct sampler *s, int prog_fd, uint8_t *frame, uint3
 		return 0;
 	s->n = 0;
 	atomic_store(&s->phase, 1);
-	ret = call(prog_fd, frame, len, repeat);
+	ret = call(prog_fd, frame, len, repeat, bsize);
 	/* The last frames reach the receiver a little after the call returns. */
 	usleep(3 * SAMPLE_NS / 1000);
 	atomic_store(&s->phase, 0);
@@ -274,11 +276,11 @@ int main(int argc, char **argv)
 	uint64_t repeat = 1 << 20, pairs = 20, dyn = 0, frames = 0;
 	int cpus[TG_LIVE_MAX_THREADS], opt, st, ret = 1, fd[2], ifindex;
 	bool target_open = false, per_frame = false, devmap = false, other_ceiling = false;
-	bool by_ifindex = false;
+	bool by_ifindex = false, same_ceiling = false;
 	uint64_t v;
 	unsigned int k, i;
 
-	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:CS1b:MXIh")) != -1) {
+	while ((opt = getopt(argc, argv, "s:a:A:p:P:d:m:r:k:R:CS1b:B:MXxIh")) != -1) {
 		switch (opt) {
 		case 'C':
 			p.no_ring = true;
@@ -293,6 +295,14 @@ int main(int argc, char **argv)
 			if (tg_parse_uint(optarg, 1, TG_LIVE_MAX_BATCH, &v, &err))
 				return die("-b", err.msg);
 			batch = v;
+			break;
+		case 'B':
+			if (tg_parse_uint(optarg, 1, TG_LIVE_MAX_BATCH, &v, &err))
+				return die("-B", err.msg);
+			batch_b = v;
+			break;
+		case 'x':
+			same_ceiling = true;
 			break;
 		case 'M':
 			devmap = true;
@@ -360,7 +370,9 @@ int main(int argc, char **argv)
 	if (!o.size)
 		o.size = p.stamp ? 70 : 64;
 	/* As trafficgen udp: the stamp's clock once a kernel batch. */
-	p.batch = per_frame ? 1 : batch;
+	if (!batch_b)
+		batch_b = batch;
+	p.batch = per_frame ? 1 : batch_b;
 	p.devmap = !by_ifindex;
 	if (tg_cpus_allowed(cpus, TG_LIVE_MAX_THREADS) < 2)
 		return die("CPUs", "needs two: one sends, one samples the receiver");
@@ -409,11 +421,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	fd[0] = bench_ceiling_fd(ceil, devmap);
-	fd[1] = other_ceiling ? bench_ceiling_fd(ceil, !devmap) : gen.prog_fd;
+	fd[1] = other_ceiling ? bench_ceiling_fd(ceil, !devmap) :
+		same_ceiling ? bench_ceiling_fd(ceil, devmap) : gen.prog_fd;
 
 	/* A warm-up call of each, not counted in the figures. */
 	for (i = 0; i < 2; i++) {
-		if (call(fd[i], frame, layout.len, repeat))
+		if (call(fd[i], frame, layout.len, repeat, i ? batch_b : batch))
 			goto out;
 		frames += repeat;
 	}
@@ -427,7 +440,8 @@ int main(int argc, char **argv)
 
 			if (which == 1)
 				tg_txerr_open(&tx, &ifindex, 1);
-			r[which] = sampled_call(&smp, fd[which], frame, layout.len, repeat);
+			r[which] = sampled_call(&smp, fd[which], frame, layout.len, repeat,
+						which ? batch_b : batch);
 			if (which == 1)
 				tg_txerr_close(&tx);
 			if (!r[which])
@@ -444,13 +458,14 @@ int main(int argc, char **argv)
 		printf("{\"type\":\"ab\",\"pairs\":%llu,\"repeat\":%llu,\"frames\":%llu,"
 		       "\"ceiling_pps\":%.0f,\"gen_pps\":%.0f,"
 		       "\"ratio\":%.4f,\"ratio_min\":%.4f,\"ratio_max\":%.4f,\"ring\":%u,\"prog\":\"%s\","
-		       "\"batch\":%u,\"ceiling_devmap\":%s,\"gen_devmap\":%s}\n",
+		       "\"batch\":%u,\"batch_b\":%u,\"ceiling_devmap\":%s,\"gen_devmap\":%s}\n",
 		       (unsigned long long)pairs, (unsigned long long)repeat,
 		       (unsigned long long)frames, median(pps_c, pairs), median(pps_g, pairs),
 		       rm, lo, hi, cfg.ring_len,
 		       other_ceiling ? (devmap ? "ceiling" : "ceiling_map") :
+		       same_ceiling ? (devmap ? "ceiling_map" : "ceiling") :
 		       bpf_program__name(tg_udp_prog(gen.skel, gen.which)),
-		       batch, devmap ? "true" : "false", by_ifindex ? "false" : "true");
+		       batch, batch_b, devmap ? "true" : "false", by_ifindex ? "false" : "true");
 	}
 	ret = 0;
 out:

@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
 # `make bench`: packets per second of each generator mode against the
 # framework's ceiling (tests/bench/ceiling.c: the same template redirected
-# untouched through the same driver, through a one-entry devmap: of the two
-# no-op forms the faster here, and the one `trafficgen udp` uses; abrate -X
-# measures one against the other) and against what a user could pick
+# untouched through the same driver) and against what a user could pick
 # instead (netsniff-ng's trafgen, a plain UDP socket); and TCP goodput of
 # `trafficgen tcp` against iperf3.
+#
+# The ceiling comes in four no-op forms: redirected through a one-entry
+# devmap (what `trafficgen udp` does on one interface) or by ifindex
+# (xdp-trafficgen's way), with kernel batches of 64 or 256 frames. Which is
+# fastest depends on the machine and its load, and a ratio must be to the
+# fastest. One form (devmap, 64) is every run's neighbour (below); the
+# other three run between its runs like contenders, so each has a ratio to
+# it measured under the same conditions; and every other row's ratio to its
+# neighbours is divided by the largest of those three medians when that is
+# above 1. So the ratio column is to the fastest form of the same frame
+# size and threads, without running every contender beside all four. (The
+# fastest form could also serve as the neighbour once known, but which one
+# it is changed from run to run on the loaded VM, and one neighbour keeps
+# the schedule the same for every run.)
 #
 # One veth pair in throwaway namespaces (tests/e2e/lib.sh), two queues on
 # each end so that two sending threads do not share one receive ring
@@ -42,10 +54,10 @@
 #
 # Environment:
 #   BENCH_SECONDS  seconds per measurement (default 1.5; 0.3 for a quick
-#                  run). With the ceiling runs in between, a round is 24
-#                  measurements and 4 TCP runs of 2 s: 5 rounds take about
-#                  4.5 minutes; the rows through a router (tcp_paths.sh) about two
-#                  more.
+#                  run). With the ceiling runs in between, a round is 65
+#                  measurements and 6 TCP runs of 2 s: on an idle 2-CPU VM
+#                  a round takes about 2.5 minutes, 5 rounds about 13;
+#                  the rows through a router (tcp_paths.sh) about two more.
 #   BENCH_ROUNDS   rounds (default 5)
 #   BENCH_STEADY   see summarise (default 0.15)
 #   BENCH_OUT      output folder (default $BUILD/bench): results.json,
@@ -99,7 +111,8 @@ SINK_PID=
 die() { echo "bench: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "needs root (namespaces, XDP)"
-for f in "$TG" "$CEIL" "$ABRATE" "$SOCK" "$XSKREF" "$DISCARD" "$BPF_OBJ/xdp_pass.bpf.o"; do
+for f in "$TG" "$CEIL" "$ABRATE" "$SOCK" "$XSKREF" "$DISCARD" "$BPF_OBJ/xdp_pass.bpf.o" \
+	"$BPF_OBJ/xdp_drop.bpf.o"; do
 	[ -x "$f" ] || [ -f "$f" ] || die "no $f: run 'make bench'"
 done
 awk -v s="$SECS" 'BEGIN { exit !(s > 0 && s <= 60) }' || die "BENCH_SECONDS=$SECS: give 0 < s <= 60"
@@ -121,28 +134,61 @@ PAIRS=${BENCH_PAIRS:-$(awk -v s="$SECS" 'BEGIN { print (s < 1 ? 6 : 40) }')}
 case $PAIRS in '' | *[!0-9]*) die "BENCH_PAIRS=$PAIRS: give a count" ;; esac
 [ "$PAIRS" -ge 1 ] && [ "$PAIRS" -le 200 ] || die "BENCH_PAIRS=$PAIRS: give 1 to 200"
 
-# The modes: id|contender|label|wire size|threads|extra arguments.
-# Contender is ceiling, udp, trafgen or socket. Ratios are taken to the
-# ceiling row of the same size and threads. --stamp needs 70 bytes over
-# IPv4 (42 bytes of headers + the 24-byte stamp + FCS), so it has a 70-byte
-# ceiling of its own. For the TCP contenders (tcp, iperf3) the fifth field
+# The modes: id|contender|label|wire size|threads|extra arguments[|reference].
+# Contender is ceiling, ceilform, udp, udpdrop, veth, trafgen or socket.
+# Ratios are taken to the ceiling row of the same size and threads (its
+# neighbour runs), or to the row named in the seventh field; a row that
+# names itself there is a reference of its own. The ceiling rows come in
+# the four no-op forms (redirect through a devmap or by ifindex, batches of
+# 64 or 256 frames: tests/bench/ceiling's -M and -b): the "ceiling" row
+# (devmap, 64) is every row's neighbour, the three "ceilform" rows are
+# measured against it like contenders, and every other row's ratio is then
+# divided by the fastest form's (when above 1), so that it is a ratio to
+# the fastest no-op configuration of its size and threads (summarise).
+# udpdrop rows send into an empty XDP_DROP program (tests/progs/xdp_drop)
+# instead of the sink, counted by the receiving veth's rx_packets; veth
+# rows are `trafficgen udp --veth`, which makes its own pair and sink
+# (default sizes: 66 bytes, 90 with --stamp over IPv6), counted by its
+# sink. --stamp needs 70 bytes over IPv4 (42 bytes of headers + the 24-byte
+# stamp + FCS), so it has a 70-byte ceiling of its own, and a plain 70-byte
+# row beside it for the stamped/plain ratio. For the TCP contenders (tcp, iperf3) the fifth field
 # is the number of flows; they have no ceiling. The --xsk row sends
 # through an AF_XDP socket (copy mode: veth has no zero-copy); the paired
 # ratio (tests/bench/abrate.c) drives live frames only, so it has none.
 # Next to it, xskref64 is the AF_XDP reference (tests/bench/xsk_txonly.c,
 # xdpsock --txonly's design, one socket); report_xsk_ref gives their ratio.
 MODES="
-ceil64|ceiling|ceiling|64|1|
+ceil64|ceiling|ceiling devmap b64|64|1|-M
+ceil64m256|ceilform|ceiling devmap b256|64|1|-M -b 256
+ceil64i64|ceilform|ceiling ifindex b64|64|1|-b 64
+ceil64i256|ceilform|ceiling ifindex b256|64|1|-b 256
 udp64|udp|udp fixed|64|1|
 dyn64|udp|udp -d 1000|64|1|-d 1000
 ranges64|udp|udp -a 256 -A 64|64|1|-a 198.18.1.0-198.18.1.255 -A 198.18.2.0-198.18.2.63
-ceil70|ceiling|ceiling|70|1|
+drop64|udpdrop|udp fixed, into XDP_DROP|64|1|
+ceil70|ceiling|ceiling devmap b64|70|1|-M
+ceil70m256|ceilform|ceiling devmap b256|70|1|-M -b 256
+ceil70i64|ceilform|ceiling ifindex b64|70|1|-b 64
+ceil70i256|ceilform|ceiling ifindex b256|70|1|-b 256
+udp70|udp|udp fixed|70|1|
 stamp70|udp|udp --stamp|70|1|--stamp
-ceil64t2|ceiling|ceiling|64|2|
+udp70drop|udpdrop|udp fixed, into XDP_DROP|70|1|
+stamp70drop|udpdrop|udp --stamp, into XDP_DROP|70|1|--stamp
+ceil64t2|ceiling|ceiling devmap b64|64|2|-M
+ceil64t2m256|ceilform|ceiling devmap b256|64|2|-M -b 256
+ceil64t2i64|ceilform|ceiling ifindex b64|64|2|-b 64
+ceil64t2i256|ceilform|ceiling ifindex b256|64|2|-b 256
 udp64t2|udp|udp fixed|64|2|
+dyn64t2|udp|udp -d 1000|64|2|-d 1000
+ranges64t2|udp|udp -a 256 -A 64|64|2|-a 198.18.1.0-198.18.1.255 -A 198.18.2.0-198.18.2.63
 xsk64|udp|udp --xsk (copy)|64|1|--xsk
 xskref64|xskref|AF_XDP ref (copy)|64|1|
-ceil1500|ceiling|ceiling|1500|1|
+veth|veth|udp --veth|66|1||veth
+vethstamp|veth|udp --veth --stamp|90|1|--stamp|veth
+ceil1500|ceiling|ceiling devmap b64|1500|1|-M
+ceil1500m256|ceilform|ceiling devmap b256|1500|1|-M -b 256
+ceil1500i64|ceilform|ceiling ifindex b64|1500|1|-b 64
+ceil1500i256|ceilform|ceiling ifindex b256|1500|1|-b 256
 udp1500|udp|udp fixed|1500|1|
 trafgen64|trafgen|trafgen -P 1|64|1|
 socket64|socket|socket sendmmsg|64|1|
@@ -214,12 +260,20 @@ run_sender() {
 	local kind=$1 size=$2 threads=$3 extra=$4 out=$TMP/sender.out
 	: >"$out"
 	case $kind in
-	ceiling)
-		in_g timeout -k 5 "$BOUND" "$CEIL" -M -m "$VR_MAC" -a "$R4" -A "$G4" -s "$size" \
+	ceiling | ceilform)
+		# shellcheck disable=SC2086 # extra holds the form's arguments
+		in_g timeout -k 5 "$BOUND" "$CEIL" $extra -m "$VR_MAC" -a "$R4" -A "$G4" -s "$size" \
 			-t "$threads" -D "$SECS" "$VG" >"$out" 2>>"$TMP/sender.err" &&
 			json_field "$out" duration_s
 		;;
-	udp)
+	veth)
+		# Its own pair and sink: prints "duration received".
+		# shellcheck disable=SC2086 # extra holds several arguments
+		timeout -k 5 "$BOUND" "$TG" udp --veth --json -I 0 -t "$threads" -D "$SECS" $extra \
+			>"$out" 2>>"$TMP/sender.err" &&
+			echo "$(json_field "$out" duration_s) $(json_field "$out" received)"
+		;;
+	udp | udpdrop)
 		# shellcheck disable=SC2086 # extra holds several arguments
 		in_g timeout -k 5 "$BOUND" "$TG" udp --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" \
 			-s "$size" -t "$threads" -D "$SECS" $extra "$VG" >"$out" 2>>"$TMP/sender.err" &&
@@ -246,6 +300,11 @@ run_sender() {
 		;;
 	esac
 }
+
+# The empty XDP_DROP receiver of the udpdrop rows, and its count.
+drop_on() { ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_drop.bpf.o" sec xdp; }
+drop_off() { ip -n "$NSR" link set dev "$VR" xdp off 2>/dev/null; }
+rx_packets() { ip netns exec "$NSR" cat "/sys/class/net/$VR/statistics/rx_packets"; }
 
 # The receiver's end during a TCP run: an XDP pass program (see the top).
 pass_on() { ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_pass.bpf.o" sec xdp; }
@@ -349,9 +408,23 @@ measure() {
 	is_tcp "$id" && { measure_tcp "$@"; return; }
 	kind=$(mode_field "$id" 2) size=$(mode_field "$id" 4)
 	threads=$(mode_field "$id" 5) extra=$(mode_field "$id" 6)
-	start_sink || return 1
-	dur=$(run_sender "$kind" "$size" "$threads" "$extra")
-	rx=$(stop_sink)
+	case $kind in
+	veth)
+		read -r dur rx < <(run_sender "$kind" "$size" "$threads" "$extra")
+		;;
+	udpdrop)
+		drop_on || return 1
+		rx=$(rx_packets)
+		dur=$(run_sender "$kind" "$size" "$threads" "$extra")
+		rx=$(($(rx_packets) - rx))
+		drop_off
+		;;
+	*)
+		start_sink || return 1
+		dur=$(run_sender "$kind" "$size" "$threads" "$extra")
+		rx=$(stop_sink)
+		;;
+	esac
 	if [ -z "$dur" ] || [ -z "$rx" ]; then
 		echo "bench: $id (round $round) failed: $(tail -n 3 "$TMP/sender.err")" >&2
 		return 1
@@ -403,7 +476,8 @@ report_paired() {
 			echo "## Paired ratios, one thread, 64-byte frames"
 			echo
 			echo "tests/bench/abrate: one process pinned to one CPU alternates live-frame calls of 512Ki"
-			echo "frames of the ceiling (through a one-entry devmap) and of the mode's generator (bpf/udp_gen, configured by lib/udp/cfg"
+			echo "frames of the ceiling (its devmap/64 form, not necessarily the fastest: the table above has the"
+			echo "ratios to the fastest) and of the mode's generator (bpf/udp_gen, configured by lib/udp/cfg"
 			echo "as trafficgen udp configures it), A B B A ..., $PAIRS pairs. A thread on the other CPU"
 			echo "samples the receiving veth's packet counter every ms; a call's pps is that of the middle"
 			echo "of its frames (10% to 90% received), which leaves out the call's set-up and its page-pool"
@@ -454,15 +528,92 @@ stats() {
 ceiling_of() { # the ceiling mode id for a mode's size and threads (itself for a ceiling)
 	local size threads
 	is_tcp "$1" && return 0
+	[ -n "$(mode_field "$1" 7)" ] && { mode_field "$1" 7; return 0; }
 	size=$(mode_field "$1" 4) threads=$(mode_field "$1" 5)
 	awk -F'|' -v s="$size" -v t="$threads" '$2 == "ceiling" && $4 == s && $5 == t { print $1; exit }' <<<"$MODES"
 }
 
 json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 
+# run_ratios ID CEIL: ID's per-run ratios to its CEIL neighbours into
+# $TMP/ratio (the steady runs'; all of them when none is) and "ID kept all"
+# onto $TMP/kept.
+run_ratios() {
+	local id=$1 ceil=$2
+	# Over the mean of the ceiling runs just before and after. This
+	# VM's CPU switches between two speeds (about 7 and 13 Mpps for
+	# the ceiling, for seconds at a time, whatever runs inside it):
+	# a run whose two neighbours differ by more than STEADY straddles
+	# a switch, and is left out unless every run of the mode does.
+	rm -f "$TMP/ratio.all"
+	awk -v id="$id" -v c="$ceil" -v steady="$STEADY" -v all="$TMP/ratio.all" '
+		{ k = $1 " " $2; who[k] = $3; pps[k] = $6 }
+		$3 == id { runs[++n] = $1 " " $2 }
+		END {
+			for (i = 1; i <= n; i++) {
+				split(runs[i], rs, " "); s = 0; m = 0; lo = -1; hi = 0
+				for (d = -1; d <= 1; d += 2) {
+					k = rs[1] " " rs[2] + d
+					if (who[k] != c) continue
+					s += pps[k]; m++
+					if (lo < 0 || pps[k] < lo) lo = pps[k]
+					if (pps[k] > hi) hi = pps[k]
+				}
+				if (!m || s <= 0) continue
+				r = sprintf("%.4f", pps[runs[i]] / (s / m))
+				print r >all
+				if (m == 2 && (hi - lo) <= steady * hi) { print r; kept++ }
+			}
+		}' "$OUT/raw.tsv" >"$TMP/ratio"
+	echo "$id $(wc -l <"$TMP/ratio") $(wc -l <"$TMP/ratio.all" 2>/dev/null || echo 0)" >>"$TMP/kept"
+	[ -s "$TMP/ratio" ] || cp "$TMP/ratio.all" "$TMP/ratio" 2>/dev/null
+	rm -f "$TMP/ratio.all"
+}
+
+# form_of ID C: whether ID is one of ceiling row C's other no-op forms.
+form_of() { [ "$(mode_field "$1" 2)" = ceilform ] && [ "$(ceiling_of "$1")" = "$2" ]; }
+
+# The fastest no-op form of each ceiling row: "ceiling factor form" lines in
+# $TMP/fastest, factor being the form's median ratio to the ceiling row (1
+# and the ceiling row itself when no form beat it).
+fastest_forms() {
+	local c id med
+	: >"$TMP/fastest"
+	for c in $ROW_IDS; do
+		[ "$(mode_field "$c" 2)" = ceiling ] || continue
+		: >"$TMP/forms"
+		for id in $ROW_IDS; do
+			form_of "$id" "$c" || continue
+			run_ratios "$id" "$c"
+			med=$(stats "$TMP/ratio" %.4f | cut -d' ' -f2)
+			# Steady: some of its runs had steady neighbours.
+			[ -n "$med" ] && echo "$med $id $(awk -v id="$id" '$1 == id { k = $2 } END { print k + 0 }' "$TMP/kept")" >>"$TMP/forms"
+		done
+		# The fastest of the steady forms (of all, if none is): one form
+		# measured only across a CPU speed switch must not rescale
+		# every row.
+		sort -g -r "$TMP/forms" | awk -v c="$c" '{ if ($3 > 0) s[++ns] = $0; a[++na] = $0 }
+			END {
+				split(ns ? s[1] : (na ? a[1] : ""), b, " ")
+				if (b[1] > 1) print c, b[1], b[2]; else print c, 1, c
+			}' >>"$TMP/fastest"
+	done
+	: >"$TMP/kept"
+}
+
+# The fastest form's factor for ID's ratios (1 for ceilings, forms and rows
+# with a reference of their own), and its id.
+form_factor() {
+	local c
+	case $(mode_field "$1" 2) in ceiling | ceilform) echo "1 -"; return ;; esac
+	c=$(ceiling_of "$1")
+	awk -v c="$c" '$1 == c { print $2, $3; f = 1 } END { if (!f) print 1, "-" }' "$TMP/fastest"
+}
+
 # From raw.tsv to rows: id label size threads min med max rmin rmed rmax skipped
 summarise() {
-	local id ceil kind
+	local id ceil kind factor
+	fastest_forms
 	: >"$TMP/rows"
 	: >"$TMP/kept"
 	for id in $ROW_IDS; do
@@ -484,33 +635,13 @@ summarise() {
 		elif [ "$ceil" = "$id" ]; then
 			echo 1 >"$TMP/ratio"
 		elif [ -n "$ceil" ]; then
-			# Over the mean of the ceiling runs just before and after. This
-			# VM's CPU switches between two speeds (about 7 and 13 Mpps for
-			# the ceiling, for seconds at a time, whatever runs inside it):
-			# a run whose two neighbours differ by more than STEADY straddles
-			# a switch, and is left out unless every run of the mode does.
-			awk -v id="$id" -v c="$ceil" -v steady="$STEADY" -v all="$TMP/ratio.all" '
-				{ k = $1 " " $2; who[k] = $3; pps[k] = $6 }
-				$3 == id { runs[++n] = $1 " " $2 }
-				END {
-					for (i = 1; i <= n; i++) {
-						split(runs[i], rs, " "); s = 0; m = 0; lo = -1; hi = 0
-						for (d = -1; d <= 1; d += 2) {
-							k = rs[1] " " rs[2] + d
-							if (who[k] != c) continue
-							s += pps[k]; m++
-							if (lo < 0 || pps[k] < lo) lo = pps[k]
-							if (pps[k] > hi) hi = pps[k]
-						}
-						if (!m || s <= 0) continue
-						r = sprintf("%.4f", pps[runs[i]] / (s / m))
-						print r >all
-						if (m == 2 && (hi - lo) <= steady * hi) { print r; kept++ }
-					}
-				}' "$OUT/raw.tsv" >"$TMP/ratio"
-			echo "$id $(wc -l <"$TMP/ratio") $(wc -l <"$TMP/ratio.all" 2>/dev/null || echo 0)" >>"$TMP/kept"
-			[ -s "$TMP/ratio" ] || cp "$TMP/ratio.all" "$TMP/ratio" 2>/dev/null
-			rm -f "$TMP/ratio.all"
+			run_ratios "$id" "$ceil"
+			# To the fastest no-op form: the neighbour's ratio over the
+			# fastest form's (both medians of runs between the same
+			# neighbours).
+			read -r factor _ < <(form_factor "$id")
+			awk -v f="$factor" '{ printf "%.4f\n", $1 / f }' "$TMP/ratio" >"$TMP/ratio.f" &&
+				mv "$TMP/ratio.f" "$TMP/ratio"
 		fi
 		echo "$id ok $(stats "$TMP/pps" %.0f) $(stats "$TMP/ratio" %.4f)" >>"$TMP/rows"
 	done
@@ -533,8 +664,82 @@ skipped_row() {
 	printf "$3" "$label" "$size" "$2" "skipped: $why"
 }
 
+# What a row's ratio is against, for results.md.
+against() {
+	local c factor fastest
+	c=$(ceiling_of "$1")
+	case $(mode_field "$1" 2) in
+	ceiling)
+		awk -v c="$1" '$1 == c { if ($3 == c) print "fastest of the forms";
+			else print "neighbour of every row; slower than the fastest" }' "$TMP/fastest"
+		return ;;
+	ceilform)
+		awk -v c="$c" -v id="$1" '$1 == c && $3 == id { f = 1 }
+			END { printf "its neighbours (devmap b64)%s\n", f ? "; **fastest**" : "" }' "$TMP/fastest"
+		return ;;
+	esac
+	[ "$c" = "$1" ] && { echo "the rows that name it"; return; }
+	read -r factor fastest < <(form_factor "$1")
+	if [ "$fastest" = - ]; then
+		echo "$(mode_field "$c" 3) ($c)"
+	else
+		echo "$(mode_field "$fastest" 3) ($fastest, fastest; ×1/$factor of the neighbour ratio)"
+	fi
+}
+
+# The issue's targets, from the rows' median ratios (the rows of one
+# comparison share their ceiling, so the ratio of their medians is the ratio
+# of their rates under the same conditions): a table in results.md and
+# "targets" in results.json. Lines of TARGETS: name|numerator|denominator
+# (- for a ratio that is already the row's)|target.
+TARGETS="
+sink without stamps / XDP_DROP (udp fixed, 64 B)|udp64|drop64|0.95
+stamped into sink / plain into sink (70 B)|stamp70|udp70|0.75
+udp --veth --stamp / udp --veth|vethstamp|-|0.75
+udp --stamp / plain at the generator (into XDP_DROP, 70 B)|stamp70drop|udp70drop|0.85
+udp fixed / fastest no-op (1 thread)|udp64|-|0.95
+udp -d 1000 / fastest no-op (1 thread)|dyn64|-|0.95
+udp -a 256 -A 64 / fastest no-op (1 thread)|ranges64|-|0.95
+udp fixed / fastest no-op (-t 2)|udp64t2|-|0.95
+udp -d 1000 / fastest no-op (-t 2)|dyn64t2|-|0.95
+udp -a 256 -A 64 / fastest no-op (-t 2)|ranges64t2|-|0.95
+"
+report_targets() {
+	local md=$1 json=$2 name a b target ra rb r verdict first=1
+	printf '  "targets": [' >>"$json"
+	{
+		echo
+		echo "## Targets (issue 15)"
+		echo
+		echo "Ratio of the two rows' median ratios to their common ceiling (or the row's own ratio);"
+		echo "met when at or above the target. Rows not run here show no figure."
+		echo
+		echo "| comparison | ratio | target | |"
+		echo "|---|---:|---:|---|"
+	} >>"$md"
+	while IFS='|' read -r name a b target; do
+		[ -n "$name" ] || continue
+		ra=$(awk -v id="$a" '$1 == id { print $2 }' "$TMP/medians" 2>/dev/null)
+		rb=1
+		[ "$b" = - ] || rb=$(awk -v id="$b" '$1 == id { print $2 }' "$TMP/medians" 2>/dev/null)
+		if [ -z "$ra" ] || [ -z "$rb" ]; then
+			r=null verdict="not measured"
+		else
+			r=$(awk -v a="$ra" -v b="$rb" 'BEGIN { printf "%.3f", a / b }')
+			verdict=$(awk -v r="$r" -v t="$target" 'BEGIN { print (r >= t ? "met" : "not met") }')
+		fi
+		[ "$first" = 1 ] || printf ',' >>"$json"
+		first=0
+		printf '\n    {"target": %s, "ratio": %s, "min": %s, "met": %s}' "$(json_str "$name")" \
+			"$r" "$target" "$([ "$verdict" = met ] && echo true || echo false)" >>"$json"
+		echo "| $name | ${r/null/–} | ≥ $target | $verdict |" >>"$md"
+		printf '%-60s %6s  >= %s  %s\n' "$name" "${r/null/-}" "$target" "$verdict"
+	done <<<"$TARGETS"
+	printf '\n  ],\n' >>"$json"
+}
+
 report() {
-	local id status min med max rmin rmed rmax label size threads first
+	local id status min med max rmin rmed rmax label size threads first factor fastest
 	local md=$OUT/results.md json=$OUT/results.json dat=$OUT/pps.dat
 	{
 		echo "# trafficgen bench"
@@ -542,9 +747,16 @@ report() {
 		echo "$(nproc) CPUs, $CPU_MODEL, kernel $(uname -r), kernel.bpf_stats_enabled=$BPF_STATS;"
 		echo "$ROUNDS round(s) of ${SECS} s per mode;"
 		echo "load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg)."
-		echo "The ceiling redirects through a one-entry devmap (the faster no-op form here)."
-		echo "pps = frames the sink (XDP_DROP) received / the sender's duration; ratio to the"
-		echo "mean of the ceiling runs (same frame size and threads) just before and after each run;"
+		echo "The ceiling is the template redirected untouched, in four no-op forms: through a"
+		echo "one-entry devmap or by ifindex, batches of 64 or 256 frames. Every run is measured"
+		echo "between two runs of the devmap/64 form (its neighbours); each other form's ratio is to"
+		echo "those neighbours, and every other row's ratio is to the FASTEST form of its frame size"
+		echo "and threads: its ratio to the neighbours divided by that form's median ratio to them"
+		echo "(when above 1; column \"against\")."
+		echo "pps = frames the sink (XDP_DROP) received / the sender's duration (rows \"into"
+		echo "XDP_DROP\": the receiving veth's rx_packets with an empty XDP_DROP program instead of"
+		echo "the sink; udp --veth rows: its own pair's sink, and --veth --stamp runs between --veth"
+		echo "runs, its ratio being to them);"
 		echo "min/median/max over rounds (for a ceiling, over all its runs). The CPU of this kind"
 		echo "of VM changes speed, by up to 1.5x, at times for seconds: a run whose two ceiling"
 		echo "neighbours differ by more than $(awk -v s="$STEADY" 'BEGIN { print s * 100 }')% straddles a switch and its ratio is left"
@@ -552,15 +764,16 @@ report() {
 		echo "--stamp needs 70-byte frames over IPv4; the sink's stamp tracking runs on the"
 		echo "sender's CPU (veth receive is softirq there), so stamped rates include it."
 		echo
-		echo "| mode | frame | threads | Mpps median | Mpps min–max | ratio to ceiling (min–max) |"
-		echo "|---|---:|---:|---:|---:|---:|"
+		echo "| mode | frame | threads | Mpps median | Mpps min–max | ratio (min–max) | against |"
+		echo "|---|---:|---:|---:|---:|---:|---|"
 	} >"$md"
 	printf '{\n  "machine": {"nproc": %s, "cpu_model": %s, "kernel": %s, "bpf_stats_enabled": %s, "loadavg_before": %s, "loadavg_after": %s},\n' \
 		"$(nproc)" "$(json_str "$CPU_MODEL")" "$(json_str "$(uname -r)")" "$(json_str "$BPF_STATS")" \
 		"$(json_str "$LOAD0")" "$(json_str "$(cut -d' ' -f1-3 /proc/loadavg)")" >"$json"
 	printf '  "seconds_per_run": %s, "rounds": %s, "batch": 64,\n  "rows": [\n' "$SECS" "$ROUNDS" >>"$json"
 	: >"$dat"
-	printf '\n%-18s %6s %3s %10s %23s %s\n' mode frame thr "pps median" "pps min-max" "ratio (min-max; runs kept)"
+	: >"$TMP/medians"
+	printf '\n%-28s %6s %3s %10s %23s %s\n' mode frame thr "pps median" "pps min-max" "ratio (min-max; runs kept)"
 	first=1
 	: >"$TMP/tcprows"
 	while read -r id status min med max rmin rmed rmax; do
@@ -574,7 +787,7 @@ report() {
 		first=0
 		case $status in
 		skipped | failed)
-			skipped_row threads "$threads" '%-18s %6s %3s %s\n'
+			skipped_row threads "$threads" '%-28s %6s %3s %s\n'
 			continue
 			;;
 		esac
@@ -582,28 +795,32 @@ report() {
 			"$id" "$(json_str "$label")" "$size" "$threads" "$min" "$med" "$max" >>"$json"
 		if [ "$(ceiling_of "$id")" = "$id" ]; then
 			printf '{"min": 1, "median": 1, "max": 1}, "reference": true}' >>"$json"
-			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | reference |" >>"$md"
-			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f %s\n' "$label" "$size" "$threads" \
+			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | reference | $(against "$id") |" >>"$md"
+			printf '%-28s %6s %3s %10.0f %11.0f-%-11.0f %s\n' "$label" "$size" "$threads" \
 				"$med" "$min" "$max" reference
 		elif [ -n "$rmed" ]; then
 			read -r kept all < <(awk -v id="$id" '$1 == id { print $2, $3 }' "$TMP/kept")
-			printf '{"min": %s, "median": %s, "max": %s}, "ratio_runs": {"kept": %s, "all": %s}}' \
-				"$rmin" "$rmed" "$rmax" "$kept" "$all" >>"$json"
-			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | $rmed ($rmin–$rmax; $kept/$all runs) |" >>"$md"
-			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f %6s (%s-%s; %s/%s runs)\n' "$label" \
+			read -r factor fastest < <(form_factor "$id")
+			[ "$fastest" = - ] && fastest=$(ceiling_of "$id")
+			printf '{"min": %s, "median": %s, "max": %s}, "ratio_runs": {"kept": %s, "all": %s}, "ratio_to": "%s", "fastest_form_factor": %s}' \
+				"$rmin" "$rmed" "$rmax" "$kept" "$all" "$fastest" "$factor" >>"$json"
+			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | $rmed ($rmin–$rmax; $kept/$all runs) | $(against "$id") |" >>"$md"
+			echo "$id $rmed" >>"$TMP/medians"
+			printf '%-28s %6s %3s %10.0f %11.0f-%-11.0f %6s (%s-%s; %s/%s runs)\n' "$label" \
 				"$size" "$threads" "$med" "$min" "$max" "$rmed" "$rmin" "$rmax" "$kept" "$all"
 		else
 			printf 'null}' >>"$json"
 			echo "| $label | $size | $threads | $(mpps "$med") | $(mpps "$min")–$(mpps "$max") | |" >>"$md"
-			printf '%-18s %6s %3s %10.0f %11.0f-%-11.0f\n' "$label" "$size" "$threads" "$med" "$min" "$max"
+			printf '%-28s %6s %3s %10.0f %11.0f-%-11.0f\n' "$label" "$size" "$threads" "$med" "$min" "$max"
 		fi
 		# Plot data: label, Mpps median/min/max, colour by frame size.
 		printf '"%s %sB%s"\t%s\t%s\t%s\t%s\n' "$label" "$size" \
 			"$([ "$threads" -gt 1 ] && echo " t$threads")" "$(mpps "$med")" "$(mpps "$min")" \
-			"$(mpps "$max")" "$(case $size in 64) echo 1 ;; 70) echo 2 ;; *) echo 3 ;; esac)" >>"$dat"
+			"$(mpps "$max")" "$(case $size in 64 | 66) echo 1 ;; 70 | 90) echo 2 ;; *) echo 3 ;; esac)" >>"$dat"
 	done <"$TMP/rows"
 	printf '\n  ],\n' >>"$json"
 	report_xsk_ref "$md" "$json"
+	report_targets "$md" "$json"
 	report_paired "$md" "$json"
 	report_tcp "$md" "$json"
 	paths_report "$md" "$json"
@@ -702,7 +919,7 @@ plot() {
 	fi
 	[ -s "$OUT/pps.dat" ] || return 0
 	gnuplot <<EOF 2>"$TMP/gnuplot.err" || { echo "bench: gnuplot failed: $(cat "$TMP/gnuplot.err")" >&2; return 0; }
-set terminal pngcairo noenhanced size 1200,650 font "sans,10"
+set terminal pngcairo noenhanced size 1600,700 font "sans,10"
 set output "$OUT/pps.png"
 set title "trafficgen bench: median Mpps, min–max bars ($ROUNDS round(s) × ${SECS} s; $(nproc) CPUs, kernel $(uname -r))"
 set ylabel "Mpps received by the sink (XDP_DROP)"
@@ -720,8 +937,8 @@ set palette maxcolors 3
 set linetype 11 lc rgb "#4878cf"
 set linetype 12 lc rgb "#e8a33d"
 set linetype 13 lc rgb "#6aa84f"
-plot "$OUT/pps.dat" using 0:(\$5 == 1 ? \$2 : 1/0):xtic(1) with boxes lt 11 title "64-byte frames", \
-     "" using 0:(\$5 == 2 ? \$2 : 1/0) with boxes lt 12 title "70-byte frames", \
+plot "$OUT/pps.dat" using 0:(\$5 == 1 ? \$2 : 1/0):xtic(1) with boxes lt 11 title "64-byte frames (66 over IPv6)", \
+     "" using 0:(\$5 == 2 ? \$2 : 1/0) with boxes lt 12 title "70-byte frames (90 over IPv6): stamped and their plain pairs", \
      "" using 0:(\$5 == 3 ? \$2 : 1/0) with boxes lt 13 title "1500-byte frames", \
      "" using 0:2:3:4 with yerrorbars lc rgb "black" pt 0 lw 1.5 notitle, \
      "" using 0:(\$4):(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle
@@ -798,12 +1015,21 @@ schedule() {
 	local c id
 	for c in $ALL_IDS; do
 		[ "$(ceiling_of "$c")" = "$c" ] || continue
-		local deps=
+		local deps='' forms=''
 		for id in $IDS; do
 			[ "$id" != "$c" ] && [ "$(ceiling_of "$id")" = "$c" ] || continue
+			[ "$(mode_field "$id" 2)" = ceilform ] && continue
 			missing "$id" && continue
 			deps="$deps $id"
 		done
+		# A ceiling's other no-op forms go wherever it goes: the
+		# ratios are to the fastest.
+		if [ -n "$deps" ] || [[ " $IDS " == *" $c "* ]]; then
+			for id in $ALL_IDS; do
+				form_of "$id" "$c" && forms="$forms $id"
+			done
+			deps="$forms$deps"
+		fi
 		if [ -n "$deps" ]; then
 			echo "$c"
 			for id in $deps; do echo "$id"; echo "$c"; done

@@ -16,8 +16,12 @@ BENCH=$TOP/tests/bench/bench.sh
 	skip_all "no bench tools: run 'make bench-smoke' or 'make bench'"
 
 # The modes bench.sh promises, in its order: pps rows, then TCP rows.
-PPS_IDS="ceil64 udp64 dyn64 ranges64 ceil70 stamp70 ceil64t2 udp64t2 xsk64 xskref64 ceil1500 udp1500
-trafgen64 socket64 trafgen1500 socket1500"
+PPS_IDS="ceil64 ceil64m256 ceil64i64 ceil64i256 udp64 dyn64 ranges64 drop64
+ceil70 ceil70m256 ceil70i64 ceil70i256 udp70 stamp70 udp70drop stamp70drop
+ceil64t2 ceil64t2m256 ceil64t2i64 ceil64t2i256 udp64t2 dyn64t2 ranges64t2 xsk64 xskref64 veth vethstamp
+ceil1500 ceil1500m256 ceil1500i64 ceil1500i256 udp1500 trafgen64 socket64 trafgen1500 socket1500"
+# The targets table of results.md (bench.sh's TARGETS).
+NTARGETS=10
 TCP_IDS="tcp1 iperf1 tcp4 iperf4 tcp1gro tcp4gro"
 # Then the rows through a router (tests/bench/tcp_paths.sh).
 PATH_IDS="lossy-tcp lossy-cubic lossy-reno lossy-none lossy-iperf lossy-iperf-reno lossy-iperf-sys
@@ -35,7 +39,7 @@ stats_was=$(cat "$STATS_KNOB")
 stats_run=$((1 - stats_was))
 start=$(date +%s)
 BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_OUT=$OUT BENCH_BPF_STATS=$stats_run \
-	timeout -k 5 240 bash "$BENCH" >"$TMP/bench.out" 2>"$TMP/bench.err"
+	timeout -k 5 480 bash "$BENCH" >"$TMP/bench.out" 2>"$TMP/bench.err"
 rc=$?
 check_eq "kernel.bpf_stats_enabled is back as it was" "$stats_was" "$(cat "$STATS_KNOB")"
 # If it was not, put it back here.
@@ -142,8 +146,14 @@ check_true "results.md: TCP table header" \
 	grep -q '^| mode | frame | flows | Gbit/s median | Gbit/s min–max | acked/sent' "$M"
 check_true "results.md: table header of the rows through a router" \
 	grep -q '^| mode | path | Gbit/s median | Gbit/s min–max | retransmitted | dropped |' "$M"
-check_eq "results.md: one row per mode and per paired ratio" "$((NMODES + NPAIRED))" \
-	"$(grep '^| ' "$M" | grep -vc '^| mode |')"
+check_eq "results.md: one row per mode, per paired ratio and per target" \
+	"$((NMODES + NPAIRED + NTARGETS))" "$(grep '^| ' "$M" | grep -v '^| mode |' | grep -vc '^| comparison |')"
+check_true "results.md: targets table header" grep -q '^| comparison | ratio | target |' "$M"
+check_eq "results.json: one entry per target" "$NTARGETS" "$(grep -c '"target": "' "$J")"
+for id in ceil64m256 ceil64i64 ceil64i256; do
+	check_true "results.json: the no-op form $id is against the devmap/64 ceiling" \
+		grep -q "\"id\": \"$id\".*\"ratio_to\": \"ceil64\"" "$J"
+done
 
 for P in "$OUT/pps.png" "$OUT/tcp.png"; do
 	if command -v gnuplot >/dev/null 2>&1; then

@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sched.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
@@ -652,6 +654,67 @@ static void test_latency(void **state)
 	free(fr);
 }
 
+/*
+ * The frames of one sending batch carry one send time: on one CPU the
+ * first of them reads the clock, the others take its latency (bucket and
+ * all), and a batch sent "in the future" counts every frame as skewed.
+ */
+static void test_latency_batch(void **state)
+{
+	const struct frame_spec f = { AF_INET, 9, 100, M_STAMP, 0 };
+	const struct sink_cfg cfg = CFG();
+	struct frame *fr = calloc(1, sizeof(*fr));
+	struct sink_lat a, b;
+	cpu_set_t was, one;
+	struct sink s;
+	uint64_t tx, d;
+
+	assert_non_null(fr);
+	/* One CPU: the latency kept for a send time is that CPU's. */
+	assert_int_equal(sched_getaffinity(0, sizeof(was), &was), 0);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	sink_load(&s, "latency batch", &cfg, 4096);
+	tx = mono_ns() - 2000000;
+	build(fr, &f, 1, 0, tx);
+	sink_run(&s, fr);
+	a = read_lat(&s);
+	d = a.sum;
+	assert_int_equal(a.count, 1);
+	assert_true(d >= 2000000);
+	/* Two more of that batch, 1 ms later: the same latency, not 1 ms more. */
+	usleep(1000);
+	build(fr, &f, 1, 1, tx);
+	sink_run(&s, fr);
+	build(fr, &f, 1, 2, tx);
+	sink_run(&s, fr);
+	b = read_lat(&s);
+	assert_int_equal(b.count, 3);
+	assert_int_equal(b.sum, 3 * d);
+	assert_int_equal(b.min, d);
+	assert_int_equal(b.max, d);
+	assert_int_equal(b.buckets[tg_hist_bucket(d)], 3);
+	/* The next batch reads the clock again. */
+	build(fr, &f, 1, 3, tx + 1);
+	sink_run(&s, fr);
+	b = read_lat(&s);
+	assert_int_equal(b.count, 4);
+	assert_true(b.max > d);
+	/* A batch from the future: each of its frames is skewed, none a sample. */
+	tx = mono_ns() + 10000000000ull;
+	build(fr, &f, 1, 4, tx);
+	sink_run(&s, fr);
+	build(fr, &f, 1, 5, tx);
+	sink_run(&s, fr);
+	assert_int_equal(read_lat(&s).count, 4);
+	assert_int_equal(read_stats(&s).clock_skew, 2);
+	assert_int_equal(read_stats(&s).stamped, 6);
+	sink_free(&s);
+	free(fr);
+	assert_int_equal(sched_setaffinity(0, sizeof(was), &was), 0);
+}
+
 /* One stream more than the table holds: its frames are counted apart. */
 static void test_stream_table_full(void **state)
 {
@@ -720,6 +783,7 @@ int main(void)
 	static const struct CMUnitTest others[] = {
 		cmocka_unit_test(test_sequences),
 		cmocka_unit_test(test_latency),
+		cmocka_unit_test(test_latency_batch),
 		cmocka_unit_test(test_total),
 		cmocka_unit_test(test_stream_table_full),
 		cmocka_unit_test(test_ring_full),
