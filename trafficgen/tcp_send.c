@@ -70,11 +70,16 @@ static int tcp_gen_call(struct tcp_run *r, uint32_t repeat)
 static struct tg_tcp_view view_of(const struct tcp_run *r, unsigned int i,
 				  const struct tcp_flow *st)
 {
+	uint64_t room = st->pipe < st->cc.cwnd ? st->cc.cwnd - st->pipe : 0;
+
 	return (struct tg_tcp_view){
 		.una = st->snd_una, .nxt = st->snd_nxt, .max = st->snd_max, .wnd = st->wnd,
 		.limit = __atomic_load_n(&r->ctl[i].limit, __ATOMIC_RELAXED),
 		.rto_pending = __atomic_load_n(&r->ctl[i].rto_req, __ATOMIC_RELAXED) != st->rto_seen,
 		.hole = st->flags & TCP_FLOW_F_HOLE,
+		.lost = st->lost_end > st->rxt_next ? st->lost_end - st->rxt_next : 0,
+		.cwnd_limited = st->cc.algo != TCP_CC_NONE,
+		.cwnd_room = room,
 	};
 }
 

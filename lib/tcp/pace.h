@@ -30,11 +30,16 @@ struct tg_tcp_view {
 	uint64_t limit;			/* new data allowed up to here */
 	bool rto_pending;		/* an RTO request the generator has not acted on */
 	bool hole;			/* a segment to send again ahead of the rest */
+	uint64_t lost;			/* bytes marked lost and not sent again yet (at most) */
+	bool cwnd_limited;		/* a --cc: cwnd_room bounds what goes */
+	uint64_t cwnd_room;		/* bytes the congestion window allows now */
 };
 
 /*
  * Whole segments of len bytes the generator could send now: inside the
- * window, and retransmissions (below max) or new data up to limit.
+ * window, and retransmissions (below max, or lost holes) or new data up to
+ * limit; no more than the congestion window's room, unless a timeout is
+ * pending (the generator must run to act on it).
  */
 uint64_t tg_tcp_free_segs(const struct tg_tcp_view *v, uint32_t len);
 
