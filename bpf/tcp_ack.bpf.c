@@ -246,6 +246,8 @@ static __always_inline void sack_blocks_add(struct tcp_flow *st, const struct se
 	for (i = 0; i < TCP_SACK_BLOCKS; i++) {
 		if (i >= s->nsack)
 			break;
+		if (st->sb.n >= TCP_SB_MAX)
+			st->flags |= TCP_FLOW_F_SB_FULL;	/* a range may go */
 		if (tcp_sb_block(&st->sb, st->snd_una, st->snd_max, una32, s->sack[2 * i],
 				 s->sack[2 * i + 1], &newly))
 			st->sack_rejected++;
@@ -264,8 +266,10 @@ static __always_inline void sack_recovery(struct tcp_flow *st)
 		    (st->dupacks < 3 && !tcp_sb_is_lost(&st->sb, st->snd_una, st->cc.mss)))
 			return;
 		st->flags |= TCP_FLOW_F_RECOVERY;
+		st->flags &= ~TCP_FLOW_F_SB_FULL;
 		st->recover = st->snd_max;
 		st->rxt_next = st->lost_end = st->snd_una;
+		st->rxt_mark = 0;
 		st->fast_retransmits++;
 		tcp_cc_on_loss(&st->cc, st->snd_max - st->snd_una);
 		/* No SACK information (the peer's blocks lost): snd_una's segment, as NewReno. */
@@ -277,6 +281,24 @@ static __always_inline void sack_recovery(struct tcp_flow *st)
 	if (high > mark) {
 		st->lost_segs += lost_in(st, mark, high);
 		st->lost_end = high;
+	}
+	/*
+	 * A resent hole can be lost again. Once the walk is done, data sent
+	 * after its last segment arriving (SACKed 3 segments above the
+	 * highest byte sent then) says the holes still below rxt_next are
+	 * lost again: the walk starts over from snd_una, rather than waiting
+	 * for a timeout. A path that reorders would resend needlessly, and so
+ * would a scoreboard that had to let ranges go: not then.
+	 */
+	if (st->rxt_next < st->lost_end || st->rxt_next <= st->snd_una ||
+	    (st->flags & TCP_FLOW_F_SB_FULL))
+		return;
+	if (!st->rxt_mark) {
+		st->rxt_mark = st->snd_max;
+	} else if (high > st->rxt_mark + 3ULL * st->cc.mss) {
+		st->lost_segs += lost_in(st, st->snd_una, st->rxt_next);
+		st->rxt_next = st->snd_una;
+		st->rxt_mark = 0;
 	}
 }
 
@@ -323,7 +345,7 @@ static __always_inline void consume(struct tcp_flow *st,
 		if (st->flags & TCP_FLOW_F_RECOVERY) {
 			if (st->snd_una >= st->recover) {
 				st->flags &= ~(TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE);
-				st->rxt_next = st->lost_end = 0;
+				st->rxt_next = st->lost_end = st->rxt_mark = 0;
 			} else if (!sack) {
 				/* RFC 6582 3.2 step 5: a partial ACK points at the next hole. */
 				st->hole = st->snd_una;

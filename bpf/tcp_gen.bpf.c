@@ -105,9 +105,11 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 				st->sb.n = 0, st->sb.sacked = 0;
 			st->rto_una = st->snd_una + 1;
 			st->flags |= TCP_FLOW_F_RECOVERY;
+			st->flags &= ~TCP_FLOW_F_SB_FULL;
 			st->recover = st->snd_max;
 			st->rxt_next = st->snd_una;
 			st->lost_end = st->snd_max;
+			st->rxt_mark = 0;
 			if (st->snd_max > st->snd_una)
 				st->lost_segs += (st->snd_max - st->snd_una - st->sb.sacked + len - 1) / len;
 		} else {

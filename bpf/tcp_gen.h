@@ -41,6 +41,7 @@ enum {
 #define TCP_FLOW_F_RST		0x40	/* the peer reset the connection */
 #define TCP_FLOW_F_RECOVERY	0x80	/* loss recovery: until snd_una reaches recover */
 #define TCP_FLOW_F_HOLE		0x100	/* the segment at hole is to be sent again, next */
+#define TCP_FLOW_F_SB_FULL	0x200	/* the scoreboard dropped a range in this recovery */
 
 /*
  * A tracked flow, as seen from our side: local is our address and port,
@@ -109,6 +110,7 @@ struct tcp_flow {
 	__u64 lost_end;
 	__u64 pipe;		/* bytes in flight, RFC 6675's pipe (kept with a --cc only) */
 	__u64 rto_una;		/* snd_una + 1 at the last timeout, 0 before */
+	__u64 rxt_mark;		/* snd_max once the walk was seen done, 0 before (lost resends) */
 	struct tcp_sb sb;	/* the SACK scoreboard */
 	struct tcp_cc cc;	/* the congestion window (algo TCP_CC_NONE: none) */
 	__u64 sacked_bytes;	/* bytes newly SACKed, over the run */
