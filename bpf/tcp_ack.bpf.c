@@ -305,7 +305,8 @@ static __always_inline void sack_recovery(struct tcp_flow *st)
 /* A segment of an owned flow. Runs under st->lock: no helper calls. */
 static __always_inline void consume(struct tcp_flow *st,
 				    const struct tcp_flow_ctl *ctl,
-				    const struct seg *s, __u64 now)
+				    const struct seg *s, __u64 now,
+				    const struct tcp_cubic_hint *hint)
 {
 	bool sack = st->flags & TCP_FLOW_F_SACK;
 	__u64 max_off = st->snd_max;
@@ -352,8 +353,9 @@ static __always_inline void consume(struct tcp_flow *st,
 				st->flags |= TCP_FLOW_F_HOLE;
 				st->lost_segs++;
 			}
-		} else {
-			tcp_cc_on_ack(&st->cc, d, now);
+		} else if (2 * (st->snd_max - st->snd_una + d) >= st->cc.cwnd) {
+			/* At least half the window was in flight: it was used (RFC 7661). */
+			tcp_cc_on_ack(&st->cc, d, now, hint);
 		}
 	} else if (!s->payload && !(s->flags & (TH_SYN | TH_FIN)) && wnd == st->wnd &&
 		   st->snd_una < st->snd_max) {
@@ -395,6 +397,7 @@ int tcp_ack(struct xdp_md *ctx)
 	struct tcp_flow_ctl *ctl;
 	struct tcp_flow *st;
 	struct tcphdr *th;
+	struct tcp_cubic_hint hint = {};
 	struct seg s = {};
 	__u32 l4_len, hl, zero = 0, *idx;
 	bool owned;
@@ -451,6 +454,10 @@ int tcp_ack(struct xdp_md *ctx)
 
 	now = bpf_ktime_get_ns();
 	verdict = XDP_PASS;
+	/* cubic's K, should this ACK start an epoch: the cube root stays out of the lock. */
+	if (owned && *(volatile __u8 *)&st->cc.algo == TCP_CC_CUBIC &&
+	    !*(volatile __u64 *)&st->cc.epoch_ns)
+		tcp_cubic_hint(&hint, &st->cc);
 	bpf_spin_lock(&st->lock);
 	if (st->phase == TCP_FLOW_HANDSHAKE) {
 		if ((s.flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
@@ -461,7 +468,7 @@ int tcp_ack(struct xdp_md *ctx)
 	} else if (st->phase == TCP_FLOW_OWNED) {
 		if (st->flags & TCP_FLOW_F_SACK)
 			sack_blocks_add(st, &s);
-		consume(st, ctl, &s, now);
+		consume(st, ctl, &s, now, &hint);
 		verdict = XDP_DROP;
 	}
 	bpf_spin_unlock(&st->lock);

@@ -67,15 +67,15 @@ static __always_inline void tcp_sb_sum(struct tcp_sb *sb)
 #define TCP_SB_PUT(a_, b_) do {				\
 	__u32 k_ = *(volatile __u32 *)&sb->pad;	\
 	if (k_ <= TCP_SB_MAX) {				\
-		ns[k_ & (2 * TCP_SB_MAX - 1)] = (a_);	\
-		ne[k_ & (2 * TCP_SB_MAX - 1)] = (b_);	\
+		ns[k_] = (a_);				\
+		ne[k_] = (b_);				\
 		*(volatile __u32 *)&sb->pad = k_ + 1;	\
 	}						\
 } while (0)
 
 static __always_inline __u64 tcp_sb_add(struct tcp_sb *sb, __u64 s, __u64 e)
 {
-	__u64 ns[2 * TCP_SB_MAX] = {}, ne[2 * TCP_SB_MAX] = {}, before = sb->sacked, a, b;
+	__u64 ns[TCP_SB_MAX + 1] = {}, ne[TCP_SB_MAX + 1] = {}, before = sb->sacked, a, b;
 	__u32 i, k, drop;
 	int placed = 0;
 
@@ -109,8 +109,8 @@ static __always_inline __u64 tcp_sb_add(struct tcp_sb *sb, __u64 s, __u64 e)
 	for (i = 0; i < TCP_SB_MAX; i++) {
 		if (i + drop >= k)
 			break;
-		sb->start[i] = ns[(i + drop) & (2 * TCP_SB_MAX - 1)];
-		sb->end[i] = ne[(i + drop) & (2 * TCP_SB_MAX - 1)];
+		sb->start[i] = ns[i + drop];
+		sb->end[i] = ne[i + drop];
 	}
 	sb->n = k - drop;
 	sb->pad = 0;
@@ -249,6 +249,8 @@ enum {
 };
 
 #define TCP_CC_IW_SEGS 10	/* RFC 6928's initial window */
+/* Far above any window a peer offers (2^30 at most, RFC 7323), and room below 2^32 to grow. */
+#define TCP_CC_CWND_MAX (1u << 30)
 /* RFC 9438: C = 0.4, beta = 0.7; cubic's time in units of 1/1024 s. */
 #define TCP_CUBIC_HZ_SHIFT 10
 
@@ -329,17 +331,51 @@ static __always_inline __u32 tcp_cubic_w(__u32 w_max, __u32 k, __u64 t, __u16 ms
 	return delta >= w_max ? mss : w_max - (__u32)delta;
 }
 
-/* Congestion avoidance of cubic, for `acked` bytes newly acknowledged at now_ns. */
-static __always_inline void tcp_cubic_ca(struct tcp_cc *cc, __u32 acked, __u64 now_ns)
+/*
+ * K worked out ahead, for the w_max and cwnd it was worked out from. The
+ * BPF programs compute it before taking the flow's lock and pass it in:
+ * the cube root's loop, verified on every path through the locked code,
+ * made the ACK program too big to load. Userspace passes NULL.
+ */
+struct tcp_cubic_hint {
+	__u32 w_max, cwnd, k;
+};
+
+static __always_inline void tcp_cubic_hint(struct tcp_cubic_hint *h, const struct tcp_cc *cc)
+{
+	const volatile struct tcp_cc *v = cc;
+
+	h->w_max = v->w_max;
+	h->cwnd = v->cwnd;
+	h->k = tcp_cubic_k(h->w_max, h->cwnd, v->mss);
+}
+
+/*
+ * Congestion avoidance of cubic, for `acked` bytes newly acknowledged at
+ * now_ns. With a hint that does not match (another CPU changed the window
+ * meanwhile) the epoch waits for the next ACK.
+ */
+static __always_inline void tcp_cubic_ca(struct tcp_cc *cc, __u32 acked, __u64 now_ns,
+					 const struct tcp_cubic_hint *h)
 {
 	__u64 t, target, inc, cwnd = cc->cwnd;
 
 	if (!cc->epoch_ns) {
+		if (h && (h->w_max != cc->w_max || h->cwnd != cc->cwnd))
+			return;
+#ifdef __bpf__
+		if (!h)
+			return;
+		cc->k = h->k;
+#else
+		cc->k = h ? h->k : tcp_cubic_k(cc->w_max, cc->cwnd, cc->mss);
+#endif
 		cc->epoch_ns = now_ns ? now_ns : 1;
 		cc->w_est = cc->cwnd;
-		if (cc->w_max < cc->cwnd)
+		if (cc->w_max < cc->cwnd) {
 			cc->w_max = cc->cwnd;	/* no loss yet: the plateau is here */
-		cc->k = tcp_cubic_k(cc->w_max, cc->cwnd, cc->mss);
+			cc->k = 0;
+		}
 	}
 	t = now_ns > cc->epoch_ns ? ((now_ns - cc->epoch_ns) << 7) / 125000000ULL : 0;
 	target = tcp_cubic_w(cc->w_max, cc->k, t, cc->mss);
@@ -361,13 +397,20 @@ static __always_inline void tcp_cubic_ca(struct tcp_cc *cc, __u32 acked, __u64 n
 	}
 }
 
-/* New data acknowledged, outside a loss recovery (in one, cwnd does not grow). */
-static __always_inline void tcp_cc_on_ack(struct tcp_cc *cc, __u32 acked, __u64 now_ns)
+/*
+ * New data acknowledged, outside a loss recovery (in one, cwnd does not
+ * grow); the caller calls it only while the flow uses its window (RFC 7661:
+ * a window nobody fills is not validated by its ACKs).
+ */
+static __always_inline void tcp_cc_on_ack(struct tcp_cc *cc, __u32 acked, __u64 now_ns,
+					  const struct tcp_cubic_hint *h)
 {
 	__u32 room;
 
-	if (cc->algo == TCP_CC_NONE || !acked)
+	if (cc->algo == TCP_CC_NONE || !acked || cc->cwnd >= TCP_CC_CWND_MAX)
 		return;
+	if (acked > TCP_CC_CWND_MAX)
+		acked = TCP_CC_CWND_MAX;
 	if (cc->cwnd < cc->ssthresh) {
 		/*
 		 * Slow start counts every byte acknowledged (RFC 5681 3.1 allows
@@ -379,6 +422,12 @@ static __always_inline void tcp_cc_on_ack(struct tcp_cc *cc, __u32 acked, __u64 
 		room = cc->ssthresh - cc->cwnd;
 		if (acked < room) {
 			cc->cwnd += acked;
+			if (cc->cwnd > TCP_CC_CWND_MAX)
+				cc->cwnd = TCP_CC_CWND_MAX;
+			return;
+		}
+		if (cc->ssthresh > TCP_CC_CWND_MAX) {
+			cc->cwnd = TCP_CC_CWND_MAX;
 			return;
 		}
 		cc->cwnd = cc->ssthresh;
@@ -387,7 +436,9 @@ static __always_inline void tcp_cc_on_ack(struct tcp_cc *cc, __u32 acked, __u64 
 			return;
 	}
 	if (cc->algo == TCP_CC_CUBIC) {
-		tcp_cubic_ca(cc, acked, now_ns);
+		tcp_cubic_ca(cc, acked, now_ns, h);
+		if (cc->cwnd > TCP_CC_CWND_MAX)
+			cc->cwnd = TCP_CC_CWND_MAX;
 		return;
 	}
 	/* RFC 5681 3.1, byte counting: one MSS for each cwnd of bytes acknowledged. */
@@ -408,16 +459,22 @@ static __always_inline void tcp_cc_on_ack(struct tcp_cc *cc, __u32 acked, __u64 
 static __always_inline void tcp_cc_on_loss(struct tcp_cc *cc, __u64 flight)
 {
 	__u64 two = 2ULL * cc->mss, th;
+	__u32 w;
 
 	if (cc->algo == TCP_CC_NONE)
 		return;
 	if (cc->algo == TCP_CC_CUBIC) {
-		/* RFC 9438 4.6 and 4.7 (fast convergence). */
-		if (cc->cwnd < cc->w_max)
-			cc->w_max = (__u32)((__u64)cc->cwnd * 17 / 20);
+		/*
+		 * RFC 9438 4.6 and 4.7 (fast convergence), from the flight size
+		 * if below cwnd (4.6 allows it): a window the receiver limited
+		 * says nothing of the path.
+		 */
+		w = flight < cc->cwnd ? (__u32)flight : cc->cwnd;
+		if (w < cc->w_max)
+			cc->w_max = (__u32)((__u64)w * 17 / 20);
 		else
-			cc->w_max = cc->cwnd;
-		th = (__u64)cc->cwnd * 7 / 10;
+			cc->w_max = w;
+		th = (__u64)w * 7 / 10;
 		cc->epoch_ns = 0;
 	} else {
 		/* RFC 5681 eq. 4 */

@@ -189,11 +189,11 @@ static void test_reno_slow_start(void **state)
 	assert_int_equal(cc.cwnd, 10 * MSS);
 	assert_int_equal(cc.ssthresh, UINT32_MAX);
 	for (i = 0; i < 5; i++)		/* delayed ACKs: 2 segments each */
-		tcp_cc_on_ack(&cc, 2 * MSS, 0);
+		tcp_cc_on_ack(&cc, 2 * MSS, 0, NULL);
 	assert_int_equal(cc.cwnd, 20 * MSS);
 	/* ssthresh reached mid-ACK: the rest counts towards congestion avoidance. */
 	cc.ssthresh = 21 * MSS;
-	tcp_cc_on_ack(&cc, 3 * MSS, 0);
+	tcp_cc_on_ack(&cc, 3 * MSS, 0, NULL);
 	assert_int_equal(cc.cwnd, 21 * MSS);
 	assert_int_equal(cc.acked, 2 * MSS);
 }
@@ -208,16 +208,16 @@ static void test_reno_avoidance(void **state)
 	tcp_cc_init(&cc, TCP_CC_RENO, MSS);
 	cc.cwnd = cc.ssthresh = 10 * MSS;
 	for (i = 0; i < 9; i++)
-		tcp_cc_on_ack(&cc, MSS, 0);
+		tcp_cc_on_ack(&cc, MSS, 0, NULL);
 	assert_int_equal(cc.cwnd, 10 * MSS);
-	tcp_cc_on_ack(&cc, MSS, 0);
+	tcp_cc_on_ack(&cc, MSS, 0, NULL);
 	assert_int_equal(cc.cwnd, 11 * MSS);
 	assert_int_equal(cc.acked, 0);
 	/* The next MSS takes 11 MSS of ACKs. */
 	for (i = 0; i < 10; i++)
-		tcp_cc_on_ack(&cc, MSS, 0);
+		tcp_cc_on_ack(&cc, MSS, 0, NULL);
 	assert_int_equal(cc.cwnd, 11 * MSS);
-	tcp_cc_on_ack(&cc, MSS, 0);
+	tcp_cc_on_ack(&cc, MSS, 0, NULL);
 	assert_int_equal(cc.cwnd, 12 * MSS);
 }
 
@@ -240,6 +240,30 @@ static void test_reno_loss(void **state)
 	assert_int_equal(cc.cwnd, MSS);
 }
 
+/* cwnd stops at TCP_CC_CWND_MAX: no wrap past 2^32 on a long clean run. */
+static void test_cwnd_cap(void **state)
+{
+	struct tcp_cc cc;
+	unsigned int i;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_RENO, MSS);
+	for (i = 0; i < 100; i++)
+		tcp_cc_on_ack(&cc, 0x7fffffffu, 0, NULL);
+	assert_int_equal(cc.cwnd, TCP_CC_CWND_MAX);
+	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
+	cc.ssthresh = TCP_CC_CWND_MAX - MSS;
+	for (i = 0; i < 100; i++)
+		tcp_cc_on_ack(&cc, 0x7fffffffu, (uint64_t)i * NS, NULL);
+	assert_true(cc.cwnd <= TCP_CC_CWND_MAX && cc.cwnd >= TCP_CC_CWND_MAX - MSS);
+	/* cubic backs off from the flight when the receiver kept it below cwnd. */
+	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
+	cc.cwnd = 1000 * MSS;
+	tcp_cc_on_loss(&cc, 100 * MSS);
+	assert_int_equal(cc.w_max, 100 * MSS);
+	assert_int_equal(cc.cwnd, 70 * MSS);
+}
+
 static void test_none(void **state)
 {
 	struct tcp_cc cc, before;
@@ -247,7 +271,7 @@ static void test_none(void **state)
 	(void)state;
 	tcp_cc_init(&cc, TCP_CC_NONE, MSS);
 	before = cc;
-	tcp_cc_on_ack(&cc, 5 * MSS, 1);
+	tcp_cc_on_ack(&cc, 5 * MSS, 1, NULL);
 	tcp_cc_on_loss(&cc, 50 * MSS);
 	tcp_cc_on_rto(&cc, 50 * MSS);
 	assert_memory_equal(&cc, &before, sizeof(cc));
@@ -299,7 +323,7 @@ static void test_cubic_loss_and_growth(void **state)
 	cc.cwnd = 100 * MSS;
 	tcp_cc_on_loss(&cc, 100 * MSS);
 	/* The epoch starts at the first ACK in congestion avoidance: K from 70 to 100. */
-	tcp_cc_on_ack(&cc, MSS, t0);
+	tcp_cc_on_ack(&cc, MSS, t0, NULL);
 	assert_int_equal(cc.epoch_ns, t0);
 	assert_int_equal(cc.k, 4318);
 	/* Just after the epoch, cubic and Reno-friendly both near 70: a little growth. */
@@ -309,7 +333,7 @@ static void test_cubic_loss_and_growth(void **state)
 		unsigned int i;
 
 		for (i = 0; i < 400; i++)
-			tcp_cc_on_ack(&cc, MSS, t0 + 4318ULL * NS / 1024);
+			tcp_cc_on_ack(&cc, MSS, t0 + 4318ULL * NS / 1024, NULL);
 		assert_true(cc.cwnd > 99 * MSS && cc.cwnd <= 100 * MSS);
 	}
 	/* RTO: one segment, W_max from the window before. */
@@ -329,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_reno_slow_start),
 		cmocka_unit_test(test_reno_avoidance),
 		cmocka_unit_test(test_reno_loss),
+		cmocka_unit_test(test_cwnd_cap),
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_cubic_k_w),
 		cmocka_unit_test(test_cubic_loss_and_growth),
