@@ -290,6 +290,14 @@ static __always_inline void sack_recovery(struct tcp_flow *st)
 	 * for a timeout. A path that reorders would resend needlessly, and so
  * would a scoreboard that had to let ranges go: not then.
 	 */
+	/*
+	 * The walk over ranges SACKed since: done when no hole is left below
+	 * lost_end (else only the generator's next take() would find out,
+	 * and a full congestion window keeps it from trying).
+	 */
+	if (st->rxt_next > st->snd_una && st->rxt_next < st->lost_end &&
+	    tcp_sb_next_hole(&st->sb, st->rxt_next) >= st->lost_end)
+		st->rxt_next = st->lost_end;
 	if (st->rxt_next < st->lost_end || st->rxt_next <= st->snd_una ||
 	    (st->flags & TCP_FLOW_F_SB_FULL))
 		return;

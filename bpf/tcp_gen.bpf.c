@@ -82,7 +82,7 @@ struct taken {
  * Runs under st->lock: no helper calls.
  */
 static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
-				 __u32 rto_req, __u32 len, struct taken *t)
+				 __u32 rto_req, __u32 rxt_req, __u32 len, struct taken *t)
 {
 	__u64 nxt = st->snd_nxt, end, hole;
 
@@ -120,6 +120,22 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 			st->snd_nxt = nxt;
 		}
 		st->pipe = 0;
+	}
+	if (rxt_req != st->rxt_seen) {
+		/*
+		 * Userspace saw the recovery stuck with its walk done: a resent
+		 * hole was lost again and nothing sent after it can be SACKed
+		 * (the peer's window is full). The holes go once more.
+		 */
+		st->rxt_seen = rxt_req;
+		if ((st->flags & TCP_FLOW_F_RECOVERY) && (st->flags & TCP_FLOW_F_SACK) &&
+		    st->rxt_next > st->snd_una) {
+			st->rxt_next = st->snd_una;
+			st->rxt_mark = 0;
+			if (st->cc.algo != TCP_CC_NONE)
+				st->pipe = tcp_sb_pipe(&st->sb, st->snd_una, st->snd_nxt,
+						       st->rxt_next, st->lost_end);
+		}
 	}
 	if ((st->flags & TCP_FLOW_F_HOLE) && st->hole < st->snd_una)
 		st->flags &= ~TCP_FLOW_F_HOLE;	/* acknowledged meanwhile */
@@ -179,14 +195,14 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 /* A lock-free look first, so that full flows cost no locking. */
 static __always_inline bool may_fit(const struct tcp_flow *st,
 				    const struct tcp_flow_ctl *ctl,
-				    __u32 rto_req, __u32 len)
+				    __u32 rto_req, __u32 rxt_req, __u32 len)
 {
 	const volatile struct tcp_flow *v = st;
 	__u64 end;
 
 	if (v->phase != TCP_FLOW_OWNED || (v->flags & TCP_FLOW_F_RST))
 		return false;
-	if (rto_req != v->rto_seen || (v->flags & TCP_FLOW_F_HOLE))
+	if (rto_req != v->rto_seen || rxt_req != v->rxt_seen || (v->flags & TCP_FLOW_F_HOLE))
 		return true;
 	if (v->cc.algo != TCP_CC_NONE && v->pipe + len > v->cc.cwnd)
 		return false;
@@ -203,7 +219,7 @@ int tcp_gen(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 len = cfg.payload_len, key = 0, k, n, f = 0, slot = 0, rto_req = 0;
+	__u32 len = cfg.payload_len, key = 0, k, n, f = 0, slot = 0, rto_req = 0, rxt_req = 0;
 	struct tcp_flow_ctl *ctl;
 	struct tcp_flow *st;
 	struct tcp_gen_pcpu *pc;
@@ -244,7 +260,8 @@ int tcp_gen(struct xdp_md *ctx)
 		if (!st || !ctl)
 			continue;
 		rto_req = *(volatile __u32 *)&ctl->rto_req;
-		if (may_fit(st, ctl, rto_req, len)) {
+		rxt_req = *(volatile __u32 *)&ctl->rxt_req;
+		if (may_fit(st, ctl, rto_req, rxt_req, len)) {
 			found = true;
 			break;
 		}
@@ -256,7 +273,7 @@ int tcp_gen(struct xdp_md *ctx)
 		if (!st || !ctl)
 			return XDP_ABORTED;
 		bpf_spin_lock(&st->lock);
-		found = take(st, ctl, rto_req, len, &t);
+		found = take(st, ctl, rto_req, rxt_req, len, &t);
 		bpf_spin_unlock(&st->lock);
 	}
 	if (found) {

@@ -111,6 +111,8 @@ struct tcp_flow {
 	__u64 pipe;		/* bytes in flight, RFC 6675's pipe (kept with a --cc only) */
 	__u64 rto_una;		/* snd_una + 1 at the last timeout, 0 before */
 	__u64 rxt_mark;		/* snd_max once the walk was seen done, 0 before (lost resends) */
+	__u32 rxt_seen;		/* last tcp_flow_ctl.rxt_req acted on */
+	__u32 pad3;
 	struct tcp_sb sb;	/* the SACK scoreboard */
 	struct tcp_cc cc;	/* the congestion window (algo TCP_CC_NONE: none) */
 	__u64 sacked_bytes;	/* bytes newly SACKed, over the run */
@@ -127,6 +129,8 @@ struct tcp_flow_ctl {
 	__u64 fin_seq;		/* with closing: offset of our FIN */
 	__u32 rto_req;		/* bumped on a retransmission timeout */
 	__u32 closing;		/* our FIN has been (or is being) sent */
+	__u32 rxt_req;		/* bumped: a SACK recovery stuck on its holes walks them again */
+	__u32 pad;
 };
 
 /* Per-CPU statistics of the ACK program. */

@@ -60,6 +60,8 @@ struct tcp_flow_user {
 	bool owned;			/* handed to the generator */
 	uint32_t ts_base;		/* the socket's TSval at run->ts_t0_ns */
 	struct tg_tcp_rto rto;
+	/* A stuck SACK recovery: snd_una + 1 when first seen stuck, 0 none; since when. */
+	uint64_t rxt_una, rxt_since_ns;
 	/* Window probes: while the window is closed and nothing is outstanding. */
 	uint64_t probe_at_ns;		/* 0: not waiting */
 	uint64_t probe_every_ns;

@@ -15,6 +15,13 @@
 
 #define TG_TCP_RTO_INIT_NS (200ULL * 1000000ULL)	/* RFC 6298 says 1 s; a LAN wants less */
 #define TG_TCP_RTO_MAX_NS (1600ULL * 1000000ULL)
+/*
+ * A SACK recovery whose holes were all sent again and that makes no
+ * progress for this long walks them again (its resends were lost, and with
+ * the peer's window full no later data can show it): an eighth of the
+ * initial RTO, many round trips on the LANs a generator drives.
+ */
+#define TG_TCP_RXT_PROBE_NS (TG_TCP_RTO_INIT_NS / 8)
 #define TG_TCP_REPEAT_MAX (1u << 20)
 /*
  * Floor of a call's repeat: ending a call costs tens of ms when the receiver

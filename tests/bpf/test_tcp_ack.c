@@ -572,7 +572,7 @@ static void assert_state(const char *desc, const struct tcp_flow *got,
 	FIELD(rcv_nxt); FIELD(ts_recent); FIELD(snd_una); FIELD(snd_nxt); FIELD(snd_max);
 	FIELD(wnd); FIELD(dupacks); FIELD(rto_seen); FIELD(acks); FIELD(dup_acks);
 	FIELD(fast_retransmits); FIELD(timeouts); FIELD(hole); FIELD(recover);
-	FIELD(rxt_next); FIELD(lost_end); FIELD(rxt_mark); FIELD(pipe); FIELD(rto_una); FIELD(sb.n);
+	FIELD(rxt_next); FIELD(lost_end); FIELD(rxt_mark); FIELD(rxt_seen); FIELD(pipe); FIELD(rto_una); FIELD(sb.n);
 	FIELD(sb.sacked); FIELD(sb.pad); FIELD(cc.cwnd); FIELD(cc.ssthresh); FIELD(cc.acked);
 	FIELD(cc.w_max); FIELD(cc.w_est); FIELD(cc.k); FIELD(cc.mss); FIELD(cc.algo);
 	FIELD(cc.epoch_ns); FIELD(sacked_bytes); FIELD(sack_rejected); FIELD(lost_segs);
