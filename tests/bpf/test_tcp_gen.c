@@ -703,6 +703,37 @@ static void test_sack_rto(void **state)
 	gen_free(g);
 }
 
+/*
+ * A SACK recovery stuck after its walk (userspace bumps rxt_req): the hole
+ * below the SACKed range goes once more, then new data; a request with the
+ * walk not begun changes nothing.
+ */
+static void test_sack_walk_again(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow st = sent_and_acked(g, 10, 4000);
+	struct tcp_flow_ctl c = { .limit = UINT64_MAX, .rxt_req = 1 };
+
+	(void)state;
+	st.flags |= TCP_FLOW_F_SACK | TCP_FLOW_F_RECOVERY;
+	st.sb.start[0] = 5000;
+	st.sb.end[0] = 10000;
+	st.sb.n = 1;
+	tcp_sb_sum(&st.sb);
+	st.recover = 10000;
+	st.rxt_next = st.lost_end = 5000;
+	set_flow(g, 0, &st);
+	expect_seg(g, 10000);	/* no request yet: the walk is done, new data */
+	set_ctl(g, 0, &c);
+	expect_seg(g, 4000);
+	expect_seg(g, 11000);
+	st = get_flow(g, 0);
+	assert_int_equal(st.rxt_seen, 1);
+	assert_int_equal(st.rxt_next, 5000);
+	assert_int_equal(get_pcpu(g).retransmitted, 1);
+	gen_free(g);
+}
+
 /* New data stops at the limit; retransmissions below snd_max go on. */
 static void test_limit(void **state)
 {
@@ -791,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_hole_acked_meanwhile),
 		cmocka_unit_test(test_sack_holes_then_cwnd),
 		cmocka_unit_test(test_sack_rto),
+		cmocka_unit_test(test_sack_walk_again),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_not_owned_or_reset),
 		cmocka_unit_test(test_short_frame),
