@@ -40,6 +40,8 @@ struct {
 #define TH_ACK 0x10
 
 #define TCP_MAX_OPTLEN 40
+/* RFC 2018: kind 5, length 2 + 8n; 40 bytes of options hold at most 4 blocks. */
+#define TCP_SACK_BLOCKS 4
 
 /* What one segment says, read before the lock is taken. */
 struct seg {
@@ -51,7 +53,32 @@ struct seg {
 	__u8 flags;
 	__u8 has_ts, has_ws, has_sack;
 	__u8 ws;
+	__u8 nsack;		/* SACK blocks read */
+	__u8 sack_bad;		/* not 0: a SACK option not 2 + 8n long, or cut short */
+	__u32 sack[2 * TCP_SACK_BLOCKS];	/* start, end of each */
 };
+
+/*
+ * A SACK option's blocks, from b (the option from its kind byte, at least
+ * 2 + 8 * max bytes readable), n = (length - 2) / 8 worked out from the
+ * length byte. n must not be a constant the verifier knows: the option loop
+ * would then be verified once for every count each of its steps could
+ * leave (likewise sack_bad, set to the length byte with its top bit).
+ */
+static __always_inline void sack_blocks(struct seg *s, const __u8 *b, __u32 n, const int max)
+{
+	int j;
+
+	for (j = 0; j < max; j++) {
+		if (j >= n)
+			break;
+		s->sack[2 * j] = (__u32)b[2 + 8 * j] << 24 | (__u32)b[3 + 8 * j] << 16 |
+				 (__u32)b[4 + 8 * j] << 8 | b[5 + 8 * j];
+		s->sack[2 * j + 1] = (__u32)b[6 + 8 * j] << 24 | (__u32)b[7 + 8 * j] << 16 |
+				     (__u32)b[8 + 8 * j] << 8 | b[9 + 8 * j];
+	}
+	s->nsack = n;
+}
 
 /*
  * TCP options (RFC 9293 3.1): kinds 0 and 1 are one byte, the others carry
@@ -70,7 +97,7 @@ struct opt_ctx {
 static long opt_step(__u32 idx, void *arg)
 {
 	struct opt_ctx *c = arg;
-	__u8 b[10];
+	__u8 b[2 + 8 * TCP_SACK_BLOCKS];
 	__u32 len;
 
 	if (c->off >= c->end || bpf_xdp_load_bytes(c->xdp, c->off, b, 1) || b[0] == 0)
@@ -82,8 +109,11 @@ static long opt_step(__u32 idx, void *arg)
 	if (c->off + 2 > c->end || bpf_xdp_load_bytes(c->xdp, c->off, b, 2))
 		return 1;
 	len = b[1];
-	if (len < 2 || c->off + len > c->end)
+	if (len < 2 || c->off + len > c->end) {
+		if (b[0] == 5)
+			c->s.sack_bad = len | 0x80;	/* cut short by the header's end */
 		return 1;
+	}
 	switch (b[0]) {
 	case 2:
 		if (len == 4 && !bpf_xdp_load_bytes(c->xdp, c->off, b, 4))
@@ -99,6 +129,20 @@ static long opt_step(__u32 idx, void *arg)
 		if (len == 2)
 			c->s.has_sack = 1;
 		break;
+	case 5:
+		if (len < 10 || (len - 2) % 8)
+			c->s.sack_bad = len | 0x80;
+		else if (len > 2 + 8 * TCP_SACK_BLOCKS)
+			c->s.sack_bad = len | 0x80;	/* longer than 40 bytes of options hold */
+		else if (!bpf_xdp_load_bytes(c->xdp, c->off, b, 2 + 8 * TCP_SACK_BLOCKS))
+			sack_blocks(&c->s, b, (len - 2) / 8, TCP_SACK_BLOCKS);
+		else if (!bpf_xdp_load_bytes(c->xdp, c->off, b, 2 + 8 * 3))
+			sack_blocks(&c->s, b, (len - 2) / 8, 3);	/* the frame ends sooner */
+		else if (!bpf_xdp_load_bytes(c->xdp, c->off, b, 2 + 8 * 2))
+			sack_blocks(&c->s, b, (len - 2) / 8, 2);
+		else if (!bpf_xdp_load_bytes(c->xdp, c->off, b, 2 + 8))
+			sack_blocks(&c->s, b, (len - 2) / 8, 1);
+		break;
 	case 8:
 		if (len == 10 && !bpf_xdp_load_bytes(c->xdp, c->off, b, 10)) {
 			c->s.has_ts = 1;
@@ -112,21 +156,38 @@ static long opt_step(__u32 idx, void *arg)
 }
 
 /*
- * After the handshake Linux puts NOP, NOP, timestamps first (SACK blocks, if
- * any, follow): the one option needed then is read without the loop.
+ * After the handshake Linux puts NOP, NOP, timestamps first and SACK blocks,
+ * if any, after NOP, NOP: those are read without the loop; any other
+ * layout goes through it.
  */
 static __always_inline void parse_opts(struct xdp_md *ctx, const __u8 *p,
 				       const void *data_end, __u32 off, __u32 optlen,
 				       struct seg *s)
 {
 	struct opt_ctx c = { .xdp = ctx, .off = off, .end = off + optlen };
+	__u32 len;
 
 	if (!(s->flags & TH_SYN) && optlen >= TCP_GEN_TSOPT_LEN &&
 	    (const void *)(p + 12) <= data_end &&
 	    p[0] == 1 && p[1] == 1 && p[2] == 8 && p[3] == 10) {
 		s->has_ts = 1;
 		s->tsval = bpf_ntohl(*(const __u32 *)(p + 4));
-		return;
+		if (optlen == TCP_GEN_TSOPT_LEN)
+			return;
+		if (optlen >= TCP_GEN_TSOPT_LEN + 4 && (const void *)(p + 16) <= data_end &&
+		    p[12] == 1 && p[13] == 1 && p[14] == 5) {
+			/* Room for 3 blocks after the timestamps; constant lengths for the verifier. */
+			len = p[15];
+			if (len < 10 || (len - 2) % 8 || TCP_GEN_TSOPT_LEN + 2 + len > optlen) {
+				s->sack_bad = len | 0x80;
+				return;
+			}
+			if ((const void *)(p + 14 + 26) <= data_end) {
+				sack_blocks(s, p + 14, (len - 2) / 8, 3);
+				return;
+			}
+		}
+		c.off += TCP_GEN_TSOPT_LEN;
 	}
 	c.s = *s;
 	bpf_loop(TCP_MAX_OPTLEN, opt_step, &c, 0);
@@ -159,11 +220,103 @@ static __always_inline void record_synack(struct tcp_flow *st, const struct seg 
 	__builtin_memcpy(st->peer_mac, smac, 6);
 }
 
+/* Segments lost in [from, to): the bytes the scoreboard does not hold, rounded up. */
+static __always_inline __u64 lost_in(const struct tcp_flow *st, __u64 from, __u64 to)
+{
+	__u64 mss = st->cc.mss ? st->cc.mss : 1, b;
+
+	if (to <= from)
+		return 0;
+	b = to - from - tcp_sb_sacked_in(&st->sb, from, to);
+	return (b + mss - 1) / mss;
+}
+
+/*
+ * SACK (RFC 6675): the blocks go into the scoreboard; a loss recovery
+ * begins on the third duplicate ACK or once snd_una's segment is lost by
+ * IsLost, and marks the holes below the highest SACKed byte lost; within
+ * it, each SACK that reaches higher marks more.
+ */
+static __always_inline void sack_blocks_add(struct tcp_flow *st, const struct seg *s)
+{
+	__u32 una32 = st->iss1 + (__u32)st->snd_una, i;
+	__u64 newly;
+
+	st->sack_rejected += s->sack_bad != 0;
+	for (i = 0; i < TCP_SACK_BLOCKS; i++) {
+		if (i >= s->nsack)
+			break;
+		if (st->sb.n >= TCP_SB_MAX)
+			st->flags |= TCP_FLOW_F_SB_FULL;	/* a range may go */
+		if (tcp_sb_block(&st->sb, st->snd_una, st->snd_max, una32, s->sack[2 * i],
+				 s->sack[2 * i + 1], &newly))
+			st->sack_rejected++;
+		else
+			st->sacked_bytes += newly;
+	}
+}
+
+static __always_inline void sack_recovery(struct tcp_flow *st)
+{
+	__u64 high, mark;
+
+	high = tcp_sb_high(&st->sb);
+	if (!(st->flags & TCP_FLOW_F_RECOVERY)) {
+		if (st->snd_una >= st->snd_max ||
+		    (st->dupacks < 3 && !tcp_sb_is_lost(&st->sb, st->snd_una, st->cc.mss)))
+			return;
+		st->flags |= TCP_FLOW_F_RECOVERY;
+		st->flags &= ~TCP_FLOW_F_SB_FULL;
+		st->recover = st->snd_max;
+		st->rxt_next = st->lost_end = st->snd_una;
+		st->rxt_mark = 0;
+		st->fast_retransmits++;
+		tcp_cc_on_loss(&st->cc, st->snd_max - st->snd_una);
+		/* No SACK information (the peer's blocks lost): snd_una's segment, as NewReno. */
+		mark = st->snd_una + (st->cc.mss ? st->cc.mss : 1);
+		if (high < mark)
+			high = mark < st->snd_max ? mark : st->snd_max;
+	}
+	mark = st->lost_end > st->snd_una ? st->lost_end : st->snd_una;
+	if (high > mark) {
+		st->lost_segs += lost_in(st, mark, high);
+		st->lost_end = high;
+	}
+	/*
+	 * A resent hole can be lost again. Once the walk is done, data sent
+	 * after its last segment arriving (SACKed 3 segments above the
+	 * highest byte sent then) says the holes still below rxt_next are
+	 * lost again: the walk starts over from snd_una, rather than waiting
+	 * for a timeout. A path that reorders would resend needlessly, and so
+ * would a scoreboard that had to let ranges go: not then.
+	 */
+	/*
+	 * The walk over ranges SACKed since: done when no hole is left below
+	 * lost_end (else only the generator's next take() would find out,
+	 * and a full congestion window keeps it from trying).
+	 */
+	if (st->rxt_next > st->snd_una && st->rxt_next < st->lost_end &&
+	    tcp_sb_next_hole(&st->sb, st->rxt_next) >= st->lost_end)
+		st->rxt_next = st->lost_end;
+	if (st->rxt_next < st->lost_end || st->rxt_next <= st->snd_una ||
+	    (st->flags & TCP_FLOW_F_SB_FULL))
+		return;
+	if (!st->rxt_mark) {
+		st->rxt_mark = st->snd_max;
+	} else if (high > st->rxt_mark + 3ULL * st->cc.mss) {
+		st->lost_segs += lost_in(st, st->snd_una, st->rxt_next);
+		st->rxt_next = st->snd_una;
+		st->rxt_mark = 0;
+	}
+}
+
 /* A segment of an owned flow. Runs under st->lock: no helper calls. */
 static __always_inline void consume(struct tcp_flow *st,
 				    const struct tcp_flow_ctl *ctl,
-				    const struct seg *s, __u64 now)
+				    const struct seg *s, __u64 now,
+				    const struct tcp_cubic_hint *hint)
 {
+	bool sack = st->flags & TCP_FLOW_F_SACK;
 	__u64 max_off = st->snd_max;
 	__u32 una32, d, wnd;
 
@@ -196,28 +349,42 @@ static __always_inline void consume(struct tcp_flow *st,
 			st->snd_nxt = st->snd_una;
 		if (ctl->closing && st->snd_una == ctl->fin_seq + 1)
 			st->flags |= TCP_FLOW_F_FIN_ACKED;
+		if (sack)
+			tcp_sb_trim(&st->sb, st->snd_una);
 		if (st->flags & TCP_FLOW_F_RECOVERY) {
 			if (st->snd_una >= st->recover) {
 				st->flags &= ~(TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE);
-			} else {
+				st->rxt_next = st->lost_end = st->rxt_mark = 0;
+			} else if (!sack) {
 				/* RFC 6582 3.2 step 5: a partial ACK points at the next hole. */
 				st->hole = st->snd_una;
 				st->flags |= TCP_FLOW_F_HOLE;
+				st->lost_segs++;
 			}
+		} else if (2 * (st->snd_max - st->snd_una + d) >= st->cc.cwnd) {
+			/* At least half the window was in flight: it was used (RFC 7661). */
+			tcp_cc_on_ack(&st->cc, d, now, hint);
 		}
 	} else if (!s->payload && !(s->flags & (TH_SYN | TH_FIN)) && wnd == st->wnd &&
 		   st->snd_una < st->snd_max) {
 		/* RFC 5681 2: no data, no window change, data outstanding. */
 		st->dup_acks++;
-		if (++st->dupacks == 3 && !(st->flags & TCP_FLOW_F_RECOVERY)) {
+		if (++st->dupacks == 3 && !(st->flags & TCP_FLOW_F_RECOVERY) && !sack) {
 			/* RFC 6582 3.2 steps 2-3: send the missing segment again. */
 			st->flags |= TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE;
 			st->hole = st->snd_una;
 			st->recover = st->snd_max;
 			st->fast_retransmits++;
+			st->lost_segs++;
+			tcp_cc_on_loss(&st->cc, st->snd_max - st->snd_una);
 		}
 	}
 	st->wnd = wnd;
+	if (sack)
+		sack_recovery(st);
+	if (st->cc.algo != TCP_CC_NONE)
+		st->pipe = tcp_sb_pipe(&st->sb, st->snd_una, st->snd_nxt, st->rxt_next,
+				       st->lost_end);
 fin:
 	if ((s->flags & TH_FIN) && !(st->flags & TCP_FLOW_F_PEER_FIN) &&
 	    s->seq + s->payload == st->rcv_nxt) {
@@ -238,6 +405,7 @@ int tcp_ack(struct xdp_md *ctx)
 	struct tcp_flow_ctl *ctl;
 	struct tcp_flow *st;
 	struct tcphdr *th;
+	struct tcp_cubic_hint hint = {};
 	struct seg s = {};
 	__u32 l4_len, hl, zero = 0, *idx;
 	bool owned;
@@ -294,6 +462,10 @@ int tcp_ack(struct xdp_md *ctx)
 
 	now = bpf_ktime_get_ns();
 	verdict = XDP_PASS;
+	/* cubic's K, should this ACK start an epoch: the cube root stays out of the lock. */
+	if (owned && *(volatile __u8 *)&st->cc.algo == TCP_CC_CUBIC &&
+	    !*(volatile __u64 *)&st->cc.epoch_ns)
+		tcp_cubic_hint(&hint, &st->cc);
 	bpf_spin_lock(&st->lock);
 	if (st->phase == TCP_FLOW_HANDSHAKE) {
 		if ((s.flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
@@ -302,7 +474,9 @@ int tcp_ack(struct xdp_md *ctx)
 			 (__s32)(s.tsval - st->ts_recent) >= 0)
 			st->ts_recent = s.tsval;
 	} else if (st->phase == TCP_FLOW_OWNED) {
-		consume(st, ctl, &s, now);
+		if (st->flags & TCP_FLOW_F_SACK)
+			sack_blocks_add(st, &s);
+		consume(st, ctl, &s, now, &hint);
 		verdict = XDP_DROP;
 	}
 	bpf_spin_unlock(&st->lock);

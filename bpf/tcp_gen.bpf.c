@@ -75,25 +75,67 @@ struct taken {
 };
 
 /*
- * Takes the next segment of flow st if it fits: inside the peer's window,
- * and either a retransmission (below snd_max) or new data up to the limit.
+ * Takes the next segment of flow st if it fits: inside the peer's window
+ * and the congestion window (pipe + len <= cwnd, with a --cc), and either a
+ * retransmission (a hole marked lost, below snd_max) or new data up to the
+ * limit.
  * Runs under st->lock: no helper calls.
  */
 static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
-				 __u32 rto_req, __u32 len, struct taken *t)
+				 __u32 rto_req, __u32 rxt_req, __u32 len, struct taken *t)
 {
-	__u64 nxt = st->snd_nxt, end;
+	__u64 nxt = st->snd_nxt, end, hole;
 
 	if (st->phase != TCP_FLOW_OWNED || (st->flags & TCP_FLOW_F_RST))
 		return false;
 	if (rto_req != st->rto_seen) {
-		/* Userspace saw no progress for an RTO: go back to snd_una. */
+		/* Userspace saw no progress for an RTO. */
 		st->rto_seen = rto_req;
 		st->timeouts++;
 		st->dupacks = 0;
-		st->flags &= ~(TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE);
-		nxt = st->snd_una;
-		st->snd_nxt = nxt;
+		st->flags &= ~TCP_FLOW_F_HOLE;
+		tcp_cc_on_rto(&st->cc, st->snd_max - st->snd_una);
+		if (st->flags & TCP_FLOW_F_SACK) {
+			/*
+			 * All that is outstanding is lost but what the scoreboard
+			 * holds; a second timeout without progress drops the
+			 * scoreboard too, in case the receiver reneged on it.
+			 */
+			if (st->rto_una == st->snd_una + 1)
+				st->sb.n = 0, st->sb.sacked = 0;
+			st->rto_una = st->snd_una + 1;
+			st->flags |= TCP_FLOW_F_RECOVERY;
+			st->flags &= ~TCP_FLOW_F_SB_FULL;
+			st->recover = st->snd_max;
+			st->rxt_next = st->snd_una;
+			st->lost_end = st->snd_max;
+			st->rxt_mark = 0;
+			if (st->snd_max > st->snd_una)
+				st->lost_segs += (st->snd_max - st->snd_una - st->sb.sacked + len - 1) / len;
+		} else {
+			/* Go back to snd_una. */
+			st->flags &= ~TCP_FLOW_F_RECOVERY;
+			st->lost_segs += (st->snd_max - st->snd_una + len - 1) / len;
+			nxt = st->snd_una;
+			st->snd_nxt = nxt;
+		}
+		st->pipe = 0;
+	}
+	if (rxt_req != st->rxt_seen) {
+		/*
+		 * Userspace saw the recovery stuck with its walk done: a resent
+		 * hole was lost again and nothing sent after it can be SACKed
+		 * (the peer's window is full). The holes go once more.
+		 */
+		st->rxt_seen = rxt_req;
+		if ((st->flags & TCP_FLOW_F_RECOVERY) && (st->flags & TCP_FLOW_F_SACK) &&
+		    st->rxt_next > st->snd_una) {
+			st->rxt_next = st->snd_una;
+			st->rxt_mark = 0;
+			if (st->cc.algo != TCP_CC_NONE)
+				st->pipe = tcp_sb_pipe(&st->sb, st->snd_una, st->snd_nxt,
+						       st->rxt_next, st->lost_end);
+		}
 	}
 	if ((st->flags & TCP_FLOW_F_HOLE) && st->hole < st->snd_una)
 		st->flags &= ~TCP_FLOW_F_HOLE;	/* acknowledged meanwhile */
@@ -108,12 +150,39 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 		t->tsecr = st->ts_recent;
 		return true;
 	}
+	if (st->cc.algo != TCP_CC_NONE && st->pipe + len > st->cc.cwnd)
+		return false;
+	if (st->rxt_next < st->lost_end) {
+		/* RFC 6675 NextSeg rule 1: the next lost hole, once a recovery. */
+		hole = tcp_sb_next_hole(&st->sb, st->rxt_next > st->snd_una ? st->rxt_next
+									 : st->snd_una);
+		if (hole < st->lost_end && hole + len <= st->snd_max) {
+			if (hole + len > st->snd_una + st->wnd)
+				return false;
+			st->rxt_next = hole + len;
+			st->pipe += len;
+			t->retransmit = true;
+			t->seq = st->iss1 + (__u32)hole;
+			t->ack = st->rcv_nxt;
+			t->tsecr = st->ts_recent;
+			return true;
+		}
+		/*
+		 * A hole whose segment would reach past snd_max (snd_una off
+		 * the segment grid): from there it goes as new data would.
+		 */
+		if (hole < st->lost_end)
+			nxt = st->snd_nxt = hole;
+		st->rxt_next = st->lost_end;
+	}
 	end = nxt + len;
 	if (end > st->snd_una + st->wnd)
 		return false;
 	if (end > st->snd_max && end > ctl->limit)
 		return false;
 	st->snd_nxt = end;
+	if (st->cc.algo != TCP_CC_NONE)
+		st->pipe += len;
 	t->retransmit = nxt < st->snd_max;
 	if (end > st->snd_max)
 		st->snd_max = end;
@@ -126,12 +195,18 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 /* A lock-free look first, so that full flows cost no locking. */
 static __always_inline bool may_fit(const struct tcp_flow *st,
 				    const struct tcp_flow_ctl *ctl,
-				    __u32 rto_req, __u32 len)
+				    __u32 rto_req, __u32 rxt_req, __u32 len)
 {
 	const volatile struct tcp_flow *v = st;
 	__u64 end;
 
-	if (rto_req != v->rto_seen || (v->flags & TCP_FLOW_F_HOLE))
+	if (v->phase != TCP_FLOW_OWNED || (v->flags & TCP_FLOW_F_RST))
+		return false;
+	if (rto_req != v->rto_seen || rxt_req != v->rxt_seen || (v->flags & TCP_FLOW_F_HOLE))
+		return true;
+	if (v->cc.algo != TCP_CC_NONE && v->pipe + len > v->cc.cwnd)
+		return false;
+	if (v->rxt_next < v->lost_end)
 		return true;
 	end = v->snd_nxt + len;
 	if (end > v->snd_una + v->wnd)
@@ -144,7 +219,9 @@ int tcp_gen(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 len = cfg.payload_len, key = 0, k, n, f = 0;
+	__u32 len = cfg.payload_len, key = 0, k, n, f = 0, slot = 0, rto_req = 0, rxt_req = 0;
+	struct tcp_flow_ctl *ctl;
+	struct tcp_flow *st;
 	struct tcp_gen_pcpu *pc;
 	struct taken t = {};
 	bool found = false;
@@ -160,13 +237,16 @@ int tcp_gen(struct xdp_md *ctx)
 		pc->short_frames++;
 		return XDP_DROP;
 	}
+	/*
+	 * The first flow (round robin from the cursor) that may fit, by the
+	 * lock-free look; then one locked take() of it. One take() a frame,
+	 * outside the loop: the verifier walks the loop once per flow, and
+	 * take() with its scoreboard walk in every step made the program
+	 * slow to load. A flow that looked free and is not (another CPU
+	 * took the room, or its hole is outside the window) costs the frame.
+	 */
 	n = pc->nflows;
 	for (k = 0; k < TCP_GEN_MAX_FLOWS; k++) {
-		struct tcp_flow_ctl *ctl;
-		struct tcp_flow *st;
-		__u32 slot, rto_req;
-		bool ok;
-
 		if (k >= n)
 			break;
 		slot = pc->cursor + k;
@@ -180,23 +260,31 @@ int tcp_gen(struct xdp_md *ctx)
 		if (!st || !ctl)
 			continue;
 		rto_req = *(volatile __u32 *)&ctl->rto_req;
-		if (!may_fit(st, ctl, rto_req, len))
-			continue;
-		bpf_spin_lock(&st->lock);
-		ok = take(st, ctl, rto_req, len, &t);
-		bpf_spin_unlock(&st->lock);
-		if (ok) {
+		rxt_req = *(volatile __u32 *)&ctl->rxt_req;
+		if (may_fit(st, ctl, rto_req, rxt_req, len)) {
 			found = true;
-			/*
-			 * Bursts of one flow's segments: the receiver then
-			 * handles runs of one socket (coalescing into its
-			 * queue, fewer ACKs), not one segment of each in turn.
-			 */
-			if (slot == pc->cursor && ++pc->burst < TCP_GEN_BURST)
-				break;
+			break;
+		}
+	}
+	if (found) {
+		f &= TCP_GEN_MAX_FLOWS - 1;
+		st = bpf_map_lookup_elem(&flows, &f);
+		ctl = bpf_map_lookup_elem(&flow_ctl, &f);
+		if (!st || !ctl)
+			return XDP_ABORTED;
+		bpf_spin_lock(&st->lock);
+		found = take(st, ctl, rto_req, rxt_req, len, &t);
+		bpf_spin_unlock(&st->lock);
+	}
+	if (found) {
+		/*
+		 * Bursts of one flow's segments: the receiver then handles
+		 * runs of one socket (coalescing into its queue, fewer ACKs),
+		 * not one segment of each in turn.
+		 */
+		if (slot != pc->cursor || ++pc->burst >= TCP_GEN_BURST) {
 			pc->burst = slot == pc->cursor ? 0 : 1;
 			pc->cursor = pc->burst ? slot : (slot + 1 >= n ? 0 : slot + 1);
-			break;
 		}
 	}
 	if (!found) {

@@ -14,6 +14,7 @@
  */
 #include <linux/types.h>
 #include <linux/bpf.h>	/* struct bpf_spin_lock */
+#include "tcp_cc.h"
 
 #define TCP_GEN_MAX_FLOWS 64	/* a power of 2: bpf/tcp_gen.bpf.c masks with it */
 /* Ethernet + IPv6 + TCP + the timestamp option (NOP, NOP, TS): 86 bytes. */
@@ -38,8 +39,9 @@ enum {
 #define TCP_FLOW_F_PEER_FIN	0x10	/* the peer's FIN arrived in order */
 #define TCP_FLOW_F_FIN_ACKED	0x20	/* the peer acknowledged our FIN */
 #define TCP_FLOW_F_RST		0x40	/* the peer reset the connection */
-#define TCP_FLOW_F_RECOVERY	0x80	/* fast recovery: until snd_una reaches recover */
+#define TCP_FLOW_F_RECOVERY	0x80	/* loss recovery: until snd_una reaches recover */
 #define TCP_FLOW_F_HOLE		0x100	/* the segment at hole is to be sent again, next */
+#define TCP_FLOW_F_SB_FULL	0x200	/* the scoreboard dropped a range in this recovery */
 
 /*
  * A tracked flow, as seen from our side: local is our address and port,
@@ -97,6 +99,25 @@ struct tcp_flow {
 	__u64 fast_retransmits;	/* recoveries begun by a third duplicate ACK */
 	__u64 timeouts;		/* go-back-to-snd_una on userspace's RTO request */
 	__u64 last_ack_ns;	/* bpf_ktime_get_ns of the last new ACK */
+	/*
+	 * With SACK (TCP_FLOW_F_SACK), loss recovery per RFC 6675: the
+	 * unSACKed bytes in [rxt_next, lost_end) are lost and go again, once
+	 * each, ahead of new data; rxt_next walks them. A fast recovery marks
+	 * the holes below the highest SACKed byte, a timeout all that is
+	 * outstanding (what the scoreboard holds is not sent again).
+	 */
+	__u64 rxt_next;
+	__u64 lost_end;
+	__u64 pipe;		/* bytes in flight, RFC 6675's pipe (kept with a --cc only) */
+	__u64 rto_una;		/* snd_una + 1 at the last timeout, 0 before */
+	__u64 rxt_mark;		/* snd_max once the walk was seen done, 0 before (lost resends) */
+	__u32 rxt_seen;		/* last tcp_flow_ctl.rxt_req acted on */
+	__u32 pad3;
+	struct tcp_sb sb;	/* the SACK scoreboard */
+	struct tcp_cc cc;	/* the congestion window (algo TCP_CC_NONE: none) */
+	__u64 sacked_bytes;	/* bytes newly SACKed, over the run */
+	__u64 sack_rejected;	/* SACK blocks not taken: malformed, old, or past snd_max */
+	__u64 lost_segs;	/* segments marked lost (holes, or outstanding at a timeout) */
 };
 
 /*
@@ -108,6 +129,8 @@ struct tcp_flow_ctl {
 	__u64 fin_seq;		/* with closing: offset of our FIN */
 	__u32 rto_req;		/* bumped on a retransmission timeout */
 	__u32 closing;		/* our FIN has been (or is being) sent */
+	__u32 rxt_req;		/* bumped: a SACK recovery stuck on its holes walks them again */
+	__u32 pad;
 };
 
 /* Per-CPU statistics of the ACK program. */

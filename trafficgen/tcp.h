@@ -39,6 +39,7 @@ struct tcp_opts {
 	uint64_t mss;
 	uint8_t dst_mac[6];
 	uint64_t ttl;
+	int cc;				/* TCP_CC_* */
 	bool json;
 	bool verbose;
 	bool veth;
@@ -59,6 +60,8 @@ struct tcp_flow_user {
 	bool owned;			/* handed to the generator */
 	uint32_t ts_base;		/* the socket's TSval at run->ts_t0_ns */
 	struct tg_tcp_rto rto;
+	/* A stuck SACK recovery: snd_una + 1 when first seen stuck, 0 none; since when. */
+	uint64_t rxt_una, rxt_since_ns;
 	/* Window probes: while the window is closed and nothing is outstanding. */
 	uint64_t probe_at_ns;		/* 0: not waiting */
 	uint64_t probe_every_ns;
@@ -73,6 +76,7 @@ struct tcp_totals {
 	uint64_t segments, bytes, payload, retransmitted, window_drops;
 	uint64_t acked;			/* payload bytes acknowledged */
 	uint64_t dup_acks, fast_retransmits, timeouts;
+	uint64_t sacked, sack_rejected, lost;
 	uint64_t tx_errors;
 };
 
@@ -139,6 +143,8 @@ int tcp_send(struct tcp_run *r, struct tg_live_result *res);
 void tcp_drain(struct tcp_run *r);
 
 /* tcp_report.c */
+/* --cc's words, indexed by TCP_CC_* (bpf/tcp_cc.h), NULL-terminated. */
+extern const char *const tcp_cc_names[];
 /* The run's totals so far; final once its calls have returned (see tg_txerr_read_final). */
 struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final);
 void tcp_print_start(struct tcp_run *r);

@@ -360,6 +360,7 @@ int tcp_flows_own(struct tcp_run *r)
 		/* The peer's scale applies only if both sides offered one (RFC 7323 2.2). */
 		st.wscale = (ti.tcpi_options & TCPI_OPT_WSCALE) ? ti.tcpi_snd_wscale : 0;
 		st.phase = TCP_FLOW_OWNED;
+		tcp_cc_init(&st.cc, (__u8)r->o.cc, (__u16)r->mss);
 		ret = flow_write(r, i, &st);
 		if (ret)
 			return ret;

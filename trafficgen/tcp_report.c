@@ -16,6 +16,8 @@
 #include "tcp.h"
 #include "tcp_gen.skel.h"
 
+const char *const tcp_cc_names[] = { "none", "reno", "cubic", NULL };
+
 static const char *plural(uint64_t n)
 {
 	return n > 1 ? "s" : "";
@@ -43,6 +45,9 @@ struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final)
 		t.dup_acks += st.dup_acks;
 		t.fast_retransmits += st.fast_retransmits;
 		t.timeouts += st.timeouts;
+		t.sacked += st.sacked_bytes;
+		t.sack_rejected += st.sack_rejected;
+		t.lost += st.lost_segs;
 	}
 	/* Frames the target refused were counted as sent: every one a data segment. */
 	refused = final ? tg_txerr_read_final(&r->txerr, 0, t.segments)
@@ -68,6 +73,9 @@ static struct tcp_totals totals_sub(const struct tcp_totals *a, const struct tcp
 		.dup_acks = a->dup_acks - b->dup_acks,
 		.fast_retransmits = a->fast_retransmits - b->fast_retransmits,
 		.timeouts = a->timeouts - b->timeouts,
+		.sacked = a->sacked - b->sacked,
+		.sack_rejected = a->sack_rejected - b->sack_rejected,
+		.lost = a->lost - b->lost,
 		.tx_errors = a->tx_errors - b->tx_errors,
 	};
 }
@@ -108,6 +116,55 @@ void tcp_print_start(struct tcp_run *r)
 	tg_print_close(&p);
 }
 
+/*
+ * Each flow's congestion state: in JSON an object "flows" in the interval's
+ * line, keyed by flow number; in text (with -v) a line a flow after it.
+ * cwnd and ssthresh are null without a --cc, ssthresh before the first loss.
+ */
+static void print_flows(struct tcp_run *r, struct tg_print *line)
+{
+	struct tcp_flow st;
+	struct tg_print own;
+	unsigned int i;
+	char key[16];
+
+	if (line)
+		tg_print_obj(line, "flows");
+	for (i = 0; i < r->nflows; i++) {
+		struct tg_print *p = line ? line : &own;
+		bool cc;
+
+		if (!r->flow[i].owned || tcp_flow_read(r, i, &st))
+			continue;
+		cc = st.cc.algo != TCP_CC_NONE;
+		snprintf(key, sizeof(key), "%u", i);
+		if (line)
+			tg_print_obj(p, key);
+		else
+			tg_print_open(p, stdout, false);
+		tg_print_u64(p, TG_PRINT_TEXT, NULL, "    flow %llu:", i);
+		if (cc)
+			tg_print_u64(p, TG_PRINT_ANY, "cwnd", " cwnd %llu", st.cc.cwnd);
+		else
+			tg_print_null(p, TG_PRINT_ANY, "cwnd", " cwnd none");
+		if (cc && st.cc.ssthresh != UINT32_MAX)
+			tg_print_u64(p, TG_PRINT_ANY, "ssthresh", ", ssthresh %llu", st.cc.ssthresh);
+		else
+			tg_print_null(p, TG_PRINT_ANY, "ssthresh", ", ssthresh none");
+		tg_print_u64(p, TG_PRINT_ANY, "sacked_bytes", ", %llu bytes SACKed", st.sb.sacked);
+		tg_print_u64(p, TG_PRINT_ANY, "in_flight", ", %llu in flight",
+			     st.snd_max - st.snd_una);
+		tg_print_bool(p, TG_PRINT_JSON, "recovery", NULL, st.flags & TCP_FLOW_F_RECOVERY);
+		tg_print_text(p, "%s", st.flags & TCP_FLOW_F_RECOVERY ? ", in loss recovery" : "");
+		if (line)
+			tg_print_obj_end(p);
+		else
+			tg_print_close(p);
+	}
+	if (line)
+		tg_print_obj_end(line);
+}
+
 /* The text puts rates in Mbit/s where JSON has counts, and retransmissions last. */
 void tcp_print_interval(struct tcp_run *r, uint64_t elapsed_ns)
 {
@@ -132,8 +189,14 @@ void tcp_print_interval(struct tcp_run *r, uint64_t elapsed_ns)
 			tg_tcp_goodput_bps(d.acked, dt) / 1e6);
 	tg_print_double(&p, TG_PRINT_JSON, "duration_s", NULL, dt / 1e9);
 	tg_print_u64(&p, TG_PRINT_JSON, "window_drops", NULL, d.window_drops);
+	tg_print_u64(&p, TG_PRINT_JSON, "sacked_bytes", NULL, d.sacked);
+	tg_print_u64(&p, TG_PRINT_JSON, "lost_segments", NULL, d.lost);
 	tg_print_u64(&p, TG_PRINT_TEXT, NULL, "  %llu retransmitted", d.retransmitted);
+	if (r->o.json)
+		print_flows(r, &p);
 	tg_print_close(&p);
+	if (r->o.verbose && !r->o.json)
+		print_flows(r, NULL);
 }
 
 /* Each connection the receiver accepted against the flow it belongs to. */
@@ -194,11 +257,24 @@ void tcp_print_summary(struct tcp_run *r)
 	tg_print_u64(&p, TG_PRINT_JSON, "window_drops", NULL, t.window_drops);
 	tg_print_u64(&p, TG_PRINT_JSON, "dup_acks", NULL, t.dup_acks);
 	tg_print_u64(&p, TG_PRINT_JSON, "fast_retransmits", NULL, t.fast_retransmits);
+	tg_print_u64(&p, TG_PRINT_JSON, "fast_recoveries", NULL, t.fast_retransmits);
 	tg_print_u64(&p, TG_PRINT_JSON, "timeouts", NULL, t.timeouts);
+	tg_print_u64(&p, TG_PRINT_JSON, "sacked_bytes", NULL, t.sacked);
+	tg_print_u64(&p, TG_PRINT_JSON, "sack_rejected", NULL, t.sack_rejected);
+	tg_print_u64(&p, TG_PRINT_JSON, "lost_segments", NULL, t.lost);
+	tg_print_double(&p, TG_PRINT_JSON, "retransmitted_per_lost", NULL,
+			t.lost ? (double)t.retransmitted / (double)t.lost : 0.0);
+	tg_print_str(&p, TG_PRINT_JSON, "cc", NULL, tcp_cc_names[r->o.cc]);
 	if (r->txerr.counting)
 		tg_print_u64(&p, TG_PRINT_JSON, "tx_errors", NULL, t.tx_errors);
 	else
 		tg_print_null(&p, TG_PRINT_JSON, "tx_errors", NULL);
+	if (t.retransmitted || t.lost)
+		tg_print_text(&p, "; %llu retransmitted for %llu lost (%llu fast recover%s, "
+			      "%llu timeout%s)", (unsigned long long)t.retransmitted,
+			      (unsigned long long)t.lost, (unsigned long long)t.fast_retransmits,
+			      t.fast_retransmits == 1 ? "y" : "ies",
+			      (unsigned long long)t.timeouts, plural(t.timeouts));
 	tg_print_u64(&p, TG_PRINT_ANY, "closed_clean", "; %llu flow", r->closed_clean);
 	tg_print_text(&p, "%s closed cleanly", r->closed_clean == 1 ? "" : "s");
 	tg_print_u64(&p, TG_PRINT_ANY, "closed_reset", ", %llu reset", r->closed_reset);

@@ -70,11 +70,18 @@ static int tcp_gen_call(struct tcp_run *r, uint32_t repeat)
 static struct tg_tcp_view view_of(const struct tcp_run *r, unsigned int i,
 				  const struct tcp_flow *st)
 {
+	uint64_t room = st->pipe < st->cc.cwnd ? st->cc.cwnd - st->pipe : 0;
+
 	return (struct tg_tcp_view){
 		.una = st->snd_una, .nxt = st->snd_nxt, .max = st->snd_max, .wnd = st->wnd,
 		.limit = __atomic_load_n(&r->ctl[i].limit, __ATOMIC_RELAXED),
 		.rto_pending = __atomic_load_n(&r->ctl[i].rto_req, __ATOMIC_RELAXED) != st->rto_seen,
 		.hole = st->flags & TCP_FLOW_F_HOLE,
+		/* A walk asked for again counts as one segment: the generator must run. */
+		.lost = st->lost_end > st->rxt_next ? st->lost_end - st->rxt_next :
+			__atomic_load_n(&r->ctl[i].rxt_req, __ATOMIC_RELAXED) != st->rxt_seen,
+		.cwnd_limited = st->cc.algo != TCP_CC_NONE,
+		.cwnd_room = room,
 	};
 }
 
@@ -188,6 +195,29 @@ static void probe_tick(struct tcp_run *r, unsigned int i, const struct tcp_flow 
 	fu->probe_at_ns = now + fu->probe_every_ns;
 }
 
+/*
+ * A SACK recovery whose walk is done (every hole sent again) and whose
+ * snd_una has not moved for TG_TCP_RXT_PROBE_NS: the generator walks the
+ * holes again (flow_ctl.rxt_req), well before the retransmission timeout.
+ */
+static void rxt_tick(struct tcp_run *r, unsigned int i, const struct tcp_flow *st, uint64_t now)
+{
+	struct tcp_flow_user *fu = &r->flow[i];
+	uint32_t f = TCP_FLOW_F_SACK | TCP_FLOW_F_RECOVERY;
+
+	if ((st->flags & f) != f || st->rxt_next < st->lost_end || st->rxt_next <= st->snd_una) {
+		fu->rxt_una = 0;
+		return;
+	}
+	if (fu->rxt_una != st->snd_una + 1) {
+		fu->rxt_una = st->snd_una + 1;
+		fu->rxt_since_ns = now;
+	} else if (now - fu->rxt_since_ns >= TG_TCP_RXT_PROBE_NS) {
+		__atomic_fetch_add(&r->ctl[i].rxt_req, 1, __ATOMIC_RELEASE);
+		fu->rxt_since_ns = now;
+	}
+}
+
 /* Every owned flow's timers: a retransmission timeout asks for go-back. */
 static void timers_tick(struct tcp_run *r, uint64_t now)
 {
@@ -199,6 +229,7 @@ static void timers_tick(struct tcp_run *r, uint64_t now)
 			continue;
 		if (tg_tcp_rto_tick(&r->flow[i].rto, now, st.snd_una, st.snd_max))
 			__atomic_fetch_add(&r->ctl[i].rto_req, 1, __ATOMIC_RELEASE);
+		rxt_tick(r, i, &st, now);
 		probe_tick(r, i, &st, now);
 	}
 }

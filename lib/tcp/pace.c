@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "tcp/pace.h"
 
-uint64_t tg_tcp_free_segs(const struct tg_tcp_view *v, uint32_t len)
+static uint64_t window_segs(const struct tg_tcp_view *v, uint32_t len)
 {
 	uint64_t nxt = v->rto_pending ? v->una : v->nxt, right = v->una + v->wnd;
 	uint64_t in_wnd, allowed;
@@ -13,6 +13,20 @@ uint64_t tg_tcp_free_segs(const struct tg_tcp_view *v, uint32_t len)
 	if (v->limit > v->max)
 		allowed += (v->limit - (v->max > nxt ? v->max : nxt)) / len;
 	return (in_wnd < allowed ? in_wnd : allowed) + (v->hole && !v->rto_pending);
+}
+
+uint64_t tg_tcp_free_segs(const struct tg_tcp_view *v, uint32_t len)
+{
+	uint64_t n = window_segs(v, len), cw;
+
+	if (!len)
+		return 0;
+	if (v->lost && !v->rto_pending)
+		n += (v->lost + len - 1) / len;
+	if (v->rto_pending || !v->cwnd_limited)
+		return n;
+	cw = v->cwnd_room / len;
+	return n < cw ? n : cw;
 }
 
 uint64_t tg_tcp_pace_next(struct tg_tcp_pace *p, uint64_t free_segs,

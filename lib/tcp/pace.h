@@ -15,6 +15,13 @@
 
 #define TG_TCP_RTO_INIT_NS (200ULL * 1000000ULL)	/* RFC 6298 says 1 s; a LAN wants less */
 #define TG_TCP_RTO_MAX_NS (1600ULL * 1000000ULL)
+/*
+ * A SACK recovery whose holes were all sent again and that makes no
+ * progress for this long walks them again (its resends were lost, and with
+ * the peer's window full no later data can show it): an eighth of the
+ * initial RTO, many round trips on the LANs a generator drives.
+ */
+#define TG_TCP_RXT_PROBE_NS (TG_TCP_RTO_INIT_NS / 8)
 #define TG_TCP_REPEAT_MAX (1u << 20)
 /*
  * Floor of a call's repeat: ending a call costs tens of ms when the receiver
@@ -30,11 +37,16 @@ struct tg_tcp_view {
 	uint64_t limit;			/* new data allowed up to here */
 	bool rto_pending;		/* an RTO request the generator has not acted on */
 	bool hole;			/* a segment to send again ahead of the rest */
+	uint64_t lost;			/* bytes marked lost and not sent again yet (at most) */
+	bool cwnd_limited;		/* a --cc: cwnd_room bounds what goes */
+	uint64_t cwnd_room;		/* bytes the congestion window allows now */
 };
 
 /*
  * Whole segments of len bytes the generator could send now: inside the
- * window, and retransmissions (below max) or new data up to limit.
+ * window, and retransmissions (below max, or lost holes) or new data up to
+ * limit; no more than the congestion window's room, unless a timeout is
+ * pending (the generator must run to act on it).
  */
 uint64_t tg_tcp_free_segs(const struct tg_tcp_view *v, uint32_t len);
 

@@ -87,6 +87,15 @@ struct segment {
 	uint32_t payload;
 	const char *opts;	/* raw options (instead of ts), as a C string of bytes */
 	uint8_t optlen;
+	/*
+	 * SACK blocks (start, end), written after NOP, NOP, timestamps (as
+	 * Linux does; unless sack_no_ts) as NOP, NOP, kind 5, length
+	 * sack_len (0: 2 + 8 * nsack).
+	 */
+	uint8_t nsack;
+	uint32_t sack[8];
+	bool sack_no_ts;
+	uint8_t sack_len;
 	unsigned int damage;
 	uint32_t cut;		/* run only the first cut bytes, if not 0 */
 };
@@ -103,6 +112,16 @@ struct fixture {
 	struct tcp_flow after;
 	enum counter counter;
 };
+
+/* SACK negotiated; the MSS the generator sends with (IsLost counts in it). */
+#define F_SACKB (F_BASE | TCP_FLOW_F_SACK)
+#define OWNED_S OWNED, .flags = F_SACKB, .cc = { .mss = 1448 }
+#define OWNED_RENO OWNED, .flags = F_SACKB, \
+	.cc = { .mss = 1448, .algo = TCP_CC_RENO, .cwnd = 14480, .ssthresh = 0xffffffffu }
+/* Offset k segments above snd_una, on the wire; the same as an offset. */
+#define SQ(k) (ISS1 + (uint32_t)UNA + (k) * 1448u)
+#define OF(k) (UNA + (k) * 1448ULL)
+#define SB1(a, b) { .start = { OF(a) }, .end = { OF(b) }, .sacked = ((b) - (a)) * 1448ULL, .n = 1 }
 
 /* The base ACK: in order, acknowledging nothing new, base window, a newer TSval. */
 #define ACK(...) { .flags = TG_TCP_ACK, .seq = RCV, .ack = ISS1 + (uint32_t)UNA, \
@@ -153,7 +172,7 @@ static const struct fixture fixtures[] = {
 	  ST(OWNED, .dupacks = 2, .dup_acks = 2), CTL(), ACK(), XDP_DROP,
 	  ST(OWNED, .dupacks = 3, .dup_acks = 3, .fast_retransmits = 1, .ts_recent = 800,
 	     .flags = F_BASE | TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE, .hole = UNA,
-	     .recover = NXT), C_CONSUMED },
+	     .recover = NXT, .lost_segs = 1), C_CONSUMED },
 	{ "fourth duplicate ACK in the recovery changes nothing more", AF_INET,
 	  ST(OWNED, .dupacks = 3, .dup_acks = 3, .flags = F_BASE | TCP_FLOW_F_RECOVERY,
 	     .hole = UNA, .recover = NXT), CTL(), ACK(), XDP_DROP,
@@ -164,14 +183,14 @@ static const struct fixture fixtures[] = {
 	     .recover = 2896), CTL(), ACK(), XDP_DROP,
 	  ST(OWNED, .dupacks = 3, .dup_acks = 10, .fast_retransmits = 2, .ts_recent = 800,
 	     .flags = F_BASE | TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE, .hole = UNA,
-	     .recover = NXT), C_CONSUMED },
+	     .recover = NXT, .lost_segs = 1), C_CONSUMED },
 	{ "partial ACK in a recovery points at the next hole", AF_INET,
 	  ST(OWNED, .dupacks = 5, .dup_acks = 5, .flags = F_BASE | TCP_FLOW_F_RECOVERY,
 	     .hole = UNA, .recover = NXT), CTL(), ACK(.ack = ISS1 + (uint32_t)UNA + 4344),
 	  XDP_DROP,
 	  ST(OWNED, .snd_una = UNA + 4344, .dup_acks = 5, .acks = 1, .ts_recent = 800,
 	     .flags = F_BASE | TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE, .hole = UNA + 4344,
-	     .recover = NXT), C_CONSUMED },
+	     .recover = NXT, .lost_segs = 1), C_CONSUMED },
 	{ "ACK reaching recover ends the recovery", AF_INET,
 	  ST(OWNED, .flags = F_BASE | TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE, .hole = UNA,
 	     .recover = UNA + 2896), CTL(), ACK(.ack = ISS1 + (uint32_t)UNA + 2896), XDP_DROP,
@@ -189,6 +208,120 @@ static const struct fixture fixtures[] = {
 	{ "same ACK with nothing outstanding is not a duplicate", AF_INET,
 	  ST(OWNED, .snd_una = NXT), CTL(), ACK(.ack = ISS1 + (uint32_t)NXT), XDP_DROP,
 	  ST(OWNED, .snd_una = NXT, .ts_recent = 800), C_CONSUMED },
+
+	/* SACK (RFC 2018, RFC 6675), on a flow that negotiated it. */
+	{ "one SACK block after the timestamps: scoreboard, no recovery yet", AF_INET,
+	  ST(OWNED_S), CTL(), ACK(.ts = false, .nsack = 1, .sack = { SQ(1), SQ(2) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800, .sb = SB1(1, 2),
+	     .sacked_bytes = 1448), C_CONSUMED },
+	{ "three SACK blocks after the timestamps: IsLost(snd_una), the holes marked lost", AF_INET,
+	  ST(OWNED_S), CTL(),
+	  ACK(.ts = false, .nsack = 3, .sack = { SQ(6), SQ(7), SQ(4), SQ(5), SQ(2), SQ(3) }),
+	  XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800,
+	     .sb = { .start = { OF(2), OF(4), OF(6) }, .end = { OF(3), OF(5), OF(7) },
+		     .sacked = 3 * 1448, .n = 3 }, .sacked_bytes = 3 * 1448,
+	     .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = NXT, .rxt_next = UNA,
+	     .lost_end = OF(7), .fast_retransmits = 1, .lost_segs = 4), C_CONSUMED },
+	{ "four SACK blocks without timestamps (the option loop), merged", AF_INET,
+	  ST(OWNED_S), CTL(),
+	  ACK(.ts = false, .sack_no_ts = true, .nsack = 4,
+	      .sack = { SQ(1), SQ(2), SQ(2), SQ(3), SQ(5), SQ(6), SQ(8), SQ(9) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1,
+	     .sb = { .start = { OF(1), OF(5), OF(8) }, .end = { OF(3), OF(6), OF(9) },
+		     .sacked = 4 * 1448, .n = 3 }, .sacked_bytes = 4 * 1448,
+	     .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = NXT, .rxt_next = UNA,
+	     .lost_end = OF(9), .fast_retransmits = 1, .lost_segs = 5), C_CONSUMED },
+	{ "SACK blocks on a flow that did not negotiate SACK are not read", AF_INET,
+	  ST(OWNED), CTL(), ACK(.ts = false, .nsack = 1, .sack = { SQ(1), SQ(2) }), XDP_DROP,
+	  ST(OWNED, .dupacks = 1, .dup_acks = 1, .ts_recent = 800), C_CONSUMED },
+	{ "SACK length 11 (not 2 + 8n): rejected, the TSval still read", AF_INET,
+	  ST(OWNED_S), CTL(),
+	  ACK(.ts = false, .nsack = 1, .sack_len = 11, .sack = { SQ(1), SQ(2) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800, .sack_rejected = 1),
+	  C_CONSUMED },
+	{ "SACK length past the options (cut short): rejected", AF_INET,
+	  ST(OWNED_S), CTL(),
+	  ACK(.ts = false, .nsack = 1, .sack_len = 26, .sack = { SQ(1), SQ(2) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800, .sack_rejected = 1),
+	  C_CONSUMED },
+	{ "SACK length past the options, no timestamps (the loop): rejected", AF_INET,
+	  ST(OWNED_S), CTL(),
+	  ACK(.ts = false, .sack_no_ts = true, .nsack = 1, .sack_len = 18,
+	      .sack = { SQ(1), SQ(2) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .sack_rejected = 1), C_CONSUMED },
+	{ "SACK blocks below snd_una, past snd_max, empty and inverted: rejected, one kept",
+	  AF_INET, ST(OWNED_S), CTL(),
+	  ACK(.ts = false, .sack_no_ts = true, .nsack = 4,
+	      .sack = { SQ(0) - 2896, SQ(0), SQ(9), SQ(11), SQ(3), SQ(3), SQ(2), SQ(1) }),
+	  XDP_DROP, ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .sack_rejected = 4), C_CONSUMED },
+	{ "SACK block up to snd_max exactly is kept", AF_INET, ST(OWNED_S), CTL(),
+	  ACK(.ts = false, .nsack = 1, .sack = { SQ(9), SQ(10) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800, .sb = SB1(9, 10),
+	     .sacked_bytes = 1448), C_CONSUMED },
+	{ "cumulative ACK trims the scoreboard and ends the recovery", AF_INET,
+	  ST(OWNED_S, .sb = { .start = { OF(2), OF(4) }, .end = { OF(3), OF(5) },
+			      .sacked = 2 * 1448, .n = 2 },
+	     .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = OF(3), .rxt_next = OF(2),
+	     .lost_end = OF(4)), CTL(),
+	  ACK(.ack = SQ(3), .ts = false, .nsack = 1, .sack = { SQ(4), SQ(5) }), XDP_DROP,
+	  ST(OWNED_S, .snd_una = OF(3), .acks = 1, .ts_recent = 800, .sb = SB1(4, 5),
+	     .recover = OF(3)),
+	  C_CONSUMED },
+	{ "partial ACK in a SACK recovery: scoreboard trimmed, the walk goes on", AF_INET,
+	  ST(OWNED_S, .sb = { .start = { OF(2), OF(6) }, .end = { OF(3), OF(7) },
+			      .sacked = 2 * 1448, .n = 2 },
+	     .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = NXT, .rxt_next = OF(1),
+	     .lost_end = OF(6)), CTL(),
+	  ACK(.ack = SQ(3), .ts = false, .nsack = 1, .sack = { SQ(6), SQ(8) }), XDP_DROP,
+	  ST(OWNED_S, .snd_una = OF(3), .acks = 1, .ts_recent = 800,
+	     .sb = SB1(6, 8), .sacked_bytes = 1448,
+	     .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = NXT, .rxt_next = OF(1),
+	     .lost_end = OF(8), .lost_segs = 0), C_CONSUMED },
+	{ "walk done, first seen so: snd_max marked, the walk finished past SACKed ranges",
+	  AF_INET,
+	  ST(OWNED_S, .sb = SB1(1, 5), .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = NXT,
+	     .rxt_next = OF(5), .lost_end = OF(5)), CTL(),
+	  ACK(.ts = false, .nsack = 1, .sack = { SQ(5), SQ(6) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800, .sb = SB1(1, 6),
+	     .sacked_bytes = 1448, .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = NXT,
+	     .rxt_next = OF(6), .lost_end = OF(6), .rxt_mark = NXT), C_CONSUMED },
+	{ "data sent after the walk SACKed 3 segments higher: the resent hole was lost, "
+	  "the walk starts again", AF_INET,
+	  ST(OWNED_S, .sb = SB1(1, 5), .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = OF(6),
+	     .rxt_next = OF(5), .lost_end = OF(5), .rxt_mark = OF(6)), CTL(),
+	  ACK(.ts = false, .nsack = 1, .sack = { SQ(5), SQ(10) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800, .sb = SB1(1, 10),
+	     .sacked_bytes = 5 * 1448, .flags = F_SACKB | TCP_FLOW_F_RECOVERY,
+	     .recover = OF(6), .rxt_next = UNA, .lost_end = OF(10), .rxt_mark = 0,
+	     .lost_segs = 1), C_CONSUMED },
+	{ "... not when the scoreboard had to drop a range in this recovery", AF_INET,
+	  ST(OWNED_S, .sb = SB1(1, 5),
+	     .flags = F_SACKB | TCP_FLOW_F_RECOVERY | TCP_FLOW_F_SB_FULL, .recover = OF(6),
+	     .rxt_next = OF(5), .lost_end = OF(5), .rxt_mark = OF(6)), CTL(),
+	  ACK(.ts = false, .nsack = 1, .sack = { SQ(5), SQ(10) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800, .sb = SB1(1, 10),
+	     .sacked_bytes = 5 * 1448,
+	     .flags = F_SACKB | TCP_FLOW_F_RECOVERY | TCP_FLOW_F_SB_FULL,
+	     .recover = OF(6), .rxt_next = OF(10), .lost_end = OF(10), .rxt_mark = OF(6)),
+	  C_CONSUMED },
+	{ "reno: recovery halves the flight (RFC 5681 eq. 4), pipe per RFC 6675", AF_INET,
+	  ST(OWNED_RENO, .snd_nxt = NXT), CTL(),
+	  ACK(.ts = false, .nsack = 3, .sack = { SQ(6), SQ(7), SQ(4), SQ(5), SQ(2), SQ(3) }),
+	  XDP_DROP,
+	  ST(OWNED_RENO, .dupacks = 1, .dup_acks = 1, .ts_recent = 800,
+	     .sb = { .start = { OF(2), OF(4), OF(6) }, .end = { OF(3), OF(5), OF(7) },
+		     .sacked = 3 * 1448, .n = 3 }, .sacked_bytes = 3 * 1448,
+	     .flags = F_SACKB | TCP_FLOW_F_RECOVERY, .recover = NXT, .rxt_next = UNA,
+	     .lost_end = OF(7), .fast_retransmits = 1, .lost_segs = 4,
+	     .cc = { .mss = 1448, .algo = TCP_CC_RENO, .cwnd = 7240, .ssthresh = 7240 },
+	     /* 10 out, 3 SACKed, 4 lost: 3 in flight */
+	     .pipe = 3 * 1448), C_CONSUMED },
+	{ "reno: a new ACK in slow start grows cwnd by the bytes acknowledged", AF_INET,
+	  ST(OWNED_RENO), CTL(), ACK(.ack = SQ(2)), XDP_DROP,
+	  ST(OWNED_RENO, .snd_una = OF(2), .acks = 1, .ts_recent = 800,
+	     .cc = { .mss = 1448, .algo = TCP_CC_RENO, .cwnd = 14480 + 2896,
+		     .ssthresh = 0xffffffffu }, .pipe = NXT - OF(2)), C_CONSUMED },
 
 	/* Windows. */
 	{ "window scaled by 14", AF_INET, ST(OWNED, .wscale = 14), CTL(),
@@ -308,7 +441,7 @@ static const struct fixture fixtures[] = {
 	  ACK(), XDP_DROP,
 	  ST(OWNED, .dupacks = 3, .dup_acks = 3, .fast_retransmits = 1, .ts_recent = 800,
 	     .flags = F_BASE | TCP_FLOW_F_RECOVERY | TCP_FLOW_F_HOLE, .hole = UNA,
-	     .recover = NXT), C_CONSUMED },
+	     .recover = NXT, .lost_segs = 1), C_CONSUMED },
 	{ "IPv6: SYN-ACK recorded", AF_INET6, ST(HANDSHAKE), CTL(),
 	  SYNACK(.opts = LINUX_SYNACK_OPTS, .optlen = 20), XDP_PASS,
 	  ST(OWNED, .phase = TCP_FLOW_HANDSHAKE, .flags = F_BASE | TCP_FLOW_F_SACK,
@@ -380,7 +513,8 @@ static uint32_t build(const struct fixture *fx, uint8_t *f, size_t len)
 		.family = fx->family, .sport = RPORT, .dport = LPORT, .ttl = 64,
 		.seq = g->seq, .ack = g->ack, .flags = g->flags, .window = g->win,
 		.ts = g->ts, .tsval = g->tsval, .tsecr = 12345,
-		.payload_len = g->payload + g->optlen,
+		.payload_len = g->payload + g->optlen +
+			       (g->nsack || g->sack_len ? (g->sack_no_ts ? 0 : 12) + 4 + 8 * g->nsack : 0),
 	};
 	uint32_t l3 = 14, l4 = fx->family == AF_INET ? 34 : 54, l4len;
 	struct tg_layout l;
@@ -396,6 +530,26 @@ static uint32_t build(const struct fixture *fx, uint8_t *f, size_t len)
 		/* The options become the first bytes of what was built as payload. */
 		memcpy(f + l4 + 20, g->opts, g->optlen);
 		f[l4 + 12] = (uint8_t)(((20 + g->optlen) / 4) << 4);
+	}
+	if (g->nsack || g->sack_len) {
+		uint8_t *o = f + l4 + 20, n = 0, i;
+
+		if (!g->sack_no_ts) {
+			o[n++] = 1;
+			o[n++] = 1;
+			o[n++] = 8;
+			o[n++] = 10;
+			tg_put32(o + n, g->tsval);
+			tg_put32(o + n + 4, 12345);
+			n += 8;
+		}
+		o[n++] = 1;
+		o[n++] = 1;
+		o[n++] = 5;
+		o[n++] = g->sack_len ? g->sack_len : (uint8_t)(2 + 8 * g->nsack);
+		for (i = 0; i < 2 * g->nsack; i++, n += 4)
+			tg_put32(o + n, g->sack[i]);
+		f[l4 + 12] = (uint8_t)(((20 + n + 3) / 4) << 4);
 	}
 	if (g->damage & D_DOFF4)
 		f[l4 + 12] = 4 << 4;
@@ -445,6 +599,15 @@ static void assert_state(const char *desc, const struct tcp_flow *got,
 	FIELD(rcv_nxt); FIELD(ts_recent); FIELD(snd_una); FIELD(snd_nxt); FIELD(snd_max);
 	FIELD(wnd); FIELD(dupacks); FIELD(rto_seen); FIELD(acks); FIELD(dup_acks);
 	FIELD(fast_retransmits); FIELD(timeouts); FIELD(hole); FIELD(recover);
+	FIELD(rxt_next); FIELD(lost_end); FIELD(rxt_mark); FIELD(rxt_seen); FIELD(pipe); FIELD(rto_una); FIELD(sb.n);
+	FIELD(sb.sacked); FIELD(sb.pad); FIELD(cc.cwnd); FIELD(cc.ssthresh); FIELD(cc.acked);
+	FIELD(cc.w_max); FIELD(cc.w_est); FIELD(cc.k); FIELD(cc.mss); FIELD(cc.algo);
+	FIELD(cc.epoch_ns); FIELD(sacked_bytes); FIELD(sack_rejected); FIELD(lost_segs);
+	/* The ranges in use: what lies past them is left over. */
+	for (unsigned int i = 0; i < want->sb.n && i < TCP_SB_MAX; i++) {
+		FIELD(sb.start[i]);
+		FIELD(sb.end[i]);
+	}
 #undef FIELD
 	if (memcmp(got->peer_mac, want->peer_mac, 6))
 		fail_msg("%s: peer_mac differs", desc);

@@ -581,6 +581,159 @@ static void test_hole_acked_meanwhile(void **state)
 	gen_free(g);
 }
 
+/* One frame from the template that must carry flow 0's segment at offset off. */
+static void expect_seg(struct gen *g, uint64_t off)
+{
+	uint64_t t0 = tg_now_ns(), t1;
+
+	prepare(g, TH_FEED_TEMPLATE, 0);
+	assert_int_equal(gen_run(g), XDP_REDIRECT);
+	t1 = tg_now_ns();
+	assert_segment(g, TH_FEED_TEMPLATE, off / 1000, 0, off, t0, t1);
+}
+
+/*
+ * A SACK recovery as the ACK program leaves it: 20 segments out, una at
+ * 4000, segments 6, 7 and 10..13 SACKed, the holes below 14000 lost. The
+ * generator sends exactly the holes 4, 5, 8, 9 (each once: pipe 6 + 4
+ * segments fills the reno cwnd of 10), nothing while pipe is at cwnd, then
+ * after an ACK (pipe down by 2 segments) new data from 20000, 2 segments.
+ */
+static void test_sack_holes_then_cwnd(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow st = sent_and_acked(g, 20, 4000);
+	static const uint64_t r[][2] = { { 6000, 8000 }, { 10000, 14000 } };
+	unsigned int i;
+
+	(void)state;
+	st.flags |= TCP_FLOW_F_SACK | TCP_FLOW_F_RECOVERY;
+	for (i = 0; i < 2; i++) {
+		st.sb.start[i] = r[i][0];
+		st.sb.end[i] = r[i][1];
+	}
+	st.sb.n = 2;
+	tcp_sb_sum(&st.sb);
+	st.recover = 20000;
+	st.rxt_next = 4000;
+	st.lost_end = tcp_sb_high(&st.sb);
+	tcp_cc_init(&st.cc, TCP_CC_RENO, 1000);
+	st.cc.cwnd = st.cc.ssthresh = 10000;
+	/* The same pipe the ACK program works out: 16000 out - 6000 SACKed - 4000 lost. */
+	st.pipe = tcp_sb_pipe(&st.sb, st.snd_una, st.snd_nxt, st.rxt_next, st.lost_end);
+	assert_int_equal(st.pipe, 6000);
+	set_flow(g, 0, &st);
+	expect_seg(g, 4000);
+	expect_seg(g, 5000);
+	expect_seg(g, 8000);
+	expect_seg(g, 9000);
+	st = get_flow(g, 0);
+	assert_int_equal(st.pipe, 10000);
+	assert_int_equal(st.rxt_next, 10000);
+	assert_int_equal(get_pcpu(g).retransmitted, 4);
+	assert_int_equal(one(g), XDP_DROP);	/* pipe above cwnd: nothing */
+	/* An ACK (here written in) takes pipe down: new data, no hole again. */
+	st.pipe = 8000;
+	set_flow(g, 0, &st);
+	expect_seg(g, 20000);
+	expect_seg(g, 21000);
+	assert_int_equal(one(g), XDP_DROP);
+	st = get_flow(g, 0);
+	assert_int_equal(st.snd_max, 22000);
+	assert_int_equal(st.pipe, 10000);
+	assert_int_equal(get_pcpu(g).retransmitted, 4);
+	assert_int_equal(get_pcpu(g).window_drops, 2);
+	gen_free(g);
+}
+
+/*
+ * A timeout on a SACK flow: one segment of loss window (reno), ssthresh
+ * half the flight; everything outstanding but the SACKed ranges goes again,
+ * once, in order; then new data. A second timeout without progress drops
+ * the scoreboard (the receiver may have reneged).
+ */
+static void test_sack_rto(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow st = sent_and_acked(g, 10, 4000);
+	struct tcp_flow_ctl c = { .limit = UINT64_MAX, .rto_req = 1 };
+	uint64_t want[] = { 4000, 7000, 9000 };
+	unsigned int i;
+
+	(void)state;
+	st.flags |= TCP_FLOW_F_SACK;
+	st.sb.start[0] = 5000;
+	st.sb.end[0] = 7000;
+	st.sb.start[1] = 8000;
+	st.sb.end[1] = 9000;
+	st.sb.n = 2;
+	tcp_sb_sum(&st.sb);
+	tcp_cc_init(&st.cc, TCP_CC_RENO, 1000);
+	st.cc.cwnd = 20000;
+	st.pipe = 3000;
+	set_flow(g, 0, &st);
+	set_ctl(g, 0, &c);
+	expect_seg(g, want[0]);
+	st = get_flow(g, 0);
+	assert_int_equal(st.timeouts, 1);
+	assert_int_equal(st.cc.cwnd, 1000);
+	assert_int_equal(st.cc.ssthresh, 3000);	/* 6000 outstanding / 2 */
+	assert_int_equal(st.lost_segs, 3);
+	assert_int_equal(st.snd_nxt, 10000);
+	assert_int_equal(one(g), XDP_DROP);	/* the loss window is full */
+	for (i = 1; i < 3; i++) {
+		st = get_flow(g, 0);
+		st.pipe = 0;	/* as if each one were acknowledged by SACK */
+		set_flow(g, 0, &st);
+		expect_seg(g, want[i]);
+	}
+	st = get_flow(g, 0);
+	st.pipe = 0;
+	set_flow(g, 0, &st);
+	expect_seg(g, 10000);	/* then new data */
+	assert_int_equal(get_pcpu(g).retransmitted, 3);
+	/* A second timeout, snd_una where it was: the scoreboard goes. */
+	c.rto_req = 2;
+	set_ctl(g, 0, &c);
+	expect_seg(g, 4000);
+	st = get_flow(g, 0);
+	assert_int_equal(st.timeouts, 2);
+	assert_int_equal(st.sb.n, 0);
+	assert_int_equal(st.lost_end, 11000);
+	gen_free(g);
+}
+
+/*
+ * A SACK recovery stuck after its walk (userspace bumps rxt_req): the hole
+ * below the SACKed range goes once more, then new data; a request with the
+ * walk not begun changes nothing.
+ */
+static void test_sack_walk_again(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow st = sent_and_acked(g, 10, 4000);
+	struct tcp_flow_ctl c = { .limit = UINT64_MAX, .rxt_req = 1 };
+
+	(void)state;
+	st.flags |= TCP_FLOW_F_SACK | TCP_FLOW_F_RECOVERY;
+	st.sb.start[0] = 5000;
+	st.sb.end[0] = 10000;
+	st.sb.n = 1;
+	tcp_sb_sum(&st.sb);
+	st.recover = 10000;
+	st.rxt_next = st.lost_end = 5000;
+	set_flow(g, 0, &st);
+	expect_seg(g, 10000);	/* no request yet: the walk is done, new data */
+	set_ctl(g, 0, &c);
+	expect_seg(g, 4000);
+	expect_seg(g, 11000);
+	st = get_flow(g, 0);
+	assert_int_equal(st.rxt_seen, 1);
+	assert_int_equal(st.rxt_next, 5000);
+	assert_int_equal(get_pcpu(g).retransmitted, 1);
+	gen_free(g);
+}
+
 /* New data stops at the limit; retransmissions below snd_max go on. */
 static void test_limit(void **state)
 {
@@ -667,6 +820,9 @@ int main(void)
 		cmocka_unit_test(test_rto_request),
 		cmocka_unit_test(test_fast_retransmit),
 		cmocka_unit_test(test_hole_acked_meanwhile),
+		cmocka_unit_test(test_sack_holes_then_cwnd),
+		cmocka_unit_test(test_sack_rto),
+		cmocka_unit_test(test_sack_walk_again),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_not_owned_or_reset),
 		cmocka_unit_test(test_short_frame),

@@ -255,6 +255,24 @@ static void test_free_segs(void **state)
 	assert_int_equal(tg_tcp_free_segs(&v, 0), 0);
 }
 
+/* Lost holes count on top of the window's room; the congestion window caps both. */
+static void test_free_segs_lost_cwnd(void **state)
+{
+	struct tg_tcp_view v = { .una = 0, .nxt = 20000, .max = 20000, .wnd = 30000,
+				 .limit = UINT64_MAX, .lost = 2500 };
+
+	(void)state;
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 10 + 3);
+	v.cwnd_limited = true;
+	v.cwnd_room = 4999;
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 4);
+	v.cwnd_room = 0;
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 0);
+	/* A pending timeout must reach the generator, whatever the window says. */
+	v.rto_pending = true;
+	assert_int_equal(tg_tcp_free_segs(&v, 1000), 30);
+}
+
 static void test_pace(void **state)
 {
 	struct tg_tcp_pace p = { 0 };
@@ -324,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_verify_catches_damage),
 		cmocka_unit_test(test_free_segs),
+		cmocka_unit_test(test_free_segs_lost_cwnd),
 		cmocka_unit_test(test_pace),
 		cmocka_unit_test(test_rto),
 		cmocka_unit_test(test_goodput),

@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TG_TCP_CC_H
+#define TG_TCP_CC_H
+/*
+ * The SACK scoreboard and the congestion window of one flow of `trafficgen
+ * tcp`: plain C, shared by bpf/tcp_ack.bpf.c, bpf/tcp_gen.bpf.c (which run
+ * it under the flow's bpf_spin_lock, where no helper may be called, so:
+ * no calls that are not inlined, bounded loops only) and userspace (the
+ * unit tests check it against worked examples, the BPF tests use it as the
+ * reference).
+ *
+ * Sequence numbers are 64-bit offsets from the first payload byte, as in
+ * bpf/tcp_gen.h; windows and sizes are bytes.
+ */
+#include <linux/types.h>
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* Ranges kept: the receiver reports at most 4 blocks an ACK, Linux 3 with timestamps. */
+#define TCP_SB_MAX 8
+
+/* SACKed ranges above snd_una: sorted, disjoint, not touching. */
+struct tcp_sb {
+	__u64 start[TCP_SB_MAX];
+	__u64 end[TCP_SB_MAX];	/* exclusive */
+	__u64 sacked;		/* bytes in the ranges */
+	__u32 n;
+	__u32 pad;		/* scratch of tcp_sb_add, 0 between calls */
+};
+
+/* tcp_sb_block's verdicts. */
+enum {
+	TCP_SB_OK = 0,
+	TCP_SB_EMPTY,		/* start == end, or start past end */
+	TCP_SB_BELOW,		/* wholly at or below snd_una: old news, or a D-SACK */
+	TCP_SB_ABOVE,		/* ends past snd_max: data never sent */
+};
+
+static __always_inline void tcp_sb_sum(struct tcp_sb *sb)
+{
+	__u64 s = 0;
+	__u32 i;
+
+	for (i = 0; i < TCP_SB_MAX; i++) {
+		if (i >= sb->n)
+			break;
+		s += sb->end[i] - sb->start[i];
+	}
+	sb->sacked = s;
+}
+
+/*
+ * Adds [s, e), merging it with the ranges it overlaps or touches. With no
+ * room left the lowest range goes: its bytes count as missing again, which
+ * costs a needless retransmission, never a byte the receiver lacks.
+ * Returns the bytes newly SACKed.
+ */
+/*
+ * The count of ranges written so far lives in sb->pad, in the map value:
+ * read back from there it is a number the verifier does not know, so the
+ * paths through the merge do not multiply by its every value (a local
+ * counter made the ACK program too big to verify). The mask keeps the
+ * index inside the scratch arrays.
+ */
+#define TCP_SB_PUT(a_, b_) do {				\
+	__u32 k_ = *(volatile __u32 *)&sb->pad;	\
+	if (k_ <= TCP_SB_MAX) {				\
+		ns[k_] = (a_);				\
+		ne[k_] = (b_);				\
+		*(volatile __u32 *)&sb->pad = k_ + 1;	\
+	}						\
+} while (0)
+
+static __always_inline __u64 tcp_sb_add(struct tcp_sb *sb, __u64 s, __u64 e)
+{
+	__u64 ns[TCP_SB_MAX + 1] = {}, ne[TCP_SB_MAX + 1] = {}, before = sb->sacked, a, b;
+	__u32 i, k, drop;
+	int placed = 0;
+
+	sb->pad = 0;
+	for (i = 0; i < TCP_SB_MAX; i++) {
+		if (i >= sb->n)
+			break;
+		a = sb->start[i];
+		b = sb->end[i];
+		if (b < s) {
+			TCP_SB_PUT(a, b);
+		} else if (a > e) {
+			if (!placed) {
+				TCP_SB_PUT(s, e);
+				placed = 1;
+			}
+			TCP_SB_PUT(a, b);
+		} else {
+			if (a < s)
+				s = a;
+			if (b > e)
+				e = b;
+		}
+	}
+	if (!placed)
+		TCP_SB_PUT(s, e);
+	k = *(volatile __u32 *)&sb->pad;
+	if (k > TCP_SB_MAX + 1)
+		k = TCP_SB_MAX + 1;
+	drop = k > TCP_SB_MAX;
+	for (i = 0; i < TCP_SB_MAX; i++) {
+		if (i + drop >= k)
+			break;
+		sb->start[i] = ns[i + drop];
+		sb->end[i] = ne[i + drop];
+	}
+	sb->n = k - drop;
+	sb->pad = 0;
+	tcp_sb_sum(sb);
+#undef TCP_SB_PUT
+	return sb->sacked > before ? sb->sacked - before : 0;
+}
+
+/*
+ * One SACK block off the wire (32-bit sequence numbers) against the flow:
+ * una32 is snd_una on the wire, una and max its offsets. A block that
+ * starts below snd_una but ends above it is kept from snd_una.
+ */
+static __always_inline int tcp_sb_block(struct tcp_sb *sb, __u64 una, __u64 max, __u32 una32,
+					__u32 start32, __u32 end32, __u64 *newly)
+{
+	__s32 ds = (__s32)(start32 - una32), de = (__s32)(end32 - una32);
+
+	*newly = 0;
+	if (de <= ds)
+		return TCP_SB_EMPTY;
+	if (de <= 0)
+		return TCP_SB_BELOW;
+	if (una + (__u64)de > max)
+		return TCP_SB_ABOVE;
+	*newly = tcp_sb_add(sb, una + (ds < 0 ? 0 : (__u64)ds), una + (__u64)de);
+	return TCP_SB_OK;
+}
+
+/*
+ * A cumulative ACK to una: ranges at or below it go, one across it is cut.
+ * The count kept goes through sb->pad, as in tcp_sb_add.
+ */
+static __always_inline void tcp_sb_trim(struct tcp_sb *sb, __u64 una)
+{
+	volatile __u32 *kp = &sb->pad;
+	__u32 i, k;
+	__u64 a, b;
+
+	*kp = 0;
+	for (i = 0; i < TCP_SB_MAX; i++) {
+		if (i >= sb->n)
+			break;
+		a = sb->start[i];
+		b = sb->end[i];
+		if (b <= una)
+			continue;
+		k = *kp;
+		sb->start[k & (TCP_SB_MAX - 1)] = a < una ? una : a;
+		sb->end[k & (TCP_SB_MAX - 1)] = b;
+		*kp = k + 1;
+	}
+	k = *kp;
+	sb->n = k > TCP_SB_MAX ? TCP_SB_MAX : k;
+	*kp = 0;
+	tcp_sb_sum(sb);
+}
+
+/* The highest SACKed byte + 1, 0 with none. */
+static __always_inline __u64 tcp_sb_high(const struct tcp_sb *sb)
+{
+	__u32 n = sb->n;
+
+	if (!n || n > TCP_SB_MAX)
+		return 0;
+	return sb->end[(n - 1) & (TCP_SB_MAX - 1)];
+}
+
+/* The first byte at or after p that is not SACKed. */
+static __always_inline __u64 tcp_sb_next_hole(const struct tcp_sb *sb, __u64 p)
+{
+	__u32 i;
+
+	for (i = 0; i < TCP_SB_MAX; i++) {
+		if (i >= sb->n)
+			break;
+		if (p >= sb->start[i] && p < sb->end[i])
+			p = sb->end[i];
+	}
+	return p;
+}
+
+/* SACKed bytes in [a, b). */
+static __always_inline __u64 tcp_sb_sacked_in(const struct tcp_sb *sb, __u64 a, __u64 b)
+{
+	__u64 sum = 0, s, e;
+	__u32 i;
+
+	for (i = 0; i < TCP_SB_MAX; i++) {
+		if (i >= sb->n)
+			break;
+		s = sb->start[i] > a ? sb->start[i] : a;
+		e = sb->end[i] < b ? sb->end[i] : b;
+		if (e > s)
+			sum += e - s;
+	}
+	return sum;
+}
+
+/*
+ * RFC 6675 IsLost(seq), DupThresh 3: three discontiguous SACKed ranges
+ * above seq, or more than 2 * mss bytes SACKed above it.
+ */
+static __always_inline int tcp_sb_is_lost(const struct tcp_sb *sb, __u64 seq, __u32 mss)
+{
+	__u32 n = sb->n;
+
+	/* Sorted: three ranges above seq if the third from the top starts above it. */
+	if (n >= 3 && n <= TCP_SB_MAX && sb->start[(n - 3) & (TCP_SB_MAX - 1)] > seq)
+		return 1;
+	return tcp_sb_sacked_in(sb, seq + 1, (__u64)-1) > 2ULL * mss;
+}
+
+/*
+ * RFC 6675 SetPipe, in the form the generator keeps cheaply: what was sent
+ * (una to nxt), less what the receiver SACKed, less the holes marked lost
+ * and not sent again yet ([rxt, lost_end), the retransmit pointer's walk).
+ */
+static __always_inline __u64 tcp_sb_pipe(const struct tcp_sb *sb, __u64 una, __u64 nxt,
+					 __u64 rxt, __u64 lost_end)
+{
+	__u64 out = nxt > una ? nxt - una : 0, gone = sb->sacked, from = rxt > una ? rxt : una;
+
+	if (lost_end > nxt)
+		lost_end = nxt;
+	if (lost_end > from)
+		gone += lost_end - from - tcp_sb_sacked_in(sb, from, lost_end);
+	return out > gone ? out - gone : 0;
+}
+
+/* --cc: struct tcp_cc.algo */
+enum {
+	TCP_CC_NONE = 0,	/* no congestion window: fill the peer's window */
+	TCP_CC_RENO,		/* RFC 5681 */
+	TCP_CC_CUBIC,		/* RFC 9438 */
+};
+
+#define TCP_CC_IW_SEGS 10	/* RFC 6928's initial window */
+/* Far above any window a peer offers (2^30 at most, RFC 7323), and room below 2^32 to grow. */
+#define TCP_CC_CWND_MAX (1u << 30)
+/* RFC 9438: C = 0.4, beta = 0.7; cubic's time in units of 1/1024 s. */
+#define TCP_CUBIC_HZ_SHIFT 10
+
+struct tcp_cc {
+	__u32 cwnd;		/* bytes */
+	__u32 ssthresh;
+	__u32 acked;		/* congestion avoidance: bytes acknowledged towards the next MSS */
+	__u32 w_max;		/* cubic: the window before the last reduction */
+	__u32 w_est;		/* cubic: the Reno-friendly estimate */
+	__u32 k;		/* cubic: K, 1/1024 s */
+	__u16 mss;
+	__u8 algo;
+	__u8 pad;
+	__u32 pad2;
+	__u64 epoch_ns;		/* cubic: start of the congestion avoidance epoch, 0 none */
+};
+
+static __always_inline void tcp_cc_init(struct tcp_cc *cc, __u8 algo, __u16 mss)
+{
+	__builtin_memset(cc, 0, sizeof(*cc));
+	cc->algo = algo;
+	cc->mss = mss ? mss : 536;
+	cc->cwnd = TCP_CC_IW_SEGS * cc->mss;
+	cc->ssthresh = 0xffffffffu;
+}
+
+/*
+ * Cube root of x (below 2^63), rounded down, by Newton's iteration from
+ * above: each step lands at or above the root, so a fixed count of steps
+ * and one correction give it. (The bit-by-bit method branches on every
+ * bit of a result the verifier knows exactly: 2^21 paths.)
+ */
+#define TCP_CBRT_STEPS 48
+static __always_inline __u64 tcp_cbrt(__u64 x)
+{
+	__u64 y = 1ULL << 21, q;	/* above cbrt(2^63) */
+	int i;
+
+	if (!x)
+		return 0;
+	for (i = 0; i < TCP_CBRT_STEPS; i++) {
+		q = y * y;
+		y = (2 * y + x / (q ? q : 1)) / 3;
+		if (!y)
+			y = 1;
+	}
+	if (y * y * y > x)
+		y--;
+	return y;
+}
+
+/* RFC 9438 eq. 2, K = cbrt((W_max - cwnd_epoch) / C), in 1/1024 s. */
+static __always_inline __u32 tcp_cubic_k(__u32 w_max, __u32 cwnd, __u16 mss)
+{
+	/* The difference in 1/16 segments keeps K's precision and the cube below 2^64. */
+	__u64 d16;
+
+	if (w_max <= cwnd)
+		return 0;
+	d16 = ((__u64)(w_max - cwnd) << 4) / mss;
+	if (d16 > (1ULL << 26))
+		d16 = 1ULL << 26;
+	/* (d16 / 16) / 0.4 * 1024^3 = d16 * 5 * 2^25 */
+	return (__u32)tcp_cbrt(d16 * (5ULL << 25));
+}
+
+/* RFC 9438 eq. 1, W_cubic(t) = C (t - K)^3 + W_max, bytes; t in 1/1024 s. */
+static __always_inline __u32 tcp_cubic_w(__u32 w_max, __u32 k, __u64 t, __u16 mss)
+{
+	__u64 off = t > k ? t - k : k - t, delta;
+
+	if (off > (1ULL << 16))
+		off = 1ULL << 16;	/* 64 s: well past any window's growth */
+	/* 0.4 * (off / 1024)^3 segments = off^3 * 2 / (5 * 2^30) */
+	delta = ((off * off * off) >> 10) * mss * 2 / (5ULL << 20);
+	if (t >= k)
+		return delta > 0xffffffffULL - w_max ? 0xffffffffu : w_max + (__u32)delta;
+	return delta >= w_max ? mss : w_max - (__u32)delta;
+}
+
+/*
+ * K worked out ahead, for the w_max and cwnd it was worked out from. The
+ * BPF programs compute it before taking the flow's lock and pass it in:
+ * the cube root's loop, verified on every path through the locked code,
+ * made the ACK program too big to load. Userspace passes NULL.
+ */
+struct tcp_cubic_hint {
+	__u32 w_max, cwnd, k;
+};
+
+static __always_inline void tcp_cubic_hint(struct tcp_cubic_hint *h, const struct tcp_cc *cc)
+{
+	const volatile struct tcp_cc *v = cc;
+
+	h->w_max = v->w_max;
+	h->cwnd = v->cwnd;
+	h->k = tcp_cubic_k(h->w_max, h->cwnd, v->mss);
+}
+
+/*
+ * Congestion avoidance of cubic, for `acked` bytes newly acknowledged at
+ * now_ns. With a hint that does not match (another CPU changed the window
+ * meanwhile) the epoch waits for the next ACK.
+ */
+static __always_inline void tcp_cubic_ca(struct tcp_cc *cc, __u32 acked, __u64 now_ns,
+					 const struct tcp_cubic_hint *h)
+{
+	__u64 t, target, inc, cwnd = cc->cwnd;
+
+	if (!cc->epoch_ns) {
+		if (h && (h->w_max != cc->w_max || h->cwnd != cc->cwnd))
+			return;
+#ifdef __bpf__
+		if (!h)
+			return;
+		cc->k = h->k;
+#else
+		cc->k = h ? h->k : tcp_cubic_k(cc->w_max, cc->cwnd, cc->mss);
+#endif
+		cc->epoch_ns = now_ns ? now_ns : 1;
+		cc->w_est = cc->cwnd;
+		if (cc->w_max < cc->cwnd) {
+			cc->w_max = cc->cwnd;	/* no loss yet: the plateau is here */
+			cc->k = 0;
+		}
+	}
+	t = now_ns > cc->epoch_ns ? ((now_ns - cc->epoch_ns) << 7) / 125000000ULL : 0;
+	target = tcp_cubic_w(cc->w_max, cc->k, t, cc->mss);
+	if (target > cwnd + cwnd / 2)
+		target = cwnd + cwnd / 2;
+	if (acked > cc->cwnd)
+		acked = cc->cwnd;
+	/*
+	 * RFC 9438 4.3: W_est grows by alpha segments an RTT, alpha =
+	 * 3 (1 - beta) / (1 + beta) = 9/17 below W_max, 1 above.
+	 */
+	inc = (__u64)acked * cc->mss / cwnd;
+	cc->w_est += (__u32)(cc->w_est < cc->w_max ? inc * 9 / 17 : inc);
+	if (target < cc->w_est) {
+		cc->cwnd = cc->w_est;	/* the Reno-friendly region */
+	} else if (target > cwnd) {
+		inc = (target - cwnd) * acked / cwnd;
+		cc->cwnd += (__u32)inc;
+	}
+}
+
+/*
+ * New data acknowledged, outside a loss recovery (in one, cwnd does not
+ * grow); the caller calls it only while the flow uses its window (RFC 7661:
+ * a window nobody fills is not validated by its ACKs).
+ */
+static __always_inline void tcp_cc_on_ack(struct tcp_cc *cc, __u32 acked, __u64 now_ns,
+					  const struct tcp_cubic_hint *h)
+{
+	__u32 room;
+
+	if (cc->algo == TCP_CC_NONE || !acked || cc->cwnd >= TCP_CC_CWND_MAX)
+		return;
+	if (acked > TCP_CC_CWND_MAX)
+		acked = TCP_CC_CWND_MAX;
+	if (cc->cwnd < cc->ssthresh) {
+		/*
+		 * Slow start counts every byte acknowledged (RFC 5681 3.1 allows
+		 * at most one MSS an ACK; a GRO receiver acknowledges tens of
+		 * segments at once, so the limit would make it crawl, and
+		 * Linux counts them all too). What passes ssthresh goes on to
+		 * congestion avoidance.
+		 */
+		room = cc->ssthresh - cc->cwnd;
+		if (acked < room) {
+			cc->cwnd += acked;
+			if (cc->cwnd > TCP_CC_CWND_MAX)
+				cc->cwnd = TCP_CC_CWND_MAX;
+			return;
+		}
+		if (cc->ssthresh > TCP_CC_CWND_MAX) {
+			cc->cwnd = TCP_CC_CWND_MAX;
+			return;
+		}
+		cc->cwnd = cc->ssthresh;
+		acked -= room;
+		if (!acked)
+			return;
+	}
+	if (cc->algo == TCP_CC_CUBIC) {
+		tcp_cubic_ca(cc, acked, now_ns, h);
+		if (cc->cwnd > TCP_CC_CWND_MAX)
+			cc->cwnd = TCP_CC_CWND_MAX;
+		return;
+	}
+	/* RFC 5681 3.1, byte counting: one MSS for each cwnd of bytes acknowledged. */
+	cc->acked += acked;
+	if (cc->acked >= cc->cwnd) {
+		cc->acked -= cc->cwnd;
+		cc->cwnd += cc->mss;
+		if (cc->acked >= cc->cwnd)
+			cc->acked = 0;
+	}
+}
+
+/*
+ * A loss found by duplicate ACKs or SACK (fast recovery begins); flight is
+ * the data outstanding (RFC 5681's FlightSize). cwnd = ssthresh: with the
+ * pipe estimate of RFC 6675 no inflation is needed.
+ */
+static __always_inline void tcp_cc_on_loss(struct tcp_cc *cc, __u64 flight)
+{
+	__u64 two = 2ULL * cc->mss, th;
+	__u32 w;
+
+	if (cc->algo == TCP_CC_NONE)
+		return;
+	if (cc->algo == TCP_CC_CUBIC) {
+		/*
+		 * RFC 9438 4.6 and 4.7 (fast convergence), from the flight size
+		 * if below cwnd (4.6 allows it): a window the receiver limited
+		 * says nothing of the path.
+		 */
+		w = flight < cc->cwnd ? (__u32)flight : cc->cwnd;
+		if (w < cc->w_max)
+			cc->w_max = (__u32)((__u64)w * 17 / 20);
+		else
+			cc->w_max = w;
+		th = (__u64)w * 7 / 10;
+		cc->epoch_ns = 0;
+	} else {
+		/* RFC 5681 eq. 4 */
+		th = flight / 2;
+	}
+	if (th < two)
+		th = two;
+	if (th > 0xffffffffULL)
+		th = 0xffffffffULL;
+	cc->ssthresh = (__u32)th;
+	cc->cwnd = cc->ssthresh;
+	cc->acked = 0;
+}
+
+/* A retransmission timeout: as a loss, then one segment (RFC 5681 3.1's loss window). */
+static __always_inline void tcp_cc_on_rto(struct tcp_cc *cc, __u64 flight)
+{
+	if (cc->algo == TCP_CC_NONE)
+		return;
+	tcp_cc_on_loss(cc, flight);
+	cc->cwnd = cc->mss;
+}
+
+#endif

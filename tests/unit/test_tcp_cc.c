@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf/tcp_cc.h as plain C: the SACK scoreboard (merges, trims, the hole
+ * walk, RFC 6675's IsLost and pipe, malformed and out-of-window blocks) and
+ * the congestion window (RFC 5681 slow start, congestion avoidance and loss;
+ * RFC 9438's K and W_cubic(t) at chosen times, fast convergence), against
+ * worked examples computed by hand here.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+#include "tcp_cc.h"
+
+#define MSS 1000u
+#define NS 1000000000ULL
+
+static struct tcp_sb sb_of(const uint64_t (*r)[2], unsigned int n)
+{
+	struct tcp_sb sb;
+	unsigned int i;
+
+	memset(&sb, 0, sizeof(sb));
+	for (i = 0; i < n; i++) {
+		sb.start[i] = r[i][0];
+		sb.end[i] = r[i][1];
+	}
+	sb.n = n;
+	tcp_sb_sum(&sb);
+	return sb;
+}
+
+static void assert_sb(const struct tcp_sb *sb, const uint64_t (*r)[2], unsigned int n)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	assert_int_equal(sb->n, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(sb->start[i], r[i][0]);
+		assert_int_equal(sb->end[i], r[i][1]);
+		sum += r[i][1] - r[i][0];
+	}
+	assert_int_equal(sb->sacked, sum);
+	assert_int_equal(sb->pad, 0);
+}
+
+static void test_sb_add_merge(void **state)
+{
+	struct tcp_sb sb = sb_of(NULL, 0);
+
+	(void)state;
+	assert_int_equal(tcp_sb_add(&sb, 5000, 6000), 1000);
+	assert_int_equal(tcp_sb_add(&sb, 8000, 9000), 1000);
+	assert_int_equal(tcp_sb_add(&sb, 2000, 3000), 1000);
+	assert_sb(&sb, (const uint64_t[][2]){ { 2000, 3000 }, { 5000, 6000 }, { 8000, 9000 } }, 3);
+	/* Touching ranges join; one already held adds nothing. */
+	assert_int_equal(tcp_sb_add(&sb, 6000, 7000), 1000);
+	assert_int_equal(tcp_sb_add(&sb, 5000, 6000), 0);
+	assert_sb(&sb, (const uint64_t[][2]){ { 2000, 3000 }, { 5000, 7000 }, { 8000, 9000 } }, 3);
+	/* One block bridging all of them. */
+	assert_int_equal(tcp_sb_add(&sb, 2500, 8500), 3000);
+	assert_sb(&sb, (const uint64_t[][2]){ { 2000, 9000 } }, 1);
+}
+
+static void test_sb_add_full(void **state)
+{
+	struct tcp_sb sb = sb_of(NULL, 0);
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < TCP_SB_MAX; i++)
+		tcp_sb_add(&sb, 10000 + i * 2000, 11000 + i * 2000);
+	assert_int_equal(sb.n, TCP_SB_MAX);
+	/* A ninth range: the lowest goes. */
+	assert_int_equal(tcp_sb_add(&sb, 30000, 31000), 0);
+	assert_int_equal(sb.n, TCP_SB_MAX);
+	assert_int_equal(sb.start[0], 12000);
+	assert_int_equal(sb.end[TCP_SB_MAX - 1], 31000);
+	assert_int_equal(sb.sacked, TCP_SB_MAX * 1000);
+}
+
+static void test_sb_trim(void **state)
+{
+	static const uint64_t r[][2] = { { 2000, 3000 }, { 5000, 7000 }, { 8000, 9000 } };
+	struct tcp_sb sb = sb_of(r, 3);
+
+	(void)state;
+	tcp_sb_trim(&sb, 1000);
+	assert_sb(&sb, r, 3);
+	tcp_sb_trim(&sb, 6000);
+	assert_sb(&sb, (const uint64_t[][2]){ { 6000, 7000 }, { 8000, 9000 } }, 2);
+	tcp_sb_trim(&sb, 9000);
+	assert_sb(&sb, NULL, 0);
+	assert_int_equal(tcp_sb_high(&sb), 0);
+}
+
+static void test_sb_block(void **state)
+{
+	struct tcp_sb sb = sb_of(NULL, 0);
+	uint32_t una32 = 0xfffffc00u;	/* the wire wraps inside the window */
+	__u64 una = 100000, max = 110000, n;
+
+	(void)state;
+	assert_int_equal(tcp_sb_block(&sb, una, max, una32, una32 + 2000, una32 + 3000, &n), 0);
+	assert_int_equal(n, 1000);
+	assert_sb(&sb, (const uint64_t[][2]){ { 102000, 103000 } }, 1);
+	/* Rejected, the scoreboard untouched. */
+	assert_int_equal(tcp_sb_block(&sb, una, max, una32, una32 + 3000, una32 + 3000, &n),
+			 TCP_SB_EMPTY);
+	assert_int_equal(tcp_sb_block(&sb, una, max, una32, una32 + 4000, una32 + 3000, &n),
+			 TCP_SB_EMPTY);
+	assert_int_equal(tcp_sb_block(&sb, una, max, una32, una32 - 2000, una32, &n),
+			 TCP_SB_BELOW);
+	assert_int_equal(tcp_sb_block(&sb, una, max, una32, una32 + 9000, una32 + 10001, &n),
+			 TCP_SB_ABOVE);
+	assert_int_equal(n, 0);
+	assert_sb(&sb, (const uint64_t[][2]){ { 102000, 103000 } }, 1);
+	/* Across snd_una: kept from snd_una on; up to snd_max exactly is fine. */
+	assert_int_equal(tcp_sb_block(&sb, una, max, una32, una32 - 500, una32 + 500, &n), 0);
+	assert_int_equal(tcp_sb_block(&sb, una, max, una32, una32 + 9000, una32 + 10000, &n), 0);
+	assert_sb(&sb, (const uint64_t[][2]){ { 100000, 100500 }, { 102000, 103000 },
+					   { 109000, 110000 } }, 3);
+}
+
+/* RFC 6675's example shape: segments 1..10 of 1000 bytes, 2 and 5 lost. */
+static void test_sb_holes_islost_pipe(void **state)
+{
+	static const uint64_t r[][2] = { { 2000, 4000 }, { 5000, 10000 } };
+	struct tcp_sb sb = sb_of(r, 2);
+
+	(void)state;
+	assert_int_equal(tcp_sb_high(&sb), 10000);
+	/* The walk: 1000 (una's segment), then 4000, then past the top. */
+	assert_int_equal(tcp_sb_next_hole(&sb, 1000), 1000);
+	assert_int_equal(tcp_sb_next_hole(&sb, 2000), 4000);
+	assert_int_equal(tcp_sb_next_hole(&sb, 5000), 10000);
+	assert_int_equal(tcp_sb_sacked_in(&sb, 3000, 6000), 2000);
+	/* IsLost: more than 2 MSS SACKed above. */
+	assert_true(tcp_sb_is_lost(&sb, 1000, MSS));
+	assert_true(tcp_sb_is_lost(&sb, 4000, MSS));
+	assert_false(tcp_sb_is_lost(&sb, 7999, MSS));
+	assert_false(tcp_sb_is_lost(&sb, 8000, MSS));
+	/* Three discontiguous ranges above, one byte each. */
+	{
+		static const uint64_t t[][2] = { { 3000, 3001 }, { 5000, 5001 }, { 7000, 7001 } };
+		struct tcp_sb s3 = sb_of(t, 3);
+
+		assert_true(tcp_sb_is_lost(&s3, 2000, MSS));
+		assert_false(tcp_sb_is_lost(&s3, 3000, MSS));
+	}
+	/*
+	 * Pipe: 10000 sent from una 1000 = 9000 out, 7000 SACKed: 2000; with
+	 * both holes lost and not resent, 0; the first one resent, 1000.
+	 */
+	assert_int_equal(tcp_sb_pipe(&sb, 1000, 10000, 0, 0), 2000);
+	assert_int_equal(tcp_sb_pipe(&sb, 1000, 10000, 1000, 10000), 0);
+	assert_int_equal(tcp_sb_pipe(&sb, 1000, 10000, 2000, 10000), 1000);
+	assert_int_equal(tcp_sb_pipe(&sb, 1000, 10000, 5000, 10000), 2000);
+}
+
+static void test_cbrt(void **state)
+{
+	uint64_t x, r;
+
+	(void)state;
+	for (x = 0; x < 100000; x++) {
+		r = tcp_cbrt(x);
+		assert_true(r * r * r <= x && (r + 1) * (r + 1) * (r + 1) > x);
+	}
+	for (r = 1; r < 2000000; r += 997) {
+		assert_int_equal(tcp_cbrt(r * r * r), r);
+		assert_int_equal(tcp_cbrt(r * r * r - 1), r - 1);
+	}
+	assert_int_equal(tcp_cbrt((1ULL << 63) - 1), 2097151);
+}
+
+/* RFC 5681 3.1: an RTT of ACKs for cwnd bytes doubles cwnd in slow start. */
+static void test_reno_slow_start(void **state)
+{
+	struct tcp_cc cc;
+	unsigned int i;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_RENO, MSS);
+	assert_int_equal(cc.cwnd, 10 * MSS);
+	assert_int_equal(cc.ssthresh, UINT32_MAX);
+	for (i = 0; i < 5; i++)		/* delayed ACKs: 2 segments each */
+		tcp_cc_on_ack(&cc, 2 * MSS, 0, NULL);
+	assert_int_equal(cc.cwnd, 20 * MSS);
+	/* ssthresh reached mid-ACK: the rest counts towards congestion avoidance. */
+	cc.ssthresh = 21 * MSS;
+	tcp_cc_on_ack(&cc, 3 * MSS, 0, NULL);
+	assert_int_equal(cc.cwnd, 21 * MSS);
+	assert_int_equal(cc.acked, 2 * MSS);
+}
+
+/* RFC 5681 3.1, byte counting: one MSS for each cwnd of bytes acknowledged. */
+static void test_reno_avoidance(void **state)
+{
+	struct tcp_cc cc;
+	unsigned int i;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_RENO, MSS);
+	cc.cwnd = cc.ssthresh = 10 * MSS;
+	for (i = 0; i < 9; i++)
+		tcp_cc_on_ack(&cc, MSS, 0, NULL);
+	assert_int_equal(cc.cwnd, 10 * MSS);
+	tcp_cc_on_ack(&cc, MSS, 0, NULL);
+	assert_int_equal(cc.cwnd, 11 * MSS);
+	assert_int_equal(cc.acked, 0);
+	/* The next MSS takes 11 MSS of ACKs. */
+	for (i = 0; i < 10; i++)
+		tcp_cc_on_ack(&cc, MSS, 0, NULL);
+	assert_int_equal(cc.cwnd, 11 * MSS);
+	tcp_cc_on_ack(&cc, MSS, 0, NULL);
+	assert_int_equal(cc.cwnd, 12 * MSS);
+}
+
+/* RFC 5681 eq. 4 and the loss window. */
+static void test_reno_loss(void **state)
+{
+	struct tcp_cc cc;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_RENO, MSS);
+	cc.cwnd = 40 * MSS;
+	tcp_cc_on_loss(&cc, 30 * MSS);		/* FlightSize / 2 */
+	assert_int_equal(cc.ssthresh, 15 * MSS);
+	assert_int_equal(cc.cwnd, 15 * MSS);
+	tcp_cc_on_loss(&cc, 3 * MSS);		/* never below 2 MSS */
+	assert_int_equal(cc.ssthresh, 2 * MSS);
+	cc.cwnd = 40 * MSS;
+	tcp_cc_on_rto(&cc, 20 * MSS);
+	assert_int_equal(cc.ssthresh, 10 * MSS);
+	assert_int_equal(cc.cwnd, MSS);
+}
+
+/* cwnd stops at TCP_CC_CWND_MAX: no wrap past 2^32 on a long clean run. */
+static void test_cwnd_cap(void **state)
+{
+	struct tcp_cc cc;
+	unsigned int i;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_RENO, MSS);
+	for (i = 0; i < 100; i++)
+		tcp_cc_on_ack(&cc, 0x7fffffffu, 0, NULL);
+	assert_int_equal(cc.cwnd, TCP_CC_CWND_MAX);
+	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
+	cc.ssthresh = TCP_CC_CWND_MAX - MSS;
+	for (i = 0; i < 100; i++)
+		tcp_cc_on_ack(&cc, 0x7fffffffu, (uint64_t)i * NS, NULL);
+	assert_true(cc.cwnd <= TCP_CC_CWND_MAX && cc.cwnd >= TCP_CC_CWND_MAX - MSS);
+	/* cubic backs off from the flight when the receiver kept it below cwnd. */
+	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
+	cc.cwnd = 1000 * MSS;
+	tcp_cc_on_loss(&cc, 100 * MSS);
+	assert_int_equal(cc.w_max, 100 * MSS);
+	assert_int_equal(cc.cwnd, 70 * MSS);
+}
+
+static void test_none(void **state)
+{
+	struct tcp_cc cc, before;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_NONE, MSS);
+	before = cc;
+	tcp_cc_on_ack(&cc, 5 * MSS, 1, NULL);
+	tcp_cc_on_loss(&cc, 50 * MSS);
+	tcp_cc_on_rto(&cc, 50 * MSS);
+	assert_memory_equal(&cc, &before, sizeof(cc));
+}
+
+/*
+ * RFC 9438: W_max 100 segments, cwnd after the loss 70: K = cbrt(30 / 0.4)
+ * = cbrt(75) = 4.2172 s = 4318.4 / 1024 s; W(0) = 70, W(K) = 100,
+ * W(K + 1 s) = 100 + 0.4 = 100.4 segments, W(K + 5 s) = 100 + 0.4 * 125 = 150.
+ */
+static void test_cubic_k_w(void **state)
+{
+	uint32_t k;
+
+	(void)state;
+	k = tcp_cubic_k(100 * MSS, 70 * MSS, MSS);
+	assert_int_equal(k, 4318);
+	assert_true(fabs(k / 1024.0 - cbrt(75.0)) < 0.002);
+	assert_int_equal(tcp_cubic_k(100 * MSS, 100 * MSS, MSS), 0);
+	assert_int_equal(tcp_cubic_k(100 * MSS, 120 * MSS, MSS), 0);
+	/* W(0) within 0.1% of 70 segments (K rounded down to 1/1024 s). */
+	assert_true(fabs(tcp_cubic_w(100 * MSS, k, 0, MSS) - 70.0 * MSS) < 70);
+	assert_int_equal(tcp_cubic_w(100 * MSS, k, k, MSS), 100 * MSS);
+	assert_int_equal(tcp_cubic_w(100 * MSS, k, k + 1024, MSS), 100400);
+	assert_int_equal(tcp_cubic_w(100 * MSS, k, k + 5 * 1024, MSS), 150 * MSS);
+	assert_int_equal(tcp_cubic_w(100 * MSS, k, k - 1024, MSS), 99600);
+}
+
+/* RFC 9438 4.6, 4.7: beta 0.7, fast convergence, and growth along W_cubic. */
+static void test_cubic_loss_and_growth(void **state)
+{
+	struct tcp_cc cc;
+	uint64_t t0 = 1000 * NS;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
+	cc.cwnd = 100 * MSS;
+	tcp_cc_on_loss(&cc, 100 * MSS);
+	assert_int_equal(cc.w_max, 100 * MSS);
+	assert_int_equal(cc.ssthresh, 70 * MSS);
+	assert_int_equal(cc.cwnd, 70 * MSS);
+	assert_int_equal(cc.epoch_ns, 0);
+	/* A loss below the last W_max: fast convergence, W_max = cwnd * (1 + beta) / 2. */
+	tcp_cc_on_loss(&cc, 70 * MSS);
+	assert_int_equal(cc.w_max, 59500);
+	assert_int_equal(cc.cwnd, 49 * MSS);
+
+	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
+	cc.cwnd = 100 * MSS;
+	tcp_cc_on_loss(&cc, 100 * MSS);
+	/* The epoch starts at the first ACK in congestion avoidance: K from 70 to 100. */
+	tcp_cc_on_ack(&cc, MSS, t0, NULL);
+	assert_int_equal(cc.epoch_ns, t0);
+	assert_int_equal(cc.k, 4318);
+	/* Just after the epoch, cubic and Reno-friendly both near 70: a little growth. */
+	assert_true(cc.cwnd >= 70 * MSS && cc.cwnd < 71 * MSS);
+	/* At t = K the target is W_max: ACKs of a window bring cwnd there. */
+	{
+		unsigned int i;
+
+		for (i = 0; i < 400; i++)
+			tcp_cc_on_ack(&cc, MSS, t0 + 4318ULL * NS / 1024, NULL);
+		assert_true(cc.cwnd > 99 * MSS && cc.cwnd <= 100 * MSS);
+	}
+	/* RTO: one segment, W_max from the window before. */
+	tcp_cc_on_rto(&cc, cc.cwnd);
+	assert_int_equal(cc.cwnd, MSS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sb_add_merge),
+		cmocka_unit_test(test_sb_add_full),
+		cmocka_unit_test(test_sb_trim),
+		cmocka_unit_test(test_sb_block),
+		cmocka_unit_test(test_sb_holes_islost_pipe),
+		cmocka_unit_test(test_cbrt),
+		cmocka_unit_test(test_reno_slow_start),
+		cmocka_unit_test(test_reno_avoidance),
+		cmocka_unit_test(test_reno_loss),
+		cmocka_unit_test(test_cwnd_cap),
+		cmocka_unit_test(test_none),
+		cmocka_unit_test(test_cubic_k_w),
+		cmocka_unit_test(test_cubic_loss_and_growth),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
