@@ -74,7 +74,9 @@ for sig in INT TERM; do
 	stop_with "$BG_PID" "$sig"
 	check_eq "udp SIG$sig: exit status 0" 0 "$STOP_RC"
 	check_eq "udp SIG$sig: summary printed" summary "$(summary_type "$TMP/udp-$sig.json")"
-	check_true "udp SIG$sig: stopped within 500 ms (took $STOP_MS ms)" test "$STOP_MS" -lt 500
+	# How fast is timed in test_stop.sh, which runs alone: beside the
+	# other scripts a stop took 628 ms once. Here: it did stop, by itself.
+	check_true "udp SIG$sig: stopped by itself (took $STOP_MS ms)" test "$STOP_MS" -lt 3000
 	check_true "udp SIG$sig: sent frames before it" test "$(json_field "$TMP/udp-$sig.json" sent)" -gt 0
 
 	start_sink "sink-$sig"
@@ -84,7 +86,7 @@ for sig in INT TERM; do
 	check_eq "sink SIG$sig: exit status 0" 0 "$STOP_RC"
 	check_eq "sink SIG$sig: summary printed" summary "$(summary_type "$TMP/sink-$sig.json")"
 	check_eq "sink SIG$sig: summary counts what arrived" 1000 "$(json_field "$TMP/sink-$sig.json" received)"
-	check_true "sink SIG$sig: stopped within 500 ms (took $STOP_MS ms)" test "$STOP_MS" -lt 500
+	check_true "sink SIG$sig: stopped by itself (took $STOP_MS ms)" test "$STOP_MS" -lt 3000
 	check_true "sink SIG$sig: its program is detached" no_xdp_on_recv
 done
 

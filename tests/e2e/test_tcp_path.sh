@@ -9,11 +9,8 @@
 # segments of them, then end of stream; the flow closes cleanly; the router
 # dropped something. And the retransmissions must be bounded by what was
 # lost: retransmitted <= 1.5 x dropped + RETX_SLACK (issue 16's target).
-# That bound is for a sender with SACK and a congestion window, which
-# arrive with `trafficgen tcp --cc`: without SACK a loss sends whole
-# windows again (about 25 segments per loss here), so before --cc exists
-# the bound is reported as a skip, not judged. Once --cc has landed the
-# have_cc guard below is to be removed, so that the bound always counts.
+# That bound is what SACK recovery buys: without it a loss sent whole
+# windows again (about 25 segments per loss here), and the check fails.
 #
 # tbf router: a 1 Gbit/s bottleneck with a small queue. Acked = read, a
 # clean close, goodput reported, and no more than the bottleneck's rate
@@ -69,13 +66,10 @@ run_lossy() {
 		$(( COUNT * $(json_field "$out" mss) )) "$(json_field "$out" acked_bytes)"
 	check_true "$name: the router dropped segments ($DROPPED)" test "$DROPPED" -gt 0
 	retx=$(json_field "$out" retransmitted)
-	# Guarded until --cc lands (see the top); then the guard goes.
-	if have_cc; then
-		check_true "$name: retransmitted $retx <= 1.5 x $DROPPED dropped + $RETX_SLACK" \
-			test $(( 2 * retx )) -le $(( 3 * DROPPED + 2 * RETX_SLACK ))
-	else
-		ok "$name: retransmitted $retx <= 1.5 x $DROPPED dropped + $RETX_SLACK # SKIP needs trafficgen tcp --cc (SACK)"
-	fi
+	check_true "$name: retransmitted $retx <= 1.5 x $DROPPED dropped + $RETX_SLACK" \
+		test $(( 2 * retx )) -le $(( 3 * DROPPED + 2 * RETX_SLACK ))
+	check_true "$name: the receiver's SACK blocks were used" \
+		test "$(json_field "$out" sacked_bytes)" -gt 0
 }
 
 path_setup lossy || { not_ok "set up the lossy path"; finish; exit 1; }
