@@ -129,6 +129,22 @@ check_eq "sigint: bytes read = acked_bytes" "$(json_field "$TMP/sigint.json" ack
 	"$(rx_total sigint)"
 check_eq "sigint: both flows closed cleanly" 2 "$(json_field "$TMP/sigint.json" closed_clean)"
 
+# Ctrl-C during the set-up (programs loading, handshakes): it once exited 0
+# with no output at all, and a loaded machine made the run above hit that.
+start_rx early 2
+ip netns exec "$NSG" "$TG" tcp -i "$VG" -f 2 -I 0 --json "$R4" >"$TMP/early.json" 2>&1 &
+tg_pid=$!
+sleep 0.05
+kill -INT "$tg_pid"
+wait_exit "$tg_pid" 10
+check_eq "early sigint: exit status" 0 $?
+wait_exit "$RX_PID" 10
+check_eq "early sigint: start and summary printed" "start summary" \
+	"$(grep -o '^{"type":"[a-z]*"' "$TMP/early.json" | cut -d'"' -f4 | paste -sd' ')"
+check_eq "early sigint: bytes read = acked_bytes" "$(json_field "$TMP/early.json" acked_bytes)" \
+	"$(rx_total early)"
+check_eq "early sigint: both flows closed cleanly" 2 "$(json_field "$TMP/early.json" closed_clean)"
+
 # A peer that does not close after our FIN: reset within the bound.
 start_rx noclose 1 -k 5
 in_g "$TG" tcp -i "$VG" -n 1000 -I 0 --json "$R4" >"$TMP/noclose.json" 2>"$TMP/noclose.err"
