@@ -113,37 +113,31 @@ wait_exit "$during_rx" 10
 check_eq "other traffic: the generator's receiver saw end of stream" 1 "$(rx_eof during)"
 check_eq "other traffic: its flow closed cleanly" 1 "$(json_field "$TMP/during.json" closed_clean)"
 
-# Ctrl-C: sending stops, the flows are still closed, the summary printed.
-start_rx sigint 2
-ip netns exec "$NSG" "$TG" tcp -i "$VG" -f 2 -I 0 --json "$R4" >"$TMP/sigint.json" 2>&1 &
-tg_pid=$!
-sleep 1
-kill -INT "$tg_pid"
-wait_exit "$tg_pid" 10
-rc=$?
-check_eq "sigint: exit status" 0 "$rc"
-[ "$rc" = 0 ] || sed 's/^/# /' "$TMP/sigint.json" "$TMP/sigint.rx" "$TMP/sigint.rxerr"
-wait_exit "$RX_PID" 10
-check_eq "sigint: the receiver saw end of stream on both flows" 2 "$(rx_eof sigint)"
-check_eq "sigint: bytes read = acked_bytes" "$(json_field "$TMP/sigint.json" acked_bytes)" \
-	"$(rx_total sigint)"
-check_eq "sigint: both flows closed cleanly" 2 "$(json_field "$TMP/sigint.json" closed_clean)"
-
-# Ctrl-C during the set-up (programs loading, handshakes): it once exited 0
-# with no output at all, and a loaded machine made the run above hit that.
-start_rx early 2
-ip netns exec "$NSG" "$TG" tcp -i "$VG" -f 2 -I 0 --json "$R4" >"$TMP/early.json" 2>&1 &
-tg_pid=$!
-sleep 0.05
-kill -INT "$tg_pid"
-wait_exit "$tg_pid" 10
-check_eq "early sigint: exit status" 0 $?
-wait_exit "$RX_PID" 10
-check_eq "early sigint: start and summary printed" "start summary" \
-	"$(grep -o '^{"type":"[a-z]*"' "$TMP/early.json" | cut -d'"' -f4 | paste -sd' ')"
-check_eq "early sigint: bytes read = acked_bytes" "$(json_field "$TMP/early.json" acked_bytes)" \
-	"$(rx_total early)"
-check_eq "early sigint: both flows closed cleanly" 2 "$(json_field "$TMP/early.json" closed_clean)"
+# sigint_run NAME DELAY: two flows, Ctrl-C after DELAY seconds: sending
+# stops, the flows are still closed, the start and summary lines printed.
+sigint_run() {
+	local name=$1 out=$TMP/$1.json rc
+	start_rx "$name" 2
+	ip netns exec "$NSG" "$TG" tcp -i "$VG" -f 2 -I 0 --json "$R4" >"$out" 2>&1 &
+	tg_pid=$!
+	sleep "$2"
+	kill -INT "$tg_pid"
+	wait_exit "$tg_pid" 10
+	rc=$?
+	check_eq "$name: exit status" 0 "$rc"
+	[ "$rc" = 0 ] || sed 's/^/# /' "$out" "$TMP/$name.rx" "$TMP/$name.rxerr"
+	wait_exit "$RX_PID" 10
+	check_eq "$name: the receiver saw end of stream on both flows" 2 "$(rx_eof "$name")"
+	check_eq "$name: start and summary printed" "start summary" \
+		"$(grep -o '^{"type":"[a-z]*"' "$out" | cut -d'"' -f4 | paste -sd' ')"
+	check_eq "$name: bytes read = acked_bytes" "$(json_field "$out" acked_bytes)" \
+		"$(rx_total "$name")"
+	check_eq "$name: both flows closed cleanly" 2 "$(json_field "$out" closed_clean)"
+}
+sigint_run sigint 1
+# During the set-up (programs loading, handshakes): it once exited 0 with
+# no output at all, and a loaded machine made the run above hit that.
+sigint_run early-sigint 0.05
 
 # A peer that does not close after our FIN: reset within the bound.
 start_rx noclose 1 -k 5
