@@ -39,13 +39,13 @@ check_frames "v6 sizes 66-3412, 2 threads" "$TMP/range6.pcap" 2000
 check_eq "v6 sizes 66-3412: 2000 distinct sizes" 2000 "$(count_unique "$TMP/range6.pcap" frame.len)"
 check_no_bad "v6 sizes" "$TMP/range6.pcap"
 
-# The classic IMIX, 24000 frames: 7:4:1 exactly in sequence.
+# The classic IMIX, 12000 frames: 7:4:1 exactly in sequence.
 ce0=$(udp_csum_errors 4)
-capture imix 24000 --rate 200k --imix -a "$R4" -A "$G4"
-check_frames "imix" "$TMP/imix.pcap" 24000
-check_eq "imix: 14000 frames of 64 bytes on the wire" 14000 "$(count_len "$TMP/imix.pcap" 60)"
-check_eq "imix: 8000 frames of 594" 8000 "$(count_len "$TMP/imix.pcap" 590)"
-check_eq "imix: 2000 frames of 1518" 2000 "$(count_len "$TMP/imix.pcap" 1514)"
+capture imix 12000 --rate 200k --imix -a "$R4" -A "$G4"
+check_frames "imix" "$TMP/imix.pcap" 12000
+check_eq "imix: 7000 frames of 64 bytes on the wire" 7000 "$(count_len "$TMP/imix.pcap" 60)"
+check_eq "imix: 4000 frames of 594" 4000 "$(count_len "$TMP/imix.pcap" 590)"
+check_eq "imix: 1000 frames of 1518" 1000 "$(count_len "$TMP/imix.pcap" 1514)"
 check_no_bad "imix" "$TMP/imix.pcap"
 check_eq "imix: no UDP checksum errors at the receiver" 0 $(( $(udp_csum_errors 4) - ce0 ))
 check_eq "imix: pkt_size_mean in the start line" 361.833333 \
@@ -55,7 +55,7 @@ check_eq "imix: pkt_size_mean in the start line" 361.833333 \
 # (a fraction, e.g. 1/12) within 8 standard deviations of the binomial,
 # sqrt(N P (1 - P)), of N P. Independent picks would stay within 6 (a miss
 # once in 500 million); runs here scatter up to 1.7 times wider, hence 8.
-# At 100k frames that is within 1.3% of 7/12 and 1/3 and within 0.7% of
+# At 40k frames that is within 2% of 7/12 and 1/3 and within 1.1% of
 # 1/12 (absolute), far finer than a wrong pick (one wheel entry more or
 # less moves a share by 1/12).
 share() {
@@ -66,12 +66,12 @@ share() {
 	in_range "$1" "$2" "$lo" "$hi"
 }
 
-# At random, 100k frames: each size near its share (7/12, 4/12, 1/12).
-capture imixr 100000 --rate 500k --random --imix 64:7,594:4,1518:1 -a "$R4" -A "$G4" -t 2
-check_frames "random imix" "$TMP/imixr.pcap" 100000
-share "random imix: 64-byte share near 7/12" "$(count_len "$TMP/imixr.pcap" 60)" 100000 7/12
-share "random imix: 594-byte share near 4/12" "$(count_len "$TMP/imixr.pcap" 590)" 100000 4/12
-share "random imix: 1518-byte share near 1/12" "$(count_len "$TMP/imixr.pcap" 1514)" 100000 1/12
+# At random, 40k frames: each size near its share (7/12, 4/12, 1/12).
+capture imixr 40000 --rate 500k --random --imix 64:7,594:4,1518:1 -a "$R4" -A "$G4" -t 2
+check_frames "random imix" "$TMP/imixr.pcap" 40000
+share "random imix: 64-byte share near 7/12" "$(count_len "$TMP/imixr.pcap" 60)" 40000 7/12
+share "random imix: 594-byte share near 4/12" "$(count_len "$TMP/imixr.pcap" 590)" 40000 4/12
+share "random imix: 1518-byte share near 1/12" "$(count_len "$TMP/imixr.pcap" 1514)" 40000 1/12
 check_no_bad "random imix" "$TMP/imixr.pcap"
 
 # IPv6 with the classic mix: 64 is raised to IPv6's smallest, 66.
