@@ -6,6 +6,7 @@
 #include "sink_parse.h"
 #include "sink/acct.h"
 #include "sink/hist.h"
+#include "sink/totals.h"
 #include "stamp.h"
 
 int tg_sink_acct_init(struct tg_sink_acct *a, const struct sink_cfg *cfg)
@@ -131,33 +132,17 @@ static unsigned int merge_streams(const struct tg_sink_acct *a, unsigned int n,
 int tg_sink_acct_totals(const struct tg_sink_acct *a, unsigned int n, struct tg_sink_totals *t)
 {
 	struct tg_sink_acct_stream *m = n > 1 ? calloc(SINK_MAX_STREAMS, sizeof(*m)) : NULL;
-	uint64_t buckets[LATHIST_BUCKETS] = { 0 }, min = UINT64_MAX, max = 0, sum = 0;
+	struct tg_sink_lat_sum lat;
 	unsigned int i, k, nm;
 	int ret = 0;
 
 	memset(t->packets, 0, sizeof(t->packets));
 	memset(t->bytes, 0, sizeof(t->bytes));
 	t->truncated = t->ignored = t->stamped = t->stream_overflow = t->clock_skew = 0;
+	tg_sink_lat_sum_init(&lat);
 	for (i = 0; i < n; i++) {
-		const struct sink_pcpu *c = &a[i].c;
-		const struct sink_lat *l = &a[i].lat;
-
-		for (k = 0; k < SINK_NACTIONS; k++) {
-			t->packets[k] += c->packets[k];
-			t->bytes[k] += c->bytes[k];
-		}
-		t->truncated += c->truncated;
-		t->ignored += c->ignored;
-		t->stamped += c->stamped;
-		t->stream_overflow += c->stream_overflow;
-		t->clock_skew += c->clock_skew;
-		if (l->count) {
-			min = l->min < min ? l->min : min;
-			max = l->max > max ? l->max : max;
-		}
-		sum += l->sum;
-		for (k = 0; k < LATHIST_BUCKETS; k++)
-			buckets[k] += l->buckets[k];
+		tg_sink_totals_add_counters(t, &a[i].c);
+		tg_sink_lat_sum_add(&lat, &a[i].lat);
 	}
 	/* One accounting is its own merge; so, without memory, is each table. */
 	if (n > 1 && !m)
@@ -169,15 +154,10 @@ int tg_sink_acct_totals(const struct tg_sink_acct *a, unsigned int n, struct tg_
 		const struct tg_sink_acct_stream *s = m ? m : a[i].streams;
 		unsigned int ns = m ? nm : a[i].nstreams;
 
-		t->streams += ns;
-		for (k = 0; k < ns; k++) {
-			t->lost += seqtrack_lost(&s[k].st);
-			t->reordered += s[k].st.reordered;
-			t->duplicates += s[k].st.duplicates;
-			t->late += s[k].st.late;
-		}
+		for (k = 0; k < ns; k++)
+			tg_sink_totals_add_stream(t, &s[k].st);
 	}
 	free(m);
-	tg_hist_summarise(buckets, LATHIST_BUCKETS, min, max, sum, &t->lat);
+	tg_sink_lat_sum_done(&lat, t);
 	return ret;
 }

@@ -7,6 +7,7 @@
 #include "percpu.h"
 #include "sink/hist.h"
 #include "sink/maps.h"
+#include "sink/totals.h"
 
 int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
 		      int streams_fd, struct tg_err *err)
@@ -54,37 +55,22 @@ static void read_streams(struct tg_sink_maps *m, struct tg_sink_totals *t)
 		prev = &key;
 		if (tg_sink_stream_read(m->streams_fd, key, m->streams, m->ncpus, &st))
 			continue;
-		t->streams++;
-		t->lost += seqtrack_lost(&st);
-		t->reordered += st.reordered;
-		t->duplicates += st.duplicates;
-		t->late += st.late;
+		tg_sink_totals_add_stream(t, &st);
 	}
 }
 
 static void read_latency(struct tg_sink_maps *m, struct tg_sink_totals *t)
 {
-	uint64_t buckets[LATHIST_BUCKETS] = { 0 };
-	uint64_t min = UINT64_MAX, max = 0, sum = 0;
+	struct tg_sink_lat_sum sum;
 	__u32 key = 0;
-	int cpu, i;
+	int cpu;
 
 	if (bpf_map_lookup_elem(m->lat_fd, &key, m->lat))
 		return;
-	for (cpu = 0; cpu < m->ncpus; cpu++) {
-		const struct sink_lat *l = &m->lat[cpu];
-
-		if (!l->count)
-			continue;
-		if (l->min < min)
-			min = l->min;
-		if (l->max > max)
-			max = l->max;
-		sum += l->sum;
-		for (i = 0; i < LATHIST_BUCKETS; i++)
-			buckets[i] += l->buckets[i];
-	}
-	tg_hist_summarise(buckets, LATHIST_BUCKETS, min, max, sum, &t->lat);
+	tg_sink_lat_sum_init(&sum);
+	for (cpu = 0; cpu < m->ncpus; cpu++)
+		tg_sink_lat_sum_add(&sum, &m->lat[cpu]);
+	tg_sink_lat_sum_done(&sum, t);
 }
 
 int tg_sink_maps_read(struct tg_sink_maps *m, bool all, struct tg_sink_totals *t)
@@ -92,22 +78,13 @@ int tg_sink_maps_read(struct tg_sink_maps *m, bool all, struct tg_sink_totals *t
 	uint64_t written = t->pcap_written;
 	struct sink_pcpu p;
 	__u32 key = 0;
-	int i;
 
 	if (bpf_map_lookup_elem(m->stats_fd, &key, m->pcpu))
 		return -errno;
 	tg_percpu_sum_all(m->pcpu, sizeof(*m->pcpu), m->ncpus, &p);
 	memset(t, 0, sizeof(*t));
 	t->pcap_written = written;
-	for (i = 0; i < SINK_NACTIONS; i++) {
-		t->packets[i] = p.packets[i];
-		t->bytes[i] = p.bytes[i];
-	}
-	t->truncated = p.truncated;
-	t->ignored = p.ignored;
-	t->stamped = p.stamped;
-	t->stream_overflow = p.stream_overflow;
-	t->clock_skew = p.clock_skew;
+	tg_sink_totals_add_counters(t, &p);
 	t->pcap_dropped = p.pcap_dropped;
 	if (all) {
 		read_streams(m, t);
