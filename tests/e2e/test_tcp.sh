@@ -69,10 +69,10 @@ run_tcp xdp-ipv4-count "$R4" 1 -n 20000
 check_eq "xdp-ipv4-count: -n 20000 means 20000 segments of data acknowledged" \
 	$(( 20000 * $(json_field "$TMP/xdp-ipv4-count.json" mss) )) \
 	"$(json_field "$TMP/xdp-ipv4-count.json" acked_bytes)"
-run_tcp xdp-ipv6-1flow "$R6" 1 -D 0.5
-run_tcp xdp-ipv4-4flows "$R4" 4 -D 0.5
-run_tcp xdp-ipv6-4flows-2threads "$R6" 4 -t 2 -D 0.5
-run_tcp xdp-ipv4-1500 "$R4" 2 -D 0.5 -s 1500
+run_tcp xdp-ipv6-1flow "$R6" 1 -D 1
+run_tcp xdp-ipv4-4flows "$R4" 4 -D 1
+run_tcp xdp-ipv6-4flows-2threads "$R6" 4 -t 2 -D 1
+run_tcp xdp-ipv4-1500 "$R4" 2 -D 1 -s 1500
 check_eq "xdp-ipv4-1500: -s 1500 makes 1496-byte frames: 1430 bytes of payload" 1430 \
 	"$(json_field "$TMP/xdp-ipv4-1500.json" mss)"
 
@@ -81,7 +81,7 @@ check_eq "xdp-ipv4-1500: -s 1500 makes 1496-byte frames: 1430 bytes of payload" 
 # hole: still exactly the bytes acknowledged read, still a clean close.
 ip -n "$NSR" link set dev "$VR" xdp off
 ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_lossy.bpf.o" sec xdp
-run_tcp lossy-ipv4-2flows "$R4" 2 -D 0.5
+run_tcp lossy-ipv4-2flows "$R4" 2 -D 1
 check_true "lossy-ipv4-2flows: holes were filled by retransmission" \
 	test "$(json_field "$TMP/lossy-ipv4-2flows.json" retransmitted)" -gt 0
 check_true "lossy-ipv4-2flows: the third duplicate ACK sent flows back" \
@@ -176,9 +176,9 @@ check_true "nobody listening: nothing left attached" no_xdp_on_gen
 # the generator's pages in place.
 ip -n "$NSR" link set dev "$VR" xdp off
 in_r ethtool -K "$VR" gro on >/dev/null
-run_tcp gro-ipv4-1flow "$R4" 1 -D 0.5
-run_tcp gro-ipv6-1flow "$R6" 1 -D 0.5
-run_tcp gro-ipv4-4flows "$R4" 4 -D 0.5
+run_tcp gro-ipv4-1flow "$R4" 1 -D 1
+run_tcp gro-ipv6-1flow "$R6" 1 -D 1
+run_tcp gro-ipv4-4flows "$R4" 4 -D 1
 run_tcp gro-ipv6-4flows-count "$R6" 4 -n 20000
 check_eq "gro-ipv6-4flows-count: 20000 segments of data acknowledged" \
 	$(( 20000 * $(json_field "$TMP/gro-ipv6-4flows-count.json" mss) )) \

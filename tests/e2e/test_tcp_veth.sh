@@ -24,14 +24,14 @@ run_veth() {
 	echo "# $name: $(tail -n 1 "$out")"
 }
 
-run_veth ipv4-1flow 1 -D 0.5
-run_veth ipv4-4flows 4 -D 0.5
-run_veth ipv4-4flows-2threads-1500 4 -t 2 -s 1500 -D 0.5
+run_veth ipv4-1flow 1 -D 1
+run_veth ipv4-4flows 4 -D 1
+run_veth ipv4-4flows-2threads-1500 4 -t 2 -s 1500 -D 1
 run_veth ipv4-count 1 -n 20000
 check_eq "ipv4-count: -n 20000 means 50000 segments acknowledged and read" \
 	$(( 20000 * $(json_field "$TMP/ipv4-count.json" mss) )) \
 	"$(json_field "$TMP/ipv4-count.json" received_bytes)"
-run_veth ipv6-1flow 1 -D 0.5 2001:2::1
+run_veth ipv6-1flow 1 -D 1 2001:2::1
 check_eq "ipv6-1flow: to the far end's IPv6 address" "2001:2::1" \
 	"$(head -n 1 "$TMP/ipv6-1flow.json" | grep -o '"dst":"[^"]*"' | cut -d'"' -f4)"
 run_veth ipv6-4flows-count 4 -n 20000 2001:2::1
