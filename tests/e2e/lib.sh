@@ -185,13 +185,19 @@ wait_exit() {
 
 # check_veth_sigkill DELAY ARGS...: `trafficgen ARGS` (a --veth run) killed
 # with SIGKILL after DELAY seconds dies of it, and its namespaces with it.
+# DELAY "sending": 0.1 s after its JSON start line (ARGS has --json).
 check_veth_sigkill() {
 	local delay=$1 pid
 	shift
 	# Directly, not through a subshell: $! is trafficgen itself.
-	"$TG" "$@" >/dev/null 2>&1 &
+	"$TG" "$@" >"$TMP/sigkill.out" 2>&1 &
 	pid=$!
-	sleep "$delay"
+	if [ "$delay" = sending ]; then
+		wait_start "$pid" "$TMP/sigkill.out"
+		sleep 0.1
+	else
+		sleep "$delay"
+	fi
 	kill -9 "$pid"
 	# Patience, not the property: a killed process still takes the RTNL lock
 	# to tear its links and namespaces down, and beside the other scripts'

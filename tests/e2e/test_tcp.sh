@@ -69,10 +69,10 @@ run_tcp xdp-ipv4-count "$R4" 1 -n 20000
 check_eq "xdp-ipv4-count: -n 20000 means 20000 segments of data acknowledged" \
 	$(( 20000 * $(json_field "$TMP/xdp-ipv4-count.json" mss) )) \
 	"$(json_field "$TMP/xdp-ipv4-count.json" acked_bytes)"
-run_tcp xdp-ipv6-1flow "$R6" 1 -D 1
-run_tcp xdp-ipv4-4flows "$R4" 4 -D 1
-run_tcp xdp-ipv6-4flows-2threads "$R6" 4 -t 2 -D 1
-run_tcp xdp-ipv4-1500 "$R4" 2 -D 1 -s 1500
+run_tcp xdp-ipv6-1flow "$R6" 1 -D 0.2
+run_tcp xdp-ipv4-4flows "$R4" 4 -n 20000
+run_tcp xdp-ipv6-4flows-2threads "$R6" 4 -t 2 -D 0.2
+run_tcp xdp-ipv4-1500 "$R4" 2 -n 20000 -s 1500
 check_eq "xdp-ipv4-1500: -s 1500 makes 1496-byte frames: 1430 bytes of payload" 1430 \
 	"$(json_field "$TMP/xdp-ipv4-1500.json" mss)"
 
@@ -81,7 +81,7 @@ check_eq "xdp-ipv4-1500: -s 1500 makes 1496-byte frames: 1430 bytes of payload" 
 # hole: still exactly the bytes acknowledged read, still a clean close.
 ip -n "$NSR" link set dev "$VR" xdp off
 ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_lossy.bpf.o" sec xdp
-run_tcp lossy-ipv4-2flows "$R4" 2 -D 1
+run_tcp lossy-ipv4-2flows "$R4" 2 -D 0.3
 check_true "lossy-ipv4-2flows: holes were filled by retransmission" \
 	test "$(json_field "$TMP/lossy-ipv4-2flows.json" retransmitted)" -gt 0
 check_true "lossy-ipv4-2flows: the third duplicate ACK sent flows back" \
@@ -97,15 +97,19 @@ ip -n "$NSR" link set dev "$VR" xdp obj "$BPF_OBJ/xdp_pass.bpf.o" sec xdp
 # TCP connection of its own to the same host, on another port.
 start_rx during 1
 during_rx=$RX_PID
-ip netns exec "$NSG" "$TG" tcp -i "$VG" -D 2 -I 0 --json "$R4" >"$TMP/during.json" 2>&1 &
+# Until stopped: Ctrl-C once the other connection is done, so that the
+# generator ran all through it.
+ip netns exec "$NSG" "$TG" tcp -i "$VG" -I 0 --json "$R4" >"$TMP/during.json" 2>&1 &
 tg_pid=$!
-sleep 0.5
+wait_start "$tg_pid" "$TMP/during.json"
+check_eq "other traffic: the generator started" 0 $?
 PORT=10001 start_rx other 1
 echo "hello, kernel" | in_g socat -u - "TCP:$R4:10001"
 check_eq "other traffic: a kernel TCP connection runs alongside" 0 $?
 wait_exit "$RX_PID" 5
 check_eq "other traffic: its receiver got all 14 bytes and end of stream" \
 	"conn 0 bytes 14 eof" "$(head -n 1 "$TMP/other.rx")"
+kill -INT "$tg_pid"
 wait_exit "$tg_pid" 15
 check_eq "other traffic: the run ended well" 0 $?
 # Its receiver still listens on the port the next test binds: let it go first.
@@ -113,14 +117,20 @@ wait_exit "$during_rx" 10
 check_eq "other traffic: the generator's receiver saw end of stream" 1 "$(rx_eof during)"
 check_eq "other traffic: its flow closed cleanly" 1 "$(json_field "$TMP/during.json" closed_clean)"
 
-# sigint_run NAME DELAY: two flows, Ctrl-C after DELAY seconds: sending
-# stops, the flows are still closed, the start and summary lines printed.
+# sigint_run NAME DELAY: two flows, Ctrl-C after DELAY seconds (DELAY
+# "sending": 0.1 s after the start line, mid-run): sending stops, the flows
+# are still closed, the start and summary lines printed.
 sigint_run() {
 	local name=$1 out=$TMP/$1.json rc
 	start_rx "$name" 2
 	ip netns exec "$NSG" "$TG" tcp -i "$VG" -f 2 -I 0 --json "$R4" >"$out" 2>&1 &
 	tg_pid=$!
-	sleep "$2"
+	if [ "$2" = sending ]; then
+		wait_start "$tg_pid" "$out"
+		sleep 0.1
+	else
+		sleep "$2"
+	fi
 	kill -INT "$tg_pid"
 	wait_exit "$tg_pid" 10
 	rc=$?
@@ -134,7 +144,7 @@ sigint_run() {
 		"$(rx_total "$name")"
 	check_eq "$name: both flows closed cleanly" 2 "$(json_field "$out" closed_clean)"
 }
-sigint_run sigint 1
+sigint_run sigint sending
 # During the set-up (programs loading, handshakes): it once exited 0 with
 # no output at all, and a loaded machine made the run above hit that.
 sigint_run early-sigint 0.05
@@ -155,9 +165,10 @@ check_eq "peer that never closes: no socket left on either side" 0 \
 # SIGKILL: the kernel drops the bpf_link with the process. (On a port of its
 # own: the flow cannot be closed, and what the kernels make of it lingers.)
 PORT=10002 start_rx kill 1
-ip netns exec "$NSG" "$TG" tcp -i "$VG" -I 0 -p 10002 "$R4" >/dev/null 2>&1 &
+ip netns exec "$NSG" "$TG" tcp -i "$VG" -I 0 -p 10002 --json "$R4" >"$TMP/kill.json" 2>&1 &
 tg_pid=$!
-sleep 1
+wait_start "$tg_pid" "$TMP/kill.json"
+sleep 0.1
 kill -9 "$tg_pid"
 { wait "$tg_pid"; } 2>/dev/null
 check_true "sigkill: nothing left attached to the generator's veth" no_xdp_on_gen
@@ -176,9 +187,9 @@ check_true "nobody listening: nothing left attached" no_xdp_on_gen
 # the generator's pages in place.
 ip -n "$NSR" link set dev "$VR" xdp off
 in_r ethtool -K "$VR" gro on >/dev/null
-run_tcp gro-ipv4-1flow "$R4" 1 -D 1
-run_tcp gro-ipv6-1flow "$R6" 1 -D 1
-run_tcp gro-ipv4-4flows "$R4" 4 -D 1
+run_tcp gro-ipv4-1flow "$R4" 1 -D 0.2
+run_tcp gro-ipv6-1flow "$R6" 1 -n 20000
+run_tcp gro-ipv4-4flows "$R4" 4 -n 20000
 run_tcp gro-ipv6-4flows-count "$R6" 4 -n 20000
 check_eq "gro-ipv6-4flows-count: 20000 segments of data acknowledged" \
 	$(( 20000 * $(json_field "$TMP/gro-ipv6-4flows-count.json" mss) )) \

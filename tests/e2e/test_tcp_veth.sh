@@ -24,14 +24,14 @@ run_veth() {
 	echo "# $name: $(tail -n 1 "$out")"
 }
 
-run_veth ipv4-1flow 1 -D 1
-run_veth ipv4-4flows 4 -D 1
-run_veth ipv4-4flows-2threads-1500 4 -t 2 -s 1500 -D 1
+run_veth ipv4-1flow 1 -D 0.2
+run_veth ipv4-4flows 4 -n 20000
+run_veth ipv4-4flows-2threads-1500 4 -t 2 -s 1500 -D 0.2
 run_veth ipv4-count 1 -n 20000
 check_eq "ipv4-count: -n 20000 means 50000 segments acknowledged and read" \
 	$(( 20000 * $(json_field "$TMP/ipv4-count.json" mss) )) \
 	"$(json_field "$TMP/ipv4-count.json" received_bytes)"
-run_veth ipv6-1flow 1 -D 1 2001:2::1
+run_veth ipv6-1flow 1 -n 20000 2001:2::1
 check_eq "ipv6-1flow: to the far end's IPv6 address" "2001:2::1" \
 	"$(head -n 1 "$TMP/ipv6-1flow.json" | grep -o '"dst":"[^"]*"' | cut -d'"' -f4)"
 run_veth ipv6-4flows-count 4 -n 20000 2001:2::1
@@ -51,7 +51,8 @@ check_true "text: says the receiver read exactly what was acknowledged" \
 pid=$!
 # shellcheck disable=SC2034 # lib.sh's cleanup evaluates it
 CLEANUP_EXTRA="kill -9 $pid 2>/dev/null"
-sleep 1.5
+wait_start "$pid" "$TMP/sigint.json"
+sleep 0.1
 kill -INT "$pid"
 wait_exit "$pid" 10
 check_eq "sigint: exit status" 0 $?
@@ -70,13 +71,18 @@ setup_pair xdp || { not_ok "set up the veth pair"; finish; exit 1; }
 ip -n "$NSR" link set dev "$VR" mtu 1000
 check_eq "txerr: the other run's veth has our interface's ifindex (2)" 2 \
 	"$(ip netns exec "$NSG" cat "/sys/class/net/$VG/ifindex")"
-in_g "$TG" udp -D 2 -s 1500 --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" \
+# The udp run lasts until the tcp run is over (then Ctrl-C).
+ip netns exec "$NSG" "$TG" udp -s 1500 --json -I 0 -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" \
 	>"$TMP/other.json" 2>"$TMP/other.err" &
 pid=$!
-sleep 0.5
-timeout -k 5 60 "$TG" tcp --veth -D 0.5 --json -I 0 >"$TMP/txerr.json" 2>"$TMP/txerr.err"
+CLEANUP_EXTRA="kill -9 $pid 2>/dev/null"
+wait_start "$pid" "$TMP/other.json"
+check_eq "txerr: the other run started" 0 $?
+timeout -k 5 60 "$TG" tcp --veth -D 0.2 --json -I 0 >"$TMP/txerr.json" 2>"$TMP/txerr.err"
 check_eq "txerr: exit status" 0 $?
+kill -INT "$pid"
 wait_exit "$pid" 10
+check_eq "txerr: the other run ended well" 0 $?
 check_true "txerr: the other run counted its errors ($(json_field "$TMP/other.json" errors))" \
 	test "$(json_field "$TMP/other.json" errors)" -gt 0
 check_eq "txerr: none of them counted in the tcp run" 0 "$(json_field "$TMP/txerr.json" tx_errors)"
@@ -84,7 +90,7 @@ check_eq "txerr: received_bytes = acked_bytes" "$(json_field "$TMP/txerr.json" a
 	"$(json_field "$TMP/txerr.json" received_bytes)"
 
 # SIGKILL: the flows cannot be closed, but the namespaces die with the process.
-check_veth_sigkill 1 tcp --veth -I 0
+check_veth_sigkill sending tcp --veth -I 0 --json
 
 # Usage: --veth makes the interface and picks the host.
 "$TG" tcp --veth -i lo -n 10 >/dev/null 2>"$TMP/u1.err"
