@@ -26,6 +26,7 @@ struct worker {
 	uint64_t done;			/* frames of completed calls */
 	int error;
 	atomic_bool *stop;
+	atomic_bool ready;		/* on its CPU, its first call sized */
 	atomic_bool exited;
 };
 
@@ -131,6 +132,11 @@ static void *worker_main(void *arg)
 		int64_t n = cfg->next ? cfg->next(cfg->arg, w->idx) :
 			    quota_repeat(w, max_repeat);
 
+		if (!atomic_load(&w->ready)) {
+			/* The deadline starts counting now (supervise). */
+			atomic_store(&w->ready, true);
+			pthread_kill(w->main, SIGUSR2);
+		}
 		if (n < 0)
 			break;
 		if (!n) {
@@ -171,6 +177,17 @@ out:
 	atomic_store(&w->exited, true);
 	pthread_kill(w->main, SIGUSR2);
 	return NULL;
+}
+
+/* Every started thread is running, or has left already. */
+static bool all_ready(struct worker *w, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (w[i].started && !atomic_load(&w[i].ready) && !atomic_load(&w[i].exited))
+			return false;
+	return true;
 }
 
 static unsigned int count_exited(struct worker *w, unsigned int n)
@@ -253,11 +270,18 @@ static void poll_quotas(const struct tg_live_cfg *cfg, struct worker *w,
 			pthread_kill(w[i].tid, SIGUSR1);
 }
 
-/* The main thread's loop: ticks, deadline, signals, workers leaving. */
+/*
+ * The main thread's loop: ticks, deadline, signals, workers leaving. The
+ * duration counts from the moment every thread is running on its CPU and
+ * has sized its first call: on a loaded machine a new thread pinned to a
+ * busy CPU was seen to wait longer than a short -D for its first turn,
+ * and the run then ended before it had sent anything.
+ */
 static void supervise(const struct tg_live_cfg *cfg, struct worker *w,
 		      uint64_t start, struct tg_live_result *res)
 {
-	uint64_t deadline = cfg->duration_ns ? start + cfg->duration_ns : UINT64_MAX;
+	uint64_t deadline = UINT64_MAX;
+	bool counting = !cfg->duration_ns;
 	uint64_t tick = cfg->interval_ns ? start + cfg->interval_ns : UINT64_MAX;
 	bool polling = cfg->prog_counts && cfg->count;
 	uint64_t poll_ns = cfg->poll_ns ? cfg->poll_ns : POLL_DEFAULT_NS;
@@ -290,6 +314,10 @@ static void supervise(const struct tg_live_cfg *cfg, struct worker *w,
 		if (count_exited(w, n) == n) {
 			res->stop = TG_LIVE_DONE;
 			return;
+		}
+		if (!counting && all_ready(w, n)) {
+			counting = true;
+			deadline = now + cfg->duration_ns;
 		}
 		if (now >= deadline) {
 			res->stop = TG_LIVE_DEADLINE;

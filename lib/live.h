@@ -43,7 +43,11 @@ struct tg_live_cfg {
 	unsigned int nthreads;
 	const int *cpus;		/* CPU of each thread */
 	uint64_t count;			/* frames in all; 0 = until stopped */
-	uint64_t duration_ns;		/* 0 = no limit */
+	/*
+	 * 0 = no limit. Counted from the moment every thread runs on its CPU
+	 * and has sized its first call (not from the threads' creation).
+	 */
+	uint64_t duration_ns;
 	uint64_t interval_ns;		/* 0 = no on_interval calls */
 	/* Called from the main thread every interval_ns while threads run. */
 	void (*on_interval)(void *arg, uint64_t elapsed_ns);
