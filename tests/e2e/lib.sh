@@ -48,6 +48,12 @@ check_true() {
 	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
 }
 
+# nap SECONDS: sleep(1) without a process: the polling loops below wait
+# for events in short steps, and a fork and exec each step would cost more
+# than the wait. (A read on a pipe nobody writes to, until its timeout.)
+exec {NAP_FD}<> <(:)
+nap() { read -rt "$1" -u "$NAP_FD"; return 0; }
+
 # Every command in a namespace is bounded in time.
 in_g() { timeout -k 5 120 ip netns exec "$NSG" "$@"; }
 in_r() { timeout -k 5 120 ip netns exec "$NSR" "$@"; }
@@ -153,16 +159,23 @@ no_xdp_on_recv() { ! ip -n "$NSR" link show dev "$VR" | grep -q 'prog/xdp'; }
 veth_leftovers() { { ip netns list; ip -o link show; } 2>/dev/null | grep -c 'tgv[0-9]'; }
 
 # alive PID: the process exists and is not a zombie (kill -0 succeeds on those).
-alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+# (Builtins only: the polling loops call it every few ms.)
+alive() {
+	local k v
+	while read -r k v _; do
+		[ "$k" = State: ] && { [ "$v" != Z ]; return; }
+	done 2>/dev/null <"/proc/$1/status"
+	return 1
+}
 
 # wait_start PID FILE: until FILE has trafficgen's JSON start line (bounded:
 # 5 s); fails at once if PID ends first.
 wait_start() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 250); do
 		grep -q '"type":"start"' "$2" 2>/dev/null && return 0
 		alive "$1" || return 1
-		sleep 0.1
+		nap 0.02
 	done
 	return 1
 }
@@ -171,9 +184,9 @@ wait_start() {
 # returns its exit status, or kills it and returns 124 if it did not end.
 wait_exit() {
 	local pid=$1 i
-	for i in $(seq $(($2 * 10))); do
+	for i in $(seq $(($2 * 50))); do
 		alive "$pid" || break
-		sleep 0.1
+		nap 0.02
 	done
 	if alive "$pid"; then
 		kill -9 "$pid" 2>/dev/null
@@ -226,7 +239,7 @@ tcp_rx_start() {
 		-r "$TMP/$name.ready" "$@" >"$TMP/$name.rx" 2>"$TMP/$name.rxerr" &
 	RX_PID=$!
 	CLEANUP_EXTRA="kill -9 $RX_PID 2>/dev/null"
-	for i in $(seq 50); do [ -e "$TMP/$name.ready" ] && break; sleep 0.1; done
+	for i in $(seq 250); do [ -e "$TMP/$name.ready" ] && break; nap 0.02; done
 	[ -e "$TMP/$name.ready" ] ||
 		not_ok "$name: the receiver listens on port $PORT" "$(cat "$TMP/$name.rxerr")"
 }
@@ -251,7 +264,7 @@ tcpdump_start() {
 		-w "$1" "${FILTER:-udp}" 2>/dev/null </dev/null &
 	TCPDUMP_PID=$!
 	# tcpdump is ready when it has opened the file.
-	for i in $(seq 50); do [ -s "$1" ] && break; sleep 0.1; done
+	for i in $(seq 250); do [ -s "$1" ] && break; nap 0.02; done
 }
 tcpdump_wait() { wait_exit "$TCPDUMP_PID" 35; }
 
@@ -286,6 +299,33 @@ pcap_fields() {
 	for f in $PCAP_FIELDS; do e+=(-e "$f"); done
 	tshark -r "$1" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
 		-T fields "${e[@]}" >"$1.fields" 2>/dev/null
+}
+
+# pcap_batch PCAP...: PCAP.fields of each, as pcap_fields makes them, from
+# one tshark run over all of them (the start of each run is what costs):
+# mergecap puts each capture behind an interface of its own, by which the
+# lines are sorted back; frame numbers and relative times are counted from
+# each capture's first frame again, as tshark would count them.
+pcap_batch() {
+	local f e=() all=$TMP/batch.pcapng
+	for f in $PCAP_FIELDS; do e+=(-e "$f"); done
+	mergecap -I none -a -F pcapng -w "$all" "$@" || return 1
+	tshark -r "$all" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		-T fields -e frame.interface_id "${e[@]}" 2>/dev/null |
+	awk -F '\t' -v OFS='\t' -v files="$*" -v num="$(pcap_column frame.number)" \
+		-v rel="$(pcap_column frame.time_relative)" '
+	BEGIN { n = split(files, f, " ") }
+	{
+		id = $1 + 1
+		if (!(id in t0)) t0[id] = $(rel + 1)
+		$(num + 1) = ++k[id]
+		$(rel + 1) = sprintf("%.9f", $(rel + 1) - t0[id])
+		line = $2
+		for (i = 3; i <= NF; i++) line = line OFS $i
+		print line > (f[id] ".fields")
+	}
+	END { for (i = 1; i <= n; i++) if (!(i in k)) printf "" > (f[i] ".fields") }'
+	rm -f "$all"
 }
 
 # tshark_fields PCAP FIELD: one value a line, a line a frame (several
