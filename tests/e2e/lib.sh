@@ -328,6 +328,19 @@ pcap_batch() {
 	rm -f "$all"
 }
 
+# A script with several captures defines what tshark must answer of each
+# as a function judge_NAME beside the capture, names it with `judge NAME`,
+# and calls judge_all at the end: one tshark run dissects them all.
+JUDGE=()
+judge() { JUDGE+=("$1"); }
+judge_all() {
+	local name pcaps=()
+	for name in "${JUDGE[@]}"; do pcaps+=("$TMP/$name.pcap"); done
+	[ ${#pcaps[@]} -gt 0 ] && pcap_batch "${pcaps[@]}"
+	for name in "${JUDGE[@]}"; do "judge_$name"; done
+	JUDGE=()
+}
+
 # tshark_fields PCAP FIELD: one value a line, a line a frame (several
 # occurrences joined by commas, as tshark prints them).
 tshark_fields() {

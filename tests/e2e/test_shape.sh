@@ -11,12 +11,8 @@ in_range() {
 		'BEGIN { exit !(v != "" && v >= lo && v <= hi) }'
 }
 
-# What tshark judges of each capture is a function judge_NAME beside it,
-# called at the end: all the captures are dissected by one tshark run
-# (pcap_batch), whose start costs more than reading them all.
-JUDGE=()
-# judge NAME: judge_NAME runs at the end, on NAME.pcap's fields.
-judge() { JUDGE+=("$1"); }
+# What tshark answers of each capture is a function judge_NAME beside it,
+# called at the end by judge_all (lib.sh): one tshark run for them all.
 
 # --- sizes ----------------------------------------------------------------
 
@@ -286,9 +282,6 @@ check_eq "-s and --imix: exit 2" 2 $?
 
 # --- the captures, judged ---------------------------------------------------
 
-pcaps=()
-for name in "${JUDGE[@]}"; do pcaps+=("$TMP/$name.pcap"); done
-pcap_batch "${pcaps[@]}"
-for name in "${JUDGE[@]}"; do "judge_$name"; done
+judge_all
 
 finish

@@ -9,7 +9,7 @@ settle() {
 	local a b i
 	a=$(rx_packets)
 	for i in $(seq 20); do
-		sleep 0.1
+		nap 0.1
 		b=$(rx_packets)
 		[ "$a" = "$b" ] && return
 		a=$b
@@ -51,28 +51,39 @@ exact_run ipv6-largest 6 5000 -s 3412 -a "$R6" -A "$G6" -P 1-65535
 exact_run ipv4-random 4 20000 --random -a 198.18.1.0/24 -A "$G4" -p 1-65535
 
 # Every value of every range shows up across two threads, checksums good.
+# (tshark's answers: judge_all, at the end.)
 capture cover 4000 -t 2 -a 198.18.1.1-198.18.1.50 -A 198.18.2.0/27 -p 5000-5099 -P 6000-6009
-check_frames "cover" "$TMP/cover.pcap" 4000
-check_eq "cover: 50 destination addresses" 50 "$(count_unique "$TMP/cover.pcap" ip.dst)"
-check_eq "cover: 32 source addresses" 32 "$(count_unique "$TMP/cover.pcap" ip.src)"
-check_eq "cover: 100 destination ports" 100 "$(count_unique "$TMP/cover.pcap" udp.dstport)"
-check_eq "cover: 10 source ports" 10 "$(count_unique "$TMP/cover.pcap" udp.srcport)"
-check_no_bad "cover" "$TMP/cover.pcap"
-check_eq "cover: tshark finds every IPv4 and UDP checksum good" 4000 "$(good_checksums "$TMP/cover.pcap")"
-check_eq "cover: TTL 1 by default" 1 "$(tshark_fields "$TMP/cover.pcap" ip.ttl | sort -u)"
+judge cover
+judge_cover() {
+	check_frames "cover" "$TMP/cover.pcap" 4000
+	check_eq "cover: 50 destination addresses" 50 "$(count_unique "$TMP/cover.pcap" ip.dst)"
+	check_eq "cover: 32 source addresses" 32 "$(count_unique "$TMP/cover.pcap" ip.src)"
+	check_eq "cover: 100 destination ports" 100 "$(count_unique "$TMP/cover.pcap" udp.dstport)"
+	check_eq "cover: 10 source ports" 10 "$(count_unique "$TMP/cover.pcap" udp.srcport)"
+	check_no_bad "cover" "$TMP/cover.pcap"
+	check_eq "cover: tshark finds every IPv4 and UDP checksum good" 4000 "$(good_checksums "$TMP/cover.pcap")"
+	check_eq "cover: TTL 1 by default" 1 "$(tshark_fields "$TMP/cover.pcap" ip.ttl | sort -u)"
+}
 
 capture cover6 3000 -t 2 -a 2001:2:0:1::1-2001:2:0:1::40 -p 7000 -d 1000 --ttl 9
-check_eq "cover6: 64 destination addresses" 64 "$(count_unique "$TMP/cover6.pcap" ipv6.dst)"
-check_eq "cover6: 1000 destination ports" 1000 "$(count_unique "$TMP/cover6.pcap" udp.dstport)"
-check_eq "cover6: every UDP checksum good" 3000 "$(good_checksums "$TMP/cover6.pcap")"
-check_eq "cover6: hop limit from --ttl" 9 "$(tshark_fields "$TMP/cover6.pcap" ipv6.hlim | sort -u)"
+judge cover6
+judge_cover6() {
+	check_eq "cover6: 64 destination addresses" 64 "$(count_unique "$TMP/cover6.pcap" ipv6.dst)"
+	check_eq "cover6: 1000 destination ports" 1000 "$(count_unique "$TMP/cover6.pcap" udp.dstport)"
+	check_eq "cover6: every UDP checksum good" 3000 "$(good_checksums "$TMP/cover6.pcap")"
+	check_eq "cover6: hop limit from --ttl" 9 "$(tshark_fields "$TMP/cover6.pcap" ipv6.hlim | sort -u)"
+}
 
 capture random 2000 --random -a 198.18.1.100-198.18.1.119 -A "$G4" -p 40000-40009
-check_frames "random" "$TMP/random.pcap" 2000
-outside=$(tshark_fields "$TMP/random.pcap" udp.dstport | awk '$1 < 40000 || $1 > 40009' | wc -l)
-check_eq "random: ports stay in their range" 0 "$outside"
-check_eq "random: every address of the range drawn" 20 "$(count_unique "$TMP/random.pcap" ip.dst)"
-check_no_bad "random" "$TMP/random.pcap"
+judge random
+judge_random() {
+	local outside
+	check_frames "random" "$TMP/random.pcap" 2000
+	outside=$(tshark_fields "$TMP/random.pcap" udp.dstport | awk '$1 < 40000 || $1 > 40009' | wc -l)
+	check_eq "random: ports stay in their range" 0 "$outside"
+	check_eq "random: every address of the range drawn" 20 "$(count_unique "$TMP/random.pcap" ip.dst)"
+	check_no_bad "random" "$TMP/random.pcap"
+}
 
 # -D ends on time; the summary's duration says so.
 in_g "$TG" udp -D 1 -I 0 --json -m "$VR_MAC" -a "$R4" -A "$G4" "$VG" >"$TMP/d.json" 2>/dev/null
@@ -98,4 +109,5 @@ exact_run xdp-receiver-ipv6 6 100000 -a "$R6" -A "$G6" -d 100
 exact_run xdp-receiver-ipv4 4 100000 -a "$R4" -A "$G4" -t 2
 check_true "nothing left attached after the runs" no_xdp_on_gen
 
+judge_all
 finish

@@ -31,16 +31,23 @@ check_eq "v6: 30000 sent" 30000 "$(uf sent)"
 check_eq "v6: 30000 reached UDP" 30000 $(( $(udp_in 6) - in6 ))
 check_eq "v6: no checksum errors" 0 "$(udp_csum_errors 6)"
 
-# tshark judges every checksum of captured runs, and sees the ranges walked.
+# tshark judges every checksum of captured runs, and sees the ranges walked
+# (judge_all, at the end: one tshark run for every capture).
 capture xcap4 2000 --xsk -A "$G4" -a 198.18.1.1-198.18.1.20 -p 1000-1099 -s 70-300 --stamp
-check_eq "tshark, v4 sizes and ranges: 2000 frames, all checksums good, none bad" "2000 2000 0" \
-	"$(frame_count "$TMP/xcap4.pcap") $(checksum_frames good "$TMP/xcap4.pcap") $(checksum_frames bad "$TMP/xcap4.pcap")"
-check_eq "tshark, v4: 100 destination ports, 20 addresses" "100 20" \
-	"$(count_unique "$TMP/xcap4.pcap" udp.dstport) $(count_unique "$TMP/xcap4.pcap" ip.dst)"
+judge xcap4
+judge_xcap4() {
+	check_eq "tshark, v4 sizes and ranges: 2000 frames, all checksums good, none bad" "2000 2000 0" \
+		"$(frame_count "$TMP/xcap4.pcap") $(checksum_frames good "$TMP/xcap4.pcap") $(checksum_frames bad "$TMP/xcap4.pcap")"
+	check_eq "tshark, v4: 100 destination ports, 20 addresses" "100 20" \
+		"$(count_unique "$TMP/xcap4.pcap" udp.dstport) $(count_unique "$TMP/xcap4.pcap" ip.dst)"
+}
 FILTER="vlan 5 and vlan 6 and udp" capture xcap6 2000 --xsk -A "$G6" \
 	-a 2001:2:0:1::1-2001:2:0:1::40 -P 1-65535 --random --qinq 5:6
-check_eq "tshark, v6 random, QinQ: 2000 frames, all checksums good, none bad" "2000 2000 0" \
-	"$(frame_count "$TMP/xcap6.pcap") $(checksum_frames good "$TMP/xcap6.pcap") $(checksum_frames bad "$TMP/xcap6.pcap")"
+judge xcap6
+judge_xcap6() {
+	check_eq "tshark, v6 random, QinQ: 2000 frames, all checksums good, none bad" "2000 2000 0" \
+		"$(frame_count "$TMP/xcap6.pcap") $(checksum_frames good "$TMP/xcap6.pcap") $(checksum_frames bad "$TMP/xcap6.pcap")"
+}
 
 # --template: a capture of 17 frames of 17 sizes (a dry run makes it) sent
 # 20 times over by two threads, with new destinations, port and TTL, their
@@ -49,12 +56,16 @@ check_eq "tshark, v6 random, QinQ: 2000 frames, all checksums good, none bad" "2
 	-s 100-116 -P 5000-5016 >/dev/null 2>&1
 in4=$(udp_in 4)
 capture xtmpl 340 --xsk --template "$TMP/t17.pcap" -a 198.18.1.1-198.18.1.4 -p 7000 --ttl 9 -t 2
-check_eq "--template: 340 sent, 340 seen by tcpdump, 340 reached UDP" "340 340 340" \
-	"$(json_field "$TMP/xtmpl.json" sent) $(frame_count "$TMP/xtmpl.pcap") $(( $(udp_in 4) - in4 ))"
-check_eq "--template: every checksum good, none bad" "340 0" \
-	"$(checksum_frames good "$TMP/xtmpl.pcap") $(checksum_frames bad "$TMP/xtmpl.pcap")"
-check_eq "--template: 17 sizes and source ports kept, 4 destinations, port 7000, TTL 9" "17 17 4 7000 9" \
-	"$(count_unique "$TMP/xtmpl.pcap" frame.len) $(count_unique "$TMP/xtmpl.pcap" udp.srcport) $(count_unique "$TMP/xtmpl.pcap" ip.dst) $(tshark_fields "$TMP/xtmpl.pcap" udp.dstport | sort -u) $(tshark_fields "$TMP/xtmpl.pcap" ip.ttl | sort -u)"
+xtmpl_sent=$(json_field "$TMP/xtmpl.json" sent) xtmpl_udp=$(( $(udp_in 4) - in4 ))
+judge xtmpl
+judge_xtmpl() {
+	check_eq "--template: 340 sent, 340 seen by tcpdump, 340 reached UDP" "340 340 340" \
+		"$xtmpl_sent $(frame_count "$TMP/xtmpl.pcap") $xtmpl_udp"
+	check_eq "--template: every checksum good, none bad" "340 0" \
+		"$(checksum_frames good "$TMP/xtmpl.pcap") $(checksum_frames bad "$TMP/xtmpl.pcap")"
+	check_eq "--template: 17 sizes and source ports kept, 4 destinations, port 7000, TTL 9" "17 17 4 7000 9" \
+		"$(count_unique "$TMP/xtmpl.pcap" frame.len) $(count_unique "$TMP/xtmpl.pcap" udp.srcport) $(count_unique "$TMP/xtmpl.pcap" ip.dst) $(tshark_fields "$TMP/xtmpl.pcap" udp.dstport | sort -u) $(tshark_fields "$TMP/xtmpl.pcap" ip.ttl | sort -u)"
+}
 check_eq "--template: no UDP checksum errors at the receiver" 0 "$(udp_csum_errors 4)"
 
 in4=$(udp_in 4)
@@ -157,7 +168,10 @@ if start_sink rec -q 0 -p 9 -w "$TMP/rec.pcap" -D 20; then
 	check_eq "sink --xsk -q 0 -w: SIGINT gives exit 0" 0 $?
 	check_eq "sink --xsk -w: received 2000, all recorded, 300 ignored" "2000 2000 300" \
 		"$(sf rec received) $(sf rec pcap_written) $(sf rec ignored)"
-	check_eq "sink --xsk -w: tshark reads 2000 frames" 2000 "$(tshark -r "$TMP/rec.pcap" 2>/dev/null | wc -l)"
+	judge rec
+	judge_rec() {
+		check_eq "sink --xsk -w: tshark reads 2000 frames" 2000 "$(frame_count "$TMP/rec.pcap")"
+	}
 else
 	not_ok "sink --xsk -w started" "$(cat "$TMP/rec.err")"
 fi
@@ -263,5 +277,6 @@ else
 	not_ok "udp --xsk and sink --xsk (interface gone) started" "$(cat "$TMP/gone.err" "$TMP/sgone.err")"
 fi
 
+judge_all
 echo "1..$TAP_N"
 [ "$TAP_FAILED" -eq 0 ]
