@@ -44,7 +44,7 @@ stop_with() {
 	kill -"$2" "$pid" 2>/dev/null
 	for i in $(seq 300); do
 		alive "$pid" || break
-		sleep 0.01
+		nap 0.01
 	done
 	t1=$(date +%s%N)
 	STOP_MS=$(( (t1 - t0) / 1000000 ))
@@ -58,7 +58,7 @@ no_xdp_soon() {
 	local i
 	for i in $(seq 20); do
 		no_xdp_on_gen && no_xdp_on_recv && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	return 1
 }
@@ -70,7 +70,8 @@ summary_type() { json_field "$1" type; }
 for sig in INT TERM; do
 	start_udp "udp-$sig" -t 2
 	wait_start "$BG_PID" "$TMP/udp-$sig.json" || not_ok "udp-$sig: started" "$(cat "$TMP/udp-$sig.err")"
-	sleep 0.5
+	# Sending: past its start line, which comes just before the threads start.
+	sleep 0.1
 	stop_with "$BG_PID" "$sig"
 	check_eq "udp SIG$sig: exit status 0" 0 "$STOP_RC"
 	check_eq "udp SIG$sig: summary printed" summary "$(summary_type "$TMP/udp-$sig.json")"
@@ -175,8 +176,10 @@ check_true "as nobody: nothing attached" no_xdp_soon
 # ---- safety defaults ----------------------------------------------------------------
 
 capture ttl4 5 -a "$R4" -A "$G4"
-check_eq "IPv4 TTL is 1 by default" 1 "$(tshark_fields "$TMP/ttl4.pcap" ip.ttl | sort -u)"
 capture ttl6 5 -a "$R6" -A "$G6"
+# Both captures in one tshark run.
+pcap_batch "$TMP/ttl4.pcap" "$TMP/ttl6.pcap"
+check_eq "IPv4 TTL is 1 by default" 1 "$(tshark_fields "$TMP/ttl4.pcap" ip.ttl | sort -u)"
 check_eq "IPv6 hop limit is 1 by default" 1 "$(tshark_fields "$TMP/ttl6.pcap" ipv6.hlim | sort -u)"
 
 in_g "$TG" udp -n 10 -I 0 -a "$R4" -A "$G4" "$VG" >/dev/null 2>"$TMP/bcast.err"
@@ -200,7 +203,7 @@ t0=$(date +%s%N)
 ip -n "$NSG" link del dev "$VG"
 for i in $(seq 300); do
 	alive "$udp_pid" || alive "$sink_pid" || break
-	sleep 0.01
+	nap 0.01
 done
 t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))

@@ -158,16 +158,23 @@ wait_exit "$SINK_PID" 5
 check_eq "pcap: exit status" 0 $?
 check_eq "pcap: 3000 written" 3000 "$(sf pcap pcap_written)"
 check_eq "pcap: none dropped" 0 "$(sf pcap pcap_dropped)"
-check_eq "pcap: tshark reads 3000 frames" 3000 "$(frame_count "$TMP/sink.pcap")"
-check_eq "pcap: every frame whole (196 bytes)" 196 "$(tshark_fields "$TMP/sink.pcap" frame.cap_len | sort -u)"
-check_eq "pcap: all 100 destination ports" 100 "$(count_unique "$TMP/sink.pcap" udp.dstport)"
+# tshark's answers: judge_all, at the end (one tshark run for both captures).
+judge sink
+judge_sink() {
+	check_eq "pcap: tshark reads 3000 frames" 3000 "$(frame_count "$TMP/sink.pcap")"
+	check_eq "pcap: every frame whole (196 bytes)" 196 "$(tshark_fields "$TMP/sink.pcap" frame.cap_len | sort -u)"
+	check_eq "pcap: all 100 destination ports" 100 "$(count_unique "$TMP/sink.pcap" udp.dstport)"
+}
 
 start_sink snap -c 500 -D 20 -I 0 --pcap "$TMP/snap.pcap" --snaplen 64 || sink_fails snap
 send -n 500 -s 1000 -a "$R6" -A "$G6"
 wait_exit "$SINK_PID" 5
-check_eq "snaplen: 500 frames" 500 "$(frame_count "$TMP/snap.pcap")"
-check_eq "snaplen: 64 bytes kept" 64 "$(tshark_fields "$TMP/snap.pcap" frame.cap_len | sort -u)"
-check_eq "snaplen: original length 996" 996 "$(tshark_fields "$TMP/snap.pcap" frame.len | sort -u)"
+judge snap
+judge_snap() {
+	check_eq "snaplen: 500 frames" 500 "$(frame_count "$TMP/snap.pcap")"
+	check_eq "snaplen: 64 bytes kept" 64 "$(tshark_fields "$TMP/snap.pcap" frame.cap_len | sort -u)"
+	check_eq "snaplen: original length 996" 996 "$(tshark_fields "$TMP/snap.pcap" frame.len | sort -u)"
+}
 
 # Intervals: one line every 200 ms, then the summary.
 start_sink intervals -D 1.1 -I 200ms || sink_fails intervals
@@ -306,4 +313,5 @@ else
 fi
 
 check_true "nothing left attached at the end" no_xdp_on_recv
+judge_all
 finish
