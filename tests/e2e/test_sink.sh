@@ -36,7 +36,7 @@ rx_settled() {
 	local a b i still=0
 	a=$(ifstat "$1" "$2" rx_packets)
 	for i in $(seq 100); do
-		sleep 0.1
+		nap 0.1
 		b=$(ifstat "$1" "$2" rx_packets)
 		if [ "$a" = "$b" ]; then still=$((still + 1)); else still=0; fi
 		[ $((b - $3)) -ge "$4" ] && [ "$still" -ge 2 ] && return 0
