@@ -150,8 +150,9 @@ json_field() {
 }
 
 # Nothing of ours attached to either end.
-no_xdp_on_gen() { ! ip -n "$NSG" link show dev "$VG" | grep -q 'prog/xdp'; }
-no_xdp_on_recv() { ! ip -n "$NSR" link show dev "$VR" | grep -q 'prog/xdp'; }
+# (One process each: bad input tests call them twice a case.)
+no_xdp_on_gen() { [[ $(ip -n "$NSG" link show dev "$VG") != *prog/xdp* ]]; }
+no_xdp_on_recv() { [[ $(ip -n "$NSR" link show dev "$VR") != *prog/xdp* ]]; }
 
 # What --veth could leave behind where a user would see it: a named
 # namespace or a link of its own (tgv<pid>g/s) here. Its namespaces are

@@ -111,17 +111,25 @@ TABLE=$(cat <<'EOF'
 EOF
 )
 
-trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; echo "${s%"${s##*[![:space:]]}"}"; }
+# trim VAR...: each variable without its leading and trailing blanks (in
+# place: no subshell a field, four fields a case).
+trim() {
+	local -n s
+	for s; do
+		s=${s#"${s%%[![:space:]]*}"}
+		s=${s%"${s##*[![:space:]]}"}
+	done
+}
 
 rx0=$(rx_packets)
 cases=0
 while IFS='|' read -r want ns regex args; do
-	want=$(trim "$want") ns=$(trim "$ns") regex=$(trim "$regex") args=$(trim "$args")
+	trim want ns regex args
 	[ -n "$want" ] || continue
 	cases=$((cases + 1))
 	# The table is ours: eval gives its quoting ('') and variables their meaning.
 	eval "set -- $args"
-	regex=$(eval "echo \"$regex\"")
+	eval "regex=\"$regex\""
 	nsname=$NSG
 	[ "$ns" = r ] && nsname=$NSR
 	timeout -k 2 20 ip netns exec "$nsname" "$TG" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
