@@ -120,7 +120,15 @@ setup_pair() {
 	VG_MAC=$(ip -n "$NSG" -br link show dev "$VG" | awk '{print $3}')
 }
 
-rx_packets() { in_r cat "/sys/class/net/$VR/statistics/rx_packets"; }
+# rx_packets: $VR's received frames (the counter sysfs shows, from ip -s in one
+# process rather than three).
+rx_packets() {
+	local l rx=
+	while read -r l; do
+		[ "$rx" = next ] && { set -- $l; echo "$2"; return; }
+		[[ $l == RX:* ]] && rx=next
+	done < <(ip -n "$NSR" -s link show dev "$VR")
+}
 
 # snmp FIELD: a counter from /proc/net/snmp (Udp: ...) or snmp6 in $NSR.
 snmp() {
@@ -145,8 +153,16 @@ udp_csum_errors() {
 }
 
 # JSON field of the last line (the summary) of a file: json_field FILE KEY.
+# (Builtins only, as `tail -n 1 | grep -o '"KEY":[^,}]*' | head -n 1 | cut -d:
+# -f2 | tr -d '"'` would answer: on this machine a process costs more than
+# the reading, and the tests ask many of these.)
 json_field() {
-	tail -n 1 "$1" | grep -o "\"$2\":[^,}]*" | head -n 1 | cut -d: -f2 | tr -d '"'
+	local lines v re="\"$2\":([^,}]*)"
+	mapfile -t lines 2>/dev/null <"$1" || return 0
+	[ ${#lines[@]} -gt 0 ] || return 0
+	[[ ${lines[-1]} =~ $re ]] || return 0
+	v=${BASH_REMATCH[1]%%:*}
+	echo "${v//\"/}"
 }
 
 # Nothing of ours attached to either end.
@@ -177,6 +193,23 @@ wait_start() {
 		grep -q '"type":"start"' "$2" 2>/dev/null && return 0
 		alive "$1" || return 1
 		nap 0.02
+	done
+	return 1
+}
+
+# wait_blocked PID: until PID blocks SIGINT (bounded: 5 s), as trafficgen
+# does once its options are read, to take a stop request when it is ready
+# for it. A background job of a script starts with SIGINT ignored, and an
+# ignored signal that comes before the block is lost: a test that stops a
+# run during its set-up waits for this first.
+wait_blocked() {
+	local i k v
+	for i in $(seq 500); do
+		while read -r k v; do
+			[ "$k" = SigBlk: ] && (( 16#$v & 2 )) && return 0
+		done 2>/dev/null <"/proc/$1/status"
+		alive "$1" || return 1
+		nap 0.01
 	done
 	return 1
 }
@@ -290,8 +323,12 @@ vlan.id vlan.priority ieee8021ad.id ip.src ip.dst ip.ttl ip.dsfield.dscp
 ipv6.dst ipv6.hlim ipv6.plen udp.srcport udp.dstport udp.length
 ip.checksum.status udp.checksum.status"
 
-# pcap_column FIELD: its column in PCAP.fields, or nothing.
-pcap_column() { echo $PCAP_FIELDS | tr ' ' '\n' | grep -nxF -- "$1" | cut -d: -f1; }
+# PCAP_COL[FIELD]: its column in PCAP.fields; pcap_column FIELD says it, or nothing.
+declare -A PCAP_COL
+_n=0
+for _f in $PCAP_FIELDS; do _n=$((_n + 1)) PCAP_COL[$_f]=$_n; done
+unset _f _n
+pcap_column() { echo "${PCAP_COL[$1]:-}"; }
 
 # pcap_fields PCAP: PCAP.fields, made once (again if PCAP is newer).
 pcap_fields() {
@@ -313,8 +350,8 @@ pcap_batch() {
 	mergecap -I none -a -F pcapng -w "$all" "$@" || return 1
 	tshark -r "$all" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
 		-T fields -e frame.interface_id "${e[@]}" 2>/dev/null |
-	awk -F '\t' -v OFS='\t' -v files="$*" -v num="$(pcap_column frame.number)" \
-		-v rel="$(pcap_column frame.time_relative)" '
+	awk -F '\t' -v OFS='\t' -v files="$*" -v num="${PCAP_COL[frame.number]}" \
+		-v rel="${PCAP_COL[frame.time_relative]}" '
 	BEGIN { n = split(files, f, " ") }
 	{
 		id = $1 + 1
@@ -346,7 +383,7 @@ judge_all() {
 # occurrences joined by commas, as tshark prints them).
 tshark_fields() {
 	local col
-	col=$(pcap_column "$2")
+	col=${PCAP_COL[$2]:-}
 	if [ -z "$col" ]; then
 		tshark -r "$1" -T fields -e "$2" 2>/dev/null
 		return
@@ -368,9 +405,9 @@ count_unique() { tshark_fields "$1" "$2" | sort -u | wc -l; }
 # comparison with an absent field is false. Status values: 0 Bad, 1 Good.
 checksum_frames() {
 	pcap_fields "$2"
-	awk -F '\t' -v want="$1" -v ip="$(pcap_column ip.src)" \
-		-v ics="$(pcap_column ip.checksum.status)" -v ucs="$(pcap_column udp.checksum.status)" \
-		-v plen="$(pcap_column ipv6.plen)" -v ulen="$(pcap_column udp.length)" '
+	awk -F '\t' -v want="$1" -v ip="${PCAP_COL[ip.src]}" \
+		-v ics="${PCAP_COL[ip.checksum.status]}" -v ucs="${PCAP_COL[udp.checksum.status]}" \
+		-v plen="${PCAP_COL[ipv6.plen]}" -v ulen="${PCAP_COL[udp.length]}" '
 	function any_eq(s, v,   n, a, i) {
 		n = split(s, a, ",")
 		for (i = 1; i <= n; i++) if (a[i] == v) return 1
