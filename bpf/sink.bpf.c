@@ -213,32 +213,58 @@ static __always_inline void record(struct xdp_md *ctx, struct sink_pcpu *pc, __u
 }
 
 /*
- * The frame nearly every run sends, found in a few loads: untagged IPv4
- * with a 20-byte header, whole, not a fragment, carrying a whole UDP
- * header. For it, p is what parse() finds (its class follows from the
- * filter alone); any other frame returns 0 and takes the full parse
- * (sink_parse.h), which decides every other case. ethhdr is packed, so
- * its h_proto compiles to byte loads: read as the 16-bit word it is.
+ * The frames nearly every run sends, found in a few loads: untagged IPv4
+ * with a 20-byte header, whole, not a fragment, or untagged IPv6 without
+ * extension headers and with a payload length that fits, each carrying a
+ * whole UDP header. For them, p is what parse() finds (the class follows
+ * from the filter alone); any other frame returns 0 and takes the full
+ * parse (sink_parse.h), which decides every other case. ethhdr is packed,
+ * so its h_proto compiles to byte loads: read as the 16-bit word it is.
  */
-static __always_inline int parse_udp4_fast(void *data, void *end, struct pkt *p)
+static __always_inline void fast_udp(struct udphdr *udp, struct pkt *p)
 {
-	struct iphdr *ip = data + ETH_HLEN;
-	struct udphdr *udp = (void *)(ip + 1);
-
-	if ((void *)(udp + 1) > end || *(__u16 *)(data + 12) != bpf_htons(ETH_P_IP) ||
-	    *(__u8 *)ip != 0x45 || ip->protocol != IPPROTO_UDP ||
-	    (ip->frag_off & bpf_htons(0x1fff)) || (void *)ip + bpf_ntohs(ip->tot_len) > end)
-		return 0;
 	p->l4 = IPPROTO_UDP;
 	p->dport = bpf_ntohs(udp->dest);
 	p->payload = udp + 1;
 	p->udp_len = bpf_ntohs(udp->len);
-	return 1;
+}
+
+static __always_inline int parse_udp_fast(void *data, void *end, struct pkt *p)
+{
+	__u16 proto;
+
+	if (data + ETH_HLEN > end)
+		return 0;
+	proto = *(__u16 *)(data + 12);
+	if (proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = data + ETH_HLEN;
+		struct udphdr *udp = (void *)(ip + 1);
+
+		if ((void *)(udp + 1) > end || *(__u8 *)ip != 0x45 || ip->protocol != IPPROTO_UDP ||
+		    (ip->frag_off & bpf_htons(0x1fff)) || (void *)ip + bpf_ntohs(ip->tot_len) > end)
+			return 0;
+		fast_udp(udp, p);
+		return 1;
+	}
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = data + ETH_HLEN;
+		struct udphdr *udp = (void *)(ip6 + 1);
+		__u16 plen;
+
+		if ((void *)(udp + 1) > end || ip6->nexthdr != IPPROTO_UDP)
+			return 0;
+		plen = bpf_ntohs(ip6->payload_len);
+		if (!plen || (void *)udp + plen > end)
+			return 0;
+		fast_udp(udp, p);
+		return 1;
+	}
+	return 0;
 }
 
 static __always_inline enum sink_class classify(void *data, void *end, struct pkt *p)
 {
-	if (parse_udp4_fast(data, end, p))
+	if (parse_udp_fast(data, end, p))
 		return sink_matches(p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi) ?
 		       SINK_MATCHED : SINK_IGNORED;
 	return sink_classify(data, end, p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi);
