@@ -114,7 +114,18 @@ static __always_inline void record_latency(struct sink_pcpu *pc, __u64 tx_ns)
 	l = bpf_map_lookup_elem(&lat, &key);
 	if (!c || !l)
 		return;
-	if (!c->valid || c->tx_ns != tx_ns) {
+	if (c->valid && c->tx_ns == tx_ns && (c->skew || l->count)) {
+		/*
+		 * The first frame of the batch put this latency in l, so min
+		 * and max hold it already (l->count: unless l was cleared since).
+		 */
+		if (c->skew)
+			pc->clock_skew++;
+		else
+			sink_lat_add_again(l, c->d, c->bucket);
+		return;
+	}
+	{
 		__u64 now = bpf_ktime_get_ns();
 
 		c->tx_ns = tx_ns;
