@@ -173,7 +173,7 @@ static __always_inline __u64 stamp_time(struct udp_gen_pcpu *pc)
  * each header ring entry: lib/udp/cfg.c), whose share of the checksum is
  * nothing, so each new word is only added. Not read back from the frame:
  * those loads straddle the header copy's 8-byte stores, which stalls them
- * until the stores retire (about 10 ns a frame here, by bpf_stats).
+ * until the stores retire (5 to 10 ns a frame here, by bpf_stats).
  */
 static __always_inline __u32 stamp(struct udphdr *udp, struct udp_gen_pcpu *pc,
 				   __u32 ucsum)
