@@ -275,9 +275,13 @@ static __always_inline int parse_udp_fast(void *data, void *end, struct pkt *p)
 
 static __always_inline enum sink_class classify(void *data, void *end, struct pkt *p)
 {
-	if (parse_udp_fast(data, end, p))
+	if (parse_udp_fast(data, end, p)) {
+		/* No filter (the default), read as two fields, not four. */
+		if (cfg.proto == SINK_PROTO_ANY && !cfg.port_filter)
+			return SINK_MATCHED;
 		return sink_matches(p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi) ?
 		       SINK_MATCHED : SINK_IGNORED;
+	}
 	return sink_classify(data, end, p, cfg.proto, cfg.port_filter, cfg.port_lo, cfg.port_hi);
 }
 
