@@ -60,6 +60,26 @@ struct sink_lat {
 };
 
 /*
+ * Adds one more latency d, whose histogram bucket is b (lathist_bucket(d)),
+ * to l, which holds d already: its min and max stay. The sink program's way
+ * for the later frames of one sending batch (bpf/sink.bpf.c).
+ */
+static inline __attribute__((always_inline)) void sink_lat_add_again(struct sink_lat *l,
+								    __u64 d, __u32 b)
+{
+	l->count++;
+	l->sum += d;
+	/*
+	 * The bound holds by construction; the verifier needs to see it, on
+	 * the register the index is in (libbpf's barrier_var, spelled out
+	 * so that userspace builds it too).
+	 */
+	asm volatile("" : "+r"(b));
+	if (b < LATHIST_BUCKETS)
+		l->buckets[b]++;
+}
+
+/*
  * Adds one latency d, whose histogram bucket is b (lathist_bucket(d)), to
  * l: the sink program keeps b of the latency it reuses for the frames of
  * one sending batch (bpf/sink.bpf.c).
@@ -71,16 +91,7 @@ static inline __attribute__((always_inline)) void sink_lat_add_bucket(struct sin
 		l->min = d;
 	if (d > l->max)
 		l->max = d;
-	l->count++;
-	l->sum += d;
-	/*
-	 * The bound holds by construction; the verifier needs to see it, on
-	 * the register the index is in (libbpf's barrier_var, spelled out
-	 * so that userspace builds it too).
-	 */
-	asm volatile("" : "+r"(b));
-	if (b < LATHIST_BUCKETS)
-		l->buckets[b]++;
+	sink_lat_add_again(l, d, b);
 }
 
 /*

@@ -59,35 +59,27 @@ static void udp_csum_store(struct udphdr *udp, uint32_t acc)
 }
 
 /*
- * As the program's stamp(): word by word from the bytes in the frame, the
- * thread's frame count too in the stamp's longer form (cfg->stamp_total).
+ * As the program's stamp(): each new word added to the checksum, since
+ * the words written over are the zeros of every frame's source (the
+ * template, each ring entry), the thread's frame count too in the stamp's
+ * longer form (cfg->stamp_total).
  */
 static uint32_t stamp(const struct udp_gen_cfg *cfg, struct udphdr *udp,
 		      struct udp_gen_pcpu *pc, uint32_t ucsum, uint64_t now)
 {
 	uint8_t *p = (uint8_t *)(udp + 1);
 	uint64_t seq = pc->seq++;
-	uint32_t nw[5] = {
+	uint32_t nw[7] = {
 		htonl(pc->stream), htonl(seq >> 32), htonl((uint32_t)seq),
 		htonl(now >> 32), htonl((uint32_t)now),
+		htonl(pc->stamp_total >> 32), htonl((uint32_t)pc->stamp_total),
 	};
-	uint32_t old;
-	int i;
+	int i, n = cfg->stamp_total ? 7 : 5;
 
 	/* memcpy: the stamp sits 2 bytes off 4-byte alignment behind VLAN tags. */
-	for (i = 0; i < 5; i++) {
-		memcpy(&old, p + 4 * (i + 1), 4);
-		ucsum = csum_word32(ucsum, old, nw[i]);
+	for (i = 0; i < n; i++) {
+		ucsum = csum_add32(ucsum, nw[i]);
 		memcpy(p + 4 * (i + 1), &nw[i], 4);
-	}
-	if (cfg->stamp_total) {
-		uint32_t tw[2] = { htonl(pc->stamp_total >> 32), htonl((uint32_t)pc->stamp_total) };
-
-		for (i = 0; i < 2; i++) {
-			memcpy(&old, p + 4 * (i + 6), 4);
-			ucsum = csum_word32(ucsum, old, tw[i]);
-			memcpy(p + 4 * (i + 6), &tw[i], 4);
-		}
 	}
 	return ucsum;
 }
