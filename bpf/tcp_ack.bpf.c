@@ -345,6 +345,15 @@ static __always_inline void consume(struct tcp_flow *st,
 		st->dupacks = 0;
 		st->acks++;
 		st->last_ack_ns = now;
+		/*
+		 * The timed segment acknowledged: a round-trip sample, unless a
+		 * loss recovery is under way (its ACK may have waited on a hole).
+		 */
+		if (st->rtt.seq && st->snd_una >= st->rtt.seq) {
+			if (!(st->flags & TCP_FLOW_F_RECOVERY) && now > st->rtt.sent_ns)
+				tcp_rtt_update(&st->rtt, now - st->rtt.sent_ns);
+			st->rtt.seq = 0;
+		}
 		if (st->snd_nxt < st->snd_una)
 			st->snd_nxt = st->snd_una;
 		if (ctl->closing && st->snd_una == ctl->fin_seq + 1)
