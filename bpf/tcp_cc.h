@@ -500,9 +500,10 @@ static __always_inline void tcp_cc_on_rto(struct tcp_cc *cc, __u64 flight)
 
 /*
  * Round-trip time and pacing. The generator times one new segment at a
- * time (the ACK program takes the sample when the cumulative ACK covers
- * it); a retransmission or a loss recovery cancels the timing, since its
- * ACK may answer another copy or wait on a hole (Karn's rule). Samples are
+ * time; the ACK program takes the sample when an ACK covers it, or a SACK
+ * block (above a hole). Sending that segment again cancels the timing,
+ * since its ACK may answer either copy (Karn's rule); so does a loss
+ * recovery without SACK, whose ACKs may have waited on a hole. Samples are
  * smoothed as RFC 6298 does (alpha 1/8, beta 1/4), in ns.
  */
 struct tcp_rtt {

@@ -205,7 +205,7 @@ static __always_inline bool take_seg(struct tcp_flow *st, const struct tcp_flow_
 /*
  * take_seg, then with a --cc: the segment's pacing (the next one is due a
  * gap later, tcp_pace_next) and the round-trip timing of one new segment at a time, which a
- * retransmission cancels (Karn). Runs under st->lock.
+ * retransmission of that segment cancels (Karn). Runs under st->lock.
  */
 static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
 				 __u32 rto_req, __u32 rxt_req, __u32 len, __u64 now,
@@ -216,7 +216,9 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 	if (!cfg.pace || st->cc.algo == TCP_CC_NONE)
 		return true;
 	if (t->retransmit) {
-		st->rtt.seq = 0;
+		/* Karn: the timed segment sent again (its last byte in this one). */
+		if (st->rtt.seq && (__u32)(st->iss1 + (__u32)st->rtt.seq - 1 - t->seq) < len)
+			st->rtt.seq = 0;
 	} else if (!st->rtt.seq) {
 		st->rtt.seq = st->snd_nxt;	/* the end of this segment */
 		st->rtt.sent_ns = now;
