@@ -345,6 +345,16 @@ static __always_inline void consume(struct tcp_flow *st,
 		st->dupacks = 0;
 		st->acks++;
 		st->last_ack_ns = now;
+		/*
+		 * The timed segment acknowledged: a round-trip sample. Without
+		 * SACK, not in a loss recovery: its ACK may have waited on a hole.
+		 * With SACK it was SACKed on arrival if it lay above one (below).
+		 */
+		if (st->rtt.seq && st->snd_una >= st->rtt.seq) {
+			if ((sack || !(st->flags & TCP_FLOW_F_RECOVERY)) && now > st->rtt.sent_ns)
+				tcp_rtt_update(&st->rtt, now - st->rtt.sent_ns);
+			st->rtt.seq = 0;
+		}
 		if (st->snd_nxt < st->snd_una)
 			st->snd_nxt = st->snd_una;
 		if (ctl->closing && st->snd_una == ctl->fin_seq + 1)
@@ -382,6 +392,15 @@ static __always_inline void consume(struct tcp_flow *st,
 	st->wnd = wnd;
 	if (sack)
 		sack_recovery(st);
+	/*
+	 * The timed segment SACKed: its round trip ended on arrival, above a
+	 * hole (recoveries are when most samples would be lost otherwise).
+	 */
+	if (sack && st->rtt.seq > st->snd_una && now > st->rtt.sent_ns &&
+	    tcp_sb_sacked_in(&st->sb, st->rtt.seq - 1, st->rtt.seq)) {
+		tcp_rtt_update(&st->rtt, now - st->rtt.sent_ns);
+		st->rtt.seq = 0;
+	}
 	if (st->cc.algo != TCP_CC_NONE)
 		st->pipe = tcp_sb_pipe(&st->sb, st->snd_una, st->snd_nxt, st->rxt_next,
 				       st->lost_end);

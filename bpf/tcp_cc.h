@@ -498,4 +498,106 @@ static __always_inline void tcp_cc_on_rto(struct tcp_cc *cc, __u64 flight)
 	cc->cwnd = cc->mss;
 }
 
+/*
+ * Round-trip time and pacing. The generator times one new segment at a
+ * time; the ACK program takes the sample when an ACK covers it, or a SACK
+ * block (above a hole). Sending that segment again cancels the timing,
+ * since its ACK may answer either copy (Karn's rule); so does a loss
+ * recovery without SACK, whose ACKs may have waited on a hole. Samples are
+ * smoothed as RFC 6298 does (alpha 1/8, beta 1/4), in ns.
+ */
+struct tcp_rtt {
+	__u64 srtt_ns;		/* 0: no sample yet */
+	__u64 rttvar_ns;
+	__u64 min_ns;		/* the smallest sample */
+	__u64 seq;		/* end offset of the timed segment; 0: none timed */
+	__u64 sent_ns;		/* when it went */
+	__u64 samples;
+};
+
+/* A sample longer than this is taken as this (a peer that stalled). */
+#define TCP_RTT_MAX_NS (4000ULL * 1000000ULL)
+
+static __always_inline void tcp_rtt_update(struct tcp_rtt *rt, __u64 r)
+{
+	__u64 d;
+
+	if (!r)
+		r = 1;
+	if (r > TCP_RTT_MAX_NS)
+		r = TCP_RTT_MAX_NS;
+	if (!rt->srtt_ns) {
+		/* RFC 6298 2.2 */
+		rt->srtt_ns = r;
+		rt->rttvar_ns = r / 2;
+	} else {
+		/* RFC 6298 2.3: RTTVAR first, from the old SRTT. */
+		d = rt->srtt_ns > r ? rt->srtt_ns - r : r - rt->srtt_ns;
+		rt->rttvar_ns = rt->rttvar_ns - rt->rttvar_ns / 4 + d / 4;
+		rt->srtt_ns = rt->srtt_ns - rt->srtt_ns / 8 + r / 8;
+		if (!rt->srtt_ns)
+			rt->srtt_ns = 1;
+	}
+	if (!rt->min_ns || r < rt->min_ns)
+		rt->min_ns = r;
+	rt->samples++;
+}
+
+/*
+ * Pacing (with a --cc): a flow's segments leave no faster than gain x W /
+ * SRTT, W the congestion window or the peer's window if that is smaller
+ * (the most a round trip carries), gain 2 in slow start (below half of
+ * ssthresh) and 1.2 after, as Linux paces: a window's worth spread over
+ * most of a round trip instead of leaving in one burst at the generator's
+ * tens of millions of frames a second, which a bottleneck's small queue
+ * drops. Gains in tenths.
+ */
+#define TCP_PACE_GAIN_SS 20
+#define TCP_PACE_GAIN_CA 12
+
+static __always_inline __u32 tcp_pace_gain(const struct tcp_cc *cc)
+{
+	return cc->cwnd < cc->ssthresh / 2 ? TCP_PACE_GAIN_SS : TCP_PACE_GAIN_CA;
+}
+
+static __always_inline __u64 tcp_pace_window(const struct tcp_cc *cc, __u64 wnd)
+{
+	__u64 w = cc->cwnd < wnd ? cc->cwnd : wnd;
+
+	return w < cc->mss ? cc->mss : w;
+}
+
+/* ns from one segment of len bytes to the next; 0: no pacing (no --cc, or no RTT yet). */
+static __always_inline __u64 tcp_pace_gap_ns(const struct tcp_cc *cc, __u64 wnd, __u64 srtt_ns,
+					     __u32 len)
+{
+	if (cc->algo == TCP_CC_NONE || !srtt_ns)
+		return 0;
+	return (__u64)len * srtt_ns * 10 / (tcp_pace_window(cc, wnd) * tcp_pace_gain(cc));
+}
+
+/*
+ * When the segment after one sent at now is due, its gap later: counted
+ * from the last due time while the flow keeps up, and from no earlier than
+ * TCP_PACE_BURST - 1 gaps ago when it fell behind (the generator sends only
+ * during its calls, and a busy CPU may run it late): a flow catches up at
+ * most that many segments back to back, and never by a window's burst.
+ */
+#define TCP_PACE_BURST 4
+
+static __always_inline __u64 tcp_pace_next(__u64 due_ns, __u64 now_ns, __u64 gap_ns)
+{
+	__u64 floor = now_ns > (TCP_PACE_BURST - 1) * gap_ns ? now_ns - (TCP_PACE_BURST - 1) * gap_ns : 0;
+
+	return (due_ns > floor ? due_ns : floor) + gap_ns;
+}
+
+/* The same rate in bit/s, for reports; 0: unpaced. */
+static __always_inline __u64 tcp_pace_rate_bps(const struct tcp_cc *cc, __u64 wnd, __u64 srtt_ns)
+{
+	if (cc->algo == TCP_CC_NONE || !srtt_ns)
+		return 0;
+	return tcp_pace_window(cc, wnd) * 8 * 100000000ULL * tcp_pace_gain(cc) / srtt_ns;
+}
+
 #endif

@@ -68,6 +68,13 @@ static __always_inline void restore_hdr(void *data, __u32 f)
 	}
 }
 
+/* A flow's turn, by the lock-free look (may_fit). */
+enum {
+	FIT_NO = 0,		/* no room, or not ours to send */
+	FIT_YES,		/* may fit: take() decides */
+	FIT_NOT_DUE,		/* room, but paced: its next segment is not due yet */
+};
+
 /* What a taken segment needs from the flow, copied out under the lock. */
 struct taken {
 	__u32 seq, ack, tsecr;
@@ -78,11 +85,12 @@ struct taken {
  * Takes the next segment of flow st if it fits: inside the peer's window
  * and the congestion window (pipe + len <= cwnd, with a --cc), and either a
  * retransmission (a hole marked lost, below snd_max) or new data up to the
- * limit.
+ * limit; with pacing, not before the flow's pace_next_ns.
  * Runs under st->lock: no helper calls.
  */
-static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
-				 __u32 rto_req, __u32 rxt_req, __u32 len, struct taken *t)
+static __always_inline bool take_seg(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
+				     __u32 rto_req, __u32 rxt_req, __u32 len, __u64 now,
+				     struct taken *t)
 {
 	__u64 nxt = st->snd_nxt, end, hole;
 
@@ -139,6 +147,8 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 	}
 	if ((st->flags & TCP_FLOW_F_HOLE) && st->hole < st->snd_una)
 		st->flags &= ~TCP_FLOW_F_HOLE;	/* acknowledged meanwhile */
+	if (cfg.pace && st->cc.algo != TCP_CC_NONE && now < st->pace_next_ns)
+		return false;
 	if (st->flags & TCP_FLOW_F_HOLE) {
 		/* The hole goes first, once; snd_nxt stays where it was. */
 		if (st->hole + len > st->snd_una + st->wnd)
@@ -192,26 +202,56 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 	return true;
 }
 
+/*
+ * take_seg, then with a --cc: the segment's pacing (the next one is due a
+ * gap later, tcp_pace_next) and the round-trip timing of one new segment at a time, which a
+ * retransmission of that segment cancels (Karn). Runs under st->lock.
+ */
+static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
+				 __u32 rto_req, __u32 rxt_req, __u32 len, __u64 now,
+				 struct taken *t)
+{
+	if (!take_seg(st, ctl, rto_req, rxt_req, len, now, t))
+		return false;
+	if (!cfg.pace || st->cc.algo == TCP_CC_NONE)
+		return true;
+	if (t->retransmit) {
+		/* Karn: the timed segment sent again (its last byte in this one). */
+		if (st->rtt.seq && (__u32)(st->iss1 + (__u32)st->rtt.seq - 1 - t->seq) < len)
+			st->rtt.seq = 0;
+	} else if (!st->rtt.seq) {
+		st->rtt.seq = st->snd_nxt;	/* the end of this segment */
+		st->rtt.sent_ns = now;
+	}
+	st->pace_next_ns = tcp_pace_next(st->pace_next_ns, now,
+					 tcp_pace_gap_ns(&st->cc, st->wnd, st->rtt.srtt_ns, len));
+	return true;
+}
+
 /* A lock-free look first, so that full flows cost no locking. */
-static __always_inline bool may_fit(const struct tcp_flow *st,
-				    const struct tcp_flow_ctl *ctl,
-				    __u32 rto_req, __u32 rxt_req, __u32 len)
+static __always_inline int may_fit(const struct tcp_flow *st,
+				   const struct tcp_flow_ctl *ctl,
+				   __u32 rto_req, __u32 rxt_req, __u32 len, __u64 now)
 {
 	const volatile struct tcp_flow *v = st;
 	__u64 end;
 
 	if (v->phase != TCP_FLOW_OWNED || (v->flags & TCP_FLOW_F_RST))
-		return false;
+		return FIT_NO;
 	if (rto_req != v->rto_seen || rxt_req != v->rxt_seen || (v->flags & TCP_FLOW_F_HOLE))
-		return true;
+		return FIT_YES;
 	if (v->cc.algo != TCP_CC_NONE && v->pipe + len > v->cc.cwnd)
-		return false;
-	if (v->rxt_next < v->lost_end)
-		return true;
-	end = v->snd_nxt + len;
-	if (end > v->snd_una + v->wnd)
-		return false;
-	return end <= v->snd_max || end <= ctl->limit;
+		return FIT_NO;
+	if (v->rxt_next >= v->lost_end) {
+		end = v->snd_nxt + len;
+		if (end > v->snd_una + v->wnd)
+			return FIT_NO;
+		if (end > v->snd_max && end > ctl->limit)
+			return FIT_NO;
+	}
+	if (cfg.pace && v->cc.algo != TCP_CC_NONE && now < v->pace_next_ns)
+		return FIT_NOT_DUE;
+	return FIT_YES;
 }
 
 SEC("xdp")
@@ -224,10 +264,11 @@ int tcp_gen(struct xdp_md *ctx)
 	struct tcp_flow *st;
 	struct tcp_gen_pcpu *pc;
 	struct taken t = {};
-	bool found = false;
+	bool found = false, held = false;
 	struct tcphdr *th;
 	__u32 ucsum;
-	__u64 now;
+	__u64 now = 0;
+	int fit;
 
 	pc = bpf_map_lookup_elem(&pcpu, &key);
 	if (!pc)
@@ -244,7 +285,12 @@ int tcp_gen(struct xdp_md *ctx)
 	 * take() with its scoreboard walk in every step made the program
 	 * slow to load. A flow that looked free and is not (another CPU
 	 * took the room, or its hole is outside the window) costs the frame.
+	 * With pacing the clock is read once a frame, before the walk: a
+	 * frame that finds its flows not due yet is dropped as cheaply as
+	 * one that finds them full.
 	 */
+	if (cfg.pace)
+		now = bpf_ktime_get_ns();
 	n = pc->nflows;
 	for (k = 0; k < TCP_GEN_MAX_FLOWS; k++) {
 		if (k >= n)
@@ -261,10 +307,13 @@ int tcp_gen(struct xdp_md *ctx)
 			continue;
 		rto_req = *(volatile __u32 *)&ctl->rto_req;
 		rxt_req = *(volatile __u32 *)&ctl->rxt_req;
-		if (may_fit(st, ctl, rto_req, rxt_req, len)) {
+		fit = may_fit(st, ctl, rto_req, rxt_req, len, now);
+		if (fit == FIT_YES) {
 			found = true;
 			break;
 		}
+		if (fit == FIT_NOT_DUE)
+			held = true;
 	}
 	if (found) {
 		f &= TCP_GEN_MAX_FLOWS - 1;
@@ -273,7 +322,7 @@ int tcp_gen(struct xdp_md *ctx)
 		if (!st || !ctl)
 			return XDP_ABORTED;
 		bpf_spin_lock(&st->lock);
-		found = take(st, ctl, rto_req, rxt_req, len, &t);
+		found = take(st, ctl, rto_req, rxt_req, len, now, &t);
 		bpf_spin_unlock(&st->lock);
 	}
 	if (found) {
@@ -289,6 +338,7 @@ int tcp_gen(struct xdp_md *ctx)
 	}
 	if (!found) {
 		pc->window_drops++;
+		pc->pace_holds += held;
 		return XDP_DROP;
 	}
 	/* f < TCP_GEN_MAX_FLOWS already; the mask tells the verifier, which lost track. */
@@ -305,7 +355,8 @@ int tcp_gen(struct xdp_md *ctx)
 		/* NOP, NOP, kind, length | TSval | TSecr */
 		__u32 *opt = (__u32 *)(th + 1), tsval;
 
-		now = bpf_ktime_get_ns();
+		if (!cfg.pace)
+			now = bpf_ktime_get_ns();
 		/*
 		 * A clock of 2^20 ns (about 1 ms) ticks: RFC 7323 asks only
 		 * that it be monotonic and between 1 ms and 1 s a tick.

@@ -118,6 +118,12 @@ struct tcp_flow {
 	__u64 sacked_bytes;	/* bytes newly SACKed, over the run */
 	__u64 sack_rejected;	/* SACK blocks not taken: malformed, old, or past snd_max */
 	__u64 lost_segs;	/* segments marked lost (holes, or outstanding at a timeout) */
+	/*
+	 * With a --cc: the round-trip time, and the earliest time
+	 * (bpf_ktime_get_ns) the flow's next segment may go (tcp_pace_gap_ns).
+	 */
+	struct tcp_rtt rtt;
+	__u64 pace_next_ns;
 };
 
 /*
@@ -157,7 +163,8 @@ struct tcp_gen_cfg {
 	__u8 ipv6;
 	__u8 ts;		/* the timestamp option follows the TCP header */
 	__u32 nflows;
-	__u32 pad;
+	__u8 pace;		/* read the clock for every frame: flows may be paced (a --cc) */
+	__u8 pad[3];
 	__u64 ts_t0_ns;		/* bpf_ktime_get_ns() when ts_base was read */
 	struct tcp_gen_tmpl flow[TCP_GEN_MAX_FLOWS];
 };
@@ -174,7 +181,8 @@ struct tcp_gen_pcpu {
 	__u64 bytes;		/* their length, FCS excluded */
 	__u64 payload;		/* their payload bytes */
 	__u64 retransmitted;	/* of them, segments sent before (below snd_max) */
-	__u64 window_drops;	/* frames dropped: no flow had room for a segment */
+	__u64 window_drops;	/* frames dropped: no flow had room for a segment (or was due) */
+	__u64 pace_holds;	/* of them, those a flow with room was not due for (pacing) */
 	__u64 short_frames;	/* frames not of the template's length: a bug */
 };
 

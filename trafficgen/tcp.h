@@ -73,7 +73,7 @@ struct tcp_flow_user {
 
 /* Counters summed over CPUs and flows. */
 struct tcp_totals {
-	uint64_t segments, bytes, payload, retransmitted, window_drops;
+	uint64_t segments, bytes, payload, retransmitted, window_drops, pace_holds;
 	uint64_t acked;			/* payload bytes acknowledged */
 	uint64_t dup_acks, fast_retransmits, timeouts;
 	uint64_t sacked, sack_rejected, lost;

@@ -328,6 +328,8 @@ int tcp_gen_open(struct tcp_run *r)
 		return ret;
 	}
 	c->ts_t0_ns = r->ts_t0_ns;
+	/* A congestion window paces its flow; --cc none sends unpaced (bpf/tcp_cc.h). */
+	c->pace = r->o.cc != TCP_CC_NONE;
 	ret = tg_tcp_load_gen(&r->progs, c, &err);
 	if (ret) {
 		tg_error("%s\n", err.msg);

@@ -37,6 +37,7 @@ struct tcp_totals tcp_read_totals(struct tcp_run *r, bool final)
 		t.payload = TG_PERCPU_SUM(r->pcpu, r->ncpus, payload);
 		t.retransmitted = TG_PERCPU_SUM(r->pcpu, r->ncpus, retransmitted);
 		t.window_drops = TG_PERCPU_SUM(r->pcpu, r->ncpus, window_drops);
+		t.pace_holds = TG_PERCPU_SUM(r->pcpu, r->ncpus, pace_holds);
 	}
 	for (i = 0; i < r->nflows; i++) {
 		if (!r->flow[i].owned || tcp_flow_read(r, i, &st))
@@ -69,6 +70,7 @@ static struct tcp_totals totals_sub(const struct tcp_totals *a, const struct tcp
 		.payload = a->payload - b->payload,
 		.retransmitted = a->retransmitted - b->retransmitted,
 		.window_drops = a->window_drops - b->window_drops,
+		.pace_holds = a->pace_holds - b->pace_holds,
 		.acked = a->acked - b->acked,
 		.dup_acks = a->dup_acks - b->dup_acks,
 		.fast_retransmits = a->fast_retransmits - b->fast_retransmits,
@@ -154,6 +156,19 @@ static void print_flows(struct tcp_run *r, struct tg_print *line)
 		tg_print_u64(p, TG_PRINT_ANY, "sacked_bytes", ", %llu bytes SACKed", st.sb.sacked);
 		tg_print_u64(p, TG_PRINT_ANY, "in_flight", ", %llu in flight",
 			     st.snd_max - st.snd_una);
+		/* Round-trip time and pacing rate: null until the first sample, and without a --cc. */
+		if (cc && st.rtt.srtt_ns) {
+			tg_print_double(p, TG_PRINT_ANY, "srtt_us", ", srtt %.1f us",
+					st.rtt.srtt_ns / 1e3);
+			tg_print_double(p, TG_PRINT_ANY, "min_rtt_us", " (min %.1f)",
+					st.rtt.min_ns / 1e3);
+			tg_print_double(p, TG_PRINT_ANY, "pacing_mbps", ", paced at %.1f Mbit/s",
+					tcp_pace_rate_bps(&st.cc, st.wnd, st.rtt.srtt_ns) / 1e6);
+		} else {
+			tg_print_null(p, TG_PRINT_ANY, "srtt_us", ", srtt none");
+			tg_print_null(p, TG_PRINT_JSON, "min_rtt_us", NULL);
+			tg_print_null(p, TG_PRINT_JSON, "pacing_mbps", NULL);
+		}
 		tg_print_bool(p, TG_PRINT_JSON, "recovery", NULL, st.flags & TCP_FLOW_F_RECOVERY);
 		tg_print_text(p, "%s", st.flags & TCP_FLOW_F_RECOVERY ? ", in loss recovery" : "");
 		if (line)
@@ -189,6 +204,7 @@ void tcp_print_interval(struct tcp_run *r, uint64_t elapsed_ns)
 			tg_tcp_goodput_bps(d.acked, dt) / 1e6);
 	tg_print_double(&p, TG_PRINT_JSON, "duration_s", NULL, dt / 1e9);
 	tg_print_u64(&p, TG_PRINT_JSON, "window_drops", NULL, d.window_drops);
+	tg_print_u64(&p, TG_PRINT_JSON, "pace_holds", NULL, d.pace_holds);
 	tg_print_u64(&p, TG_PRINT_JSON, "sacked_bytes", NULL, d.sacked);
 	tg_print_u64(&p, TG_PRINT_JSON, "lost_segments", NULL, d.lost);
 	tg_print_u64(&p, TG_PRINT_TEXT, NULL, "  %llu retransmitted", d.retransmitted);
@@ -255,6 +271,7 @@ void tcp_print_summary(struct tcp_run *r)
 	tg_print_double(&p, TG_PRINT_TEXT, NULL, ": goodput %.1f Mbit/s",
 			tg_tcp_goodput_bps(t.acked, ns) / 1e6);
 	tg_print_u64(&p, TG_PRINT_JSON, "window_drops", NULL, t.window_drops);
+	tg_print_u64(&p, TG_PRINT_JSON, "pace_holds", NULL, t.pace_holds);
 	tg_print_u64(&p, TG_PRINT_JSON, "dup_acks", NULL, t.dup_acks);
 	tg_print_u64(&p, TG_PRINT_JSON, "fast_retransmits", NULL, t.fast_retransmits);
 	tg_print_u64(&p, TG_PRINT_JSON, "fast_recoveries", NULL, t.fast_retransmits);

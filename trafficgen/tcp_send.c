@@ -6,6 +6,10 @@
  * and it waits briefly and looks again; some, and the call asks for that
  * much plus what the ACK clock carried during the previous call
  * (lib/tcp/pace.h says why).
+ * With a --cc the generator also paces each flow (bpf/tcp_cc.h): frames
+ * that find their flows not yet due are dropped like those that find them
+ * full, in the same window_drops, so a paced call is sized as a
+ * window-bound one.
  *
  * The main thread keeps time: statistics every interval, the
  * retransmission timers every few ms (a timeout sends the generator back to

@@ -165,6 +165,48 @@ static const struct fixture fixtures[] = {
 	  ACK(.tsval = 5, .win = WIN + 1), XDP_DROP,
 	  ST(OWNED, .ts_recent = 5, .wnd = (WIN + 1) << WS), C_CONSUMED },
 
+	/*
+	 * Round-trip time: the generator timed the segment ending at rtt.seq,
+	 * sent at rtt.sent_ns = 1 ns after boot, so the sample is the cap.
+	 */
+	{ "the timed segment acknowledged: RFC 6298's first sample", AF_INET,
+	  ST(OWNED, .rtt = { .seq = UNA + 2896, .sent_ns = 1 }), CTL(),
+	  ACK(.ack = ISS1 + (uint32_t)UNA + 2896), XDP_DROP,
+	  ST(OWNED, .snd_una = UNA + 2896, .acks = 1, .ts_recent = 800,
+	     .rtt = { .srtt_ns = TCP_RTT_MAX_NS, .rttvar_ns = TCP_RTT_MAX_NS / 2,
+		      .min_ns = TCP_RTT_MAX_NS, .samples = 1, .sent_ns = 1 }), C_CONSUMED },
+	{ "a later sample is smoothed (RFC 6298 2.3)", AF_INET,
+	  ST(OWNED, .rtt = { .srtt_ns = 2000000000, .rttvar_ns = 1000000000,
+			     .min_ns = 1000000000, .samples = 5, .seq = UNA + 1448, .sent_ns = 1 }),
+	  CTL(), ACK(.ack = ISS1 + (uint32_t)UNA + 2896), XDP_DROP,
+	  ST(OWNED, .snd_una = UNA + 2896, .acks = 1, .ts_recent = 800,
+	     .rtt = { .srtt_ns = 2250000000, .rttvar_ns = 1250000000,
+		      .min_ns = 1000000000, .samples = 6, .sent_ns = 1 }), C_CONSUMED },
+	{ "an ACK short of the timed segment: no sample yet", AF_INET,
+	  ST(OWNED, .rtt = { .seq = UNA + 4344, .sent_ns = 1 }), CTL(),
+	  ACK(.ack = ISS1 + (uint32_t)UNA + 2896), XDP_DROP,
+	  ST(OWNED, .snd_una = UNA + 2896, .acks = 1, .ts_recent = 800,
+	     .rtt = { .seq = UNA + 4344, .sent_ns = 1 }), C_CONSUMED },
+	{ "the timed segment SACKed above a hole: a sample", AF_INET,
+	  ST(OWNED_S, .rtt = { .seq = OF(5), .sent_ns = 1 }), CTL(),
+	  ACK(.ts = false, .nsack = 1, .sack = { SQ(4), SQ(6) }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800, .sb = SB1(4, 6),
+	     .sacked_bytes = 2 * 1448,
+	     .rtt = { .srtt_ns = TCP_RTT_MAX_NS, .rttvar_ns = TCP_RTT_MAX_NS / 2,
+		      .min_ns = TCP_RTT_MAX_NS, .samples = 1, .sent_ns = 1 }), C_CONSUMED },
+	{ "a SACK block short of the timed segment's end: no sample yet", AF_INET,
+	  ST(OWNED_S, .rtt = { .seq = OF(5), .sent_ns = 1 }), CTL(),
+	  ACK(.ts = false, .nsack = 1, .sack = { SQ(3), SQ(4) + 1000 }), XDP_DROP,
+	  ST(OWNED_S, .dupacks = 1, .dup_acks = 1, .ts_recent = 800,
+	     .sb = { .start = { OF(3) }, .end = { OF(4) + 1000 }, .sacked = 2448, .n = 1 },
+	     .sacked_bytes = 2448, .rtt = { .seq = OF(5), .sent_ns = 1 }), C_CONSUMED },
+	{ "the timed segment acknowledged in a loss recovery: no sample (Karn)", AF_INET,
+	  ST(OWNED, .flags = F_BASE | TCP_FLOW_F_RECOVERY, .recover = UNA + 2896,
+	     .rtt = { .seq = UNA + 1448, .sent_ns = 1 }), CTL(),
+	  ACK(.ack = ISS1 + (uint32_t)UNA + 2896), XDP_DROP,
+	  ST(OWNED, .snd_una = UNA + 2896, .acks = 1, .ts_recent = 800, .recover = UNA + 2896,
+	     .rtt = { .sent_ns = 1 }), C_CONSUMED },
+
 	/* Duplicates and fast retransmit. */
 	{ "duplicate ACK counted", AF_INET, ST(OWNED), CTL(), ACK(), XDP_DROP,
 	  ST(OWNED, .dupacks = 1, .dup_acks = 1, .ts_recent = 800), C_CONSUMED },
@@ -603,6 +645,8 @@ static void assert_state(const char *desc, const struct tcp_flow *got,
 	FIELD(sb.sacked); FIELD(sb.pad); FIELD(cc.cwnd); FIELD(cc.ssthresh); FIELD(cc.acked);
 	FIELD(cc.w_max); FIELD(cc.w_est); FIELD(cc.k); FIELD(cc.mss); FIELD(cc.algo);
 	FIELD(cc.epoch_ns); FIELD(sacked_bytes); FIELD(sack_rejected); FIELD(lost_segs);
+	FIELD(rtt.srtt_ns); FIELD(rtt.rttvar_ns); FIELD(rtt.min_ns); FIELD(rtt.seq);
+	FIELD(rtt.sent_ns); FIELD(rtt.samples); FIELD(pace_next_ns);
 	/* The ranges in use: what lies past them is left over. */
 	for (unsigned int i = 0; i < want->sb.n && i < TCP_SB_MAX; i++) {
 		FIELD(sb.start[i]);

@@ -257,6 +257,8 @@ static struct gen *gen_load(const struct fixture *fx)
 		fail_msg("%s: %s", fx->desc, err.msg);
 	/* 3 ticks back: a TSval base just below 2^32 wraps at once. */
 	c->ts_t0_ns = tg_now_ns() - (3ULL << 20);
+	/* Flows with a --cc are paced; the tests of the others see no difference. */
+	c->pace = 1;
 
 	if (!shared_ack) {
 		if (tg_tcp_load_ack(&g->p, &err))
@@ -726,6 +728,69 @@ static void test_sack_holes_then_cwnd(void **state)
 }
 
 /*
+ * Pacing (a --cc with an RTT): a frame that finds its flow not due yet is
+ * dropped and counted as held; once due, the flow's segment goes, byte for
+ * byte, and the next is due a gap later: with a reno window of 10 segments
+ * of 1000 bytes and an SRTT of 1 s, slow start's gain of 2 gives 1 s * 1000
+ * / (10000 * 2) = 50 ms. The segment is timed for the RTT; a retransmission
+ * cancels that (Karn). Without a --cc the same flow is never held.
+ */
+static void test_pacing(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow st = get_flow(g, 0);
+	uint64_t t0, t1;
+
+	(void)state;
+	tcp_cc_init(&st.cc, TCP_CC_RENO, 1000);
+	st.rtt.srtt_ns = 1000000000ULL;
+	st.pace_next_ns = tg_now_ns() + 10000000000ULL;	/* due in 10 s */
+	set_flow(g, 0, &st);
+	assert_int_equal(one(g), XDP_DROP);
+	assert_int_equal(get_pcpu(g).pace_holds, 1);
+	assert_int_equal(get_pcpu(g).window_drops, 1);
+	assert_int_equal(get_pcpu(g).segments, 0);
+	assert_int_equal(get_flow(g, 0).snd_max, 0);
+	/* Due (the time has come): it goes, and the next is 50 ms away. */
+	st = get_flow(g, 0);
+	st.pace_next_ns = 0;
+	set_flow(g, 0, &st);
+	t0 = tg_now_ns();
+	expect_seg(g, 0);
+	t1 = tg_now_ns();
+	st = get_flow(g, 0);
+	/* Idle before: due from 3 gaps back, so 3 more could go at once; */
+	assert_true(st.pace_next_ns >= t0 - 3 * 50000000ULL + 50000000ULL);
+	assert_true(st.pace_next_ns <= t1 - 3 * 50000000ULL + 50000000ULL);
+	assert_int_equal(st.rtt.seq, 1000);
+	assert_true(st.rtt.sent_ns >= t0 && st.rtt.sent_ns <= t1);
+	expect_seg(g, 1000);
+	expect_seg(g, 2000);
+	expect_seg(g, 3000);
+	/* then the fifth is held, 50 ms after the fourth was due. */
+	assert_int_equal(one(g), XDP_DROP);
+	assert_int_equal(get_pcpu(g).pace_holds, 2);
+	st = get_flow(g, 0);
+	assert_true(st.pace_next_ns >= t0 + 50000000ULL);
+	assert_int_equal(st.rtt.seq, 1000);	/* still the first one timed */
+	/* An RTO's go-back resends snd_una's segment: paced too, and untimed. */
+	st.pace_next_ns = 0;
+	set_flow(g, 0, &st);
+	set_ctl(g, 0, &rto_ctl);
+	expect_seg(g, 0);
+	st = get_flow(g, 0);
+	assert_int_equal(st.rtt.seq, 0);
+	assert_int_equal(get_pcpu(g).retransmitted, 1);
+	/* No --cc: no pacing, whatever pace_next_ns says. */
+	tcp_cc_init(&st.cc, TCP_CC_NONE, 1000);
+	st.pace_next_ns = tg_now_ns() + 10000000000ULL;
+	set_flow(g, 0, &st);
+	expect_seg(g, 1000);
+	assert_int_equal(get_pcpu(g).pace_holds, 2);
+	gen_free(g);
+}
+
+/*
  * A timeout on a SACK flow: one segment of loss window (reno), ssthresh
  * half the flight; everything outstanding but the SACKed ranges goes again,
  * once, in order; then new data. A second timeout without progress drops
@@ -901,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_hole_acked_meanwhile),
 		cmocka_unit_test(test_sack_holes_then_cwnd),
 		cmocka_unit_test(test_sack_rto),
+		cmocka_unit_test(test_pacing),
 		cmocka_unit_test(test_sack_walk_again),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_not_owned_or_reset),

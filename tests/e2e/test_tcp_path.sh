@@ -91,5 +91,8 @@ goodput=$(json_field "$TMP/tbf-ipv4.json" goodput_bps)
 echo "# tbf-ipv4: goodput $goodput bit/s into a 1 Gbit/s bottleneck; $DROPPED dropped at its queue"
 check_true "tbf-ipv4: goodput reported, above 0 and at most the bottleneck's 1 Gbit/s" \
 	awk -v g="${goodput:-0}" 'BEGIN { exit !(g > 0 && g <= 1.0e9) }'
+# The default --cc paces: frames that found the flow not yet due were held.
+check_true "tbf-ipv4: the flow was paced (pace_holds $(json_field "$TMP/tbf-ipv4.json" pace_holds) > 0)" \
+	test "$(json_field "$TMP/tbf-ipv4.json" pace_holds)" -gt 0
 
 finish

@@ -3,8 +3,9 @@
  * bpf/tcp_cc.h as plain C: the SACK scoreboard (merges, trims, the hole
  * walk, RFC 6675's IsLost and pipe, malformed and out-of-window blocks) and
  * the congestion window (RFC 5681 slow start, congestion avoidance and loss;
- * RFC 9438's K and W_cubic(t) at chosen times, fast convergence), against
- * worked examples computed by hand here.
+ * RFC 9438's K and W_cubic(t) at chosen times, fast convergence), the
+ * round-trip time (RFC 6298's smoothing) and pacing, against worked
+ * examples computed by hand here.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -341,6 +342,104 @@ static void test_cubic_loss_and_growth(void **state)
 	assert_int_equal(cc.cwnd, MSS);
 }
 
+/* RFC 6298 2.2 and 2.3, in ns: 100 us, then 180 us, then 60 us. */
+static void test_rtt_rfc6298(void **state)
+{
+	struct tcp_rtt rt;
+
+	(void)state;
+	memset(&rt, 0, sizeof(rt));
+	tcp_rtt_update(&rt, 100000);
+	/* First: SRTT = R, RTTVAR = R / 2. */
+	assert_int_equal(rt.srtt_ns, 100000);
+	assert_int_equal(rt.rttvar_ns, 50000);
+	assert_int_equal(rt.min_ns, 100000);
+	tcp_rtt_update(&rt, 180000);
+	/* RTTVAR = 3/4 50000 + 1/4 |100000 - 180000| = 57500; SRTT = 7/8 100000 + 1/8 180000. */
+	assert_int_equal(rt.rttvar_ns, 57500);
+	assert_int_equal(rt.srtt_ns, 110000);
+	assert_int_equal(rt.min_ns, 100000);
+	tcp_rtt_update(&rt, 60000);
+	/* 3/4 57500 + 1/4 50000 = 55625; 7/8 110000 + 1/8 60000 = 103750. */
+	assert_int_equal(rt.rttvar_ns, 55625);
+	assert_int_equal(rt.srtt_ns, 103750);
+	assert_int_equal(rt.min_ns, 60000);
+	assert_int_equal(rt.samples, 3);
+	/* A sample of 0 counts as 1 ns; one past the cap as the cap. */
+	memset(&rt, 0, sizeof(rt));
+	tcp_rtt_update(&rt, 0);
+	assert_int_equal(rt.srtt_ns, 1);
+	assert_int_equal(rt.min_ns, 1);
+	memset(&rt, 0, sizeof(rt));
+	tcp_rtt_update(&rt, 10 * NS);
+	assert_int_equal(rt.srtt_ns, TCP_RTT_MAX_NS);
+	assert_int_equal(rt.rttvar_ns, TCP_RTT_MAX_NS / 2);
+}
+
+/*
+ * The pacing gap and rate: a window of 10 segments of 1000 bytes over an
+ * SRTT of 100 us is 800 Mbit/s; slow start paces at twice that, 1.6
+ * Gbit/s (a segment every 5 us), congestion avoidance at 1.2 times, 960
+ * Mbit/s (every 8.333 us). A smaller peer window paces instead; no --cc or
+ * no RTT yet: no pacing.
+ */
+static void test_pace_gap(void **state)
+{
+	struct tcp_cc cc;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
+	assert_int_equal(cc.cwnd, 10 * MSS);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, 100000, MSS), 5000);
+	assert_int_equal(tcp_pace_rate_bps(&cc, 1u << 30, 100000), 1600000000ULL);
+	/* Slow start ends at half of ssthresh, for the gain. */
+	cc.ssthresh = 20 * MSS + 2;
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, 100000, MSS), 5000);
+	cc.ssthresh = 20 * MSS;
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, 100000, MSS), 8333);
+	assert_int_equal(tcp_pace_rate_bps(&cc, 1u << 30, 100000), 960000000ULL);
+	/* The peer's window of 5 segments: half the rate. */
+	assert_int_equal(tcp_pace_gap_ns(&cc, 5 * MSS, 100000, MSS), 16666);
+	/* A zero window counts as one segment (a probe's pace). */
+	assert_int_equal(tcp_pace_gap_ns(&cc, 0, 100000, MSS), 83333);
+	/* A short last segment: a gap in proportion. */
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, 100000, 100), 833);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, 0, MSS), 0);
+	assert_int_equal(tcp_pace_rate_bps(&cc, 1u << 30, 0), 0);
+	tcp_cc_init(&cc, TCP_CC_NONE, MSS);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, 100000, MSS), 0);
+	assert_int_equal(tcp_pace_rate_bps(&cc, 1u << 30, 100000), 0);
+}
+
+/*
+ * When the next segment is due: a gap after the last due time while the
+ * flow keeps up; a flow that fell behind catches up by at most
+ * TCP_PACE_BURST segments back to back, then keeps the gap.
+ */
+static void test_pace_next(void **state)
+{
+	uint64_t now = 1000000, due = 0;
+	unsigned int sent = 0;
+
+	(void)state;
+	assert_int_equal(TCP_PACE_BURST, 4);
+	/* Keeping up: 100 ns late, the next is still 5000 after the last due time. */
+	assert_int_equal(tcp_pace_next(1000000, 1000100, 5000), 1005000);
+	/* Idle since: the due time comes from 3 gaps back. */
+	assert_int_equal(tcp_pace_next(0, now, 5000), 990000);
+	/* Frames at one instant: 4 go, the fifth is held until 1005000. */
+	while (due <= now && sent < 100) {
+		due = tcp_pace_next(due, now, 5000);
+		sent++;
+	}
+	assert_int_equal(sent, 4);
+	assert_int_equal(due, 1005000);
+	/* Near the clock's start: no wrap below 0. */
+	assert_int_equal(tcp_pace_next(0, 1000, 5000), 5000);
+	/* No pacing (gap 0): always due now. */
+	assert_int_equal(tcp_pace_next(0, now, 0), now);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +456,9 @@ int main(void)
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_cubic_k_w),
 		cmocka_unit_test(test_cubic_loss_and_growth),
+		cmocka_unit_test(test_rtt_rfc6298),
+		cmocka_unit_test(test_pace_gap),
+		cmocka_unit_test(test_pace_next),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
