@@ -17,6 +17,21 @@
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
+/*
+ * For the verifier (kernel 6.18): the scoreboard's walks are subprograms
+ * (static ones may be called under a bpf_spin_lock, global ones may not),
+ * which it walks anew for each state of their caller, but which leave none
+ * of their own state behind to split the caller's; and their 8-step loops
+ * are unrolled, for the verifier prunes the paths through a loop's body
+ * poorly (a path that leaves one step went on through all the steps left).
+ */
+#ifdef __bpf__
+#define TCP_SB_SUBPROG inline __attribute__((noinline))
+#define TCP_SB_UNROLL _Pragma("unroll")
+#else
+#define TCP_SB_SUBPROG inline
+#define TCP_SB_UNROLL
+#endif
 
 /* Ranges kept: the receiver reports at most 4 blocks an ACK, Linux 3 with timestamps. */
 #define TCP_SB_MAX 8
@@ -38,11 +53,12 @@ enum {
 	TCP_SB_ABOVE,		/* ends past snd_max: data never sent */
 };
 
-static __always_inline void tcp_sb_sum(struct tcp_sb *sb)
+static TCP_SB_SUBPROG void tcp_sb_sum(struct tcp_sb *sb)
 {
 	__u64 s = 0;
 	__u32 i;
 
+	TCP_SB_UNROLL
 	for (i = 0; i < TCP_SB_MAX; i++) {
 		if (i >= sb->n)
 			break;
@@ -56,66 +72,83 @@ static __always_inline void tcp_sb_sum(struct tcp_sb *sb)
  * room left the lowest range goes: its bytes count as missing again, which
  * costs a needless retransmission, never a byte the receiver lacks.
  * Returns the bytes newly SACKed.
+ *
+ * Written for the verifier, which walks this once for each SACK block of
+ * the ACK program: one pass counts the ranges wholly below [s, e) (lo) and
+ * those not wholly above it (hi); sorted, ranges lo..hi-1 are the ones it
+ * meets. The counts go through sb->pad, in the map value: read back from
+ * there they are numbers the verifier does not know, so every way through
+ * the pass ends in one state, not one per count (as a local counter or a
+ * loop that stops at the first range above would). Then one bounded loop
+ * moves the ranges the change displaces, in place. Indices are masked to
+ * the arrays (no-ops: they are below TCP_SB_MAX).
  */
-/*
- * The count of ranges written so far lives in sb->pad, in the map value:
- * read back from there it is a number the verifier does not know, so the
- * paths through the merge do not multiply by its every value (a local
- * counter made the ACK program too big to verify). The mask keeps the
- * index inside the scratch arrays.
- */
-#define TCP_SB_PUT(a_, b_) do {				\
-	__u32 k_ = *(volatile __u32 *)&sb->pad;	\
-	if (k_ <= TCP_SB_MAX) {				\
-		ns[k_] = (a_);				\
-		ne[k_] = (b_);				\
-		*(volatile __u32 *)&sb->pad = k_ + 1;	\
-	}						\
-} while (0)
-
-static __always_inline __u64 tcp_sb_add(struct tcp_sb *sb, __u64 s, __u64 e)
+static TCP_SB_SUBPROG __u64 tcp_sb_add(struct tcp_sb *sb, __u64 s, __u64 e)
 {
-	__u64 ns[TCP_SB_MAX + 1] = {}, ne[TCP_SB_MAX + 1] = {}, before = sb->sacked, a, b;
-	__u32 i, k, drop;
-	int placed = 0;
+	volatile __u32 *kp = &sb->pad;
+	__u64 before = sb->sacked;
+	__u32 i, j, n = sb->n, lo, hi, d;
 
-	sb->pad = 0;
+	if (n > TCP_SB_MAX)
+		n = TCP_SB_MAX;
+	*kp = 0;
 	for (i = 0; i < TCP_SB_MAX; i++) {
-		if (i >= sb->n)
+		if (i >= n)
 			break;
-		a = sb->start[i];
-		b = sb->end[i];
-		if (b < s) {
-			TCP_SB_PUT(a, b);
-		} else if (a > e) {
-			if (!placed) {
-				TCP_SB_PUT(s, e);
-				placed = 1;
-			}
-			TCP_SB_PUT(a, b);
-		} else {
-			if (a < s)
-				s = a;
-			if (b > e)
-				e = b;
+		if (sb->end[i] < s)
+			*kp += 1;
+		if (sb->start[i] <= e)
+			*kp += 1 << 8;
+	}
+	lo = *kp & 0xff;
+	hi = *kp >> 8;
+	*kp = 0;
+	if (hi > n || lo > hi)
+		return 0;	/* not sorted: cannot be */
+	if (lo < hi) {
+		/* One range from the lowest met to the highest, at lo; those above move down. */
+		if (sb->start[lo & (TCP_SB_MAX - 1)] < s)
+			s = sb->start[lo & (TCP_SB_MAX - 1)];
+		if (sb->end[(hi - 1) & (TCP_SB_MAX - 1)] > e)
+			e = sb->end[(hi - 1) & (TCP_SB_MAX - 1)];
+		sb->start[lo & (TCP_SB_MAX - 1)] = s;
+		sb->end[lo & (TCP_SB_MAX - 1)] = e;
+		d = hi - lo - 1;
+		TCP_SB_UNROLL
+		for (i = 0; i < TCP_SB_MAX - 1; i++) {
+			j = lo + 1 + i;
+			if (j + d >= n)
+				break;
+			sb->start[j & (TCP_SB_MAX - 1)] = sb->start[(j + d) & (TCP_SB_MAX - 1)];
+			sb->end[j & (TCP_SB_MAX - 1)] = sb->end[(j + d) & (TCP_SB_MAX - 1)];
 		}
+		sb->n = n - d;
+	} else if (n < TCP_SB_MAX) {
+		/* A range of its own at lo: those from lo up move up one. */
+		for (i = 0; i < TCP_SB_MAX - 1; i++) {
+			if (i >= n - lo)
+				break;
+			j = n - 1 - i;
+			sb->start[(j + 1) & (TCP_SB_MAX - 1)] = sb->start[j & (TCP_SB_MAX - 1)];
+			sb->end[(j + 1) & (TCP_SB_MAX - 1)] = sb->end[j & (TCP_SB_MAX - 1)];
+		}
+		sb->start[lo & (TCP_SB_MAX - 1)] = s;
+		sb->end[lo & (TCP_SB_MAX - 1)] = e;
+		sb->n = n + 1;
+	} else if (lo) {
+		/* Full: the lowest range goes, those below lo move down one. */
+		TCP_SB_UNROLL
+		for (i = 0; i < TCP_SB_MAX - 1; i++) {
+			if (i + 1 >= lo)
+				break;
+			sb->start[i] = sb->start[i + 1];
+			sb->end[i] = sb->end[i + 1];
+		}
+		sb->start[(lo - 1) & (TCP_SB_MAX - 1)] = s;
+		sb->end[(lo - 1) & (TCP_SB_MAX - 1)] = e;
 	}
-	if (!placed)
-		TCP_SB_PUT(s, e);
-	k = *(volatile __u32 *)&sb->pad;
-	if (k > TCP_SB_MAX + 1)
-		k = TCP_SB_MAX + 1;
-	drop = k > TCP_SB_MAX;
-	for (i = 0; i < TCP_SB_MAX; i++) {
-		if (i + drop >= k)
-			break;
-		sb->start[i] = ns[i + drop];
-		sb->end[i] = ne[i + drop];
-	}
-	sb->n = k - drop;
-	sb->pad = 0;
+	/* else full and [s, e) the lowest: it goes itself. */
 	tcp_sb_sum(sb);
-#undef TCP_SB_PUT
 	return sb->sacked > before ? sb->sacked - before : 0;
 }
 
@@ -144,13 +177,14 @@ static __always_inline int tcp_sb_block(struct tcp_sb *sb, __u64 una, __u64 max,
  * A cumulative ACK to una: ranges at or below it go, one across it is cut.
  * The count kept goes through sb->pad, as in tcp_sb_add.
  */
-static __always_inline void tcp_sb_trim(struct tcp_sb *sb, __u64 una)
+static TCP_SB_SUBPROG void tcp_sb_trim(struct tcp_sb *sb, __u64 una)
 {
 	volatile __u32 *kp = &sb->pad;
 	__u32 i, k;
 	__u64 a, b;
 
 	*kp = 0;
+	TCP_SB_UNROLL
 	for (i = 0; i < TCP_SB_MAX; i++) {
 		if (i >= sb->n)
 			break;
@@ -180,10 +214,11 @@ static __always_inline __u64 tcp_sb_high(const struct tcp_sb *sb)
 }
 
 /* The first byte at or after p that is not SACKed. */
-static __always_inline __u64 tcp_sb_next_hole(const struct tcp_sb *sb, __u64 p)
+static TCP_SB_SUBPROG __u64 tcp_sb_next_hole(const struct tcp_sb *sb, __u64 p)
 {
 	__u32 i;
 
+	TCP_SB_UNROLL
 	for (i = 0; i < TCP_SB_MAX; i++) {
 		if (i >= sb->n)
 			break;
@@ -194,11 +229,12 @@ static __always_inline __u64 tcp_sb_next_hole(const struct tcp_sb *sb, __u64 p)
 }
 
 /* SACKed bytes in [a, b). */
-static __always_inline __u64 tcp_sb_sacked_in(const struct tcp_sb *sb, __u64 a, __u64 b)
+static TCP_SB_SUBPROG __u64 tcp_sb_sacked_in(const struct tcp_sb *sb, __u64 a, __u64 b)
 {
 	__u64 sum = 0, s, e;
 	__u32 i;
 
+	TCP_SB_UNROLL
 	for (i = 0; i < TCP_SB_MAX; i++) {
 		if (i >= sb->n)
 			break;
