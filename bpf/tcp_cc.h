@@ -92,13 +92,11 @@ static TCP_SB_SUBPROG __u64 tcp_sb_add(struct tcp_sb *sb, __u64 s, __u64 e)
 	if (n > TCP_SB_MAX)
 		n = TCP_SB_MAX;
 	*kp = 0;
+	TCP_SB_UNROLL
 	for (i = 0; i < TCP_SB_MAX; i++) {
 		if (i >= n)
 			break;
-		if (sb->end[i] < s)
-			*kp += 1;
-		if (sb->start[i] <= e)
-			*kp += 1 << 8;
+		*kp += (sb->end[i] < s) + ((sb->start[i] <= e) << 8);
 	}
 	lo = *kp & 0xff;
 	hi = *kp >> 8;
@@ -115,22 +113,26 @@ static TCP_SB_SUBPROG __u64 tcp_sb_add(struct tcp_sb *sb, __u64 s, __u64 e)
 		sb->end[lo & (TCP_SB_MAX - 1)] = e;
 		d = hi - lo - 1;
 		TCP_SB_UNROLL
-		for (i = 0; i < TCP_SB_MAX - 1; i++) {
-			j = lo + 1 + i;
+		for (j = 1; j < TCP_SB_MAX; j++) {
+			if (j <= lo)
+				continue;
 			if (j + d >= n)
 				break;
-			sb->start[j & (TCP_SB_MAX - 1)] = sb->start[(j + d) & (TCP_SB_MAX - 1)];
-			sb->end[j & (TCP_SB_MAX - 1)] = sb->end[(j + d) & (TCP_SB_MAX - 1)];
+			sb->start[j] = sb->start[(j + d) & (TCP_SB_MAX - 1)];
+			sb->end[j] = sb->end[(j + d) & (TCP_SB_MAX - 1)];
 		}
 		sb->n = n - d;
 	} else if (n < TCP_SB_MAX) {
 		/* A range of its own at lo: those from lo up move up one. */
+		TCP_SB_UNROLL
 		for (i = 0; i < TCP_SB_MAX - 1; i++) {
-			if (i >= n - lo)
+			j = TCP_SB_MAX - 2 - i;	/* from the top down */
+			if (j < lo)
 				break;
-			j = n - 1 - i;
-			sb->start[(j + 1) & (TCP_SB_MAX - 1)] = sb->start[j & (TCP_SB_MAX - 1)];
-			sb->end[(j + 1) & (TCP_SB_MAX - 1)] = sb->end[j & (TCP_SB_MAX - 1)];
+			if (j >= n)
+				continue;
+			sb->start[j + 1] = sb->start[j];
+			sb->end[j + 1] = sb->end[j];
 		}
 		sb->start[lo & (TCP_SB_MAX - 1)] = s;
 		sb->end[lo & (TCP_SB_MAX - 1)] = e;
