@@ -267,7 +267,7 @@ static __always_inline int tcp_sb_is_lost(const struct tcp_sb *sb, __u64 seq, __
  * (una to nxt), less what the receiver SACKed, less the holes marked lost
  * and not sent again yet ([rxt, lost_end), the retransmit pointer's walk).
  */
-static __always_inline __u64 tcp_sb_pipe(const struct tcp_sb *sb, __u64 una, __u64 nxt,
+static TCP_SB_SUBPROG __u64 tcp_sb_pipe(const struct tcp_sb *sb, __u64 una, __u64 nxt,
 					 __u64 rxt, __u64 lost_end)
 {
 	__u64 out = nxt > una ? nxt - una : 0, gone = sb->sacked, from = rxt > una ? rxt : una;
