@@ -316,6 +316,14 @@ int tcp_gen(struct xdp_md *ctx)
 			held = true;
 	}
 	if (found) {
+		/*
+		 * The flow's slot goes through the map value and back: the
+		 * verifier then knows it no more, and walks what follows once,
+		 * not once for each step the walk could have stopped at (ten
+		 * times the instructions, a tenth of a second or more a load).
+		 */
+		*(volatile __u32 *)&pc->slot = slot;
+		slot = *(volatile __u32 *)&pc->slot;
 		f &= TCP_GEN_MAX_FLOWS - 1;
 		st = bpf_map_lookup_elem(&flows, &f);
 		ctl = bpf_map_lookup_elem(&flow_ctl, &f);

@@ -176,7 +176,7 @@ struct tcp_gen_pcpu {
 	__u32 nflows;
 	__u32 cursor;		/* round-robin position among them */
 	__u32 burst;		/* segments of the flow at cursor in a row */
-	__u32 pad;
+	__u32 slot;		/* scratch of the program (tcp_gen.bpf.c), not a figure */
 	__u64 segments;		/* frames redirected */
 	__u64 bytes;		/* their length, FCS excluded */
 	__u64 payload;		/* their payload bytes */
