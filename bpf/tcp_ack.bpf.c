@@ -243,6 +243,8 @@ static __always_inline void sack_blocks_add(struct tcp_flow *st, const struct se
 	__u64 newly;
 
 	st->sack_rejected += s->sack_bad != 0;
+	/* Unrolled: the verifier prunes the ways through a loop's body poorly. */
+#pragma unroll
 	for (i = 0; i < TCP_SACK_BLOCKS; i++) {
 		if (i >= s->nsack)
 			break;
