@@ -84,6 +84,41 @@ static void test_sb_add_full(void **state)
 	assert_int_equal(sb.sacked, TCP_SB_MAX * 1000);
 }
 
+/* A full scoreboard: each way tcp_sb_add moves the ranges it keeps. */
+static void test_sb_add_full_moves(void **state)
+{
+	static const uint64_t full[TCP_SB_MAX][2] = {
+		{ 10000, 11000 }, { 12000, 13000 }, { 14000, 15000 }, { 16000, 17000 },
+		{ 18000, 19000 }, { 20000, 21000 }, { 22000, 23000 }, { 24000, 25000 },
+	};
+	struct tcp_sb sb = sb_of(full, TCP_SB_MAX);
+
+	(void)state;
+	/* Below all of them: the new range is the lowest, and goes itself. */
+	assert_int_equal(tcp_sb_add(&sb, 1000, 2000), 0);
+	assert_sb(&sb, full, TCP_SB_MAX);
+	/* Between two: the lowest goes, those below the new one move down. */
+	assert_int_equal(tcp_sb_add(&sb, 13200, 13500), 0);
+	assert_sb(&sb, (const uint64_t[][2]){ { 12000, 13000 }, { 13200, 13500 },
+		  { 14000, 15000 }, { 16000, 17000 }, { 18000, 19000 }, { 20000, 21000 },
+		  { 22000, 23000 }, { 24000, 25000 } }, TCP_SB_MAX);
+	/* Joining three: nothing goes, those above move down two. */
+	sb = sb_of(full, TCP_SB_MAX);
+	assert_int_equal(tcp_sb_add(&sb, 11000, 14000), 2000);
+	assert_sb(&sb, (const uint64_t[][2]){ { 10000, 15000 }, { 16000, 17000 },
+		  { 18000, 19000 }, { 20000, 21000 }, { 22000, 23000 }, { 24000, 25000 } }, 6);
+	/* With room again, one between moves those above it up one. */
+	assert_int_equal(tcp_sb_add(&sb, 15500, 15600), 100);
+	assert_sb(&sb, (const uint64_t[][2]){ { 10000, 15000 }, { 15500, 15600 },
+		  { 16000, 17000 }, { 18000, 19000 }, { 20000, 21000 }, { 22000, 23000 },
+		  { 24000, 25000 } }, 7);
+	/* Reaching past the highest. */
+	assert_int_equal(tcp_sb_add(&sb, 23500, 26000), 1500);
+	assert_sb(&sb, (const uint64_t[][2]){ { 10000, 15000 }, { 15500, 15600 },
+		  { 16000, 17000 }, { 18000, 19000 }, { 20000, 21000 }, { 22000, 23000 },
+		  { 23500, 26000 } }, 7);
+}
+
 static void test_sb_trim(void **state)
 {
 	static const uint64_t r[][2] = { { 2000, 3000 }, { 5000, 7000 }, { 8000, 9000 } };
@@ -445,6 +480,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sb_add_merge),
 		cmocka_unit_test(test_sb_add_full),
+		cmocka_unit_test(test_sb_add_full_moves),
 		cmocka_unit_test(test_sb_trim),
 		cmocka_unit_test(test_sb_block),
 		cmocka_unit_test(test_sb_holes_islost_pipe),
