@@ -4,10 +4,10 @@
 /*
  * The SACK scoreboard and the congestion window of one flow of `trafficgen
  * tcp`: plain C, shared by bpf/tcp_ack.bpf.c, bpf/tcp_gen.bpf.c (which run
- * it under the flow's bpf_spin_lock, where no helper may be called, so:
- * no calls that are not inlined, bounded loops only) and userspace (the
- * unit tests check it against worked examples, the BPF tests use it as the
- * reference).
+ * it under the flow's bpf_spin_lock, where no helper or global function
+ * may be called: static subprograms and bounded loops only) and userspace
+ * (the unit tests check it against worked examples, the BPF tests use it
+ * as the reference).
  *
  * Sequence numbers are 64-bit offsets from the first payload byte, as in
  * bpf/tcp_gen.h; windows and sizes are bytes.
@@ -68,9 +68,10 @@ static TCP_SB_SUBPROG void tcp_sb_sum(struct tcp_sb *sb)
 }
 
 /*
- * Adds [s, e), merging it with the ranges it overlaps or touches. With no
- * room left the lowest range goes: its bytes count as missing again, which
- * costs a needless retransmission, never a byte the receiver lacks.
+ * Adds [s, e) (s < e, as tcp_sb_block passes), merging it with the ranges
+ * it overlaps or touches. With no room left the lowest range goes: its
+ * bytes count as missing again, which costs a needless retransmission,
+ * never a byte the receiver lacks.
  * Returns the bytes newly SACKed.
  *
  * Written for the verifier, which walks this once for each SACK block of
@@ -79,7 +80,7 @@ static TCP_SB_SUBPROG void tcp_sb_sum(struct tcp_sb *sb)
  * meets. The counts go through sb->pad, in the map value: read back from
  * there they are numbers the verifier does not know, so every way through
  * the pass ends in one state, not one per count (as a local counter or a
- * loop that stops at the first range above would). Then one bounded loop
+ * loop that stops at the first range above would). Then one unrolled loop
  * moves the ranges the change displaces, in place. Indices are masked to
  * the arrays (no-ops: they are below TCP_SB_MAX).
  */
