@@ -310,6 +310,23 @@ static __always_inline void sack_recovery(struct tcp_flow *st)
 	}
 }
 
+/*
+ * bbr: the delivery-rate sample of a round trip that ended with this ACK
+ * (the RTT samples counted past samples: its timed segment was ACKed or
+ * SACKed), then the model's
+ * response to the ACK. Delivered bytes are snd_una + SACKed: a cumulative
+ * ACK over SACKed ranges moves bytes from one to the other, not counting
+ * them twice.
+ */
+static __always_inline void bbr_ack(struct tcp_flow *st, __u64 samples, __u64 now)
+{
+	__u64 delivered = st->snd_una + st->sb.sacked;
+
+	if (st->rtt.samples != samples)
+		tcp_bbr_sample(&st->cc.bbr, delivered, st->rtt.sent_ns, now);
+	tcp_bbr_on_ack(&st->cc, delivered, st->pipe, st->rtt.min_ns, now);
+}
+
 /* A segment of an owned flow. Runs under st->lock: no helper calls. */
 static __always_inline void consume(struct tcp_flow *st,
 				    const struct tcp_flow_ctl *ctl,
@@ -351,8 +368,9 @@ static __always_inline void consume(struct tcp_flow *st,
 		 * With SACK it was SACKed on arrival if it lay above one (below).
 		 */
 		if (st->rtt.seq && st->snd_una >= st->rtt.seq) {
-			if ((sack || !(st->flags & TCP_FLOW_F_RECOVERY)) && now > st->rtt.sent_ns)
+			if ((sack || !(st->flags & TCP_FLOW_F_RECOVERY)) && now > st->rtt.sent_ns) {
 				tcp_rtt_update(&st->rtt, now - st->rtt.sent_ns);
+			}
 			st->rtt.seq = 0;
 		}
 		if (st->snd_nxt < st->snd_una)
@@ -404,6 +422,7 @@ static __always_inline void consume(struct tcp_flow *st,
 	if (st->cc.algo != TCP_CC_NONE)
 		st->pipe = tcp_sb_pipe(&st->sb, st->snd_una, st->snd_nxt, st->rxt_next,
 				       st->lost_end);
+
 fin:
 	if ((s->flags & TH_FIN) && !(st->flags & TCP_FLOW_F_PEER_FIN) &&
 	    s->seq + s->payload == st->rcv_nxt) {
@@ -429,7 +448,7 @@ int tcp_ack(struct xdp_md *ctx)
 	__u32 l4_len, hl, zero = 0, *idx;
 	bool owned;
 	int verdict;
-	__u64 now;
+	__u64 now, samples;
 
 	if (tg_tcp_locate(data, data_end, &loc))
 		return XDP_PASS;
@@ -495,7 +514,11 @@ int tcp_ack(struct xdp_md *ctx)
 	} else if (st->phase == TCP_FLOW_OWNED) {
 		if (st->flags & TCP_FLOW_F_SACK)
 			sack_blocks_add(st, &s);
+		samples = st->rtt.samples;
 		consume(st, ctl, &s, now, &hint);
+		/* After consume's every path: verified there, it multiplied them. */
+		if (st->cc.algo == TCP_CC_BBR)
+			bbr_ack(st, samples, now);
 		verdict = XDP_DROP;
 	}
 	bpf_spin_unlock(&st->lock);

@@ -204,7 +204,7 @@ static __always_inline bool take_seg(struct tcp_flow *st, const struct tcp_flow_
 
 /*
  * take_seg, then with a --cc: the segment's pacing (the next one is due a
- * gap later, tcp_pace_next) and the round-trip timing of one new segment at a time, which a
+ * gap later, tcp_pace_due) and the round-trip timing of one new segment at a time, which a
  * retransmission of that segment cancels (Karn). Runs under st->lock.
  */
 static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
@@ -222,9 +222,12 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 	} else if (!st->rtt.seq) {
 		st->rtt.seq = st->snd_nxt;	/* the end of this segment */
 		st->rtt.sent_ns = now;
+		/* bbr's delivery rate: what is delivered by its ACK, from here. */
+		st->cc.bbr.delivered_at_send = st->snd_una + st->sb.sacked;
+		st->cc.bbr.delivered_ns = st->last_ack_ns;
 	}
-	st->pace_next_ns = tcp_pace_next(st->pace_next_ns, now,
-					 tcp_pace_gap_ns(&st->cc, st->wnd, st->rtt.srtt_ns, len));
+	st->pace_next_ns = tcp_pace_due(&st->cc, st->pace_next_ns, now,
+					tcp_pace_gap_ns(&st->cc, st->wnd, st->rtt.srtt_ns, len), len);
 	return true;
 }
 
