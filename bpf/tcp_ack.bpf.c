@@ -322,6 +322,7 @@ static __always_inline void bbr_ack(struct tcp_flow *st, __u64 samples, __u64 no
 {
 	__u64 delivered = st->snd_una + st->sb.sacked;
 
+	tcp_bbr_mark(&st->cc.bbr, st->rtt.sent_ns);
 	if (st->rtt.samples != samples)
 		tcp_bbr_sample(&st->cc.bbr, delivered, st->rtt.sent_ns, now);
 	tcp_bbr_on_ack(&st->cc, delivered, st->pipe, st->rtt.min_ns, now);

@@ -286,14 +286,25 @@ struct tcp_bbr {
 	__u64 full_bw;		/* Startup: the bandwidth last seen to grow by 25% */
 	__u64 rounds;		/* rate samples taken (round trips) */
 	__u64 delivered_at_send;	/* snd_una + SACKed when the timed segment went */
-	__u64 delivered_ns;	/* the last cumulative ACK before it went (0: none) */
-	__u64 delivered_seen;	/* the same at the last ACK: an ACK delivered the rise */
+	__u64 delivered_ns;	/* the last ACK before it went (0: none) */
+	__u64 delivered_seen;	/* snd_una + SACKed after the last ACK: an ACK delivered the rise */
+	__u64 ack_ns;		/* when that ACK came */
+	__u64 tx_ns;		/* when the timed segment went (as last seen by tcp_bbr_mark) */
+	__u64 tx_prev_ns;	/* when the one before it went (0: none) */
 	__u64 cycle_ns;		/* ProbeBW: when the gain phase began */
 	__u8 state;
 	__u8 cycle;		/* ProbeBW: the phase, 0 to TCP_BBR_CYCLE - 1 */
 	__u8 full_cnt;		/* Startup: rounds without 25% growth */
 	__u8 slot;		/* bw[] of the latest round */
 	__u8 pad[4];
+	/*
+	 * The pacing the model asks for, worked out by the ACK program
+	 * (tcp_bbr_pace_set) so that the generator's per-segment path stays
+	 * short: fs a byte (0: unpaced, no bandwidth yet), and the segments
+	 * beyond one a late flow may catch up by.
+	 */
+	__u64 gap_fs;
+	__u64 catchup;
 };
 
 struct tcp_cc {
@@ -566,12 +577,31 @@ static __always_inline __u32 tcp_bbr_cwnd_gain(const struct tcp_bbr *b)
 }
 
 /*
+ * At an ACK, before its sample if any: a timed segment sent (at sent_ns)
+ * after the last ACK found delivered what that ACK left. Worked out here,
+ * on the ACK side, and not when the segment goes: the generator's path
+ * per segment stays short.
+ */
+static __always_inline void tcp_bbr_mark(struct tcp_bbr *b, __u64 sent_ns)
+{
+	if (sent_ns > b->ack_ns) {
+		b->delivered_at_send = b->delivered_seen;
+		b->delivered_ns = b->ack_ns;
+		if (sent_ns != b->tx_ns) {
+			b->tx_prev_ns = b->tx_ns;
+			b->tx_ns = sent_ns;
+		}
+	}
+}
+
+/*
  * A round trip's delivery-rate sample, at now_ns, when the timed segment
  * sent at sent_ns was ACKed or SACKed; delivered is snd_una + SACKed bytes
- * now. As Linux's rate samples, the interval starts at the last ACK before
- * the segment went, if any (the deliveries counted came after it: a segment
- * sent just before a burst of ACKs would see their bytes arrive in less
- * than its round trip). It ends the round: the sample takes the slot of the
+ * now. As Linux's rate samples, the interval is the longer of the time
+ * since the last ACK before the segment went, if any (the deliveries
+ * counted came after it: a segment sent just before a burst of ACKs would
+ * see their bytes arrive in less than its round trip), and the time over
+ * which they were sent (below). It ends the round: the sample takes the slot of the
  * round TCP_BBR_ROUNDS ago, and Startup ends after 3 rounds in which the
  * bandwidth did not grow by 25%.
  */
@@ -580,6 +610,14 @@ static __always_inline void tcp_bbr_sample(struct tcp_bbr *b, __u64 delivered, _
 {
 	__u64 from = b->delivered_ns && b->delivered_ns < sent_ns ? b->delivered_ns : sent_ns;
 	__u64 interval_ns = now_ns > from ? now_ns - from : 1;
+
+	/*
+	 * Nor faster than the data went: what this round delivered was sent
+	 * since the timed segment before (timed only once that one was
+	 * delivered), as Linux's send_elapsed bounds a burst of ACKs.
+	 */
+	if (sent_ns == b->tx_ns && b->tx_prev_ns && sent_ns - b->tx_prev_ns > interval_ns)
+		interval_ns = sent_ns - b->tx_prev_ns;
 	__u64 d = delivered > b->delivered_at_send ? delivered - b->delivered_at_send : 0, bw, max = 0;
 	__u32 i, slot;
 
@@ -627,6 +665,19 @@ static __always_inline __u64 tcp_bbr_quantum(const struct tcp_cc *cc)
 }
 
 /*
+ * The model's pacing for the generator: a gap of len / (gain x btl_bw), in
+ * fs a byte; a catch-up of a quantum (tcp_bbr_quantum) in whole segments,
+ * less the one sent. Called after each change of the model.
+ */
+static __always_inline void tcp_bbr_pace_set(struct tcp_cc *cc)
+{
+	struct tcp_bbr *b = &cc->bbr;
+
+	b->gap_fs = b->btl_bw ? 100000000000000000ULL / (b->btl_bw * tcp_bbr_pacing_gain(b)) : 0;
+	b->catchup = tcp_bbr_quantum(cc) / cc->mss - 1;
+}
+
+/*
  * An ACK (after any sample it completed): delivered as for tcp_bbr_sample,
  * inflight RFC 6675's pipe. Drain ends once the flight is down to the BDP;
  * a ProbeBW phase lasts min_rtt (0.75's ends sooner at the BDP); cwnd goes
@@ -641,6 +692,7 @@ static __always_inline void tcp_bbr_on_ack(struct tcp_cc *cc, __u64 delivered, _
 	__u64 bdp = tcp_bbr_bdp(b, min_rtt_ns), target, cwnd = cc->cwnd;
 
 	b->delivered_seen = delivered;
+	b->ack_ns = now_ns;
 	if (b->state == TCP_BBR_DRAIN && b->btl_bw && inflight <= bdp) {
 		/* Into the cruising phase: the cycle's probe comes next turn round. */
 		b->state = TCP_BBR_PROBE_BW;
@@ -665,23 +717,7 @@ static __always_inline void tcp_bbr_on_ack(struct tcp_cc *cc, __u64 delivered, _
 	if (cwnd < 4ULL * cc->mss)
 		cwnd = 4ULL * cc->mss;
 	cc->cwnd = cwnd > TCP_CC_CWND_MAX ? TCP_CC_CWND_MAX : (__u32)cwnd;
-}
-
-/*
- * ns from one segment of len bytes to the next: len / (gain x btl_bw);
- * before the first sample, gain x cwnd / SRTT.
- */
-static __always_inline __u64 tcp_bbr_gap_ns(const struct tcp_cc *cc, __u64 wnd, __u64 srtt_ns,
-					    __u32 len)
-{
-	const struct tcp_bbr *b = &cc->bbr;
-	__u64 w = cc->cwnd < wnd ? cc->cwnd : wnd;
-
-	if (b->btl_bw)
-		return (__u64)len * 100000000000ULL / (b->btl_bw * tcp_bbr_pacing_gain(b));
-	if (!srtt_ns)
-		return 0;
-	return (__u64)len * srtt_ns * 100 / ((w < cc->mss ? cc->mss : w) * TCP_BBR_GAIN_HIGH);
+	tcp_bbr_pace_set(cc);
 }
 
 /*
@@ -753,12 +789,15 @@ static __always_inline __u64 tcp_pace_window(const struct tcp_cc *cc, __u64 wnd)
 	return w < cc->mss ? cc->mss : w;
 }
 
-/* ns from one segment of len bytes to the next; 0: no pacing (no --cc, or no RTT yet). */
+/*
+ * ns from one segment of len bytes to the next; 0: no pacing (no --cc, or
+ * no RTT yet; bbr: no bandwidth yet, its gap worked out by tcp_bbr_pace_set).
+ */
 static __always_inline __u64 tcp_pace_gap_ns(const struct tcp_cc *cc, __u64 wnd, __u64 srtt_ns,
 					     __u32 len)
 {
 	if (cc->algo == TCP_CC_BBR)
-		return tcp_bbr_gap_ns(cc, wnd, srtt_ns, len);
+		return (__u64)len * cc->bbr.gap_fs / 1000000;
 	if (cc->algo == TCP_CC_NONE || !srtt_ns)
 		return 0;
 	return (__u64)len * srtt_ns * 10 / (tcp_pace_window(cc, wnd) * tcp_pace_gain(cc));
@@ -782,20 +821,20 @@ static __always_inline __u64 tcp_pace_next(__u64 due_ns, __u64 now_ns, __u64 gap
 
 /*
  * tcp_pace_next for the flow's algorithm: bbr catches up by as much as a
- * quantum (tcp_bbr_quantum) after the generator ran late, as Linux's bbr
- * sends a TSO burst: the generator runs in calls, between which (and while
- * the CPU delivers what it sent) time goes by unsent, and 3 gaps of catch
- * up kept a flow paced at 9 Gbit/s to about 2. The others keep
- * TCP_PACE_BURST.
+ * quantum (tcp_bbr_pace_set's catchup) after the generator ran late, as
+ * Linux's bbr sends a TSO burst: the generator runs in calls, between which
+ * (and while the CPU delivers what it sent) time goes by unsent, and 3
+ * gaps of catch up held a flow paced at about 12 Gbit/s to about 2 through
+ * the lossy path. The others keep TCP_PACE_BURST.
  */
 static __always_inline __u64 tcp_pace_due(const struct tcp_cc *cc, __u64 due_ns, __u64 now_ns,
-					  __u64 gap_ns, __u32 len)
+					  __u64 gap_ns)
 {
 	__u64 back, floor;
 
-	if (cc->algo != TCP_CC_BBR || !len)
+	if (cc->algo != TCP_CC_BBR)
 		return tcp_pace_next(due_ns, now_ns, gap_ns);
-	back = (tcp_bbr_quantum(cc) / len - 1) * gap_ns;
+	back = cc->bbr.catchup * gap_ns;
 	floor = now_ns > back ? now_ns - back : 0;
 	return (due_ns > floor ? due_ns : floor) + gap_ns;
 }
@@ -803,12 +842,10 @@ static __always_inline __u64 tcp_pace_due(const struct tcp_cc *cc, __u64 due_ns,
 /* The same rate in bit/s, for reports; 0: unpaced. */
 static __always_inline __u64 tcp_pace_rate_bps(const struct tcp_cc *cc, __u64 wnd, __u64 srtt_ns)
 {
-	if (cc->algo == TCP_CC_BBR && cc->bbr.btl_bw)
+	if (cc->algo == TCP_CC_BBR)
 		return cc->bbr.btl_bw * 8 * tcp_bbr_pacing_gain(&cc->bbr) / 100;
 	if (cc->algo == TCP_CC_NONE || !srtt_ns)
 		return 0;
-	if (cc->algo == TCP_CC_BBR)
-		return tcp_pace_window(cc, wnd) * 8 * 10000000ULL * TCP_BBR_GAIN_HIGH / srtt_ns;
 	return tcp_pace_window(cc, wnd) * 8 * 100000000ULL * tcp_pace_gain(cc) / srtt_ns;
 }
 

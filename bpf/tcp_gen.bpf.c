@@ -222,12 +222,9 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 	} else if (!st->rtt.seq) {
 		st->rtt.seq = st->snd_nxt;	/* the end of this segment */
 		st->rtt.sent_ns = now;
-		/* bbr's delivery rate: what is delivered by its ACK, from here. */
-		st->cc.bbr.delivered_at_send = st->snd_una + st->sb.sacked;
-		st->cc.bbr.delivered_ns = st->last_ack_ns;
 	}
 	st->pace_next_ns = tcp_pace_due(&st->cc, st->pace_next_ns, now,
-					tcp_pace_gap_ns(&st->cc, st->wnd, st->rtt.srtt_ns, len), len);
+					tcp_pace_gap_ns(&st->cc, st->wnd, st->rtt.srtt_ns, len));
 	return true;
 }
 

@@ -796,14 +796,15 @@ static void test_pacing(void **state)
  * peer's ACK of all 10 is a round trip's sample, 10000 bytes over the time
  * since, the bottleneck bandwidth; cwnd grows by the 10000 (Startup, below
  * 2.89 BDP + 3 quanta). The next segment is due len / (2.89 x that
- * bandwidth) later, less the catch-up of a quantum (2 segments at this
- * rate: one gap). A bandwidth set higher paces faster.
+ * bandwidth) later, less the catch-up of a quantum (in whole segments,
+ * less one, gaps). A bandwidth set higher (as the ACK program would, with
+ * its pacing worked out) paces faster.
  */
 static void bbr_due(struct gen *g, uint64_t btl_bw)
 {
-	uint64_t gap = 1000ULL * 100000000000ULL / (btl_bw * TCP_BBR_GAIN_HIGH), t0, t1;
+	uint64_t gap = 1000ULL * (100000000000000000ULL / (btl_bw * TCP_BBR_GAIN_HIGH)) / 1000000;
 	struct tcp_flow st = get_flow(g, 0);
-	uint64_t q = btl_bw >> 10, back;
+	uint64_t q = btl_bw >> 10, back, t0, t1;
 
 	q = q > 65536 ? 65536 : q < 2000 ? 2000 : q;
 	back = (q / 1000 - 1) * gap;
@@ -879,6 +880,7 @@ static void test_bbr_rate_and_pacing(void **state)
 	/* The model's bandwidth, not the window, sets the pace: 1 Gbit/s. */
 	st = get_flow(g, 0);
 	st.cc.bbr.btl_bw = 125000000ULL;
+	tcp_bbr_pace_set(&st.cc);	/* as the ACK program does on a change of the model */
 	set_flow(g, 0, &st);
 	bbr_due(g, 125000000ULL);
 	gen_free(g);

@@ -548,14 +548,15 @@ static void test_bbr_states_gains(void **state)
 	(void)state;
 	tcp_cc_init(&cc, TCP_CC_BBR, MSS);
 	assert_int_equal(cc.cwnd, 10 * MSS);
-	/* No sample yet: slow start's growth, paced at 2.89 x cwnd / SRTT. */
+	/* No sample yet: slow start's growth, unpaced. */
 	del += 5000;
 	tcp_bbr_on_ack(&cc, del, 5000, 0, t0);
 	assert_int_equal(cc.cwnd, 15 * MSS);
-	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 2306);	/* 100 us / 15 / 2.89 */
-	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, 0, MSS), 0);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 0);
+	assert_int_equal(tcp_pace_rate_bps(&cc, 1u << 30, rtt), 0);
 
 	cc.bbr.btl_bw = 125000000ULL;
+	tcp_bbr_pace_set(&cc);
 	assert_int_equal(tcp_bbr_bdp(&cc.bbr, rtt), 12500);
 	assert_int_equal(tcp_bbr_quantum(&cc), 65536);
 	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 2768);
@@ -570,6 +571,7 @@ static void test_bbr_states_gains(void **state)
 
 	/* Drain: paced at 0.35; cwnd cut to its target; ends at the BDP in flight. */
 	cc.bbr.state = TCP_BBR_DRAIN;
+	tcp_bbr_pace_set(&cc);
 	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 22857);
 	tcp_bbr_on_ack(&cc, del, 12501, rtt, t0);
 	assert_int_equal(cc.bbr.state, TCP_BBR_DRAIN);
@@ -613,6 +615,47 @@ static void test_bbr_states_gains(void **state)
 	/* A slow path: the quantum is 2 segments at least (1e6 bytes/s: 976 bytes). */
 	cc.bbr.btl_bw = 1000000;
 	assert_int_equal(tcp_bbr_quantum(&cc), 2 * MSS);
+	tcp_bbr_pace_set(&cc);
+	assert_int_equal(cc.bbr.catchup, 1);
+}
+
+/*
+ * What was delivered when the timed segment went, found at the first ACK
+ * after it: 30000 delivered by the ACK at 2 ms; a segment sent at 2.5 ms
+ * takes 30000 and 2 ms; later ACKs (at 3 ms) leave that. The segment timed
+ * before it bounds the interval from below: the round's data went since.
+ */
+static void test_bbr_mark(void **state)
+{
+	struct tcp_cc cc;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_BBR, MSS);
+	tcp_bbr_mark(&cc.bbr, 1000);
+	assert_int_equal(cc.bbr.delivered_at_send, 0);
+	assert_int_equal(cc.bbr.delivered_ns, 0);
+	tcp_bbr_on_ack(&cc, 30000, 0, 0, 2000000);
+	tcp_bbr_mark(&cc.bbr, 2500000);
+	assert_int_equal(cc.bbr.delivered_at_send, 30000);
+	assert_int_equal(cc.bbr.delivered_ns, 2000000);
+	tcp_bbr_on_ack(&cc, 40000, 0, 0, 3000000);
+	tcp_bbr_mark(&cc.bbr, 2500000);
+	assert_int_equal(cc.bbr.delivered_at_send, 30000);
+	assert_int_equal(cc.bbr.delivered_ns, 2000000);
+	assert_int_equal(cc.bbr.tx_ns, 2500000);
+	assert_int_equal(cc.bbr.tx_prev_ns, 1000);
+	/*
+	 * Its sample: 10000 bytes from the ACK at 2 ms to 3 ms, but sent over
+	 * the 2.499 ms since the segment timed before: 4001600 bytes/s.
+	 */
+	tcp_bbr_sample(&cc.bbr, 40000, 2500000, 3000000);
+	assert_int_equal(cc.bbr.btl_bw, 4001600);
+	/* The next, timed at 3.1 ms, 20000 more by 3.3 ms: over 0.6 ms of sending, not 0.3 of ACKs. */
+	tcp_bbr_mark(&cc.bbr, 3100000);
+	tcp_bbr_on_ack(&cc, 60000, 0, 0, 3300000);
+	tcp_bbr_sample(&cc.bbr, 60000, 3100000, 3300000);
+	assert_int_equal(cc.bbr.tx_prev_ns, 2500000);
+	assert_int_equal(cc.bbr.bw[cc.bbr.slot], 33333333);
 }
 
 /*
@@ -626,11 +669,13 @@ static void test_bbr_pace_due(void **state)
 	(void)state;
 	tcp_cc_init(&cc, TCP_CC_BBR, MSS);
 	cc.bbr.btl_bw = 125000000ULL;
-	assert_int_equal(tcp_pace_due(&cc, 0, 1000000, 8000, MSS), 1000000 - 64 * 8000 + 8000);
-	assert_int_equal(tcp_pace_due(&cc, 999000, 1000000, 8000, MSS), 1007000);
-	assert_int_equal(tcp_pace_due(&cc, 0, 1000, 8000, MSS), 8000);
+	tcp_bbr_pace_set(&cc);
+	assert_int_equal(cc.bbr.catchup, 64);
+	assert_int_equal(tcp_pace_due(&cc, 0, 1000000, 8000), 1000000 - 64 * 8000 + 8000);
+	assert_int_equal(tcp_pace_due(&cc, 999000, 1000000, 8000), 1007000);
+	assert_int_equal(tcp_pace_due(&cc, 0, 1000, 8000), 8000);
 	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
-	assert_int_equal(tcp_pace_due(&cc, 0, 1000000, 5000, MSS), 990000);
+	assert_int_equal(tcp_pace_due(&cc, 0, 1000000, 5000), 990000);
 }
 
 int main(void)
@@ -656,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_bbr_startup_exit),
 		cmocka_unit_test(test_bbr_states_gains),
 		cmocka_unit_test(test_bbr_pace_due),
+		cmocka_unit_test(test_bbr_mark),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
