@@ -650,7 +650,7 @@ static void test_bbr_mark(void **state)
 	 */
 	tcp_bbr_sample(&cc.bbr, 40000, 2500000, 3000000);
 	assert_int_equal(cc.bbr.btl_bw, 4001600);
-	/* The next, timed at 3.1 ms, 20000 more by 3.3 ms: over 0.6 ms of sending, not 0.3 of ACKs. */
+	/* Timed at 3.1 ms, 20000 more by 3.3 ms: over 0.6 ms of sending, not 0.3 of ACKs. */
 	tcp_bbr_mark(&cc.bbr, 3100000);
 	tcp_bbr_on_ack(&cc, 60000, 0, 0, 3300000);
 	tcp_bbr_sample(&cc.bbr, 60000, 3100000, 3300000);
