@@ -580,34 +580,46 @@ static void test_rto_request(void **state)
 }
 
 /*
+ * Flow 0 made known to the ACK program, and the peer's ACK of offset
+ * ack_off (no data, the window field BIG_WND >> 16) built into g->in.
+ */
+static struct tg_layout peer_ack(struct gen *g, uint32_t ack_off, uint32_t tsval)
+{
+	struct tcp_flow_key key = { .lport = htons(LPORT0), .rport = htons(RPORT), .family = 4 };
+	struct tg_tcp_spec ack = g->spec;
+	struct tg_layout l;
+	__u32 idx = 0;
+
+	memcpy(key.local, &g->spec.src.v4, 4);
+	memcpy(key.remote, &g->spec.dst.v4, 4);
+	assert_int_equal(bpf_map__update_elem(g->p.ack->maps.flow_keys, &key, sizeof(key), &idx,
+					      sizeof(idx), BPF_ANY), 0);
+	ack.src = g->spec.dst;
+	ack.dst = g->spec.src;
+	ack.sport = RPORT;
+	ack.dport = LPORT0;
+	ack.seq = RCV0;
+	ack.ack = 5000 + ack_off;
+	ack.window = BIG_WND >> 16;
+	ack.payload_len = 0;
+	ack.tsval = tsval;
+	assert_int_equal(tg_build_tcp(&ack, g->in, sizeof(g->in), &l, NULL), 0);
+	return l;
+}
+
+/*
  * Three duplicate ACKs through the ACK program: the segment at snd_una goes
  * again, once, then new data where it left off.
  */
 static void test_fast_retransmit(void **state)
 {
 	struct gen *g = gen_load(&one4);
-	struct tcp_flow_key key = { .lport = htons(LPORT0), .rport = htons(RPORT), .family = 4 };
-	struct tg_tcp_spec ack = g->spec;
 	struct tg_layout l;
-	__u32 idx = 0;
 	int i;
 
-	memcpy(key.local, &g->spec.src.v4, 4);
-	memcpy(key.remote, &g->spec.dst.v4, 4);
-	assert_int_equal(bpf_map__update_elem(g->p.ack->maps.flow_keys, &key, sizeof(key), &idx,
-					      sizeof(idx), BPF_ANY), 0);
 	send_n(g, 10);
 	/* The peer's duplicate ACKs of offset 3000 (the window field unchanged). */
-	ack.src = g->spec.dst;
-	ack.dst = g->spec.src;
-	ack.sport = RPORT;
-	ack.dport = LPORT0;
-	ack.seq = RCV0;
-	ack.ack = 5000 + 3000;
-	ack.window = BIG_WND >> 16;
-	ack.payload_len = 0;
-	ack.tsval = TSR0 + 1;
-	assert_int_equal(tg_build_tcp(&ack, g->in, sizeof(g->in), &l, NULL), 0);
+	l = peer_ack(g, 3000, TSR0 + 1);
 	{
 		struct tcp_flow st = get_flow(g, 0);
 
@@ -821,19 +833,12 @@ static void bbr_due(struct gen *g, uint64_t btl_bw)
 static void test_bbr_rate_and_pacing(void **state)
 {
 	struct gen *g = gen_load(&one4);
-	struct tcp_flow_key key = { .lport = htons(LPORT0), .rport = htons(RPORT), .family = 4 };
-	struct tg_tcp_spec ack = g->spec;
 	struct tcp_flow st = get_flow(g, 0);
 	struct tg_layout l;
 	uint64_t sent, t0, t1, lo, hi;
-	__u32 idx = 0;
 	int i;
 
 	(void)state;
-	memcpy(key.local, &g->spec.src.v4, 4);
-	memcpy(key.remote, &g->spec.dst.v4, 4);
-	assert_int_equal(bpf_map__update_elem(g->p.ack->maps.flow_keys, &key, sizeof(key), &idx,
-					      sizeof(idx), BPF_ANY), 0);
 	tcp_cc_init(&st.cc, TCP_CC_BBR, 1000);
 	st.rtt.srtt_ns = 1000000;
 	st.wscale = 14;
@@ -850,16 +855,7 @@ static void test_bbr_rate_and_pacing(void **state)
 	assert_int_equal(st.cc.bbr.delivered_at_send, 0);
 	sent = st.rtt.sent_ns;
 
-	ack.src = g->spec.dst;
-	ack.dst = g->spec.src;
-	ack.sport = RPORT;
-	ack.dport = LPORT0;
-	ack.seq = RCV0;
-	ack.ack = 5000 + 10000;
-	ack.window = BIG_WND >> 16;
-	ack.payload_len = 0;
-	ack.tsval = TSR0;	/* the echo stays the reference's */
-	assert_int_equal(tg_build_tcp(&ack, g->in, sizeof(g->in), &l, NULL), 0);
+	l = peer_ack(g, 10000, TSR0);	/* TSR0: the echo stays the reference's */
 	t0 = tg_now_ns();
 	assert_int_equal(run_prog(g, bpf_program__fd(g->p.ack->progs.tcp_ack), l.len, NULL),
 			 XDP_DROP);
