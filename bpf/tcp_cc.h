@@ -260,7 +260,7 @@ enum {
  * bottleneck bandwidth is the largest delivery rate of the last
  * TCP_BBR_ROUNDS round trips, one sample a round trip (the timed segment's:
  * bytes delivered, cumulatively or SACKed, from its sending to its ACK,
- * over that time); the propagation delay is the smallest RTT sample
+ * over that time, tcp_bbr_sample); the propagation delay is the smallest RTT sample
  * (struct tcp_rtt, never aged out: no ProbeRTT). Pacing is gain x
  * bandwidth, cwnd is cwnd_gain x BDP + 3 quanta; loss does not change
  * the model.
@@ -601,15 +601,16 @@ static __always_inline void tcp_bbr_mark(struct tcp_bbr *b, __u64 sent_ns)
  * since the last ACK before the segment went, if any (the deliveries
  * counted came after it: a segment sent just before a burst of ACKs would
  * see their bytes arrive in less than its round trip), and the time over
- * which they were sent (below). It ends the round: the sample takes the slot of the
- * round TCP_BBR_ROUNDS ago, and Startup ends after 3 rounds in which the
- * bandwidth did not grow by 25%.
+ * which they were sent (below). It ends the round: the sample takes the
+ * slot of the round TCP_BBR_ROUNDS ago, and Startup ends after 3 rounds in
+ * which the bandwidth did not grow by 25%.
  */
 static __always_inline void tcp_bbr_sample(struct tcp_bbr *b, __u64 delivered, __u64 sent_ns,
 					   __u64 now_ns)
 {
 	__u64 from = b->delivered_ns && b->delivered_ns < sent_ns ? b->delivered_ns : sent_ns;
-	__u64 interval_ns = now_ns > from ? now_ns - from : 1;
+	__u64 interval_ns = now_ns > from ? now_ns - from : 1, d, bw, max = 0;
+	__u32 i, slot;
 
 	/*
 	 * Nor faster than the data went: what this round delivered was sent
@@ -618,9 +619,7 @@ static __always_inline void tcp_bbr_sample(struct tcp_bbr *b, __u64 delivered, _
 	 */
 	if (sent_ns == b->tx_ns && b->tx_prev_ns && sent_ns - b->tx_prev_ns > interval_ns)
 		interval_ns = sent_ns - b->tx_prev_ns;
-	__u64 d = delivered > b->delivered_at_send ? delivered - b->delivered_at_send : 0, bw, max = 0;
-	__u32 i, slot;
-
+	d = delivered > b->delivered_at_send ? delivered - b->delivered_at_send : 0;
 	if (d > (1ULL << 32))
 		d = 1ULL << 32;
 	bw = d * 1000000000ULL / interval_ns;
@@ -681,8 +680,9 @@ static __always_inline void tcp_bbr_pace_set(struct tcp_cc *cc)
  * An ACK (after any sample it completed): delivered as for tcp_bbr_sample,
  * inflight RFC 6675's pipe. Drain ends once the flight is down to the BDP;
  * a ProbeBW phase lasts min_rtt (0.75's ends sooner at the BDP); cwnd goes
- * to cwnd_gain x BDP + 3 quanta (tcp_bbr_quantum), growing by what was delivered (as slow
- * start does) until the first sample and while Startup is below it.
+ * to cwnd_gain x BDP + 3 quanta (tcp_bbr_quantum), growing by what was
+ * delivered (as slow start does) until the first sample and while Startup
+ * is below it.
  */
 static __always_inline void tcp_bbr_on_ack(struct tcp_cc *cc, __u64 delivered, __u64 inflight,
 					   __u64 min_rtt_ns, __u64 now_ns)
