@@ -311,12 +311,11 @@ static __always_inline void sack_recovery(struct tcp_flow *st)
 }
 
 /*
- * bbr: the delivery-rate sample of a round trip that ended with this ACK
- * (the RTT samples counted past samples: its timed segment was ACKed or
- * SACKed), then the model's
- * response to the ACK. Delivered bytes are snd_una + SACKed: a cumulative
- * ACK over SACKed ranges moves bytes from one to the other, not counting
- * them twice.
+ * bbr, after consume(): the delivery-rate sample of a round trip that
+ * ended with this ACK (the RTT samples counted past samples: its timed
+ * segment was ACKed or SACKed), then the model's response to the ACK.
+ * Delivered bytes are snd_una + SACKed: a cumulative ACK over SACKed
+ * ranges moves bytes from one to the other, not counting them twice.
  */
 static __always_inline void bbr_ack(struct tcp_flow *st, __u64 samples, __u64 now)
 {
@@ -369,9 +368,8 @@ static __always_inline void consume(struct tcp_flow *st,
 		 * With SACK it was SACKed on arrival if it lay above one (below).
 		 */
 		if (st->rtt.seq && st->snd_una >= st->rtt.seq) {
-			if ((sack || !(st->flags & TCP_FLOW_F_RECOVERY)) && now > st->rtt.sent_ns) {
+			if ((sack || !(st->flags & TCP_FLOW_F_RECOVERY)) && now > st->rtt.sent_ns)
 				tcp_rtt_update(&st->rtt, now - st->rtt.sent_ns);
-			}
 			st->rtt.seq = 0;
 		}
 		if (st->snd_nxt < st->snd_una)
@@ -423,7 +421,6 @@ static __always_inline void consume(struct tcp_flow *st,
 	if (st->cc.algo != TCP_CC_NONE)
 		st->pipe = tcp_sb_pipe(&st->sb, st->snd_una, st->snd_nxt, st->rxt_next,
 				       st->lost_end);
-
 fin:
 	if ((s->flags & TH_FIN) && !(st->flags & TCP_FLOW_F_PEER_FIN) &&
 	    s->seq + s->payload == st->rcv_nxt) {
