@@ -312,6 +312,23 @@ static __always_inline void sack_recovery(struct tcp_flow *st)
 	}
 }
 
+/*
+ * bbr, after consume(): the delivery-rate sample of a round trip that
+ * ended with this ACK (the RTT samples counted past samples: its timed
+ * segment was ACKed or SACKed), then the model's response to the ACK.
+ * Delivered bytes are snd_una + SACKed: a cumulative ACK over SACKed
+ * ranges moves bytes from one to the other, not counting them twice.
+ */
+static __always_inline void bbr_ack(struct tcp_flow *st, __u64 samples, __u64 now)
+{
+	__u64 delivered = st->snd_una + st->sb.sacked;
+
+	tcp_bbr_mark(&st->cc.bbr, st->rtt.sent_ns);
+	if (st->rtt.samples != samples)
+		tcp_bbr_sample(&st->cc.bbr, delivered, st->rtt.sent_ns, now);
+	tcp_bbr_on_ack(&st->cc, delivered, st->pipe, st->rtt.min_ns, now);
+}
+
 /* A segment of an owned flow. Runs under st->lock: no helper calls. */
 static __always_inline void consume(struct tcp_flow *st,
 				    const struct tcp_flow_ctl *ctl,
@@ -431,7 +448,7 @@ int tcp_ack(struct xdp_md *ctx)
 	__u32 l4_len, hl, zero = 0, *idx;
 	bool owned;
 	int verdict;
-	__u64 now;
+	__u64 now, samples;
 
 	if (tg_tcp_locate(data, data_end, &loc))
 		return XDP_PASS;
@@ -497,7 +514,11 @@ int tcp_ack(struct xdp_md *ctx)
 	} else if (st->phase == TCP_FLOW_OWNED) {
 		if (st->flags & TCP_FLOW_F_SACK)
 			sack_blocks_add(st, &s);
+		samples = st->rtt.samples;
 		consume(st, ctl, &s, now, &hint);
+		/* After consume's every path: verified there, it multiplied them. */
+		if (st->cc.algo == TCP_CC_BBR)
+			bbr_ack(st, samples, now);
 		verdict = XDP_DROP;
 	}
 	bpf_spin_unlock(&st->lock);

@@ -285,6 +285,7 @@ enum {
 	TCP_CC_NONE = 0,	/* no congestion window: fill the peer's window */
 	TCP_CC_RENO,		/* RFC 5681 */
 	TCP_CC_CUBIC,		/* RFC 9438 */
+	TCP_CC_BBR,		/* a BBR (v1) model: struct tcp_bbr */
 };
 
 #define TCP_CC_IW_SEGS 10	/* RFC 6928's initial window */
@@ -292,6 +293,58 @@ enum {
 #define TCP_CC_CWND_MAX (1u << 30)
 /* RFC 9438: C = 0.4, beta = 0.7; cubic's time in units of 1/1024 s. */
 #define TCP_CUBIC_HZ_SHIFT 10
+
+/*
+ * BBR, version 1, simplified (the man page lists what is left out): the
+ * bottleneck bandwidth is the largest delivery rate of the last
+ * TCP_BBR_ROUNDS round trips, one sample a round trip (the timed segment's:
+ * bytes delivered, cumulatively or SACKed, from its sending to its ACK,
+ * over that time, tcp_bbr_sample); the propagation delay is the smallest RTT sample
+ * (struct tcp_rtt, never aged out: no ProbeRTT). Pacing is gain x
+ * bandwidth, cwnd is cwnd_gain x BDP + 3 quanta; loss does not change
+ * the model.
+ */
+#define TCP_BBR_ROUNDS 10
+#define TCP_BBR_BW_MAX (1ULL << 34)	/* bytes/s, 137 Gbit/s: keeps BDP's product in 64 bits */
+#define TCP_BBR_RTT_MAX (1ULL << 29)	/* ns, about 0.5 s, likewise */
+/* Gains in hundredths: 2/ln 2 in Startup, its inverse in Drain. */
+#define TCP_BBR_GAIN_HIGH 289
+#define TCP_BBR_GAIN_DRAIN 35
+#define TCP_BBR_CWND_GAIN 200
+#define TCP_BBR_CYCLE 8		/* ProbeBW: 1.25, 0.75, then 1 six times */
+
+enum {
+	TCP_BBR_STARTUP = 0,
+	TCP_BBR_DRAIN,
+	TCP_BBR_PROBE_BW,
+};
+
+struct tcp_bbr {
+	__u64 bw[TCP_BBR_ROUNDS];	/* bytes/s: one sample a round, in turn */
+	__u64 btl_bw;		/* the largest of bw[]: the bottleneck bandwidth, 0 none yet */
+	__u64 full_bw;		/* Startup: the bandwidth last seen to grow by 25% */
+	__u64 rounds;		/* rate samples taken (round trips) */
+	__u64 delivered_at_send;	/* snd_una + SACKed when the timed segment went */
+	__u64 delivered_ns;	/* the last ACK before it went (0: none) */
+	__u64 delivered_seen;	/* snd_una + SACKed after the last ACK: an ACK delivered the rise */
+	__u64 ack_ns;		/* when that ACK came */
+	__u64 tx_ns;		/* when the timed segment went (as last seen by tcp_bbr_mark) */
+	__u64 tx_prev_ns;	/* when the one before it went (0: none) */
+	__u64 cycle_ns;		/* ProbeBW: when the gain phase began */
+	__u8 state;
+	__u8 cycle;		/* ProbeBW: the phase, 0 to TCP_BBR_CYCLE - 1 */
+	__u8 full_cnt;		/* Startup: rounds without 25% growth */
+	__u8 slot;		/* bw[] of the latest round */
+	__u8 pad[4];
+	/*
+	 * The pacing the model asks for, worked out by the ACK program
+	 * (tcp_bbr_pace_set) so that the generator's per-segment path stays
+	 * short: fs a byte (0: unpaced, no bandwidth yet), and the segments
+	 * beyond one a late flow may catch up by.
+	 */
+	__u64 gap_fs;
+	__u64 catchup;
+};
 
 struct tcp_cc {
 	__u32 cwnd;		/* bytes */
@@ -305,6 +358,7 @@ struct tcp_cc {
 	__u8 pad;
 	__u32 pad2;
 	__u64 epoch_ns;		/* cubic: start of the congestion avoidance epoch, 0 none */
+	struct tcp_bbr bbr;	/* bbr: the model */
 };
 
 static __always_inline void tcp_cc_init(struct tcp_cc *cc, __u8 algo, __u16 mss)
@@ -446,7 +500,8 @@ static __always_inline void tcp_cc_on_ack(struct tcp_cc *cc, __u32 acked, __u64 
 {
 	__u32 room;
 
-	if (cc->algo == TCP_CC_NONE || !acked || cc->cwnd >= TCP_CC_CWND_MAX)
+	if (cc->algo == TCP_CC_NONE || cc->algo == TCP_CC_BBR || !acked ||
+	    cc->cwnd >= TCP_CC_CWND_MAX)
 		return;
 	if (acked > TCP_CC_CWND_MAX)
 		acked = TCP_CC_CWND_MAX;
@@ -500,7 +555,8 @@ static __always_inline void tcp_cc_on_loss(struct tcp_cc *cc, __u64 flight)
 	__u64 two = 2ULL * cc->mss, th;
 	__u32 w;
 
-	if (cc->algo == TCP_CC_NONE)
+	/* bbr (v1): a loss is no signal; the recovery resends the holes only. */
+	if (cc->algo == TCP_CC_NONE || cc->algo == TCP_CC_BBR)
 		return;
 	if (cc->algo == TCP_CC_CUBIC) {
 		/*
@@ -534,7 +590,173 @@ static __always_inline void tcp_cc_on_rto(struct tcp_cc *cc, __u64 flight)
 	if (cc->algo == TCP_CC_NONE)
 		return;
 	tcp_cc_on_loss(cc, flight);
-	cc->cwnd = cc->mss;
+	cc->cwnd = cc->mss;	/* bbr: regrown to its model's by the next ACKs */
+}
+
+/* BDP = btl_bw x min_rtt, bytes. */
+static __always_inline __u64 tcp_bbr_bdp(const struct tcp_bbr *b, __u64 min_rtt_ns)
+{
+	if (min_rtt_ns > TCP_BBR_RTT_MAX)
+		min_rtt_ns = TCP_BBR_RTT_MAX;
+	return b->btl_bw * min_rtt_ns / 1000000000ULL;
+}
+
+static __always_inline __u32 tcp_bbr_pacing_gain(const struct tcp_bbr *b)
+{
+	if (b->state == TCP_BBR_STARTUP)
+		return TCP_BBR_GAIN_HIGH;
+	if (b->state == TCP_BBR_DRAIN)
+		return TCP_BBR_GAIN_DRAIN;
+	return b->cycle == 0 ? 125 : b->cycle == 1 ? 75 : 100;
+}
+
+static __always_inline __u32 tcp_bbr_cwnd_gain(const struct tcp_bbr *b)
+{
+	return b->state == TCP_BBR_PROBE_BW ? TCP_BBR_CWND_GAIN : TCP_BBR_GAIN_HIGH;
+}
+
+/*
+ * At an ACK, before its sample if any: a timed segment sent (at sent_ns)
+ * after the last ACK found delivered what that ACK left. Worked out here,
+ * on the ACK side, and not when the segment goes: the generator's path
+ * per segment stays short.
+ */
+static __always_inline void tcp_bbr_mark(struct tcp_bbr *b, __u64 sent_ns)
+{
+	if (sent_ns > b->ack_ns) {
+		b->delivered_at_send = b->delivered_seen;
+		b->delivered_ns = b->ack_ns;
+		if (sent_ns != b->tx_ns) {
+			b->tx_prev_ns = b->tx_ns;
+			b->tx_ns = sent_ns;
+		}
+	}
+}
+
+/*
+ * A round trip's delivery-rate sample, at now_ns, when the timed segment
+ * sent at sent_ns was ACKed or SACKed; delivered is snd_una + SACKed bytes
+ * now. As Linux's rate samples, the interval is the longer of the time
+ * since the last ACK before the segment went, if any (the deliveries
+ * counted came after it: a segment sent just before a burst of ACKs would
+ * see their bytes arrive in less than its round trip), and the time over
+ * which they were sent (below). It ends the round: the sample takes the
+ * slot of the round TCP_BBR_ROUNDS ago, and Startup ends after 3 rounds in
+ * which the bandwidth did not grow by 25%.
+ */
+static __always_inline void tcp_bbr_sample(struct tcp_bbr *b, __u64 delivered, __u64 sent_ns,
+					   __u64 now_ns)
+{
+	__u64 from = b->delivered_ns && b->delivered_ns < sent_ns ? b->delivered_ns : sent_ns;
+	__u64 interval_ns = now_ns > from ? now_ns - from : 1, d, bw, max = 0;
+	__u32 i, slot;
+
+	/*
+	 * Nor faster than the data went: what this round delivered was sent
+	 * since the timed segment before (timed only once that one was
+	 * delivered), as Linux's send_elapsed bounds a burst of ACKs.
+	 */
+	if (sent_ns == b->tx_ns && b->tx_prev_ns && sent_ns - b->tx_prev_ns > interval_ns)
+		interval_ns = sent_ns - b->tx_prev_ns;
+	d = delivered > b->delivered_at_send ? delivered - b->delivered_at_send : 0;
+	if (d > (1ULL << 32))
+		d = 1ULL << 32;
+	bw = d * 1000000000ULL / interval_ns;
+	if (bw > TCP_BBR_BW_MAX)
+		bw = TCP_BBR_BW_MAX;
+	b->rounds++;
+	/* The slot read back from the map: a bound the verifier sees checked. */
+	slot = *(volatile __u8 *)&b->slot + 1;
+	if (slot >= TCP_BBR_ROUNDS)
+		slot = 0;
+	b->slot = (__u8)slot;
+	b->bw[slot] = bw;
+	for (i = 0; i < TCP_BBR_ROUNDS; i++)
+		if (b->bw[i] > max)
+			max = b->bw[i];
+	b->btl_bw = max;
+	if (b->state != TCP_BBR_STARTUP)
+		return;
+	if (max * 4 >= b->full_bw * 5) {
+		b->full_bw = max;
+		b->full_cnt = 0;
+	} else if (++b->full_cnt >= 3) {
+		b->state = TCP_BBR_DRAIN;
+	}
+}
+
+/*
+ * The unit a flow's segments go and come back in, as Linux's bbr counts
+ * it (its TSO burst): about 1 ms of the bandwidth, 2 segments to 64 KB.
+ * The generator sends no TSO bursts, but the receiver's GRO acknowledges
+ * tens of segments at once: with a window of 2 BDP + 3 segments a path of
+ * a few microseconds (a BDP below one segment) would stall between ACKs.
+ */
+#define TCP_BBR_QUANTUM_MAX 65536u
+static __always_inline __u64 tcp_bbr_quantum(const struct tcp_cc *cc)
+{
+	__u64 q = cc->bbr.btl_bw >> 10;
+
+	if (q > TCP_BBR_QUANTUM_MAX)
+		q = TCP_BBR_QUANTUM_MAX;
+	return q < 2ULL * cc->mss ? 2ULL * cc->mss : q;
+}
+
+/*
+ * The model's pacing for the generator: a gap of len / (gain x btl_bw), in
+ * fs a byte; a catch-up of a quantum (tcp_bbr_quantum) in whole segments,
+ * less the one sent. Called after each change of the model.
+ */
+static __always_inline void tcp_bbr_pace_set(struct tcp_cc *cc)
+{
+	struct tcp_bbr *b = &cc->bbr;
+
+	b->gap_fs = b->btl_bw ? 100000000000000000ULL / (b->btl_bw * tcp_bbr_pacing_gain(b)) : 0;
+	b->catchup = tcp_bbr_quantum(cc) / cc->mss - 1;
+}
+
+/*
+ * An ACK (after any sample it completed): delivered as for tcp_bbr_sample,
+ * inflight RFC 6675's pipe. Drain ends once the flight is down to the BDP;
+ * a ProbeBW phase lasts min_rtt (0.75's ends sooner at the BDP); cwnd goes
+ * to cwnd_gain x BDP + 3 quanta (tcp_bbr_quantum), growing by what was
+ * delivered (as slow start does) until the first sample and while Startup
+ * is below it.
+ */
+static __always_inline void tcp_bbr_on_ack(struct tcp_cc *cc, __u64 delivered, __u64 inflight,
+					   __u64 min_rtt_ns, __u64 now_ns)
+{
+	struct tcp_bbr *b = &cc->bbr;
+	__u64 acked = delivered > b->delivered_seen ? delivered - b->delivered_seen : 0;
+	__u64 bdp = tcp_bbr_bdp(b, min_rtt_ns), target, cwnd = cc->cwnd;
+
+	b->delivered_seen = delivered;
+	b->ack_ns = now_ns;
+	if (b->state == TCP_BBR_DRAIN && b->btl_bw && inflight <= bdp) {
+		/* Into the cruising phase: the cycle's probe comes next turn round. */
+		b->state = TCP_BBR_PROBE_BW;
+		b->cycle = 2;
+		b->cycle_ns = now_ns;
+	} else if (b->state == TCP_BBR_PROBE_BW &&
+		   (now_ns - b->cycle_ns > min_rtt_ns || (b->cycle == 1 && inflight <= bdp))) {
+		b->cycle = b->cycle + 1 >= TCP_BBR_CYCLE ? 0 : b->cycle + 1;
+		b->cycle_ns = now_ns;
+	}
+	if (acked > TCP_CC_CWND_MAX)
+		acked = TCP_CC_CWND_MAX;
+	if (!b->btl_bw) {
+		cwnd += acked;
+	} else {
+		target = bdp * tcp_bbr_cwnd_gain(b) / 100 + 3ULL * tcp_bbr_quantum(cc);
+		if (b->state != TCP_BBR_STARTUP)
+			cwnd = cwnd + acked < target ? cwnd + acked : target;
+		else if (cwnd < target)
+			cwnd += acked;
+	}
+	if (cwnd < 4ULL * cc->mss)
+		cwnd = 4ULL * cc->mss;
+	cc->cwnd = cwnd > TCP_CC_CWND_MAX ? TCP_CC_CWND_MAX : (__u32)cwnd;
+	tcp_bbr_pace_set(cc);
 }
 
 /*
@@ -606,10 +828,15 @@ static __always_inline __u64 tcp_pace_window(const struct tcp_cc *cc, __u64 wnd)
 	return w < cc->mss ? cc->mss : w;
 }
 
-/* ns from one segment of len bytes to the next; 0: no pacing (no --cc, or no RTT yet). */
+/*
+ * ns from one segment of len bytes to the next; 0: no pacing (no --cc, or
+ * no RTT yet; bbr: no bandwidth yet, its gap worked out by tcp_bbr_pace_set).
+ */
 static __always_inline __u64 tcp_pace_gap_ns(const struct tcp_cc *cc, __u64 wnd, __u64 srtt_ns,
 					     __u32 len)
 {
+	if (cc->algo == TCP_CC_BBR)
+		return (__u64)len * cc->bbr.gap_fs / 1000000;
 	if (cc->algo == TCP_CC_NONE || !srtt_ns)
 		return 0;
 	return (__u64)len * srtt_ns * 10 / (tcp_pace_window(cc, wnd) * tcp_pace_gain(cc));
@@ -631,9 +858,31 @@ static __always_inline __u64 tcp_pace_next(__u64 due_ns, __u64 now_ns, __u64 gap
 	return (due_ns > floor ? due_ns : floor) + gap_ns;
 }
 
+/*
+ * tcp_pace_next for the flow's algorithm: bbr catches up by as much as a
+ * quantum (tcp_bbr_pace_set's catchup) after the generator ran late, as
+ * Linux's bbr sends a TSO burst: the generator runs in calls, between which
+ * (and while the CPU delivers what it sent) time goes by unsent, and 3
+ * gaps of catch up held a flow paced at about 12 Gbit/s to about 2 through
+ * the lossy path. The others keep TCP_PACE_BURST.
+ */
+static __always_inline __u64 tcp_pace_due(const struct tcp_cc *cc, __u64 due_ns, __u64 now_ns,
+					  __u64 gap_ns)
+{
+	__u64 back, floor;
+
+	if (cc->algo != TCP_CC_BBR)
+		return tcp_pace_next(due_ns, now_ns, gap_ns);
+	back = cc->bbr.catchup * gap_ns;
+	floor = now_ns > back ? now_ns - back : 0;
+	return (due_ns > floor ? due_ns : floor) + gap_ns;
+}
+
 /* The same rate in bit/s, for reports; 0: unpaced. */
 static __always_inline __u64 tcp_pace_rate_bps(const struct tcp_cc *cc, __u64 wnd, __u64 srtt_ns)
 {
+	if (cc->algo == TCP_CC_BBR)
+		return cc->bbr.btl_bw * 8 * tcp_bbr_pacing_gain(&cc->bbr) / 100;
 	if (cc->algo == TCP_CC_NONE || !srtt_ns)
 		return 0;
 	return tcp_pace_window(cc, wnd) * 8 * 100000000ULL * tcp_pace_gain(cc) / srtt_ns;

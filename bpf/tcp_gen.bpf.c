@@ -204,7 +204,7 @@ static __always_inline bool take_seg(struct tcp_flow *st, const struct tcp_flow_
 
 /*
  * take_seg, then with a --cc: the segment's pacing (the next one is due a
- * gap later, tcp_pace_next) and the round-trip timing of one new segment at a time, which a
+ * gap later, tcp_pace_due) and the round-trip timing of one new segment at a time, which a
  * retransmission of that segment cancels (Karn). Runs under st->lock.
  */
 static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl *ctl,
@@ -223,8 +223,8 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 		st->rtt.seq = st->snd_nxt;	/* the end of this segment */
 		st->rtt.sent_ns = now;
 	}
-	st->pace_next_ns = tcp_pace_next(st->pace_next_ns, now,
-					 tcp_pace_gap_ns(&st->cc, st->wnd, st->rtt.srtt_ns, len));
+	st->pace_next_ns = tcp_pace_due(&st->cc, st->pace_next_ns, now,
+					tcp_pace_gap_ns(&st->cc, st->wnd, st->rtt.srtt_ns, len));
 	return true;
 }
 

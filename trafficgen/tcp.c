@@ -61,7 +61,8 @@ static const struct tg_opt tcp_opts[] = {
 	  "payload bytes per segment, at most the connection's MSS", 1, TG_MAX_FRAME_LEN },
 	{ "cc", 0, TG_OPT_ENUM, OPT(cc), NULL,
 	  "congestion control: a paced window per flow that backs off on loss (default "
-	  "cubic, as Linux), or none to fill the receiver's window unpaced",
+	  "cubic, as Linux; reno), bbr to pace at the measured bottleneck bandwidth "
+	  "(loss is no signal), or none to fill the receiver's window unpaced",
 	  .choices = tcp_cc_names },
 	{ "dst-mac", 'm', TG_OPT_MAC, OPT(dst_mac), "MAC",
 	  "destination MAC (default: the kernel's neighbour entry after connect)" },

@@ -16,7 +16,7 @@
 #include "tcp.h"
 #include "tcp_gen.skel.h"
 
-const char *const tcp_cc_names[] = { "none", "reno", "cubic", NULL };
+const char *const tcp_cc_names[] = { "none", "reno", "cubic", "bbr", NULL };
 
 static const char *plural(uint64_t n)
 {
@@ -125,6 +125,7 @@ void tcp_print_start(struct tcp_run *r)
  */
 static void print_flows(struct tcp_run *r, struct tg_print *line)
 {
+	static const char *const bbr_states[] = { "startup", "drain", "probe_bw", "?" };
 	struct tcp_flow st;
 	struct tg_print own;
 	unsigned int i;
@@ -164,6 +165,13 @@ static void print_flows(struct tcp_run *r, struct tg_print *line)
 					st.rtt.min_ns / 1e3);
 			tg_print_double(p, TG_PRINT_ANY, "pacing_mbps", ", paced at %.1f Mbit/s",
 					tcp_pace_rate_bps(&st.cc, st.wnd, st.rtt.srtt_ns) / 1e6);
+			/* bbr's model: the bottleneck bandwidth it measured, and its phase. */
+			if (st.cc.algo == TCP_CC_BBR) {
+				tg_print_double(p, TG_PRINT_ANY, "btl_bw_mbps", ", bbr %.1f Mbit/s",
+						st.cc.bbr.btl_bw * 8 / 1e6);
+				tg_print_str(p, TG_PRINT_ANY, "bbr_state", " %s",
+					     bbr_states[st.cc.bbr.state < 3 ? st.cc.bbr.state : 3]);
+			}
 		} else {
 			tg_print_null(p, TG_PRINT_ANY, "srtt_us", ", srtt none");
 			tg_print_null(p, TG_PRINT_JSON, "min_rtt_us", NULL);

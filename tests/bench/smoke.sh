@@ -24,8 +24,8 @@ ceil1500 ceil1500m256 ceil1500i64 ceil1500i256 udp1500 trafgen64 socket64 trafge
 NTARGETS=10
 TCP_IDS="tcp1 iperf1 tcp4 iperf4 tcp1gro tcp4gro"
 # Then the rows through a router (tests/bench/tcp_paths.sh).
-PATH_IDS="lossy-tcp lossy-cubic lossy-reno lossy-none lossy-iperf lossy-iperf-reno lossy-iperf-sys
-tbf-tcp tbf-cubic tbf-reno tbf-none tbf-iperf tbf-iperf-reno tbf-iperf-sys"
+PATH_IDS="lossy-tcp lossy-cubic lossy-reno lossy-none lossy-bbr lossy-iperf lossy-iperf-reno lossy-iperf-sys
+tbf-tcp tbf-cubic tbf-reno tbf-none tbf-bbr tbf-iperf tbf-iperf-reno tbf-iperf-sys"
 MODE_IDS="$PPS_IDS $TCP_IDS $PATH_IDS"
 NMODES=$(echo "$MODE_IDS" | wc -w)
 # The one-thread 64-byte generator modes also get a paired ratio (abrate).

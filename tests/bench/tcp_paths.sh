@@ -19,7 +19,7 @@
 # ratio to the iperf3 row of the same path, run next to it in the same
 # round.
 #
-# The trafficgen rows with a congestion control (--cc reno/cubic/none)
+# The trafficgen rows with a congestion control (--cc reno/cubic/none/bbr)
 # need a trafficgen tcp that has --cc; without it they are rows that say
 # "skipped: needs trafficgen tcp --cc". The row without --cc runs whatever
 # trafficgen's default is. BENCH_PATH_TCP_ARGS adds arguments to every
@@ -41,6 +41,7 @@ tcp|tcp||trafficgen tcp -f 1
 cubic|tcp|cubic|trafficgen tcp -f 1 --cc cubic
 reno|tcp|reno|trafficgen tcp -f 1 --cc reno
 none|tcp|none|trafficgen tcp -f 1 --cc none
+bbr|tcp|bbr|trafficgen tcp -f 1 --cc bbr
 iperf|iperf3|cubic|iperf3 -P 1 -C cubic
 iperf-reno|iperf3|reno|iperf3 -P 1 -C reno
 iperf-sys|iperf3||iperf3 -P 1
@@ -125,14 +126,18 @@ paths_run() {
 PATH_FAILED=0
 
 # path_partner ID: the iperf3 row ID's goodput is compared with: itself for
-# an iperf3 row; else the one of the same path with the same algorithm, or
-# else (trafficgen's default, --cc none) the one with CUBIC.
+# an iperf3 row; else the one of the same path with the same algorithm
+# named, or the kernel's default row if that is the algorithm (bbr here,
+# which has no row of its own), or else (trafficgen's default, --cc none)
+# the one with CUBIC.
 path_partner() {
 	[ "$(path_field "$1" 3)" = iperf3 ] && { echo "$1"; return; }
-	awk -F'|' -v k="$(path_field "$1" 2)" -v cc="$(path_field "$1" 4)" '
+	awk -F'|' -v k="$(path_field "$1" 2)" -v cc="$(path_field "$1" 4)" \
+		-v sys="$(cat /proc/sys/net/ipv4/tcp_congestion_control)" '
 		cc != "" && $2 == k && $3 == "iperf3" && $4 == cc { same = $1 }
+		cc != "" && $2 == k && $3 == "iperf3" && $4 == "" && sys == cc { dflt = $1 }
 		$2 == k && $3 == "iperf3" && $4 == "cubic" { cubic = $1 }
-		END { print same != "" ? same : cubic }' <<<"$PATH_MODES"
+		END { print same != "" ? same : dflt != "" ? dflt : cubic }' <<<"$PATH_MODES"
 }
 
 # path_label ID: its label; a row of the kernel's default algorithm names it.

@@ -580,34 +580,46 @@ static void test_rto_request(void **state)
 }
 
 /*
+ * Flow 0 made known to the ACK program, and the peer's ACK of offset
+ * ack_off (no data, the window field BIG_WND >> 16) built into g->in.
+ */
+static struct tg_layout peer_ack(struct gen *g, uint32_t ack_off, uint32_t tsval)
+{
+	struct tcp_flow_key key = { .lport = htons(LPORT0), .rport = htons(RPORT), .family = 4 };
+	struct tg_tcp_spec ack = g->spec;
+	struct tg_layout l;
+	__u32 idx = 0;
+
+	memcpy(key.local, &g->spec.src.v4, 4);
+	memcpy(key.remote, &g->spec.dst.v4, 4);
+	assert_int_equal(bpf_map__update_elem(g->p.ack->maps.flow_keys, &key, sizeof(key), &idx,
+					      sizeof(idx), BPF_ANY), 0);
+	ack.src = g->spec.dst;
+	ack.dst = g->spec.src;
+	ack.sport = RPORT;
+	ack.dport = LPORT0;
+	ack.seq = RCV0;
+	ack.ack = 5000 + ack_off;
+	ack.window = BIG_WND >> 16;
+	ack.payload_len = 0;
+	ack.tsval = tsval;
+	assert_int_equal(tg_build_tcp(&ack, g->in, sizeof(g->in), &l, NULL), 0);
+	return l;
+}
+
+/*
  * Three duplicate ACKs through the ACK program: the segment at snd_una goes
  * again, once, then new data where it left off.
  */
 static void test_fast_retransmit(void **state)
 {
 	struct gen *g = gen_load(&one4);
-	struct tcp_flow_key key = { .lport = htons(LPORT0), .rport = htons(RPORT), .family = 4 };
-	struct tg_tcp_spec ack = g->spec;
 	struct tg_layout l;
-	__u32 idx = 0;
 	int i;
 
-	memcpy(key.local, &g->spec.src.v4, 4);
-	memcpy(key.remote, &g->spec.dst.v4, 4);
-	assert_int_equal(bpf_map__update_elem(g->p.ack->maps.flow_keys, &key, sizeof(key), &idx,
-					      sizeof(idx), BPF_ANY), 0);
 	send_n(g, 10);
 	/* The peer's duplicate ACKs of offset 3000 (the window field unchanged). */
-	ack.src = g->spec.dst;
-	ack.dst = g->spec.src;
-	ack.sport = RPORT;
-	ack.dport = LPORT0;
-	ack.seq = RCV0;
-	ack.ack = 5000 + 3000;
-	ack.window = BIG_WND >> 16;
-	ack.payload_len = 0;
-	ack.tsval = TSR0 + 1;
-	assert_int_equal(tg_build_tcp(&ack, g->in, sizeof(g->in), &l, NULL), 0);
+	l = peer_ack(g, 3000, TSR0 + 1);
 	{
 		struct tcp_flow st = get_flow(g, 0);
 
@@ -791,6 +803,86 @@ static void test_pacing(void **state)
 }
 
 /*
+ * bbr through both programs: 10 segments of 1000 bytes, the first timed
+ * (nothing acknowledged before it: its interval starts when it went); the
+ * peer's ACK of all 10 is a round trip's sample, 10000 bytes over the time
+ * since, the bottleneck bandwidth; cwnd grows by the 10000 (Startup, below
+ * 2.89 BDP + 3 quanta). The next segment is due len / (2.89 x that
+ * bandwidth) later, less the catch-up of a quantum (in whole segments,
+ * less one, gaps). A bandwidth set higher (as the ACK program would, with
+ * its pacing worked out) paces faster.
+ */
+static void bbr_due(struct gen *g, uint64_t btl_bw)
+{
+	uint64_t gap = 1000ULL * (100000000000000000ULL / (btl_bw * TCP_BBR_GAIN_HIGH)) / 1000000;
+	struct tcp_flow st = get_flow(g, 0);
+	uint64_t q = btl_bw >> 10, back, t0, t1;
+
+	q = q > 65536 ? 65536 : q < 2000 ? 2000 : q;
+	back = (q / 1000 - 1) * gap;
+	st.pace_next_ns = 0;
+	set_flow(g, 0, &st);
+	t0 = tg_now_ns();
+	expect_seg(g, st.snd_nxt);
+	t1 = tg_now_ns();
+	st = get_flow(g, 0);
+	assert_true(st.pace_next_ns >= t0 - back + gap);
+	assert_true(st.pace_next_ns <= t1 - back + gap);
+}
+
+static void test_bbr_rate_and_pacing(void **state)
+{
+	struct gen *g = gen_load(&one4);
+	struct tcp_flow st = get_flow(g, 0);
+	struct tg_layout l;
+	uint64_t sent, t0, t1, lo, hi;
+	int i;
+
+	(void)state;
+	tcp_cc_init(&st.cc, TCP_CC_BBR, 1000);
+	st.rtt.srtt_ns = 1000000;
+	st.wscale = 14;
+	st.wnd = (BIG_WND >> 16) << 14;
+	set_flow(g, 0, &st);
+	for (i = 0; i < 10; i++) {
+		st = get_flow(g, 0);
+		st.pace_next_ns = 0;
+		set_flow(g, 0, &st);
+		expect_seg(g, i * 1000);
+	}
+	st = get_flow(g, 0);
+	assert_int_equal(st.rtt.seq, 1000);
+	assert_int_equal(st.cc.bbr.delivered_at_send, 0);
+	sent = st.rtt.sent_ns;
+
+	l = peer_ack(g, 10000, TSR0);	/* TSR0: the echo stays the reference's */
+	t0 = tg_now_ns();
+	assert_int_equal(run_prog(g, bpf_program__fd(g->p.ack->progs.tcp_ack), l.len, NULL),
+			 XDP_DROP);
+	t1 = tg_now_ns();
+	st = get_flow(g, 0);
+	assert_int_equal(st.snd_una, 10000);
+	assert_int_equal(st.rtt.samples, 1);
+	assert_int_equal(st.cc.bbr.rounds, 1);
+	lo = 10000ULL * 1000000000ULL / (t1 - sent);
+	hi = 10000ULL * 1000000000ULL / (t0 > sent ? t0 - sent : 1);
+	if (st.cc.bbr.btl_bw < lo || st.cc.bbr.btl_bw > hi)
+		fail_msg("btl_bw %llu bytes/s, expected 10000 bytes over %llu to %llu ns",
+			 (unsigned long long)st.cc.bbr.btl_bw, (unsigned long long)(t0 - sent),
+			 (unsigned long long)(t1 - sent));
+	assert_int_equal(st.cc.bbr.state, TCP_BBR_STARTUP);
+	assert_int_equal(st.cc.cwnd, 20000);
+	bbr_due(g, st.cc.bbr.btl_bw);
+	/* The model's bandwidth, not the window, sets the pace: 1 Gbit/s. */
+	st = get_flow(g, 0);
+	st.cc.bbr.btl_bw = 125000000ULL;
+	tcp_bbr_pace_set(&st.cc);	/* as the ACK program does on a change of the model */
+	set_flow(g, 0, &st);
+	bbr_due(g, 125000000ULL);
+	gen_free(g);
+}
+
+/*
  * A timeout on a SACK flow: one segment of loss window (reno), ssthresh
  * half the flight; everything outstanding but the SACKed ranges goes again,
  * once, in order; then new data. A second timeout without progress drops
@@ -967,6 +1059,7 @@ int main(void)
 		cmocka_unit_test(test_sack_holes_then_cwnd),
 		cmocka_unit_test(test_sack_rto),
 		cmocka_unit_test(test_pacing),
+		cmocka_unit_test(test_bbr_rate_and_pacing),
 		cmocka_unit_test(test_sack_walk_again),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_not_owned_or_reset),

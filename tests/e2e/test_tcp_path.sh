@@ -80,6 +80,8 @@ check_eq "the sender's veth has TSO off while the router's end has XDP" off \
 	"$(in_ps ethtool -k "$PS" | awk '$1 == "tcp-segmentation-offload:" { print $2 }')"
 run_lossy lossy-ipv4 "$PR4"
 run_lossy lossy-ipv6 "$PR6"
+# bbr (not backing off on loss) keeps the same exactness and bound.
+run_lossy lossy-bbr-ipv4 "$PR4" --cc bbr
 # The router's own rule: exactly one data segment in 97 dropped.
 read -r seen dropped <<<"$(path_counts)"
 check_eq "the lossy router dropped every 97th of the $seen data segments it saw" \

@@ -4,8 +4,9 @@
  * walk, RFC 6675's IsLost and pipe, malformed and out-of-window blocks) and
  * the congestion window (RFC 5681 slow start, congestion avoidance and loss;
  * RFC 9438's K and W_cubic(t) at chosen times, fast convergence), the
- * round-trip time (RFC 6298's smoothing) and pacing, against worked
- * examples computed by hand here.
+ * round-trip time (RFC 6298's smoothing) and pacing, and bbr's model
+ * (delivery-rate samples, the max filter, states and gains), against
+ * worked examples computed by hand here.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -475,6 +476,243 @@ static void test_pace_next(void **state)
 	assert_int_equal(tcp_pace_next(0, now, 0), now);
 }
 
+/*
+ * bbr's delivery-rate samples and its max filter: a sample is the bytes
+ * delivered (snd_una + SACKed) since the timed segment went, over the time
+ * since then, or since the last ACK before it went. feed() gives round
+ * after round a sample of bw bytes/s (bw / 10000 bytes in 100 us).
+ */
+static void feed(struct tcp_bbr *b, uint64_t bw)
+{
+	b->delivered_at_send = 5000000;
+	b->delivered_ns = 0;
+	tcp_bbr_sample(b, 5000000 + bw / 10000, 7 * NS, 7 * NS + 100000);
+}
+
+static void test_bbr_sample_filter(void **state)
+{
+	struct tcp_bbr b;
+	unsigned int r;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	/* 100000 bytes in 100 us: 1e9 bytes/s, round 1. */
+	tcp_bbr_sample(&b, 100000, NS, NS + 100000);
+	assert_int_equal(b.rounds, 1);
+	assert_int_equal(b.btl_bw, 1000000000ULL);
+	/* The last ACK before the segment went, 50 us before it: 150 us. */
+	b.delivered_at_send = 100000;
+	b.delivered_ns = 2 * NS - 50000;
+	tcp_bbr_sample(&b, 250000, 2 * NS, 2 * NS + 100000);
+	assert_int_equal(b.bw[b.slot], 1000000000ULL);
+	/* An ACK time after the sending (a later ACK): from the sending. */
+	b.delivered_ns = 3 * NS + 1;
+	b.delivered_at_send = 0;
+	tcp_bbr_sample(&b, 300000, 3 * NS, 3 * NS + 100000);
+	assert_int_equal(b.bw[b.slot], 3000000000ULL);
+	assert_int_equal(b.btl_bw, 3000000000ULL);
+	/* Delivered fell (a SACKed range let go): a sample of 0, not a wrap. */
+	b.delivered_at_send = 500;
+	tcp_bbr_sample(&b, 400, 4 * NS, 4 * NS + 1000);
+	assert_int_equal(b.bw[b.slot], 0);
+
+	/* The window: a sample is the max for TCP_BBR_ROUNDS rounds, its own and 9 more. */
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(TCP_BBR_ROUNDS, 10);
+	feed(&b, 1000000000ULL);
+	feed(&b, 2000000000ULL);
+	for (r = 0; r < 9; r++) {
+		feed(&b, 500000000ULL);
+		assert_int_equal(b.btl_bw, 2000000000ULL);
+	}
+	feed(&b, 500000000ULL);
+	assert_int_equal(b.rounds, 12);
+	assert_int_equal(b.btl_bw, 500000000ULL);
+	/* Far above any veth: held at TCP_BBR_BW_MAX. */
+	feed(&b, 1ULL << 40);
+	assert_int_equal(b.btl_bw, TCP_BBR_BW_MAX);
+}
+
+/*
+ * Startup ends after 3 rounds without 25% growth: 1e9, then 2e9 (grew),
+ * then 2.4e9 (less than 25% more than 2e9), 2.4e9 and 2e9: Drain at the
+ * third. Growth of 25% exactly restarts the count.
+ */
+static void test_bbr_startup_exit(void **state)
+{
+	struct tcp_bbr b;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	feed(&b, 1000000000ULL);
+	assert_int_equal(b.full_bw, 1000000000ULL);
+	feed(&b, 2000000000ULL);
+	assert_int_equal(b.full_bw, 2000000000ULL);
+	feed(&b, 2400000000ULL);
+	feed(&b, 2400000000ULL);
+	assert_int_equal(b.full_cnt, 2);
+	assert_int_equal(b.state, TCP_BBR_STARTUP);
+	feed(&b, 3000000000ULL);	/* 2.5e9 would do: 25% over full_bw */
+	assert_int_equal(b.full_cnt, 0);
+	assert_int_equal(b.full_bw, 3000000000ULL);
+	feed(&b, 1000000000ULL);
+	feed(&b, 1000000000ULL);
+	assert_int_equal(b.state, TCP_BBR_STARTUP);
+	feed(&b, 1000000000ULL);
+	assert_int_equal(b.state, TCP_BBR_DRAIN);
+	/* Out of Startup, the count stops. */
+	feed(&b, 1000000000ULL);
+	assert_int_equal(b.full_cnt, 3);
+}
+
+/*
+ * The gains and the window, at a bottleneck of 1 Gbit/s (1.25e8 bytes/s)
+ * and min_rtt 100 us: BDP 12500 bytes; the quantum is 1 ms of it (122070
+ * bytes) held at 64 KB. Pacing: gap = len / (gain x bw), 1000 bytes every
+ * 8000 ns at gain 1; Startup 2.89 (2768 ns), Drain 0.35 (22857 ns),
+ * ProbeBW 1.25 (6400 ns) and 0.75 (10666 ns). cwnd = 2 x BDP + 3 x 64 KB
+ * = 221608 in ProbeBW, 2.89 x BDP + 3 x 64 KB = 232733 in Startup.
+ */
+static void test_bbr_states_gains(void **state)
+{
+	const uint64_t rtt = 100000, t0 = 5 * NS;
+	struct tcp_cc cc;
+	uint64_t del = 0;
+	unsigned int i;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_BBR, MSS);
+	assert_int_equal(cc.cwnd, 10 * MSS);
+	/* No sample yet: slow start's growth, unpaced. */
+	del += 5000;
+	tcp_bbr_on_ack(&cc, del, 5000, 0, t0);
+	assert_int_equal(cc.cwnd, 15 * MSS);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 0);
+	assert_int_equal(tcp_pace_rate_bps(&cc, 1u << 30, rtt), 0);
+
+	cc.bbr.btl_bw = 125000000ULL;
+	tcp_bbr_pace_set(&cc);
+	assert_int_equal(tcp_bbr_bdp(&cc.bbr, rtt), 12500);
+	assert_int_equal(tcp_bbr_quantum(&cc), 65536);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 2768);
+	assert_int_equal(tcp_pace_rate_bps(&cc, 1u << 30, rtt), 2890000000ULL);
+	/* Startup: cwnd grows by what is delivered while below its target. */
+	del += 300000;
+	tcp_bbr_on_ack(&cc, del, 0, rtt, t0);
+	assert_int_equal(cc.cwnd, 315000);
+	del += 1000;
+	tcp_bbr_on_ack(&cc, del, 0, rtt, t0);
+	assert_int_equal(cc.cwnd, 315000);	/* above 232733: kept, not cut */
+
+	/* Drain: paced at 0.35; cwnd cut to its target; ends at the BDP in flight. */
+	cc.bbr.state = TCP_BBR_DRAIN;
+	tcp_bbr_pace_set(&cc);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 22857);
+	tcp_bbr_on_ack(&cc, del, 12501, rtt, t0);
+	assert_int_equal(cc.bbr.state, TCP_BBR_DRAIN);
+	assert_int_equal(cc.cwnd, 232733);
+	tcp_bbr_on_ack(&cc, del, 12500, rtt, t0);
+	assert_int_equal(cc.bbr.state, TCP_BBR_PROBE_BW);
+	assert_int_equal(cc.bbr.cycle, 2);
+	assert_int_equal(cc.cwnd, 221608);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 8000);
+	assert_int_equal(tcp_pace_rate_bps(&cc, 1u << 30, rtt), 1000000000ULL);
+
+	/* ProbeBW: a phase a min_rtt long; 6 phases of 1, then 1.25, then 0.75. */
+	tcp_bbr_on_ack(&cc, del, 50000, rtt, t0 + rtt);
+	assert_int_equal(cc.bbr.cycle, 2);
+	for (i = 1; i <= 6; i++)
+		tcp_bbr_on_ack(&cc, del, 50000, rtt, t0 + i * (rtt + 1));
+	assert_int_equal(cc.bbr.cycle, 0);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 6400);
+	tcp_bbr_on_ack(&cc, del, 50000, rtt, t0 + 7 * (rtt + 1));
+	assert_int_equal(cc.bbr.cycle, 1);
+	assert_int_equal(tcp_pace_gap_ns(&cc, 1u << 30, rtt, MSS), 10666);
+	/* 0.75 ends as soon as the flight is down to the BDP. */
+	tcp_bbr_on_ack(&cc, del, 12500, rtt, t0 + 7 * (rtt + 1) + 1);
+	assert_int_equal(cc.bbr.cycle, 2);
+
+	/* A loss changes nothing; a timeout leaves one segment, the next ACK the model's. */
+	tcp_cc_on_loss(&cc, 200000);
+	assert_int_equal(cc.cwnd, 221608);
+	assert_int_equal(cc.ssthresh, 0xffffffffu);
+	tcp_cc_on_rto(&cc, 200000);
+	assert_int_equal(cc.cwnd, MSS);
+	tcp_bbr_on_ack(&cc, del, 0, rtt, t0 + 8 * rtt);
+	assert_int_equal(cc.cwnd, 4 * MSS);	/* nothing newly delivered: the floor */
+	del += 100000;
+	tcp_bbr_on_ack(&cc, del, 0, rtt, t0 + 8 * rtt);
+	assert_int_equal(cc.cwnd, 104000);
+	/* tcp_cc_on_ack (reno's and cubic's) leaves bbr's window alone. */
+	tcp_cc_on_ack(&cc, 50000, t0, NULL);
+	assert_int_equal(cc.cwnd, 104000);
+
+	/* A slow path: the quantum is 2 segments at least (1e6 bytes/s: 976 bytes). */
+	cc.bbr.btl_bw = 1000000;
+	assert_int_equal(tcp_bbr_quantum(&cc), 2 * MSS);
+	tcp_bbr_pace_set(&cc);
+	assert_int_equal(cc.bbr.catchup, 1);
+}
+
+/*
+ * What was delivered when the timed segment went, found at the first ACK
+ * after it: 30000 delivered by the ACK at 2 ms; a segment sent at 2.5 ms
+ * takes 30000 and 2 ms; later ACKs (at 3 ms) leave that. The segment timed
+ * before it bounds the interval from below: the round's data went since.
+ */
+static void test_bbr_mark(void **state)
+{
+	struct tcp_cc cc;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_BBR, MSS);
+	tcp_bbr_mark(&cc.bbr, 1000);
+	assert_int_equal(cc.bbr.delivered_at_send, 0);
+	assert_int_equal(cc.bbr.delivered_ns, 0);
+	tcp_bbr_on_ack(&cc, 30000, 0, 0, 2000000);
+	tcp_bbr_mark(&cc.bbr, 2500000);
+	assert_int_equal(cc.bbr.delivered_at_send, 30000);
+	assert_int_equal(cc.bbr.delivered_ns, 2000000);
+	tcp_bbr_on_ack(&cc, 40000, 0, 0, 3000000);
+	tcp_bbr_mark(&cc.bbr, 2500000);
+	assert_int_equal(cc.bbr.delivered_at_send, 30000);
+	assert_int_equal(cc.bbr.delivered_ns, 2000000);
+	assert_int_equal(cc.bbr.tx_ns, 2500000);
+	assert_int_equal(cc.bbr.tx_prev_ns, 1000);
+	/*
+	 * Its sample: 10000 bytes from the ACK at 2 ms to 3 ms, but sent over
+	 * the 2.499 ms since the segment timed before: 4001600 bytes/s.
+	 */
+	tcp_bbr_sample(&cc.bbr, 40000, 2500000, 3000000);
+	assert_int_equal(cc.bbr.btl_bw, 4001600);
+	/* Timed at 3.1 ms, 20000 more by 3.3 ms: over 0.6 ms of sending, not 0.3 of ACKs. */
+	tcp_bbr_mark(&cc.bbr, 3100000);
+	tcp_bbr_on_ack(&cc, 60000, 0, 0, 3300000);
+	tcp_bbr_sample(&cc.bbr, 60000, 3100000, 3300000);
+	assert_int_equal(cc.bbr.tx_prev_ns, 2500000);
+	assert_int_equal(cc.bbr.bw[cc.bbr.slot], 33333333);
+}
+
+/*
+ * bbr's catch-up after the generator ran late: a quantum (64 KB: 65
+ * segments of 1000) less one segment, not TCP_PACE_BURST; others unchanged.
+ */
+static void test_bbr_pace_due(void **state)
+{
+	struct tcp_cc cc;
+
+	(void)state;
+	tcp_cc_init(&cc, TCP_CC_BBR, MSS);
+	cc.bbr.btl_bw = 125000000ULL;
+	tcp_bbr_pace_set(&cc);
+	assert_int_equal(cc.bbr.catchup, 64);
+	assert_int_equal(tcp_pace_due(&cc, 0, 1000000, 8000), 1000000 - 64 * 8000 + 8000);
+	assert_int_equal(tcp_pace_due(&cc, 999000, 1000000, 8000), 1007000);
+	assert_int_equal(tcp_pace_due(&cc, 0, 1000, 8000), 8000);
+	tcp_cc_init(&cc, TCP_CC_CUBIC, MSS);
+	assert_int_equal(tcp_pace_due(&cc, 0, 1000000, 5000), 990000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,6 +733,11 @@ int main(void)
 		cmocka_unit_test(test_rtt_rfc6298),
 		cmocka_unit_test(test_pace_gap),
 		cmocka_unit_test(test_pace_next),
+		cmocka_unit_test(test_bbr_sample_filter),
+		cmocka_unit_test(test_bbr_startup_exit),
+		cmocka_unit_test(test_bbr_states_gains),
+		cmocka_unit_test(test_bbr_pace_due),
+		cmocka_unit_test(test_bbr_mark),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
