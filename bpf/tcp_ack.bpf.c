@@ -329,6 +329,14 @@ static __always_inline void bbr_ack(struct tcp_flow *st, __u64 samples, __u64 no
 	tcp_bbr_on_ack(&st->cc, delivered, st->pipe, st->rtt.min_ns, now);
 }
 
+/* The timed segment's round trip is over: a sample if it may be trusted, and timing ends. */
+static __always_inline void rtt_sample(struct tcp_flow *st, __u64 now, bool trusted)
+{
+	if (trusted && now > st->rtt.sent_ns)
+		tcp_rtt_update(&st->rtt, now - st->rtt.sent_ns);
+	st->rtt.seq = 0;
+}
+
 /* A segment of an owned flow. Runs under st->lock: no helper calls. */
 static __always_inline void consume(struct tcp_flow *st,
 				    const struct tcp_flow_ctl *ctl,
@@ -369,11 +377,8 @@ static __always_inline void consume(struct tcp_flow *st,
 		 * SACK, not in a loss recovery: its ACK may have waited on a hole.
 		 * With SACK it was SACKed on arrival if it lay above one (below).
 		 */
-		if (st->rtt.seq && st->snd_una >= st->rtt.seq) {
-			if ((sack || !(st->flags & TCP_FLOW_F_RECOVERY)) && now > st->rtt.sent_ns)
-				tcp_rtt_update(&st->rtt, now - st->rtt.sent_ns);
-			st->rtt.seq = 0;
-		}
+		if (st->rtt.seq && st->snd_una >= st->rtt.seq)
+			rtt_sample(st, now, sack || !(st->flags & TCP_FLOW_F_RECOVERY));
 		if (st->snd_nxt < st->snd_una)
 			st->snd_nxt = st->snd_una;
 		if (ctl->closing && st->snd_una == ctl->fin_seq + 1)
@@ -416,10 +421,8 @@ static __always_inline void consume(struct tcp_flow *st,
 	 * hole (recoveries are when most samples would be lost otherwise).
 	 */
 	if (sack && st->rtt.seq > st->snd_una && now > st->rtt.sent_ns &&
-	    tcp_sb_sacked_in(&st->sb, st->rtt.seq - 1, st->rtt.seq)) {
-		tcp_rtt_update(&st->rtt, now - st->rtt.sent_ns);
-		st->rtt.seq = 0;
-	}
+	    tcp_sb_sacked_in(&st->sb, st->rtt.seq - 1, st->rtt.seq))
+		rtt_sample(st, now, true);
 	if (st->cc.algo != TCP_CC_NONE)
 		st->pipe = tcp_sb_pipe(&st->sb, st->snd_una, st->snd_nxt, st->rxt_next,
 				       st->lost_end);

@@ -851,11 +851,18 @@ static __always_inline __u64 tcp_pace_gap_ns(const struct tcp_cc *cc, __u64 wnd,
  */
 #define TCP_PACE_BURST 4
 
-static __always_inline __u64 tcp_pace_next(__u64 due_ns, __u64 now_ns, __u64 gap_ns)
+/* The due time a gap after due_ns, or after now_ns - back_ns if that is later. */
+static __always_inline __u64 tcp_pace_after(__u64 due_ns, __u64 now_ns, __u64 back_ns,
+					    __u64 gap_ns)
 {
-	__u64 floor = now_ns > (TCP_PACE_BURST - 1) * gap_ns ? now_ns - (TCP_PACE_BURST - 1) * gap_ns : 0;
+	__u64 floor = now_ns > back_ns ? now_ns - back_ns : 0;
 
 	return (due_ns > floor ? due_ns : floor) + gap_ns;
+}
+
+static __always_inline __u64 tcp_pace_next(__u64 due_ns, __u64 now_ns, __u64 gap_ns)
+{
+	return tcp_pace_after(due_ns, now_ns, (TCP_PACE_BURST - 1) * gap_ns, gap_ns);
 }
 
 /*
@@ -869,13 +876,9 @@ static __always_inline __u64 tcp_pace_next(__u64 due_ns, __u64 now_ns, __u64 gap
 static __always_inline __u64 tcp_pace_due(const struct tcp_cc *cc, __u64 due_ns, __u64 now_ns,
 					  __u64 gap_ns)
 {
-	__u64 back, floor;
-
 	if (cc->algo != TCP_CC_BBR)
 		return tcp_pace_next(due_ns, now_ns, gap_ns);
-	back = cc->bbr.catchup * gap_ns;
-	floor = now_ns > back ? now_ns - back : 0;
-	return (due_ns > floor ? due_ns : floor) + gap_ns;
+	return tcp_pace_after(due_ns, now_ns, cc->bbr.catchup * gap_ns, gap_ns);
 }
 
 /* The same rate in bit/s, for reports; 0: unpaced. */

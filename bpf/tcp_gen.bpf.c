@@ -68,6 +68,12 @@ static __always_inline void restore_hdr(void *data, __u32 f)
 	}
 }
 
+/* A flow of this algorithm is paced: with a --cc (cfg.pace: the clock is read). */
+static __always_inline bool paced(__u8 algo)
+{
+	return cfg.pace && algo != TCP_CC_NONE;
+}
+
 /* A flow's turn, by the lock-free look (may_fit). */
 enum {
 	FIT_NO = 0,		/* no room, or not ours to send */
@@ -147,7 +153,7 @@ static __always_inline bool take_seg(struct tcp_flow *st, const struct tcp_flow_
 	}
 	if ((st->flags & TCP_FLOW_F_HOLE) && st->hole < st->snd_una)
 		st->flags &= ~TCP_FLOW_F_HOLE;	/* acknowledged meanwhile */
-	if (cfg.pace && st->cc.algo != TCP_CC_NONE && now < st->pace_next_ns)
+	if (paced(st->cc.algo) && now < st->pace_next_ns)
 		return false;
 	if (st->flags & TCP_FLOW_F_HOLE) {
 		/* The hole goes first, once; snd_nxt stays where it was. */
@@ -213,7 +219,7 @@ static __always_inline bool take(struct tcp_flow *st, const struct tcp_flow_ctl 
 {
 	if (!take_seg(st, ctl, rto_req, rxt_req, len, now, t))
 		return false;
-	if (!cfg.pace || st->cc.algo == TCP_CC_NONE)
+	if (!paced(st->cc.algo))
 		return true;
 	if (t->retransmit) {
 		/* Karn: the timed segment sent again (its last byte in this one). */
@@ -249,7 +255,7 @@ static __always_inline int may_fit(const struct tcp_flow *st,
 		if (end > v->snd_max && end > ctl->limit)
 			return FIT_NO;
 	}
-	if (cfg.pace && v->cc.algo != TCP_CC_NONE && now < v->pace_next_ns)
+	if (paced(v->cc.algo) && now < v->pace_next_ns)
 		return FIT_NOT_DUE;
 	return FIT_YES;
 }
