@@ -16,8 +16,12 @@
 /* Counters are indexed by XDP verdict: XDP_ABORTED (0) .. XDP_REDIRECT (4). */
 #define SINK_NACTIONS 5
 
-/* Streams tracked at once; stamped frames of further streams are counted only. */
-#define SINK_MAX_STREAMS 1024
+/*
+ * Streams tracked at once by each CPU (slots of its stream table); stamped
+ * frames of further streams on a CPU are counted only.
+ */
+#define SINK_STREAM_BITS 10
+#define SINK_MAX_STREAMS (1 << SINK_STREAM_BITS)
 
 /*
  * Largest frame recorded. The program does not take multi-buffer frames,
@@ -104,12 +108,42 @@ static inline __attribute__((always_inline)) void sink_lat_add(struct sink_lat *
 }
 
 /*
- * Value of the per-CPU stream map (key: the stamp's stream id, host
- * order): each CPU's own view, merged by readers (seqtrack_merge()).
+ * A slot of the per-CPU stream table (an array of SINK_MAX_STREAMS slots
+ * per CPU, indexed by slot, not by id): each CPU keeps its own view of the
+ * streams it saw, in slots of its own choosing, merged by id by readers
+ * (seqtrack_merge()). tag is sink_stream_tag(id) once the slot is taken,
+ * 0 while it is free (then st is all zeros): one compare tells both that
+ * the slot is used and whose it is. Slots are never given back, so a
+ * stream's slot on a CPU is on its probe path (sink_stream_slot(id), then
+ * the next ones, wrapping) before the first free slot.
  */
 struct sink_stream {
+	__u64 tag;
 	struct seqtrack st;
 };
+
+#define SINK_STREAM_USED (1ULL << 32)
+
+static inline __attribute__((always_inline)) __u64 sink_stream_tag(__u32 id)
+{
+	return SINK_STREAM_USED | id;
+}
+
+/* The id of a used slot's tag. */
+static inline __attribute__((always_inline)) __u32 sink_stream_id(__u64 tag)
+{
+	return (__u32)tag;
+}
+
+/*
+ * A stream's home slot: a multiplicative (Fibonacci) hash of its id, whose
+ * top bits spread ids that differ only in their low bits (`udp --stamp`
+ * gives its threads a random base | the thread's index) over the table.
+ */
+static inline __attribute__((always_inline)) __u32 sink_stream_slot(__u32 id)
+{
+	return (__u32)(id * 2654435769u) >> (32 - SINK_STREAM_BITS);
+}
 
 /* A pcap record in the ring buffer: this header, then caplen frame bytes. */
 struct sink_rec {

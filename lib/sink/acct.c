@@ -105,59 +105,29 @@ int tg_sink_acct_frame(struct tg_sink_acct *a, const uint8_t *data, uint32_t len
 	return 1;
 }
 
-/* The merged state of each stream id over a[0..n-1], into m (nm of them). */
-static unsigned int merge_streams(const struct tg_sink_acct *a, unsigned int n,
-				  struct tg_sink_acct_stream *m)
-{
-	unsigned int i, k, j, nm = 0;
-
-	for (i = 0; i < n; i++)
-		for (k = 0; k < a[i].nstreams; k++) {
-			const struct tg_sink_acct_stream *s = &a[i].streams[k];
-
-			for (j = 0; j < nm && m[j].id != s->id; j++)
-				;
-			if (j == nm) {
-				/* More ids than one table holds: the rest were overflow already. */
-				if (nm == SINK_MAX_STREAMS)
-					continue;
-				memset(&m[nm], 0, sizeof(m[nm]));
-				m[nm++].id = s->id;
-			}
-			seqtrack_merge(&m[j].st, &s->st);
-		}
-	return nm;
-}
-
 int tg_sink_acct_totals(const struct tg_sink_acct *a, unsigned int n, struct tg_sink_totals *t)
 {
-	struct tg_sink_acct_stream *m = n > 1 ? calloc(SINK_MAX_STREAMS, sizeof(*m)) : NULL;
+	struct tg_sink_stream_merge merge;
 	struct tg_sink_lat_sum lat;
-	unsigned int i, k, nm;
+	unsigned int i, k;
 	int ret = 0;
 
 	memset(t->packets, 0, sizeof(t->packets));
 	memset(t->bytes, 0, sizeof(t->bytes));
 	t->truncated = t->ignored = t->stamped = t->stream_overflow = t->clock_skew = 0;
 	tg_sink_lat_sum_init(&lat);
+	tg_sink_stream_merge_init(&merge);
 	for (i = 0; i < n; i++) {
 		tg_sink_totals_add_counters(t, &a[i].c);
 		tg_sink_lat_sum_add(&lat, &a[i].lat);
+		for (k = 0; k < a[i].nstreams; k++)
+			if (tg_sink_stream_merge_add(&merge, a[i].streams[k].id,
+						     &a[i].streams[k].st))
+				ret = -ENOMEM;
 	}
-	/* One accounting is its own merge; so, without memory, is each table. */
-	if (n > 1 && !m)
-		ret = -ENOMEM;
-	nm = m ? merge_streams(a, n, m) : 0;
 	t->streams = 0;
 	t->lost = t->reordered = t->duplicates = t->late = 0;
-	for (i = 0; i < (m ? 1 : n); i++) {
-		const struct tg_sink_acct_stream *s = m ? m : a[i].streams;
-		unsigned int ns = m ? nm : a[i].nstreams;
-
-		for (k = 0; k < ns; k++)
-			tg_sink_totals_add_stream(t, &s[k].st);
-	}
-	free(m);
+	tg_sink_stream_merge_done(&merge, t);
 	tg_sink_lat_sum_done(&lat, t);
 	return ret;
 }

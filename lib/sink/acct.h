@@ -8,8 +8,9 @@
  * per-stream sequence logic (bpf/seqtrack.h) and latency histogram
  * (bpf/lathist.h) as bpf/sink.bpf.c, into the same totals
  * (sink/report.h). One thread per accounting; streams in a table of
- * SINK_MAX_STREAMS like the program's map. Several accountings (one per
- * socket, each fed by its own thread) merge as the program's CPUs do.
+ * SINK_MAX_STREAMS, as each CPU's in the program. Several accountings
+ * (one per socket, each fed by its own thread) merge as the program's
+ * CPUs do.
  */
 #include <stdint.h>
 #include "sink.h"
@@ -46,7 +47,7 @@ int tg_sink_acct_frame(struct tg_sink_acct *a, const uint8_t *data, uint32_t len
  * pcap_dropped untouched): counters and latency summed, each stream's
  * states merged with seqtrack_merge() as the XDP sink merges its CPUs'
  * (bpf/seqtrack.h says what stays exact when a stream is split).
- * 0 or -ENOMEM (then t is as for one accounting per stream id unmerged).
+ * 0 or -ENOMEM (then the streams that found no room are left out of t).
  */
 int tg_sink_acct_totals(const struct tg_sink_acct *a, unsigned int n, struct tg_sink_totals *t);
 

@@ -9,6 +9,9 @@
 #include "sink/maps.h"
 #include "sink/totals.h"
 
+/* Slots read in one bpf(2) call: each with every CPU's value of it. */
+#define STREAM_BATCH 64
+
 int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
 		      int streams_fd, struct tg_err *err)
 {
@@ -21,7 +24,7 @@ int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
 		return tg_fail(err, -m->ncpus, "could not count the possible CPUs");
 	m->pcpu = tg_percpu_alloc(sizeof(*m->pcpu), m->ncpus);
 	m->lat = tg_percpu_alloc(sizeof(*m->lat), m->ncpus);
-	m->streams = tg_percpu_alloc(sizeof(*m->streams), m->ncpus);
+	m->streams = tg_percpu_alloc(sizeof(*m->streams), m->ncpus * STREAM_BATCH);
 	if (!m->pcpu || !m->lat || !m->streams) {
 		tg_sink_maps_close(m);
 		return tg_fail(err, ENOMEM, "out of memory for %d CPUs' counters", m->ncpus);
@@ -32,31 +35,62 @@ int tg_sink_maps_open(struct tg_sink_maps *m, int stats_fd, int lat_fd,
 int tg_sink_stream_read(int streams_fd, __u32 id, struct sink_stream *cpus, int ncpus,
 			struct seqtrack *out)
 {
-	int cpu;
+	__u64 tag = sink_stream_tag(id);
+	__u32 i, slot;
+	int cpu, found = 0, free_all;
 
-	if (bpf_map_lookup_elem(streams_fd, &id, cpus))
-		return -errno;
 	memset(out, 0, sizeof(*out));
-	for (cpu = 0; cpu < ncpus; cpu++)
-		seqtrack_merge(out, &cpus[cpu].st);
-	return 0;
+	/*
+	 * Along the stream's probe path: on each CPU it is before that CPU's
+	 * first free slot (bpf/sink.h), so past a slot free on every CPU there
+	 * is nothing more to find.
+	 */
+	for (i = 0; i < SINK_MAX_STREAMS; i++) {
+		slot = (sink_stream_slot(id) + i) & (SINK_MAX_STREAMS - 1);
+		if (bpf_map_lookup_elem(streams_fd, &slot, cpus))
+			return -errno;
+		free_all = 1;
+		for (cpu = 0; cpu < ncpus; cpu++) {
+			if (cpus[cpu].tag == tag) {
+				seqtrack_merge(out, &cpus[cpu].st);
+				found = 1;
+			}
+			if (cpus[cpu].tag)
+				free_all = 0;
+		}
+		if (free_all)
+			break;
+	}
+	return found ? 0 : -ENOENT;
 }
 
+/* Every CPU's streams, merged by id, into t. */
 static void read_streams(struct tg_sink_maps *m, struct tg_sink_totals *t)
 {
-	struct seqtrack st;
-	__u32 key, next, n;
-	void *prev = NULL;
+	struct tg_sink_stream_merge merge;
+	__u32 keys[STREAM_BATCH], batch, count, i;
+	void *in = NULL;
+	int cpu, ret;
 
-	/* Bounded: the map holds at most SINK_MAX_STREAMS and nothing deletes. */
-	for (n = 0; n < SINK_MAX_STREAMS &&
-	     !bpf_map_get_next_key(m->streams_fd, prev, &next); n++) {
-		key = next;
-		prev = &key;
-		if (tg_sink_stream_read(m->streams_fd, key, m->streams, m->ncpus, &st))
-			continue;
-		tg_sink_totals_add_stream(t, &st);
-	}
+	tg_sink_stream_merge_init(&merge);
+	do {
+		count = STREAM_BATCH;
+		ret = bpf_map_lookup_batch(m->streams_fd, in, &batch, keys, m->streams, &count,
+					   NULL);
+		/* ENOENT: the last slots are in this batch. */
+		if (ret && errno != ENOENT)
+			break;
+		for (i = 0; i < count; i++)
+			for (cpu = 0; cpu < m->ncpus; cpu++) {
+				const struct sink_stream *s = &m->streams[i * m->ncpus + cpu];
+
+				if (s->tag)
+					tg_sink_stream_merge_add(&merge, sink_stream_id(s->tag),
+								 &s->st);
+			}
+		in = &batch;
+	} while (!ret);
+	tg_sink_stream_merge_done(&merge, t);
 }
 
 static void read_latency(struct tg_sink_maps *m, struct tg_sink_totals *t)

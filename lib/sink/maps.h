@@ -18,12 +18,12 @@ struct tg_sink_maps {
 	int ncpus;			/* possible CPUs: per-CPU value count */
 	struct sink_pcpu *pcpu;		/* ncpus values */
 	struct sink_lat *lat;		/* ncpus values */
-	struct sink_stream *streams;	/* ncpus values: one stream's */
+	struct sink_stream *streams;	/* ncpus values of each of a batch of slots */
 };
 
 /*
- * Stream id's state, its CPUs' (into cpus[ncpus]) merged into out.
- * -errno if it is not in the map.
+ * Stream id's state, its CPUs' merged into out; cpus (ncpus values) is
+ * room for one slot's. -ENOENT if no CPU has it, or -errno.
  */
 int tg_sink_stream_read(int streams_fd, __u32 id, struct sink_stream *cpus, int ncpus,
 			struct seqtrack *out);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "sink/totals.h"
 
@@ -24,6 +26,77 @@ void tg_sink_totals_add_stream(struct tg_sink_totals *t, const struct seqtrack *
 	t->reordered += st->reordered;
 	t->duplicates += st->duplicates;
 	t->late += st->late;
+}
+
+void tg_sink_stream_merge_init(struct tg_sink_stream_merge *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+/* Where id's entry is in m->index, or the free entry it would take. */
+static uint32_t *merge_find(const struct tg_sink_stream_merge *m, uint32_t id)
+{
+	uint32_t i = sink_stream_slot(id) & m->mask;
+
+	/* Ends: the index is never more than half full. */
+	while (m->index[i] && m->s[m->index[i] - 1].id != id)
+		i = (i + 1) & m->mask;
+	return &m->index[i];
+}
+
+/* Doubles the index (from 2 * SINK_MAX_STREAMS entries) and fills it again. */
+static int merge_grow(struct tg_sink_stream_merge *m)
+{
+	uint32_t size = m->index ? 2 * (m->mask + 1) : 2 * SINK_MAX_STREAMS, i;
+	uint32_t *index = calloc(size, sizeof(*index));
+
+	if (!index)
+		return -ENOMEM;
+	free(m->index);
+	m->index = index;
+	m->mask = size - 1;
+	for (i = 0; i < m->n; i++)
+		*merge_find(m, m->s[i].id) = i + 1;
+	return 0;
+}
+
+int tg_sink_stream_merge_add(struct tg_sink_stream_merge *m, uint32_t id,
+			     const struct seqtrack *st)
+{
+	uint32_t *e;
+
+	if (!m->index || 2 * (m->n + 1) > m->mask + 1) {
+		if (merge_grow(m))
+			return -ENOMEM;
+	}
+	e = merge_find(m, id);
+	if (!*e) {
+		if (m->n == m->cap) {
+			uint32_t cap = m->cap ? 2 * m->cap : 16;
+			struct tg_sink_merged_stream *s = realloc(m->s, cap * sizeof(*s));
+
+			if (!s)
+				return -ENOMEM;
+			m->s = s;
+			m->cap = cap;
+		}
+		memset(&m->s[m->n], 0, sizeof(m->s[m->n]));
+		m->s[m->n].id = id;
+		*e = ++m->n;
+	}
+	seqtrack_merge(&m->s[*e - 1].st, st);
+	return 0;
+}
+
+void tg_sink_stream_merge_done(struct tg_sink_stream_merge *m, struct tg_sink_totals *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->n; i++)
+		tg_sink_totals_add_stream(t, &m->s[i].st);
+	free(m->s);
+	free(m->index);
+	tg_sink_stream_merge_init(m);
 }
 
 void tg_sink_lat_sum_init(struct tg_sink_lat_sum *s)

@@ -18,6 +18,32 @@ void tg_sink_totals_add_counters(struct tg_sink_totals *t, const struct sink_pcp
 /* Adds one stream, merged over CPUs or sockets: t->streams and its losses. */
 void tg_sink_totals_add_stream(struct tg_sink_totals *t, const struct seqtrack *st);
 
+/*
+ * Streams of several CPUs' or sockets' tables, merged by id
+ * (seqtrack_merge), however many ids there are: init, add each table's
+ * streams, then done, which adds each merged stream to t and frees.
+ */
+struct tg_sink_merged_stream {
+	uint32_t id;
+	struct seqtrack st;
+};
+
+struct tg_sink_stream_merge {
+	struct tg_sink_merged_stream *s;	/* n merged streams, room for cap */
+	uint32_t n, cap;
+	uint32_t *index;	/* open addressing on the id: 1 + its place in s; 0: free */
+	uint32_t mask;		/* index has mask + 1 entries (0 before the first add) */
+};
+
+void tg_sink_stream_merge_init(struct tg_sink_stream_merge *m);
+
+/* 0, or -ENOMEM (the stream is then left out). */
+int tg_sink_stream_merge_add(struct tg_sink_stream_merge *m, uint32_t id,
+			     const struct seqtrack *st);
+
+/* Adds the merged streams to t (t->streams and their losses) and frees m. */
+void tg_sink_stream_merge_done(struct tg_sink_stream_merge *m, struct tg_sink_totals *t);
+
 /* Latency records of several CPUs or sockets, summed; then summarised. */
 struct tg_sink_lat_sum {
 	uint64_t buckets[LATHIST_BUCKETS];

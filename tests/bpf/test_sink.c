@@ -659,22 +659,39 @@ static void test_latency(void **state)
  * first of them reads the clock, the others take its latency (bucket and
  * all), and a batch sent "in the future" counts every frame as skewed.
  */
+/*
+ * Runs the caller on the CPU it is on, whose per-CPU state (the latency
+ * kept for a send time, the stream table) it then sees whole; *was is the
+ * affinity to put back with unpin().
+ */
+static void pin(cpu_set_t *was)
+{
+	cpu_set_t one;
+
+	assert_int_equal(sched_getaffinity(0, sizeof(*was), was), 0);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+}
+
+static void unpin(const cpu_set_t *was)
+{
+	assert_int_equal(sched_setaffinity(0, sizeof(*was), was), 0);
+}
+
 static void test_latency_batch(void **state)
 {
 	const struct frame_spec f = { AF_INET, 9, 100, M_STAMP, 0 };
 	const struct sink_cfg cfg = CFG();
 	struct frame *fr = calloc(1, sizeof(*fr));
 	struct sink_lat a, b;
-	cpu_set_t was, one;
 	struct sink s;
+	cpu_set_t was;
 	uint64_t tx, d;
 
 	assert_non_null(fr);
 	/* One CPU: the latency kept for a send time is that CPU's. */
-	assert_int_equal(sched_getaffinity(0, sizeof(was), &was), 0);
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	pin(&was);
 	sink_load(&s, "latency batch", &cfg, 4096);
 	tx = mono_ns() - 2000000;
 	build(fr, &f, 1, 0, tx);
@@ -712,18 +729,42 @@ static void test_latency_batch(void **state)
 	assert_int_equal(read_stats(&s).stamped, 6);
 	sink_free(&s);
 	free(fr);
-	assert_int_equal(sched_setaffinity(0, sizeof(was), &was), 0);
+	unpin(&was);
 }
 
-/* One stream more than the table holds: its frames are counted apart. */
+/*
+ * The streams of every CPU merged by id, as `trafficgen sink` reports them
+ * (lib/sink/maps.c).
+ */
+static struct tg_sink_totals read_totals(struct sink *s)
+{
+	struct tg_sink_totals t = { 0 };
+	struct tg_sink_maps m;
+	struct tg_err err = { "" };
+
+	if (tg_sink_maps_open(&m, bpf_map__fd(s->skel->maps.stats),
+			      bpf_map__fd(s->skel->maps.lat),
+			      bpf_map__fd(s->skel->maps.streams), &err))
+		fail_msg("%s: %s", s->desc, err.msg);
+	assert_int_equal(tg_sink_maps_read(&m, true, &t), 0);
+	tg_sink_maps_close(&m);
+	return t;
+}
+
+/*
+ * One stream more than the table holds: its frames are counted apart. On
+ * one CPU: the table is each CPU's.
+ */
 static void test_stream_table_full(void **state)
 {
 	const struct sink_cfg cfg = CFG();
 	struct sink_pcpu st;
 	struct sink s;
+	cpu_set_t was;
 	uint64_t seq = 0;
 	uint32_t id;
 
+	pin(&was);
 	sink_load(&s, "stream table full", &cfg, 4096);
 	for (id = 0; id < SINK_MAX_STREAMS; id++)
 		send_seqs(&s, AF_INET, id, &seq, 1);
@@ -742,7 +783,51 @@ static void test_stream_table_full(void **state)
 
 		assert_stream(&t, 2, 0, 0, 0, 0);
 	}
+	assert_int_equal(read_totals(&s).streams, SINK_MAX_STREAMS);
 	sink_free(&s);
+	unpin(&was);
+}
+
+/*
+ * Two streams with one home slot (bpf/sink.h), and a third whose home slot
+ * the second took: each tracked exactly, whichever slot it found.
+ */
+static void test_stream_collision(void **state)
+{
+	static const uint64_t a[] = { 0, 1, 3 }, b[] = { 0, 2, 2 }, c[] = { 1, 0 };
+	const struct sink_cfg cfg = CFG();
+	uint32_t ida = 0x4d2a0100, idb = ida + 1, idc = ida + 1;
+	struct tg_sink_totals tot;
+	struct seqtrack t;
+	struct sink s;
+	cpu_set_t was;
+
+	while (sink_stream_slot(idb) != sink_stream_slot(ida))
+		idb++;
+	while (sink_stream_slot(idc) != ((sink_stream_slot(ida) + 1) & (SINK_MAX_STREAMS - 1)))
+		idc++;
+	pin(&was);
+	sink_load(&s, "stream collision", &cfg, 4096);
+	send_seqs(&s, AF_INET, ida, a, 1);
+	send_seqs(&s, AF_INET, idb, b, 1);
+	send_seqs(&s, AF_INET, idc, c, 1);
+	send_seqs(&s, AF_INET, ida, a + 1, 2);
+	send_seqs(&s, AF_INET, idb, b + 1, 2);
+	send_seqs(&s, AF_INET, idc, c + 1, 1);
+	t = read_stream(&s, ida);
+	assert_stream(&t, 4, 1, 0, 0, 0);
+	t = read_stream(&s, idb);
+	assert_stream(&t, 3, 1, 0, 1, 0);
+	t = read_stream(&s, idc);
+	assert_stream(&t, 2, 0, 1, 0, 0);
+	tot = read_totals(&s);
+	assert_int_equal(tot.streams, 3);
+	assert_int_equal(tot.lost, 2);
+	assert_int_equal(tot.duplicates, 1);
+	assert_int_equal(tot.reordered, 1);
+	assert_int_equal(read_stats(&s).stream_overflow, 0);
+	sink_free(&s);
+	unpin(&was);
 }
 
 /*
@@ -786,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_latency_batch),
 		cmocka_unit_test(test_total),
 		cmocka_unit_test(test_stream_table_full),
+		cmocka_unit_test(test_stream_collision),
 		cmocka_unit_test(test_ring_full),
 	};
 	struct CMUnitTest tests[NFIXTURES + sizeof(others) / sizeof(others[0])];
