@@ -91,14 +91,17 @@ static long stream_probe_step(__u64 i, void *ctx)
 static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq,
 				      __u64 total)
 {
-	struct stream_probe p = { .tag = sink_stream_tag(id), .home = sink_stream_slot(id) };
+	__u32 home = sink_stream_slot(id);
+	__u64 tag = sink_stream_tag(id);
 	struct sink_stream *s;
 
-	s = bpf_map_lookup_elem(&streams, &p.home);
+	s = bpf_map_lookup_elem(&streams, &home);
 	if (!s)
 		return;
-	if (s->tag != p.tag) {
+	if (s->tag != tag) {
 		/* A new stream, or another one in its home slot: rare. */
+		struct stream_probe p = { .tag = tag, .home = home };
+
 		bpf_loop(SINK_MAX_STREAMS, stream_probe_step, &p, 0);
 		if (!p.found) {
 			pc->stream_overflow++;
