@@ -16,6 +16,7 @@
 #include "packet.h"
 #include "parse.h"
 #include "sink/acct.h"
+#include "sink/totals.h"
 #include "udp/cfg.h"
 
 #define LEN 128
@@ -151,12 +152,42 @@ static void test_merge(void **state)
 	tg_sink_acct_free(&a[1]);
 }
 
+/*
+ * More distinct ids over the accountings than one table holds, and ids on
+ * both: each id is one stream, however many (the merge's index grows).
+ */
+static void test_merge_many(void **state)
+{
+	struct tg_sink_stream_merge m;
+	struct tg_sink_totals t = { 0 };
+	struct seqtrack st = { 0 };
+	uint32_t id;
+
+	/* Two seqs seen of three: one lost per merged stream. */
+	seqtrack_add(&st, 0);
+	seqtrack_add(&st, 2);
+	tg_sink_stream_merge_init(&m);
+	for (id = 0; id < 3 * SINK_MAX_STREAMS; id++)
+		assert_int_equal(tg_sink_stream_merge_add(&m, id * 7919, &st), 0);
+	/*
+	 * The first table's ids again: merged into theirs, not more streams
+	 * (each then has its two seqs twice: none lost).
+	 */
+	for (id = 0; id < SINK_MAX_STREAMS; id++)
+		assert_int_equal(tg_sink_stream_merge_add(&m, id * 7919, &st), 0);
+	tg_sink_stream_merge_done(&m, &t);
+	assert_int_equal(t.streams, 3 * SINK_MAX_STREAMS);
+	assert_int_equal(t.lost, 2 * SINK_MAX_STREAMS);
+	assert_null(m.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
