@@ -46,7 +46,7 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SINK_MAX_STREAMS);
+	__uint(max_entries, SINK_STREAM_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sink_stream);
 } streams SEC(".maps");
@@ -63,6 +63,8 @@ struct stream_probe {
 	__u32 home;
 	__u32 slot;
 	int found;
+	int full;	/* this CPU tracks SINK_MAX_STREAMS already: claim nothing */
+	int claimed;
 };
 
 /*
@@ -74,15 +76,19 @@ static long stream_probe_step(__u64 i, void *ctx)
 {
 	struct stream_probe *p = ctx;
 	struct sink_stream *s;
-	__u32 slot = (p->home + (__u32)i) & (SINK_MAX_STREAMS - 1);
+	__u32 slot = (p->home + (__u32)i) & (SINK_STREAM_SLOTS - 1);
 
 	s = bpf_map_lookup_elem(&streams, &slot);
 	if (!s)
 		return 1;
-	if (!s->tag)
+	if (!s->tag) {
+		if (p->full)
+			return 1;
 		s->tag = p->tag;	/* st is still all zeros */
-	else if (s->tag != p->tag)
+		p->claimed = 1;
+	} else if (s->tag != p->tag) {
 		return 0;
+	}
 	p->slot = slot;
 	p->found = 1;
 	return 1;
@@ -100,13 +106,17 @@ static __always_inline void track_seq(struct sink_pcpu *pc, __u32 id, __u64 seq,
 		return;
 	if (s->tag != tag) {
 		/* A new stream, or another one in its home slot: rare. */
-		struct stream_probe p = { .tag = tag, .home = home };
+		struct stream_probe p = {
+			.tag = tag, .home = home,
+			.full = pc->streams_used >= SINK_MAX_STREAMS,
+		};
 
-		bpf_loop(SINK_MAX_STREAMS, stream_probe_step, &p, 0);
+		bpf_loop(SINK_STREAM_PROBES, stream_probe_step, &p, 0);
 		if (!p.found) {
 			pc->stream_overflow++;
 			return;
 		}
+		pc->streams_used += p.claimed;
 		s = bpf_map_lookup_elem(&streams, &p.slot);
 		if (!s)
 			return;

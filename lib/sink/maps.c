@@ -45,8 +45,8 @@ int tg_sink_stream_read(int streams_fd, __u32 id, struct sink_stream *cpus, int 
 	 * first free slot (bpf/sink.h), so past a slot free on every CPU there
 	 * is nothing more to find.
 	 */
-	for (i = 0; i < SINK_MAX_STREAMS; i++) {
-		slot = (sink_stream_slot(id) + i) & (SINK_MAX_STREAMS - 1);
+	for (i = 0; i < SINK_STREAM_PROBES; i++) {
+		slot = (sink_stream_slot(id) + i) & (SINK_STREAM_SLOTS - 1);
 		if (bpf_map_lookup_elem(streams_fd, &slot, cpus))
 			return -errno;
 		free_all = 1;

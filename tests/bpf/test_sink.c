@@ -789,6 +789,45 @@ static void test_stream_table_full(void **state)
 }
 
 /*
+ * A stream is looked for at most SINK_STREAM_PROBES slots from its home
+ * (bpf/sink.h), so that a frame of a stream with no room costs a short
+ * search: with that many streams in one home slot's run, one more is
+ * counted apart although the table is far from full, and the others go on.
+ */
+static void test_stream_probe_bound(void **state)
+{
+	const struct sink_cfg cfg = CFG();
+	uint32_t ids[SINK_STREAM_PROBES + 1], id = 0x5eed0000, n = 0;
+	struct sink_pcpu st;
+	uint64_t seq = 0;
+	struct sink s;
+	cpu_set_t was;
+
+	/* Bounded: one id in SINK_STREAM_SLOTS has a given home, about. */
+	for (; n < SINK_STREAM_PROBES + 1 && id < 0x5eed0000 + (1u << 24); id++)
+		if (sink_stream_slot(id) == sink_stream_slot(0x5eed0000))
+			ids[n++] = id;
+	assert_int_equal(n, SINK_STREAM_PROBES + 1);
+	pin(&was);
+	sink_load(&s, "stream probe bound", &cfg, 4096);
+	for (n = 0; n < SINK_STREAM_PROBES + 1; n++)
+		send_seqs(&s, AF_INET, ids[n], &seq, 1);
+	st = read_stats(&s);
+	assert_int_equal(st.stream_overflow, 1);
+	assert_int_equal(st.streams_used, SINK_STREAM_PROBES);
+	seq = 1;
+	send_seqs(&s, AF_INET, ids[SINK_STREAM_PROBES - 1], &seq, 1);
+	{
+		struct seqtrack t = read_stream(&s, ids[SINK_STREAM_PROBES - 1]);
+
+		assert_stream(&t, 2, 0, 0, 0, 0);
+	}
+	assert_int_equal(read_totals(&s).streams, SINK_STREAM_PROBES);
+	sink_free(&s);
+	unpin(&was);
+}
+
+/*
  * Two streams with one home slot (bpf/sink.h), and a third whose home slot
  * the second took: each tracked exactly, whichever slot it found.
  */
@@ -804,7 +843,7 @@ static void test_stream_collision(void **state)
 
 	while (sink_stream_slot(idb) != sink_stream_slot(ida))
 		idb++;
-	while (sink_stream_slot(idc) != ((sink_stream_slot(ida) + 1) & (SINK_MAX_STREAMS - 1)))
+	while (sink_stream_slot(idc) != ((sink_stream_slot(ida) + 1) & (SINK_STREAM_SLOTS - 1)))
 		idc++;
 	pin(&was);
 	sink_load(&s, "stream collision", &cfg, 4096);
@@ -872,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_total),
 		cmocka_unit_test(test_stream_table_full),
 		cmocka_unit_test(test_stream_collision),
+		cmocka_unit_test(test_stream_probe_bound),
 		cmocka_unit_test(test_ring_full),
 	};
 	struct CMUnitTest tests[NFIXTURES + sizeof(others) / sizeof(others[0])];
