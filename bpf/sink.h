@@ -148,13 +148,21 @@ static inline __attribute__((always_inline)) __u32 sink_stream_id(__u64 tag)
 }
 
 /*
- * A stream's home slot: a multiplicative (Fibonacci) hash of its id, whose
- * top bits spread ids that differ only in their low bits (`udp --stamp`
- * gives its threads a random base | the thread's index) over the table.
+ * A multiplicative (Fibonacci) hash of a stream id onto 2^bits places
+ * (1 <= bits <= 32): its top bits spread ids that differ only in their low
+ * bits (`udp --stamp` gives its threads a random base | the thread's
+ * index). The program's table and userspace's merge index (lib/sink/totals.c),
+ * whatever its size, place ids with it.
  */
+static inline __attribute__((always_inline)) __u32 sink_stream_hash(__u32 id, __u32 bits)
+{
+	return (__u32)(id * 2654435769u) >> (32 - bits);
+}
+
+/* A stream's home slot in a CPU's table. */
 static inline __attribute__((always_inline)) __u32 sink_stream_slot(__u32 id)
 {
-	return (__u32)(id * 2654435769u) >> (32 - SINK_STREAM_BITS);
+	return sink_stream_hash(id, SINK_STREAM_BITS);
 }
 
 /* A pcap record in the ring buffer: this header, then caplen frame bytes. */

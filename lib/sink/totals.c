@@ -36,25 +36,30 @@ void tg_sink_stream_merge_init(struct tg_sink_stream_merge *m)
 /* Where id's entry is in m->index, or the free entry it would take. */
 static uint32_t *merge_find(const struct tg_sink_stream_merge *m, uint32_t id)
 {
-	uint32_t i = sink_stream_slot(id) & m->mask;
+	uint32_t mask = (1u << m->bits) - 1, i = sink_stream_hash(id, m->bits);
 
 	/* Ends: the index is never more than half full. */
 	while (m->index[i] && m->s[m->index[i] - 1].id != id)
-		i = (i + 1) & m->mask;
+		i = (i + 1) & mask;
 	return &m->index[i];
 }
 
 /* Doubles the index (from 2 * SINK_MAX_STREAMS entries) and fills it again. */
 static int merge_grow(struct tg_sink_stream_merge *m)
 {
-	uint32_t size = m->index ? 2 * (m->mask + 1) : 2 * SINK_MAX_STREAMS, i;
-	uint32_t *index = calloc(size, sizeof(*index));
+	uint32_t bits = m->index ? m->bits + 1 : SINK_STREAM_BITS, i;
+	uint32_t *index;
 
+	_Static_assert(1u << SINK_STREAM_BITS >= 2 * SINK_MAX_STREAMS, "index at most half full");
+	/* 2^31 entries would hold 2^30 ids, more than any table gives. */
+	if (bits > 31)
+		return -ENOMEM;
+	index = calloc(1u << bits, sizeof(*index));
 	if (!index)
 		return -ENOMEM;
 	free(m->index);
 	m->index = index;
-	m->mask = size - 1;
+	m->bits = bits;
 	for (i = 0; i < m->n; i++)
 		*merge_find(m, m->s[i].id) = i + 1;
 	return 0;
@@ -65,7 +70,7 @@ int tg_sink_stream_merge_add(struct tg_sink_stream_merge *m, uint32_t id,
 {
 	uint32_t *e;
 
-	if (!m->index || 2 * (m->n + 1) > m->mask + 1) {
+	if (!m->index || 2 * (m->n + 1) > 1u << m->bits) {
 		if (merge_grow(m))
 			return -ENOMEM;
 	}

@@ -32,7 +32,7 @@ struct tg_sink_stream_merge {
 	struct tg_sink_merged_stream *s;	/* n merged streams, room for cap */
 	uint32_t n, cap;
 	uint32_t *index;	/* open addressing on the id: 1 + its place in s; 0: free */
-	uint32_t mask;		/* index has mask + 1 entries (0 before the first add) */
+	uint32_t bits;		/* index has 2^bits entries (0 before the first add) */
 };
 
 void tg_sink_stream_merge_init(struct tg_sink_stream_merge *m);
