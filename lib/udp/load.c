@@ -20,8 +20,9 @@ enum tg_udp_prog tg_udp_prog_for(const struct udp_gen_cfg *cfg, bool captures)
 {
 	if (captures)
 		return TG_UDP_PROG_CAPTURE;
-	return cfg->ring_len || !cfg->varies || only_stamp(cfg) ? TG_UDP_PROG_COPY :
-								 TG_UDP_PROG_GEN;
+	if (!cfg->ring_len && cfg->varies && !only_stamp(cfg))
+		return TG_UDP_PROG_GEN;
+	return cfg->stamp || cfg->pace || cfg->multi_if ? TG_UDP_PROG_COPY : TG_UDP_PROG_PLAIN;
 }
 
 struct bpf_program *tg_udp_prog(struct udp_gen_bpf *skel, enum tg_udp_prog which)
@@ -29,6 +30,8 @@ struct bpf_program *tg_udp_prog(struct udp_gen_bpf *skel, enum tg_udp_prog which
 	switch (which) {
 	case TG_UDP_PROG_COPY:
 		return skel->progs.udp_copy;
+	case TG_UDP_PROG_PLAIN:
+		return skel->progs.udp_plain;
 	case TG_UDP_PROG_CAPTURE:
 		return skel->progs.udp_tmpl;
 	default:
@@ -40,7 +43,7 @@ void tg_udp_prog_only(struct udp_gen_bpf *skel, enum tg_udp_prog which)
 {
 	enum tg_udp_prog i;
 
-	for (i = TG_UDP_PROG_GEN; i <= TG_UDP_PROG_CAPTURE; i++)
+	for (i = TG_UDP_PROG_GEN; i < TG_UDP_PROG_N; i++)
 		bpf_program__set_autoload(tg_udp_prog(skel, i), i == which);
 }
 

@@ -25,9 +25,11 @@ enum tg_udp_prog {
 	TG_UDP_PROG_GEN,	/* fields computed per frame */
 	TG_UDP_PROG_COPY,	/* each frame a copy: the template, or a ring entry */
 	TG_UDP_PROG_CAPTURE,	/* frames of a capture (udp_tmpl) */
+	TG_UDP_PROG_PLAIN,	/* a copy, with no pacing, stamp or second interface */
+	TG_UDP_PROG_N,
 };
 
-/* The program that runs cfg: udp_copy where it can, else udp_gen. */
+/* The program that runs cfg: udp_plain or udp_copy where they can, else udp_gen. */
 enum tg_udp_prog tg_udp_prog_for(const struct udp_gen_cfg *cfg, bool captures);
 
 struct bpf_program *tg_udp_prog(struct udp_gen_bpf *skel, enum tg_udp_prog which);

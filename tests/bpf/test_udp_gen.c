@@ -390,8 +390,8 @@ static void test_fixture(void **state)
 
 /*
  * The header ring serves sequential runs whose fields repeat within
- * UDP_GEN_RING_MAX frames, and nothing else; udp_copy runs those and the
- * runs with nothing to rewrite.
+ * UDP_GEN_RING_MAX frames, and nothing else; udp_plain or udp_copy runs
+ * those and the runs with nothing to rewrite.
  */
 static void test_ring_when(void **state)
 {
@@ -416,7 +416,8 @@ static void test_ring_when(void **state)
 	};
 	static uint8_t f[TG_MAX_FRAME_LEN];
 	struct tg_err err = { "" };
-	unsigned int i;
+	unsigned int i, j;
+	bool copies;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct tg_udp_params p = params_of(fixture_named(cases[i].row));
@@ -432,11 +433,26 @@ static void test_ring_when(void **state)
 			fail_msg("case %u (%s): ring of %u, expected %u", i, cases[i].row,
 				 cfg.ring_len, cases[i].ring_len);
 		assert_int_equal(cfg.ring_stride, cfg.ring_len ? p.nthreads % cfg.ring_len : 0);
-		/* Copies where there is a ring or nothing to rewrite (rows 0 and 1). */
-		if (tg_udp_prog_for(&cfg, false) != (cfg.ring_len || i < 2 ? TG_UDP_PROG_COPY
-									: TG_UDP_PROG_GEN))
+		/*
+		 * Copies where there is a ring or nothing to rewrite (rows 0 and
+		 * 1): udp_plain, and udp_copy once pacing, a second interface or
+		 * a stamp joins in.
+		 */
+		copies = cfg.ring_len || i < 2;
+		if (tg_udp_prog_for(&cfg, false) != (copies ? TG_UDP_PROG_PLAIN : TG_UDP_PROG_GEN))
 			fail_msg("case %u (%s): program %d", i, cases[i].row,
 				 tg_udp_prog_for(&cfg, false));
+		for (j = 0; j < 3; j++) {
+			struct udp_gen_cfg c = cfg;
+
+			c.pace = j == 0;
+			c.multi_if = j == 1;
+			c.stamp = j == 2;
+			if (tg_udp_prog_for(&c, false) != (copies ? TG_UDP_PROG_COPY : TG_UDP_PROG_GEN))
+				fail_msg("case %u (%s), %s: program %d", i, cases[i].row,
+					 j == 0 ? "paced" : j == 1 ? "two interfaces" : "stamped",
+					 tg_udp_prog_for(&c, false));
+		}
 		assert_int_equal(tg_udp_prog_for(&cfg, true), TG_UDP_PROG_CAPTURE);
 	}
 }

@@ -516,7 +516,7 @@ static void test_stamp_copy(void **state)
 
 /*
  * Through the devmap, as trafficgen udp sends: the frames are the same and
- * redirected, over the ring (udp_copy) and computed (udp_gen).
+ * redirected, over the ring (udp_plain) and computed (udp_gen).
  */
 static void test_devmap(void **state)
 {
@@ -529,8 +529,12 @@ static void test_devmap(void **state)
 		g->p.devmap = true;
 		g->p.no_ring = !ring;
 		g->p.src.count = g->p.dst.count = 1;
+		/* One destination port: 1000 headers, which the ring holds. */
+		g->p.dport.count = 1;
 		gen_load(g, ring ? "devmap, over the ring" : "devmap, computed");
 		assert_int_equal(g->cfg.devmap, 1);
+		assert_int_equal(tg_udp_prog_for(&g->cfg, false),
+				 ring ? TG_UDP_PROG_PLAIN : TG_UDP_PROG_GEN);
 		run_sequential(g, 1, 100);
 		gen_free(g);
 	}
