@@ -49,7 +49,11 @@ struct sink_cfg {
 	__u8 port_filter;	/* match UDP/TCP destination ports port_lo..port_hi */
 	__u16 port_lo, port_hi;
 	__u8 pcap;		/* record matching frames in the ring buffer */
-	__u8 pad;
+	/*
+	 * Set by tg_sink_load, not by callers: no filter and no capture, so
+	 * plain IPv4 UDP frames can be counted without the parse (sink.bpf.c).
+	 */
+	__u8 plain_fast;
 	__u32 snaplen;		/* 1..SINK_SNAP_MAX */
 };
 

@@ -58,6 +58,11 @@ enum {
 	M_VLAN1 = 1 << 8,	/* one 802.1Q tag */
 	M_VLAN2 = 1 << 9,	/* 802.1ad + 802.1Q */
 	M_VLAN3 = 1 << 10,	/* three tags: more than the sink walks */
+	M_TOTAL = 1 << 11,	/* with M_STAMP: the magic of the form with a total */
+	M_FRAG0 = 1 << 12,	/* IPv4: a first fragment (MF set, offset 0) */
+	M_DF = 1 << 13,		/* IPv4: don't fragment */
+	M_TCI45 = 1 << 14,	/* with M_VLAN1: TCI 0x4564, so the byte after the tag type is 0x45 */
+	M_LEN36 = 1 << 15,	/* IPv4: total length 36 (a 16-byte transport header) */
 };
 
 struct frame_spec {
@@ -109,6 +114,33 @@ static const struct fixture fixtures[] = {
 	  CFG(), XDP_DROP, true },
 	{ "v4 options (IHL 6), stamped", UDP4(9, 100, M_STAMP | M_IPOPT),
 	  CFG(.proto = IPPROTO_UDP, PORTS(9, 9)), XDP_DROP, true, .stamped = 1 },
+
+	/*
+	 * With no filter and no capture, plain IPv4 UDP frames skip the parse
+	 * (sink.bpf.c's plain_udp4): each of these takes that test's other way,
+	 * or its edge, and must come out as the parse would have it.
+	 */
+	{ "v4 stamped, form with a total", UDP4(9, 100, M_STAMP | M_TOTAL), CFG(), XDP_DROP,
+	  true, .stamped = 1 },
+	{ "v4 DF set, plain", UDP4(9, 60, M_DF), CFG(), XDP_DROP, true },
+	{ "v4 DF set, stamped", UDP4(9, 100, M_STAMP | M_DF), CFG(), XDP_DROP, true,
+	  .stamped = 1 },
+	{ "v4 first fragment (MF), stamped", UDP4(9, 100, M_STAMP | M_FRAG0), CFG(), XDP_DROP,
+	  true, .stamped = 1 },
+	{ "v4 later fragment with a stamp's bytes: not stamped", UDP4(9, 100, M_STAMP | M_FRAG),
+	  CFG(), XDP_DROP, true },
+	{ "v4 options (IHL 6), no filter, stamped", UDP4(9, 100, M_STAMP | M_IPOPT), CFG(),
+	  XDP_DROP, true, .stamped = 1 },
+	{ "v4 options (IHL 6), no filter, plain", UDP4(9, 100, M_IPOPT), CFG(), XDP_DROP, true },
+	{ "v4 plain cut short: truncated", CUT4(9, 100, 0, 60), CFG(), XDP_DROP, true,
+	  .truncated = 1 },
+	{ "v4 tcp, 50 bytes, total length 36: its header cut short: truncated",
+	  CUT4(9, 60, M_TCP | M_LEN36, 50), CFG(),
+	  XDP_DROP, true, .truncated = 1 },
+	{ "802.1Q v4 stamped, no filter, TCI 0x4564", UDP4(9, 100, M_STAMP | M_VLAN1 | M_TCI45),
+	  CFG(), XDP_DROP, true, .stamped = 1 },
+	{ "v4 60 bytes: a stamp's magic, no room for the stamp: not stamped",
+	  UDP4(9, 60, M_STAMP), CFG(), XDP_DROP, true },
 
 	/* VLANs. */
 	{ "802.1Q v4 stamped", UDP4(9, 100, M_STAMP | M_VLAN1),
@@ -286,7 +318,8 @@ static void build(struct frame *fr, const struct frame_spec *f, uint32_t stream,
 	l3 = fr->buf + fr->lay.l3_off;
 	if (m & M_STAMP)
 		write_stamp(fr->buf + fr->lay.payload_off,
-			    m & M_BADMAGIC ? 0x7467656f : TG_STAMP_MAGIC, stream, seq, tx_ns);
+			    m & M_BADMAGIC ? 0x7467656f : m & M_TOTAL ? TG_STAMP_MAGIC_TOTAL :
+			    TG_STAMP_MAGIC, stream, seq, tx_ns);
 	if (m & (M_TCP | M_ICMP | M_V6EXT)) {
 		uint8_t proto = m & M_TCP ? IPPROTO_TCP :
 				m & M_V6EXT ? 0 /* hop-by-hop */ :
@@ -299,6 +332,12 @@ static void build(struct frame *fr, const struct frame_spec *f, uint32_t stream,
 	}
 	if ((m & M_FRAG) && v4)
 		tg_put16(l3 + 6, 185);	/* offset 1480, DF off */
+	if ((m & M_FRAG0) && v4)
+		tg_put16(l3 + 6, 0x2000);
+	if ((m & M_DF) && v4)
+		tg_put16(l3 + 6, 0x4000);
+	if ((m & M_LEN36) && v4)
+		tg_put16(l3 + 2, 36);
 	if ((m & M_IPOPT) && v4) {
 		insert(fr->buf, &fr->len, fr->lay.l3_off + 20, nops, 4);
 		l3[0] = 0x46;
@@ -311,7 +350,7 @@ static void build(struct frame *fr, const struct frame_spec *f, uint32_t stream,
 	tags = m & M_VLAN3 ? 3 : m & M_VLAN2 ? 2 : m & M_VLAN1 ? 1 : 0;
 	for (i = 0; i < tags; i++) {
 		/* Each tag goes in front of the previous: the last inserted is outermost. */
-		tg_put16(tag, 100 + i);				/* TCI: VLAN id */
+		tg_put16(tag, m & M_TCI45 ? 0x4564 : 100 + i);	/* TCI: VLAN id */
 		memcpy(tag + 2, fr->buf + 12, 2);		/* what it encapsulates */
 		insert(fr->buf, &fr->len, 14, tag, 4);
 		tg_put16(fr->buf + 12, i + 1 == tags && tags > 1 ? 0x88a8 : 0x8100);
