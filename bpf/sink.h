@@ -51,9 +51,9 @@ struct sink_cfg {
 	__u8 pcap;		/* record matching frames in the ring buffer */
 	/*
 	 * Set by tg_sink_load, not by callers: no filter and no capture, so
-	 * plain IPv4 UDP frames can be counted without the parse (sink.bpf.c).
+	 * untagged IPv4 UDP frames skip the parse (sink.bpf.c's simple_udp4).
 	 */
-	__u8 plain_fast;
+	__u8 udp4_fast;
 	__u32 snaplen;		/* 1..SINK_SNAP_MAX */
 };
 

@@ -17,7 +17,7 @@ int tg_sink_load(struct sink_bpf **skelp, const struct sink_cfg *cfg, uint32_t r
 	if (!skel)
 		return tg_fail(err, errno, "could not open the sink program: %s", strerror(errno));
 	skel->rodata->cfg = *cfg;
-	skel->rodata->cfg.plain_fast = cfg->proto == SINK_PROTO_ANY && !cfg->port_filter &&
+	skel->rodata->cfg.udp4_fast = cfg->proto == SINK_PROTO_ANY && !cfg->port_filter &&
 				       !cfg->pcap;
 	ret = bpf_map__set_max_entries(skel->maps.pcap_rb,
 				       ring_bytes ? ring_bytes : (uint32_t)getpagesize());
