@@ -290,9 +290,10 @@ static __always_inline int pace(struct udp_gen_pcpu *pc)
 
 /*
  * This CPU's state for the frame about to go, or NULL with the verdict for
- * a frame that does not: XDP_DROP when pacing holds it back.
+ * a frame that does not: XDP_DROP when pacing holds it back (paced, a
+ * constant: udp_plain's build leaves pacing out altogether).
  */
-static __always_inline struct udp_gen_pcpu *frame_state(int *verdict)
+static __always_inline struct udp_gen_pcpu *frame_state(int *verdict, const int paced)
 {
 	struct udp_gen_pcpu *pc;
 	__u32 key = 0;
@@ -302,7 +303,7 @@ static __always_inline struct udp_gen_pcpu *frame_state(int *verdict)
 		*verdict = XDP_ABORTED;
 		return NULL;
 	}
-	if (cfg.pace && !pace(pc)) {
+	if (paced && cfg.pace && !pace(pc)) {
 		*verdict = XDP_DROP;
 		return NULL;
 	}
@@ -383,17 +384,9 @@ static __always_inline int copy_frame(struct xdp_md *ctx, const int plain)
 	const __u8 *src;
 	int verdict;
 
-	if (plain) {
-		__u32 key = 0;
-
-		pc = bpf_map_lookup_elem(&pcpu, &key);
-		if (!pc)
-			return XDP_ABORTED;
-	} else {
-		pc = frame_state(&verdict);
-		if (!pc)
-			return verdict;
-	}
+	pc = frame_state(&verdict, !plain);
+	if (!pc)
+		return verdict;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	if (data + cfg.hdr_len > data_end) {
@@ -445,7 +438,7 @@ int udp_gen(struct xdp_md *ctx)
 	__u16 len = 0, size_csum = 0;
 	int verdict;
 
-	pc = frame_state(&verdict);
+	pc = frame_state(&verdict, 1);
 	if (!pc)
 		return verdict;
 	if (cfg.nsizes > 1 && resize(ctx, pc, &len, &size_csum)) {
@@ -690,7 +683,7 @@ int udp_tmpl(struct xdp_md *ctx)
 	__u32 i, n = cfg.ntmpl, len;
 	int verdict;
 
-	pc = frame_state(&verdict);
+	pc = frame_state(&verdict, 1);
 	if (!pc)
 		return verdict;
 	i = pick(&pc->cur_tmpl, cfg.tmpl_stride, n);
