@@ -44,13 +44,15 @@ static uint32_t *merge_find(const struct tg_sink_stream_merge *m, uint32_t id)
 	return &m->index[i];
 }
 
-/* Doubles the index (from 2 * SINK_MAX_STREAMS entries) and fills it again. */
+/*
+ * Doubles the index and fills it again. It starts at a table's size,
+ * SINK_STREAM_SLOTS: at least 2 * SINK_MAX_STREAMS, as bpf/sink.h asserts.
+ */
 static int merge_grow(struct tg_sink_stream_merge *m)
 {
 	uint32_t bits = m->index ? m->bits + 1 : SINK_STREAM_BITS, i;
 	uint32_t *index;
 
-	_Static_assert(1u << SINK_STREAM_BITS >= 2 * SINK_MAX_STREAMS, "index at most half full");
 	/* 2^31 entries would hold 2^30 ids, more than any table gives. */
 	if (bits > 31)
 		return -ENOMEM;
