@@ -116,8 +116,8 @@ static const struct fixture fixtures[] = {
 	  CFG(.proto = IPPROTO_UDP, PORTS(9, 9)), XDP_DROP, true, .stamped = 1 },
 
 	/*
-	 * With no filter and no capture, plain IPv4 UDP frames skip the parse
-	 * (sink.bpf.c's plain_udp4): each of these takes that test's other way,
+	 * With no filter and no capture, untagged IPv4 UDP frames skip the parse
+	 * (sink.bpf.c's simple_udp4): each of these takes that test's other way,
 	 * or its edge, and must come out as the parse would have it.
 	 */
 	{ "v4 stamped, form with a total", UDP4(9, 100, M_STAMP | M_TOTAL), CFG(), XDP_DROP,
